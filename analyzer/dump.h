@@ -1,0 +1,60 @@
+/* Dump access: one libkdumpfile context per vmcore, kernel-virtual and
+ * physical reads with a page cache of our own (libkdumpfile's is small and
+ * makedumpfile pages cost a zlib inflate each), VMCOREINFO lookups. */
+#ifndef WHYHUNG_DUMP_H
+#define WHYHUNG_DUMP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+struct wh_dump;
+
+struct wh_dump_stats {
+	uint64_t page_reads;     /* pages fetched from libkdumpfile */
+	uint64_t cache_hits;
+	uint64_t excluded_reads; /* reads that hit a page filtered out of the dump */
+};
+
+struct wh_error *wh_dump_open(const char *path, struct wh_dump **ret);
+void wh_dump_destroy(struct wh_dump *dump);
+
+/* "elf", "diskdump" (makedumpfile -c/-l/-p), ... as libkdumpfile names it. */
+const char *wh_dump_format(const struct wh_dump *dump);
+/* VMCOREINFO OSRELEASE; never NULL after a successful open. */
+const char *wh_dump_release(const struct wh_dump *dump);
+/* VMCOREINFO BUILD-ID (hex) or NULL when the kernel does not export it. */
+const char *wh_dump_build_id(const struct wh_dump *dump);
+/* KASLR slide from VMCOREINFO KERNELOFFSET (0 when absent). */
+uint64_t wh_dump_kaslr_offset(const struct wh_dump *dump);
+uint32_t wh_dump_page_size(const struct wh_dump *dump);
+unsigned wh_dump_num_cpus(const struct wh_dump *dump);
+/* Raw VMCOREINFO value for KEY, or NULL. The string lives as long as dump. */
+const char *wh_dump_vmcoreinfo(struct wh_dump *dump, const char *key);
+
+/* Read LEN bytes at kernel virtual address ADDR. Errors: WH_ERR_EXCLUDED when
+ * a page was filtered out, WH_ERR_FAULT when the address is not mapped or
+ * not in the dump, WH_ERR_TRUNCATED when the file ends early. */
+struct wh_error *wh_dump_read(struct wh_dump *dump, uint64_t addr, void *buf, size_t len);
+struct wh_error *wh_dump_read_u64(struct wh_dump *dump, uint64_t addr, uint64_t *ret);
+struct wh_error *wh_dump_read_u32(struct wh_dump *dump, uint64_t addr, uint32_t *ret);
+/* Read a NUL-terminated string of at most MAX-1 bytes into BUF (always terminated). */
+struct wh_error *wh_dump_read_cstr(struct wh_dump *dump, uint64_t addr, char *buf, size_t max);
+
+/* A dump made of memory segments, for unit tests of the layers above:
+ * reads inside a segment return its bytes (or fail as excluded when the
+ * segment is marked so); anything else faults. Data is borrowed. */
+struct wh_dump_segment {
+	uint64_t address;
+	uint64_t size;
+	const void *data;
+	bool excluded;
+};
+struct wh_error *wh_dump_create_synthetic(const struct wh_dump_segment *segments, size_t n,
+					  const char *release, struct wh_dump **ret);
+
+void wh_dump_get_stats(const struct wh_dump *dump, struct wh_dump_stats *ret);
+
+#endif

@@ -1,0 +1,213 @@
+#include "kernel.h"
+#include "kernel_check.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct wh_error *read_cpumask(struct wh_kernel *k, const char *sym, unsigned char *out)
+{
+	uint64_t addr;
+	struct wh_error *err = wh_kernel_symbol_address(k, sym, &addr);
+	if (err)
+		return err;
+	for (unsigned word = 0; word * 64 < k->nr_cpu_ids; word++) {
+		uint64_t bits;
+		err = wh_dump_read_u64(k->dump, addr + word * 8, &bits);
+		if (err)
+			return wh_error_wrap(err, "reading %s", sym);
+		for (unsigned b = 0; b < 64 && word * 64 + b < k->nr_cpu_ids; b++)
+			out[word * 64 + b] = (bits >> b) & 1;
+	}
+	return NULL;
+}
+
+/* CPU masks and per-CPU offsets. UP kernels have neither; treat as 1 CPU. */
+static struct wh_error *load_cpus(struct wh_kernel *k)
+{
+	uint64_t addr, v;
+	struct wh_error *err = wh_kernel_symbol_address(k, "nr_cpu_ids", &addr);
+	if (!err) {
+		uint32_t n;
+		err = wh_dump_read_u32(k->dump, addr, &n);
+		if (err)
+			return wh_error_wrap(err, "reading nr_cpu_ids");
+		if (n == 0 || n > WH_MAX_CPUS)
+			return wh_error_create(WH_ERR_CORRUPT, "implausible nr_cpu_ids %u", n);
+		k->nr_cpu_ids = n;
+	} else if (err->code == WH_ERR_ABSENT) {
+		wh_error_destroy(err);
+		k->nr_cpu_ids = 1;
+	} else {
+		return err;
+	}
+	k->per_cpu_offset = calloc(k->nr_cpu_ids, sizeof(*k->per_cpu_offset));
+	k->cpu_possible = calloc(k->nr_cpu_ids, 1);
+	k->cpu_online = calloc(k->nr_cpu_ids, 1);
+	if (!k->per_cpu_offset || !k->cpu_possible || !k->cpu_online)
+		return &wh_error_nomem;
+	err = wh_kernel_symbol_address(k, "__per_cpu_offset", &addr);
+	if (err && err->code != WH_ERR_ABSENT)
+		return err;
+	bool have_offsets = !err;
+	wh_error_destroy(err);
+	for (unsigned cpu = 0; have_offsets && cpu < k->nr_cpu_ids; cpu++) {
+		err = wh_dump_read_u64(k->dump, addr + cpu * 8ull, &v);
+		if (err)
+			return wh_error_wrap(err, "reading __per_cpu_offset[%u]", cpu);
+		k->per_cpu_offset[cpu] = v;
+	}
+	err = read_cpumask(k, "__cpu_possible_mask", k->cpu_possible);
+	if (!err)
+		err = read_cpumask(k, "__cpu_online_mask", k->cpu_online);
+	if (err && err->code == WH_ERR_ABSENT) {
+		wh_error_destroy(err);
+		memset(k->cpu_possible, 1, k->nr_cpu_ids);
+		memset(k->cpu_online, 1, k->nr_cpu_ids);
+		err = NULL;
+	}
+	return err;
+}
+
+struct wh_error *wh_kernel_open(const char *dump_path, const char *vmlinux_path,
+				struct wh_kernel **ret)
+{
+	struct wh_kernel *k = calloc(1, sizeof(*k));
+	if (!k)
+		return &wh_error_nomem;
+	struct wh_error *err = wh_dump_open(dump_path, &k->dump);
+	if (!err)
+		err = wh_elf_image_open(vmlinux_path, &k->vmlinux);
+	if (!err) {
+		k->kaslr_offset = wh_dump_kaslr_offset(k->dump);
+		sscanf(wh_dump_release(k->dump), "%d.%d", &k->version_major, &k->version_minor);
+		err = wh_kernel_check_match(k);
+	}
+	if (!err)
+		err = wh_types_create(k->vmlinux, &k->types);
+	if (!err)
+		err = load_cpus(k);
+	if (err) {
+		wh_kernel_destroy(k);
+		return err;
+	}
+	*ret = k;
+	return NULL;
+}
+
+void wh_kernel_destroy(struct wh_kernel *k)
+{
+	if (!k)
+		return;
+	wh_types_destroy(k->types);
+	wh_elf_image_destroy(k->vmlinux);
+	wh_dump_destroy(k->dump);
+	free(k->per_cpu_offset);
+	free(k->cpu_possible);
+	free(k->cpu_online);
+	free(k);
+}
+
+struct wh_error *wh_kernel_symbol_address(struct wh_kernel *k, const char *name, uint64_t *ret)
+{
+	struct wh_symbol sym;
+	struct wh_error *err = wh_elf_image_symbol(k->vmlinux, name, &sym);
+	if (err)
+		return err;
+	*ret = sym.percpu ? sym.address : sym.address + k->kaslr_offset;
+	return NULL;
+}
+
+struct wh_error *wh_kernel_percpu_address(struct wh_kernel *k, const char *name, unsigned cpu,
+					  uint64_t *ret)
+{
+	struct wh_symbol sym;
+	struct wh_error *err = wh_elf_image_symbol(k->vmlinux, name, &sym);
+	if (err)
+		return err;
+	if (!sym.percpu)
+		return wh_error_create(WH_ERR_ABSENT, "%s is not a per-CPU symbol", name);
+	if (cpu >= k->nr_cpu_ids)
+		return wh_error_create(WH_ERR_USAGE, "CPU %u out of range", cpu);
+	*ret = sym.address + k->per_cpu_offset[cpu];
+	return NULL;
+}
+
+struct wh_error *wh_kernel_symbolize(struct wh_kernel *k, uint64_t addr, const char **ret_name,
+				     uint64_t *ret_offset)
+{
+	struct wh_symbol sym;
+	struct wh_error *err =
+		wh_elf_image_symbolize(k->vmlinux, addr - k->kaslr_offset, &sym, ret_offset);
+	if (err)
+		return err;
+	*ret_name = sym.name;
+	return NULL;
+}
+
+struct wh_error *wh_kernel_read_member(struct wh_kernel *k, uint64_t obj,
+				       const struct wh_member_info *m, uint64_t *ret)
+{
+	if (m->bit_size) {
+		if (m->bit_size > 57)
+			return wh_error_create(WH_ERR_FORMAT, "bitfield of %u bits", m->bit_size);
+		uint64_t raw = 0;
+		unsigned shift = m->bit_offset % 8;
+		size_t bytes = (shift + m->bit_size + 7) / 8;
+		struct wh_error *err = wh_dump_read(k->dump, obj + m->bit_offset / 8, &raw, bytes);
+		if (err)
+			return err;
+		*ret = (raw >> shift) & ((1ull << m->bit_size) - 1);
+		return NULL;
+	}
+	uint8_t b1;
+	uint16_t b2;
+	uint32_t b4;
+	uint64_t b8;
+	struct wh_error *err;
+	switch (m->size) {
+	case 1:
+		err = wh_dump_read(k->dump, obj + m->offset, &b1, 1);
+		*ret = b1;
+		break;
+	case 2:
+		err = wh_dump_read(k->dump, obj + m->offset, &b2, 2);
+		*ret = b2;
+		break;
+	case 4:
+		err = wh_dump_read(k->dump, obj + m->offset, &b4, 4);
+		*ret = b4;
+		break;
+	case 8:
+		err = wh_dump_read(k->dump, obj + m->offset, &b8, 8);
+		*ret = b8;
+		break;
+	default:
+		return wh_error_create(WH_ERR_FORMAT, "member of size %llu is not an integer",
+				       (unsigned long long)m->size);
+	}
+	return err;
+}
+
+struct wh_error *wh_kernel_member(struct wh_kernel *k, const char *struct_name, const char *path,
+				  struct wh_member_info *ret)
+{
+	return wh_types_struct_member(k->types, struct_name, path, ret);
+}
+
+struct wh_error *wh_kernel_member_opt(struct wh_kernel *k, const char *struct_name,
+				      const char *path, struct wh_member_info *ret, bool *ret_found)
+{
+	struct wh_error *err = wh_types_struct_member(k->types, struct_name, path, ret);
+	*ret_found = !err;
+	if (err && err->code == WH_ERR_ABSENT) {
+		wh_error_destroy(err);
+		return NULL;
+	}
+	return err;
+}
+
+bool wh_kernel_version_at_least(const struct wh_kernel *k, int major, int minor)
+{
+	return k->version_major > major || (k->version_major == major && k->version_minor >= minor);
+}

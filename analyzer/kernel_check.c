@@ -1,0 +1,101 @@
+#include "kernel_check.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { BANNER_MAX = 512 };
+
+/* linux_banner as linked into the vmlinux file. */
+static struct wh_error *file_banner(struct wh_kernel *k, char *buf, uint64_t *ret_addr)
+{
+	struct wh_symbol sym;
+	struct wh_error *err = wh_elf_image_symbol(k->vmlinux, "linux_banner", &sym);
+	if (err)
+		return wh_error_create(WH_ERR_NO_VMLINUX, "%s has no linux_banner: not a vmlinux",
+				       wh_elf_image_path(k->vmlinux));
+	wh_error_destroy(err);
+	size_t len = sym.size && sym.size < BANNER_MAX ? sym.size : BANNER_MAX - 1;
+	memset(buf, 0, BANNER_MAX);
+	err = wh_elf_image_read(k->vmlinux, sym.address, buf, len);
+	if (err)
+		return wh_error_wrap(err, "reading linux_banner from the vmlinux");
+	buf[BANNER_MAX - 1] = '\0';
+	*ret_addr = sym.address;
+	return NULL;
+}
+
+static void chomp(char *s)
+{
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == '\n' || s[n - 1] == '\r'))
+		s[--n] = '\0';
+}
+
+/* The release is the third word of "Linux version RELEASE (...". */
+static bool banner_has_release(const char *banner, const char *release)
+{
+	static const char prefix[] = "Linux version ";
+	if (strncmp(banner, prefix, sizeof(prefix) - 1))
+		return false;
+	const char *r = banner + sizeof(prefix) - 1;
+	size_t n = strlen(release);
+	return !strncmp(r, release, n) && (r[n] == ' ' || r[n] == '\0');
+}
+
+/* With no KERNELOFFSET line, derive the slide from a VMCOREINFO symbol. */
+static void derive_kaslr(struct wh_kernel *k)
+{
+	if (wh_dump_vmcoreinfo(k->dump, "KERNELOFFSET"))
+		return;
+	const char *v = wh_dump_vmcoreinfo(k->dump, "SYMBOL(init_uts_ns)");
+	struct wh_symbol sym;
+	struct wh_error *err = wh_elf_image_symbol(k->vmlinux, "init_uts_ns", &sym);
+	if (v && !err)
+		k->kaslr_offset = strtoull(v, NULL, 16) - sym.address;
+	wh_error_destroy(err);
+}
+
+struct wh_error *wh_kernel_check_match(struct wh_kernel *k)
+{
+	const char *dump_id = wh_dump_build_id(k->dump);
+	const char *elf_id = wh_elf_image_build_id(k->vmlinux);
+	if (dump_id && elf_id && strcmp(dump_id, elf_id))
+		return wh_error_create(WH_ERR_MISMATCH,
+				       "vmlinux does not match the dump: build id %s, dump has %s",
+				       elf_id, dump_id);
+	derive_kaslr(k);
+	char want[BANNER_MAX], got[BANNER_MAX];
+	uint64_t addr = 0;
+	struct wh_error *err = file_banner(k, want, &addr);
+	if (err)
+		return err;
+	const char *release = wh_dump_release(k->dump);
+	if (!banner_has_release(want, release)) {
+		chomp(want);
+		return wh_error_create(WH_ERR_MISMATCH,
+				       "vmlinux does not match the dump: dump is %s, vmlinux is \"%s\"",
+				       release, want);
+	}
+	/* Same release can still be a different build: compare the whole
+	 * banner (it carries the build number and date) with the dump's. */
+	err = wh_dump_read_cstr(k->dump, addr + k->kaslr_offset, got, sizeof(got));
+	if (err) {
+		/* An unreadable banner means the layouts differ, not a bad dump. */
+		struct wh_error *mismatch = wh_error_create(
+			WH_ERR_MISMATCH,
+			"vmlinux does not match the dump: its linux_banner is unreadable in the "
+			"dump (%s)",
+			err->message);
+		wh_error_destroy(err);
+		return mismatch;
+	}
+	if (strcmp(want, got)) {
+		chomp(want);
+		chomp(got);
+		return wh_error_create(WH_ERR_MISMATCH,
+				       "vmlinux does not match the dump: dump says \"%s\", vmlinux "
+				       "says \"%s\"",
+				       got, want);
+	}
+	return NULL;
+}

@@ -1,0 +1,20 @@
+/* Output formats. Each renders a struct wh_summary and nothing else. */
+#ifndef WHYHUNG_OUTPUT_H
+#define WHYHUNG_OUTPUT_H
+
+#include <stdio.h>
+
+#include "summary.h"
+
+/* JSON documents carry "schema": NAME "/" VERSION; bump on breaking change. */
+#define WH_SCHEMA_SUMMARY "whyhung-summary/1"
+#define WH_SCHEMA_TASKS "whyhung-tasks/1"
+
+void wh_output_text_summary(FILE *out, const struct wh_summary *s);
+void wh_output_text_tasks(FILE *out, const struct wh_summary *s);
+void wh_output_json_summary(FILE *out, const struct wh_summary *s);
+void wh_output_json_tasks(FILE *out, const struct wh_summary *s);
+/* "1h02m", "35.2s", "-" for unknown (negative). */
+char *wh_format_duration(int64_t ns, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,98 @@
+#include "escape.h"
+#include "output.h"
+#include "task_state.h"
+
+#include <inttypes.h>
+#include <time.h>
+
+char *wh_format_duration(int64_t ns, char *buf, size_t size)
+{
+	if (ns < 0) {
+		snprintf(buf, size, "-");
+		return buf;
+	}
+	double sec = (double)ns / 1e9;
+	int64_t whole = ns / 1000000000;
+	if (whole < 60)
+		snprintf(buf, size, "%.1fs", sec);
+	else if (whole < 3600)
+		snprintf(buf, size, "%" PRId64 "m%02" PRId64 "s", whole / 60, whole % 60);
+	else if (whole < 86400)
+		snprintf(buf, size, "%" PRId64 "h%02" PRId64 "m", whole / 3600, whole % 3600 / 60);
+	else
+		snprintf(buf, size, "%" PRId64 "d%02" PRId64 "h", whole / 86400,
+			 whole % 86400 / 3600);
+	return buf;
+}
+
+static void print_task_header(FILE *out)
+{
+	fprintf(out, "     PID     TGID ST  CPU  IN-STATE  COMM\n");
+}
+
+/* ps style: '>' marks a task running on a CPU, [name] a kernel thread. */
+static void print_task(FILE *out, const struct wh_task *t)
+{
+	char comm[4 * WH_COMM_LEN + 1], dur[32], cpu[16];
+	wh_escape_text(t->comm, WH_COMM_LEN, comm, sizeof(comm));
+	if (t->cpu >= 0)
+		snprintf(cpu, sizeof(cpu), "%d", t->cpu);
+	else
+		snprintf(cpu, sizeof(cpu), "-");
+	bool bracket = t->kthread && !t->idle;
+	fprintf(out, "%c%7" PRId32 " %8" PRId32 "  %c %4s %9s  %s%s%s\n", t->on_cpu ? '>' : ' ',
+		t->pid, t->tgid, t->state, cpu, wh_format_duration(t->in_state_ns, dur, sizeof(dur)),
+		bracket ? "[" : "", comm, bracket ? "]" : "");
+}
+
+void wh_output_text_tasks(FILE *out, const struct wh_summary *s)
+{
+	print_task_header(out);
+	for (size_t i = 0; i < s->tasks.count; i++)
+		print_task(out, &s->tasks.tasks[i]);
+	for (size_t i = 0; i < s->tasks.n_warnings; i++) {
+		char msg[1024];
+		fprintf(out, "warning: %s\n",
+			wh_escape_text(s->tasks.warnings[i], SIZE_MAX, msg, sizeof(msg)));
+	}
+}
+
+void wh_output_text_summary(FILE *out, const struct wh_summary *s)
+{
+	char when[64] = "unknown";
+	if (s->have_crash_time) {
+		time_t t = (time_t)s->crash_time;
+		struct tm tm;
+		if (gmtime_r(&t, &tm))
+			strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
+	}
+	char release[sizeof(s->release) * 4];
+	wh_escape_text(s->release, sizeof(s->release), release, sizeof(release));
+	fprintf(out, "kernel:     %s\n", release);
+	fprintf(out, "dump:       %s, %u CPUs online of %u possible\n", s->dump_format,
+		s->cpus_online, s->cpus_possible);
+	fprintf(out, "crash time: %s%s%s%s\n", when, s->have_crash_time ? " (from " : "",
+		s->have_crash_time ? s->crash_time_source : "", s->have_crash_time ? ")" : "");
+	fprintf(out, "tasks:      %zu:", s->tasks.count);
+	for (size_t i = 0; i < WH_N_STATES; i++)
+		if (s->state_counts[i])
+			fprintf(out, " %zu %s (%c)", s->state_counts[i],
+				wh_task_state_name(WH_STATE_LETTERS[i]), WH_STATE_LETTERS[i]);
+	fputc('\n', out);
+	size_t nd = s->state_counts[wh_summary_state_index('D')];
+	fprintf(out, "\n%zu task%s in uninterruptible sleep (D):\n", nd, nd == 1 ? "" : "s");
+	if (nd) {
+		print_task_header(out);
+		for (size_t i = 0; i < s->tasks.count; i++)
+			if (s->tasks.tasks[i].state == 'D')
+				print_task(out, &s->tasks.tasks[i]);
+	}
+	if (s->excluded_reads)
+		fprintf(out, "\nnote: %" PRIu64 " reads met pages excluded from the dump\n",
+			s->excluded_reads);
+	for (size_t i = 0; i < s->tasks.n_warnings; i++) {
+		char msg[1024];
+		fprintf(out, "warning: %s\n",
+			wh_escape_text(s->tasks.warnings[i], SIZE_MAX, msg, sizeof(msg)));
+	}
+}

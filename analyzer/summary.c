@@ -1,0 +1,80 @@
+#include "summary.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char WH_STATE_LETTERS[] = "RSDTtXZPI?";
+
+size_t wh_summary_state_index(char letter)
+{
+	const char *p = strchr(WH_STATE_LETTERS, letter);
+	return p && letter ? (size_t)(p - WH_STATE_LETTERS) : WH_N_STATES - 1;
+}
+
+/* Wall-clock time of the crash: VMCOREINFO CRASHTIME where kdump wrote it,
+ * else the timekeeper's last update (within a tick of the dump for a
+ * QEMU-taken dump of a halted guest). */
+static void read_crash_time(struct wh_kernel *k, struct wh_summary *s)
+{
+	const char *v = wh_dump_vmcoreinfo(k->dump, "CRASHTIME");
+	if (v) {
+		s->crash_time = strtoll(v, NULL, 10);
+		s->have_crash_time = true;
+		s->crash_time_source = "vmcoreinfo";
+		return;
+	}
+	/* tk_core is a static of an anonymous struct type: find its type in
+	 * the compile unit of a function from the same file. */
+	struct wh_symbol fn;
+	struct wh_type type;
+	struct wh_member_info m;
+	uint64_t tk, sec;
+	struct wh_error *err = wh_elf_image_symbol(k->vmlinux, "ktime_get_real_seconds", &fn);
+	if (!err)
+		err = wh_types_variable_near(k->types, "tk_core", fn.address, &type);
+	if (!err)
+		err = wh_types_member(k->types, type, "timekeeper.xtime_sec", &m);
+	if (!err)
+		err = wh_kernel_symbol_address(k, "tk_core", &tk);
+	if (!err)
+		err = wh_kernel_read_member(k, tk, &m, &sec);
+	if (!err) {
+		s->crash_time = (int64_t)sec;
+		s->have_crash_time = true;
+		s->crash_time_source = "timekeeper";
+	}
+	wh_error_destroy(err);
+}
+
+struct wh_error *wh_summary_build(struct wh_kernel *k, struct wh_summary *s)
+{
+	memset(s, 0, sizeof(*s));
+	snprintf(s->release, sizeof(s->release), "%s", wh_dump_release(k->dump));
+	const char *id = wh_dump_build_id(k->dump);
+	if (!id)
+		id = wh_elf_image_build_id(k->vmlinux);
+	snprintf(s->build_id, sizeof(s->build_id), "%s", id ? id : "");
+	snprintf(s->dump_format, sizeof(s->dump_format), "%s", wh_dump_format(k->dump));
+	snprintf(s->vmlinux_path, sizeof(s->vmlinux_path), "%s", wh_elf_image_path(k->vmlinux));
+	s->kaslr_offset = k->kaslr_offset;
+	for (unsigned cpu = 0; cpu < k->nr_cpu_ids; cpu++) {
+		s->cpus_online += k->cpu_online[cpu];
+		s->cpus_possible += k->cpu_possible[cpu];
+	}
+	read_crash_time(k, s);
+	struct wh_error *err = wh_tasks_collect(k, &s->tasks);
+	if (err)
+		return err;
+	for (size_t i = 0; i < s->tasks.count; i++)
+		s->state_counts[wh_summary_state_index(s->tasks.tasks[i].state)]++;
+	struct wh_dump_stats stats;
+	wh_dump_get_stats(k->dump, &stats);
+	s->excluded_reads = stats.excluded_reads;
+	return NULL;
+}
+
+void wh_summary_deinit(struct wh_summary *s)
+{
+	wh_task_list_deinit(&s->tasks);
+}

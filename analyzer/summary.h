@@ -1,0 +1,36 @@
+/* The analysis result: built once from the dump, rendered by every output
+ * format. Output code never reads the dump. */
+#ifndef WHYHUNG_SUMMARY_H
+#define WHYHUNG_SUMMARY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kernel.h"
+#include "tasks.h"
+
+/* ps letters in display order, and '?' for states we cannot decode. */
+extern const char WH_STATE_LETTERS[];
+enum { WH_N_STATES = 10 };
+
+struct wh_summary {
+	char release[65];
+	char build_id[129];
+	char dump_format[32];
+	char vmlinux_path[512];
+	uint64_t kaslr_offset;
+	unsigned cpus_online;
+	unsigned cpus_possible;
+	bool have_crash_time;
+	int64_t crash_time;           /* seconds since the epoch, UTC */
+	const char *crash_time_source; /* static string */
+	struct wh_task_list tasks;
+	size_t state_counts[WH_N_STATES]; /* indexed like WH_STATE_LETTERS */
+	uint64_t excluded_reads;      /* reads that met pages filtered out of the dump */
+};
+
+struct wh_error *wh_summary_build(struct wh_kernel *k, struct wh_summary *ret);
+void wh_summary_deinit(struct wh_summary *s);
+size_t wh_summary_state_index(char letter);
+
+#endif

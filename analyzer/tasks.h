@@ -1,0 +1,47 @@
+/* Every task of the dumped kernel: group leaders from init_task.tasks, their
+ * threads, and each CPU's idle task. The one place that reads task_struct
+ * fields; layouts are probed from DWARF once per kernel. */
+#ifndef WHYHUNG_TASKS_H
+#define WHYHUNG_TASKS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel.h"
+
+enum { WH_COMM_LEN = 16 };
+
+struct wh_task {
+	uint64_t address;
+	int32_t pid;
+	int32_t tgid;
+	char comm[WH_COMM_LEN + 1]; /* raw bytes from the dump: escape on output */
+	char state;                 /* ps letter */
+	uint64_t raw_state;
+	uint64_t exit_state;
+	uint64_t flags;
+	int cpu;                    /* -1 when unknown */
+	bool idle;                  /* a CPU's idle task (pid 0) */
+	bool kthread;
+	bool on_cpu;                /* rq->curr of its CPU at the time of the dump */
+	/* Time since the task last ran (sched_entity.exec_start against its
+	 * runqueue's clock_task); -1 when not recorded or running. */
+	int64_t in_state_ns;
+};
+
+struct wh_task_list {
+	struct wh_task *tasks; /* sorted by pid, idle tasks first by CPU */
+	size_t count;
+	/* Problems met while walking (corrupt lists, unreadable tasks): the
+	 * list is complete up to them. */
+	char **warnings;
+	size_t n_warnings;
+};
+
+struct wh_error *wh_tasks_collect(struct wh_kernel *k, struct wh_task_list *ret);
+void wh_task_list_deinit(struct wh_task_list *list);
+/* NULL when absent. */
+const struct wh_task *wh_task_list_find_pid(const struct wh_task_list *list, int32_t pid);
+
+#endif

@@ -1,0 +1,194 @@
+#include "dwarf_object.h"
+
+#include <elf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+struct wh_dwarf_object {
+	struct wh_elf_image *img;
+	Dwarf_Obj_Access_Interface iface;
+	Dwarf_Debug dbg;
+	unsigned char **inflated; /* per section index, for SHF_COMPRESSED ones */
+	size_t n_sections;
+};
+
+static bool hidden_section(const struct wh_elf_section *s)
+{
+	return s->type == SHT_RELA || s->type == SHT_REL;
+}
+
+/* Uncompressed size of an SHF_COMPRESSED section, 0 if malformed. */
+static uint64_t compressed_size(const struct wh_elf_section *s)
+{
+	if (!s->data || s->size < sizeof(Elf64_Chdr))
+		return 0;
+	Elf64_Chdr ch;
+	memcpy(&ch, s->data, sizeof(ch));
+	if (ch.ch_type != ELFCOMPRESS_ZLIB || ch.ch_size > (1ull << 32))
+		return 0;
+	return ch.ch_size;
+}
+
+static int get_section_info(void *obj, Dwarf_Half index, Dwarf_Obj_Access_Section *ret, int *error)
+{
+	struct wh_dwarf_object *o = obj;
+	const struct wh_elf_section *s = wh_elf_image_section_at(o->img, index);
+	(void)error;
+	if (!s)
+		return DW_DLV_NO_ENTRY;
+	memset(ret, 0, sizeof(*ret));
+	if (hidden_section(s)) {
+		ret->name = ".whyhung.hidden";
+		return DW_DLV_OK;
+	}
+	ret->addr = s->addr;
+	ret->type = s->type;
+	ret->size = (s->flags & SHF_COMPRESSED) ? compressed_size(s) : s->size;
+	ret->name = s->name;
+	ret->link = s->link;
+	ret->info = s->info;
+	ret->entrysize = s->entsize;
+	return DW_DLV_OK;
+}
+
+static Dwarf_Endianness get_byte_order(void *obj)
+{
+	(void)obj;
+	return DW_OBJECT_LSB;
+}
+
+static Dwarf_Small get_length_size(void *obj)
+{
+	(void)obj;
+	return 4;
+}
+
+static Dwarf_Small get_pointer_size(void *obj)
+{
+	(void)obj;
+	return 8;
+}
+
+static Dwarf_Unsigned get_section_count(void *obj)
+{
+	struct wh_dwarf_object *o = obj;
+	return wh_elf_image_num_sections(o->img);
+}
+
+static unsigned char *inflate_section(const struct wh_elf_section *s)
+{
+	uint64_t out_size = compressed_size(s);
+	if (!out_size)
+		return NULL;
+	unsigned char *out = malloc(out_size);
+	if (!out)
+		return NULL;
+	z_stream zs;
+	memset(&zs, 0, sizeof(zs));
+	if (inflateInit(&zs) != Z_OK) {
+		free(out);
+		return NULL;
+	}
+	zs.next_in = (unsigned char *)s->data + sizeof(Elf64_Chdr);
+	zs.avail_in = (uInt)(s->size - sizeof(Elf64_Chdr));
+	zs.next_out = out;
+	zs.avail_out = (uInt)out_size;
+	int rc = inflate(&zs, Z_FINISH);
+	inflateEnd(&zs);
+	if (rc != Z_STREAM_END || zs.total_out != out_size) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+static int load_section(void *obj, Dwarf_Half index, Dwarf_Small **ret, int *error)
+{
+	struct wh_dwarf_object *o = obj;
+	const struct wh_elf_section *s = wh_elf_image_section_at(o->img, index);
+	if (!s || hidden_section(s) || !s->data)
+		return DW_DLV_NO_ENTRY;
+	if (!(s->flags & SHF_COMPRESSED)) {
+		*ret = (Dwarf_Small *)s->data;
+		return DW_DLV_OK;
+	}
+	if (!o->inflated[index])
+		o->inflated[index] = inflate_section(s);
+	if (!o->inflated[index]) {
+		*error = DW_DLE_ALLOC_FAIL;
+		return DW_DLV_ERROR;
+	}
+	*ret = o->inflated[index];
+	return DW_DLV_OK;
+}
+
+static const Dwarf_Obj_Access_Methods methods = {
+	.get_section_info = get_section_info,
+	.get_byte_order = get_byte_order,
+	.get_length_size = get_length_size,
+	.get_pointer_size = get_pointer_size,
+	.get_section_count = get_section_count,
+	.load_section = load_section,
+	.relocate_a_section = NULL,
+};
+
+struct wh_error *wh_dwarf_error(Dwarf_Debug dbg, Dwarf_Error derr, const char *what)
+{
+	struct wh_error *err = wh_error_create(WH_ERR_FORMAT, "%s: %s", what,
+					       derr ? dwarf_errmsg(derr) : "malformed DWARF");
+	if (derr)
+		dwarf_dealloc_error(dbg, derr);
+	return err;
+}
+
+struct wh_error *wh_dwarf_object_open(struct wh_elf_image *img, struct wh_dwarf_object **ret)
+{
+	const struct wh_elf_section *info = wh_elf_image_section(img, ".debug_info");
+	if (!info || !info->size || !info->data)
+		return wh_error_create(WH_ERR_NO_DEBUGINFO,
+				       "%s has no DWARF debug info (install the -dbg package's "
+				       "vmlinux, not the stripped one)",
+				       wh_elf_image_path(img));
+	struct wh_dwarf_object *o = calloc(1, sizeof(*o));
+	if (!o)
+		return &wh_error_nomem;
+	o->img = img;
+	o->n_sections = wh_elf_image_num_sections(img);
+	o->inflated = calloc(o->n_sections ? o->n_sections : 1, sizeof(*o->inflated));
+	if (!o->inflated) {
+		free(o);
+		return &wh_error_nomem;
+	}
+	o->iface.object = o;
+	o->iface.methods = &methods;
+	Dwarf_Error derr = NULL;
+	int rc = dwarf_object_init_b(&o->iface, NULL, NULL, DW_GROUPNUMBER_ANY, &o->dbg, &derr);
+	if (rc != DW_DLV_OK) {
+		struct wh_error *err = wh_error_create(
+			WH_ERR_NO_DEBUGINFO, "%s: unusable DWARF: %s", wh_elf_image_path(img),
+			derr ? dwarf_errmsg(derr) : "no debug sections");
+		o->dbg = NULL;
+		wh_dwarf_object_destroy(o);
+		return err;
+	}
+	*ret = o;
+	return NULL;
+}
+
+void wh_dwarf_object_destroy(struct wh_dwarf_object *o)
+{
+	if (!o)
+		return;
+	if (o->dbg)
+		dwarf_object_finish(o->dbg, NULL);
+	for (size_t i = 0; i < o->n_sections; i++)
+		free(o->inflated[i]);
+	free(o->inflated);
+	free(o);
+}
+
+Dwarf_Debug wh_dwarf_object_dbg(const struct wh_dwarf_object *o)
+{
+	return o->dbg;
+}

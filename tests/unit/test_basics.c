@@ -1,0 +1,122 @@
+/* Error convention, name map, text and JSON escaping, task-state letters. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "analyzer/error.h"
+#include "analyzer/escape.h"
+#include "analyzer/json_writer.h"
+#include "analyzer/task_state.h"
+#include "symbols/name_map.h"
+
+static void test_error_wrap_reads_outside_in(void **state)
+{
+	struct wh_error *err = wh_error_at(WH_ERR_EXCLUDED, 0x1000, "page at 0x%x excluded", 0x1000);
+	err = wh_error_wrap(err, "task at 0x%x", 0xffff);
+	err = wh_error_wrap(err, "reading task list");
+	assert_string_equal(err->message,
+			    "reading task list: task at 0xffff: page at 0x1000 excluded");
+	assert_int_equal(err->code, WH_ERR_EXCLUDED);
+	assert_true(err->has_address);
+	assert_int_equal(err->address, 0x1000);
+	wh_error_destroy(err);
+	/* The static out-of-memory error survives wrapping and destroying. */
+	assert_ptr_equal(wh_error_wrap(&wh_error_nomem, "x"), &wh_error_nomem);
+	wh_error_destroy(&wh_error_nomem);
+	assert_string_equal(wh_error_code_name(WH_ERR_TRUNCATED), "truncated");
+}
+
+static void test_name_map_first_wins_and_grows(void **state)
+{
+	struct wh_name_map map;
+	wh_name_map_init(&map);
+	static char names[5000][16];
+	for (int i = 0; i < 5000; i++) {
+		snprintf(names[i], sizeof(names[i]), "n%d", i);
+		assert_null(wh_name_map_add(&map, 1, names[i], (uint64_t)i));
+	}
+	assert_null(wh_name_map_add(&map, 1, "n7", 999)); /* duplicate: ignored */
+	assert_null(wh_name_map_add(&map, 2, "n7", 42));  /* other namespace */
+	uint64_t v;
+	assert_true(wh_name_map_get(&map, 1, "n7", &v));
+	assert_int_equal(v, 7);
+	assert_true(wh_name_map_get(&map, 2, "n7", &v));
+	assert_int_equal(v, 42);
+	assert_true(wh_name_map_get(&map, 1, "n4999", &v));
+	assert_int_equal(v, 4999);
+	assert_false(wh_name_map_get(&map, 1, "n5000", &v));
+	assert_int_equal(map.count, 5001);
+	wh_name_map_deinit(&map);
+}
+
+static void test_text_escape_neutralises_hostile_names(void **state)
+{
+	char out[64];
+	wh_escape_text("evil\n\x1b[31mred\\", 16, out, sizeof(out));
+	assert_string_equal(out, "evil\\x0a\\x1b[31mred\\x5c");
+	/* Truncation never splits an escape or overflows. */
+	char small[6];
+	wh_escape_text("\x01\x02\x03", 3, small, sizeof(small));
+	assert_string_equal(small, "\\x01");
+	/* Stops at LEN even without a NUL (comm is not terminated at 16). */
+	char comm[16];
+	memset(comm, 'a', sizeof(comm));
+	wh_escape_text(comm, sizeof(comm), out, sizeof(out));
+	assert_int_equal(strlen(out), 16);
+}
+
+static void test_json_escaping_and_commas(void **state)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct wh_json j;
+	wh_json_init(&j, f);
+	wh_json_begin_object(&j);
+	wh_json_key(&j, "comm");
+	wh_json_string_n(&j, "a\"b\\c\n\xff", 7);
+	wh_json_key(&j, "list");
+	wh_json_begin_array(&j);
+	wh_json_int(&j, -1);
+	wh_json_hex(&j, 0xffff8880);
+	wh_json_null(&j);
+	wh_json_end_array(&j);
+	wh_json_end_object(&j);
+	fclose(f);
+	assert_string_equal(buf,
+			    "{\"comm\":\"a\\\"b\\\\c\\u000a\\u00ff\",\"list\":[-1,\"0xffff8880\",null]}\n");
+	free(buf);
+}
+
+static void test_task_state_letters_match_kernel_6_1(void **state)
+{
+	assert_int_equal(wh_task_state_char(0, 0), 'R');
+	assert_int_equal(wh_task_state_char(0x1, 0), 'S');
+	assert_int_equal(wh_task_state_char(0x2, 0), 'D');
+	assert_int_equal(wh_task_state_char(0x102, 0), 'D');  /* TASK_KILLABLE */
+	assert_int_equal(wh_task_state_char(0x402, 0), 'I');  /* TASK_IDLE */
+	assert_int_equal(wh_task_state_char(0x4, 0), 'T');
+	assert_int_equal(wh_task_state_char(0x8, 0), 't');
+	assert_int_equal(wh_task_state_char(0x40, 0), 'P');
+	assert_int_equal(wh_task_state_char(0, 0x20), 'Z');   /* EXIT_ZOMBIE */
+	assert_int_equal(wh_task_state_char(0x80, 0x10), 'X'); /* TASK_DEAD|EXIT_DEAD */
+	assert_int_equal(wh_task_state_char(0x1000, 0), 'D'); /* TASK_RTLOCK_WAIT */
+	assert_int_equal(wh_task_state_char(0x8000, 0), 'D'); /* TASK_FROZEN */
+	assert_int_equal(wh_task_state_char(0x2001, 0), 'S'); /* FREEZABLE|INTERRUPTIBLE */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_error_wrap_reads_outside_in),
+		cmocka_unit_test(test_name_map_first_wins_and_grows),
+		cmocka_unit_test(test_text_escape_neutralises_hostile_names),
+		cmocka_unit_test(test_json_escaping_and_commas),
+		cmocka_unit_test(test_task_state_letters_match_kernel_6_1),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
