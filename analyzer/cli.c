@@ -77,6 +77,7 @@ static struct wh_error *parse_args(int argc, char **argv, struct options *o)
 	memset(o, 0, sizeof(*o));
 	int c;
 	optind = 1;
+	opterr = 0; /* our own one-line message instead of getopt's */
 	while ((c = getopt_long(argc, argv, "+k:f:hV", longopts, NULL)) != -1 ||
 	       optind < argc) {
 		if (c == -1) {
@@ -112,7 +113,12 @@ static struct wh_error *parse_args(int argc, char **argv, struct options *o)
 			printf("whyhung %s\n", WH_VERSION);
 			exit(WH_EXIT_OK);
 		default:
-			return wh_error_create(WH_ERR_USAGE, "bad option (see whyhung --help)");
+			if (optopt)
+				return wh_error_create(WH_ERR_USAGE,
+						       "bad or incomplete option -%c (see whyhung --help)",
+						       optopt);
+			return wh_error_create(WH_ERR_USAGE, "bad option %s (see whyhung --help)",
+					       argv[optind - 1]);
 		}
 	}
 	if (!o->vmcore)

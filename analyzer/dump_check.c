@@ -97,6 +97,41 @@ static struct wh_error *count_dumpable(int fd, uint64_t off, uint64_t len, uint6
 	return NULL;
 }
 
+/* makedumpfile writes one shared zero page right after the descriptor table
+ * and points every all-zero page's descriptor at it; the other pages follow
+ * in descriptor order. So the file must reach the end of the last
+ * descriptor that is not a zero page. Scan backwards, in chunks. */
+static struct wh_error *check_last_page(int fd, uint64_t size, uint64_t desc_off, uint64_t ndesc)
+{
+	uint64_t zero_off = desc_off + ndesc * DD_PAGE_DESC_SIZE;
+	unsigned char buf[DD_PAGE_DESC_SIZE * 2048];
+	uint64_t i = ndesc;
+	uint64_t end = 0;
+	while (i > 0 && !end) {
+		uint64_t n = i < 2048 ? i : 2048;
+		i -= n;
+		struct wh_error *err = read_exact(fd, desc_off + i * DD_PAGE_DESC_SIZE, buf,
+						  (size_t)n * DD_PAGE_DESC_SIZE);
+		if (err)
+			return err;
+		for (uint64_t j = n; j-- > 0;) {
+			const unsigned char *d = buf + j * DD_PAGE_DESC_SIZE;
+			uint64_t data_off;
+			memcpy(&data_off, d, sizeof(data_off));
+			uint64_t data_end = data_off + get_u32(d + 8);
+			if (data_end < data_off)
+				return wh_error_create(WH_ERR_NOT_DUMP, "corrupt page descriptor");
+			if (data_off != zero_off || i + j == 0) {
+				end = data_end;
+				break;
+			}
+		}
+	}
+	if (end > size)
+		return truncated(end, size, "the last page");
+	return NULL;
+}
+
 static struct wh_error *check_diskdump(int fd, uint64_t size)
 {
 	unsigned char hdr[DD_HEADER_END];
@@ -123,16 +158,7 @@ static struct wh_error *check_diskdump(int fd, uint64_t size)
 		return truncated(desc_end, size, "the page descriptor table");
 	if (ndesc == 0)
 		return NULL;
-	unsigned char last[DD_PAGE_DESC_SIZE];
-	err = read_exact(fd, desc_end - DD_PAGE_DESC_SIZE, last, sizeof(last));
-	if (err)
-		return err;
-	uint64_t data_off;
-	memcpy(&data_off, last, sizeof(data_off));
-	uint64_t data_end = data_off + get_u32(last + 8);
-	if (data_end > size || data_end < data_off)
-		return truncated(data_end, size, "the last page");
-	return NULL;
+	return check_last_page(fd, size, desc_off, ndesc);
 }
 
 struct wh_error *wh_dump_check_file(int fd)

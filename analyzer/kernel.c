@@ -44,7 +44,8 @@ static struct wh_error *load_cpus(struct wh_kernel *k)
 	k->per_cpu_offset = calloc(k->nr_cpu_ids, sizeof(*k->per_cpu_offset));
 	k->cpu_possible = calloc(k->nr_cpu_ids, 1);
 	k->cpu_online = calloc(k->nr_cpu_ids, 1);
-	if (!k->per_cpu_offset || !k->cpu_possible || !k->cpu_online)
+	k->cpu_present = calloc(k->nr_cpu_ids, 1);
+	if (!k->per_cpu_offset || !k->cpu_possible || !k->cpu_online || !k->cpu_present)
 		return &wh_error_nomem;
 	err = wh_kernel_symbol_address(k, "__per_cpu_offset", &addr);
 	if (err && err->code != WH_ERR_ABSENT)
@@ -60,10 +61,13 @@ static struct wh_error *load_cpus(struct wh_kernel *k)
 	err = read_cpumask(k, "__cpu_possible_mask", k->cpu_possible);
 	if (!err)
 		err = read_cpumask(k, "__cpu_online_mask", k->cpu_online);
+	if (!err)
+		err = read_cpumask(k, "__cpu_present_mask", k->cpu_present);
 	if (err && err->code == WH_ERR_ABSENT) {
 		wh_error_destroy(err);
 		memset(k->cpu_possible, 1, k->nr_cpu_ids);
 		memset(k->cpu_online, 1, k->nr_cpu_ids);
+		memset(k->cpu_present, 1, k->nr_cpu_ids);
 		err = NULL;
 	}
 	return err;
@@ -105,6 +109,7 @@ void wh_kernel_destroy(struct wh_kernel *k)
 	free(k->per_cpu_offset);
 	free(k->cpu_possible);
 	free(k->cpu_online);
+	free(k->cpu_present);
 	free(k);
 }
 

@@ -21,7 +21,8 @@ struct wh_kernel {
 	unsigned nr_cpu_ids;      /* bound for CPU numbers */
 	uint64_t *per_cpu_offset; /* nr_cpu_ids entries */
 	unsigned char *cpu_possible; /* 0/1 per CPU */
-	unsigned char *cpu_online;
+	unsigned char *cpu_online;   /* after a panic, only the panicking CPU */
+	unsigned char *cpu_present;
 	int version_major, version_minor; /* from the release string */
 };
 

@@ -15,6 +15,8 @@ static void write_kernel(struct wh_json *j, const struct wh_summary *s)
 		wh_json_null(j);
 	wh_json_key(j, "kaslr_offset");
 	wh_json_hex(j, s->kaslr_offset);
+	wh_json_key(j, "cpus_present");
+	wh_json_uint(j, s->cpus_present);
 	wh_json_key(j, "cpus_online");
 	wh_json_uint(j, s->cpus_online);
 	wh_json_key(j, "cpus_possible");

@@ -69,8 +69,8 @@ void wh_output_text_summary(FILE *out, const struct wh_summary *s)
 	char release[sizeof(s->release) * 4];
 	wh_escape_text(s->release, sizeof(s->release), release, sizeof(release));
 	fprintf(out, "kernel:     %s\n", release);
-	fprintf(out, "dump:       %s, %u CPUs online of %u possible\n", s->dump_format,
-		s->cpus_online, s->cpus_possible);
+	fprintf(out, "dump:       %s format, %u CPU%s\n", s->dump_format, s->cpus_present,
+		s->cpus_present == 1 ? "" : "s");
 	fprintf(out, "crash time: %s%s%s%s\n", when, s->have_crash_time ? " (from " : "",
 		s->have_crash_time ? s->crash_time_source : "", s->have_crash_time ? ")" : "");
 	fprintf(out, "tasks:      %zu:", s->tasks.count);

@@ -60,6 +60,7 @@ struct wh_error *wh_summary_build(struct wh_kernel *k, struct wh_summary *s)
 	s->kaslr_offset = k->kaslr_offset;
 	for (unsigned cpu = 0; cpu < k->nr_cpu_ids; cpu++) {
 		s->cpus_online += k->cpu_online[cpu];
+		s->cpus_present += k->cpu_present[cpu];
 		s->cpus_possible += k->cpu_possible[cpu];
 	}
 	read_crash_time(k, s);

@@ -19,7 +19,8 @@ struct wh_summary {
 	char dump_format[32];
 	char vmlinux_path[512];
 	uint64_t kaslr_offset;
-	unsigned cpus_online;
+	unsigned cpus_present;
+	unsigned cpus_online;   /* at dump time: panic() takes the others offline */
 	unsigned cpus_possible;
 	bool have_crash_time;
 	int64_t crash_time;           /* seconds since the epoch, UTC */

@@ -118,12 +118,37 @@ static void test_diskdump_truncations(void **state)
 	free(buf);
 }
 
+/* All-zero pages share one data block right after the descriptor table;
+ * the file end is given by the last descriptor that is not a zero page. */
+static void test_diskdump_zero_page_sharing(void **state)
+{
+	enum { BS = 4096 };
+	uint64_t zero_off = 4 * BS + 3 * 24;
+	size_t full = zero_off + BS + 100;
+	unsigned char *buf = calloc(1, full);
+	memcpy(buf, "KDUMP   ", 8);
+	put32(buf + 428, BS);
+	put32(buf + 432, 1);
+	put32(buf + 436, 2);
+	buf[3 * BS] = 0x07; /* three dumpable pages */
+	uint64_t offs[3] = {zero_off + BS, zero_off, zero_off}; /* data page, then 2 zero pages */
+	uint32_t sizes[3] = {100, BS, BS};
+	for (int i = 0; i < 3; i++) {
+		memcpy(buf + 4 * BS + 24 * i, &offs[i], 8);
+		put32(buf + 4 * BS + 24 * i + 8, sizes[i]);
+	}
+	assert_int_equal(check(buf, full), 0);
+	assert_int_equal(check(buf, zero_off + BS + 50), WH_ERR_TRUNCATED);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_elf_core_complete_and_truncated),
 		cmocka_unit_test(test_tiny_and_unknown_files),
 		cmocka_unit_test(test_diskdump_truncations),
+		cmocka_unit_test(test_diskdump_zero_page_sharing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,16 @@
+#!/bin/sh
+# Install build dependencies (Debian 12, as root or via sudo), build whyhung,
+# and unpack the bundled fixture vmlinux next to the build.
+set -eu
+cd "$(dirname "$0")"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+if ! dpkg -s libkdumpfile-dev libdwarf-dev libelf-dev zlib1g-dev libcmocka-dev cmake \
+	pkg-config xz-utils gcc make >/dev/null 2>&1; then
+	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q
+	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+		build-essential cmake pkg-config xz-utils \
+		libkdumpfile-dev libdwarf-dev libelf-dev zlib1g-dev libcmocka-dev
+fi
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$(nproc)"

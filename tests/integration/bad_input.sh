@@ -1,0 +1,52 @@
+#!/bin/sh
+# Bad input gets one line on stderr and its documented exit code; never a
+# crash. usage: bad_input.sh WHYHUNG GOOD_VMCORE GOOD_VMLINUX WORKDIR
+set -u
+whyhung=$1 vmcore=$2 vmlinux=$3 work=$4
+mkdir -p "$work"
+failures=0
+
+expect() { # expect CODE DESCRIPTION -- ARGS...
+	want=$1 what=$2
+	shift 3
+	"$whyhung" "$@" >"$work/out" 2>"$work/err"
+	got=$?
+	lines=$(wc -l <"$work/err")
+	if [ "$got" -ne "$want" ] || [ "$lines" -ne 1 ] || ! grep -q '^whyhung: ' "$work/err"; then
+		echo "FAIL $what: exit $got (want $want), stderr $lines lines:"
+		cat "$work/err"
+		failures=$((failures + 1))
+	else
+		echo "ok   $what: exit $got: $(cat "$work/err")"
+	fi
+}
+
+printf 'this is not a dump\n%.0s' $(seq 1 500) >"$work/text"
+: >"$work/empty"
+size=$(stat -c %s "$vmcore")
+head -c $((size / 2)) "$vmcore" >"$work/truncated"
+head -c 600 "$vmcore" >"$work/header-only"
+objcopy --strip-debug "$vmlinux" "$work/vmlinux-nodebug"
+# Same build, release string altered in the banner: must not be accepted.
+cp "$vmlinux" "$work/vmlinux-other"
+for off in $(grep -obUa 'Linux version [0-9]' "$vmlinux" | cut -d: -f1); do
+	printf '9' | dd of="$work/vmlinux-other" bs=1 seek=$((off + 14)) conv=notrunc 2>/dev/null
+done
+
+expect 2 "no arguments" --
+expect 2 "unknown format" -- "$vmcore" -k "$vmlinux" --format yaml
+expect 2 "unknown option" -- "$vmcore" -k "$vmlinux" --frobnicate
+expect 3 "missing dump" -- "$work/does-not-exist" -k "$vmlinux"
+expect 4 "text file as dump" -- "$work/text" -k "$vmlinux"
+expect 4 "empty file as dump" -- "$work/empty" -k "$vmlinux"
+expect 5 "truncated dump" -- "$work/truncated" -k "$vmlinux"
+expect 5 "dump cut after its header" -- "$work/header-only" -k "$vmlinux"
+expect 6 "missing vmlinux" -- "$vmcore" -k "$work/does-not-exist"
+expect 6 "text file as vmlinux" -- "$vmcore" -k "$work/text"
+expect 6 "dump given as vmlinux" -- "$vmcore" -k "$vmcore"
+expect 7 "vmlinux without DWARF" -- "$vmcore" -k "$work/vmlinux-nodebug"
+expect 8 "vmlinux of another build" -- "$vmcore" -k "$work/vmlinux-other"
+expect 8 "tasks: vmlinux of another build" -- tasks "$vmcore" -k "$work/vmlinux-other"
+
+rm -f "$work/truncated" "$work/vmlinux-nodebug" "$work/vmlinux-other"
+[ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
