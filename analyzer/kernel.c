@@ -216,3 +216,17 @@ bool wh_kernel_version_at_least(const struct wh_kernel *k, int major, int minor)
 {
 	return k->version_major > major || (k->version_major == major && k->version_minor >= minor);
 }
+
+void wh_kernel_type_hint(struct wh_kernel *k, const char *const *functions)
+{
+	for (; *functions; functions++) {
+		struct wh_symbol sym;
+		struct wh_error *err = wh_elf_image_symbol(k->vmlinux, *functions, &sym);
+		if (!err)
+			err = wh_types_index_cu_at(k->types, sym.address);
+		bool done = !err;
+		wh_error_destroy(err);
+		if (done)
+			return;
+	}
+}

@@ -53,6 +53,10 @@ struct wh_error *wh_kernel_member(struct wh_kernel *k, const char *struct_name, 
  * tells. For probing fields that differ across kernel versions. */
 struct wh_error *wh_kernel_member_opt(struct wh_kernel *k, const char *struct_name,
 				      const char *path, struct wh_member_info *ret, bool *ret_found);
+/* Index early the DWARF compile unit of the first of FUNCTIONS (NULL-
+ * terminated) this kernel has: a speed hint for types defined late in a
+ * big vmlinux. Failing hints are ignored; lookups still find everything. */
+void wh_kernel_type_hint(struct wh_kernel *k, const char *const *functions);
 bool wh_kernel_version_at_least(const struct wh_kernel *k, int major, int minor);
 
 #endif

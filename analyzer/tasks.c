@@ -68,6 +68,10 @@ static struct wh_error *probe_layout(struct wh_kernel *k, struct task_layout *l)
 	if ((err = wh_kernel_member_opt(k, "task_struct", "se.exec_start", &l->exec_start,
 					&l->have_exec_start)))
 		return err;
+	/* struct rq is private to kernel/sched/; scheduler_tick() was renamed
+	 * sched_tick() in 6.11. */
+	static const char *const rq_hint[] = {"scheduler_tick", "sched_tick", NULL};
+	wh_kernel_type_hint(k, rq_hint);
 	bool a, b, c;
 	if ((err = wh_kernel_member_opt(k, "rq", "curr", &l->rq_curr, &a)) ||
 	    (err = wh_kernel_member_opt(k, "rq", "idle", &l->rq_idle, &b)) ||

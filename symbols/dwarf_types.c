@@ -18,6 +18,8 @@ struct wh_types {
 	struct wh_name_map index;
 	bool scan_done;
 	unsigned cus_scanned;
+	uint64_t hinted[32]; /* CUs indexed out of order by wh_types_index_cu_at() */
+	size_t n_hinted;
 	Dwarf_Arange *aranges; /* loaded on first use */
 	Dwarf_Signed n_aranges;
 };
@@ -245,6 +247,8 @@ static struct wh_error *index_die(struct wh_types *t, Dwarf_Die die)
 	return wh_name_map_add(&t->index, kind, name, off);
 }
 
+static struct wh_error *index_cu(struct wh_types *t, Dwarf_Die cu);
+
 /* Index the top-level type definitions of the next compile unit. */
 static struct wh_error *scan_next_cu(struct wh_types *t)
 {
@@ -269,8 +273,15 @@ static struct wh_error *scan_next_cu(struct wh_types *t)
 	Dwarf_Die cu = NULL;
 	if (dwarf_siblingof_b(t->dbg, NULL, true, &cu, &e) != DW_DLV_OK)
 		return derr(t, e, "reading compile unit");
+	return index_cu(t, cu);
+}
+
+/* Index the top-level children of CU (and release it). */
+static struct wh_error *index_cu(struct wh_types *t, Dwarf_Die cu)
+{
+	Dwarf_Error e = NULL;
 	Dwarf_Die child = NULL;
-	rc = dwarf_child(cu, &child, &e);
+	int rc = dwarf_child(cu, &child, &e);
 	dwarf_dealloc_die(cu);
 	if (rc == DW_DLV_ERROR)
 		return derr(t, e, "reading compile unit children");
@@ -662,8 +673,7 @@ void wh_types_get_stats(const struct wh_types *t, struct wh_types_stats *ret)
 	ret->scan_complete = t->scan_done;
 }
 
-struct wh_error *wh_types_variable_near(struct wh_types *t, const char *name, uint64_t code_addr,
-					struct wh_type *ret)
+static struct wh_error *cu_offset_at(struct wh_types *t, uint64_t code_addr, Dwarf_Off *ret)
 {
 	Dwarf_Error e = NULL;
 	if (!t->aranges && dwarf_get_aranges(t->dbg, &t->aranges, &t->n_aranges, &e) != DW_DLV_OK) {
@@ -672,15 +682,43 @@ struct wh_error *wh_types_variable_near(struct wh_types *t, const char *name, ui
 			 : wh_error_create(WH_ERR_ABSENT, "no .debug_aranges");
 	}
 	Dwarf_Arange ar;
-	Dwarf_Off cu_off;
 	if (dwarf_get_arange(t->aranges, (Dwarf_Unsigned)t->n_aranges, code_addr, &ar, &e) !=
 		    DW_DLV_OK ||
-	    dwarf_get_cu_die_offset(ar, &cu_off, &e) != DW_DLV_OK) {
+	    dwarf_get_cu_die_offset(ar, ret, &e) != DW_DLV_OK) {
 		if (e)
 			dwarf_dealloc_error(t->dbg, e);
 		return wh_error_create(WH_ERR_ABSENT, "no compile unit covers 0x%llx",
 				       (unsigned long long)code_addr);
 	}
+	return NULL;
+}
+
+struct wh_error *wh_types_index_cu_at(struct wh_types *t, uint64_t code_addr)
+{
+	Dwarf_Off cu_off;
+	struct wh_error *err = cu_offset_at(t, code_addr, &cu_off);
+	if (err)
+		return err;
+	/* Each CU once; the sequential scan may meet it again (first wins). */
+	for (size_t i = 0; i < t->n_hinted; i++)
+		if (t->hinted[i] == cu_off)
+			return NULL;
+	if (t->n_hinted < sizeof(t->hinted) / sizeof(*t->hinted))
+		t->hinted[t->n_hinted++] = cu_off;
+	Dwarf_Die cu;
+	if ((err = offdie(t, cu_off, &cu)))
+		return err;
+	return index_cu(t, cu);
+}
+
+struct wh_error *wh_types_variable_near(struct wh_types *t, const char *name, uint64_t code_addr,
+					struct wh_type *ret)
+{
+	Dwarf_Error e = NULL;
+	Dwarf_Off cu_off;
+	struct wh_error *cerr = cu_offset_at(t, code_addr, &cu_off);
+	if (cerr)
+		return cerr;
 	Dwarf_Die cu, child = NULL;
 	struct wh_error *err = offdie(t, cu_off, &cu);
 	if (err)

@@ -79,6 +79,11 @@ struct wh_error *wh_types_enumerator(struct wh_types *types, const char *name, i
 struct wh_error *wh_types_variable_near(struct wh_types *types, const char *name,
 					uint64_t code_addr, struct wh_type *ret);
 
+/* Index the compile unit containing link-time code address CODE_ADDR now,
+ * ahead of the sequential scan: a hint for types defined late in a big
+ * vmlinux (struct rq lives in kernel/sched/core.c, CU ~300 of 2,300). */
+struct wh_error *wh_types_index_cu_at(struct wh_types *types, uint64_t code_addr);
+
 void wh_types_get_stats(const struct wh_types *types, struct wh_types_stats *ret);
 
 #endif
