@@ -359,3 +359,36 @@ void wh_dump_get_stats(const struct wh_dump *dump, struct wh_dump_stats *ret)
 {
 	*ret = dump->stats;
 }
+
+unsigned wh_dump_num_cpu_notes(struct wh_dump *dump)
+{
+	return dump->ctx ? dump->num_cpus : 0;
+}
+
+struct wh_error *wh_dump_cpu_note(struct wh_dump *dump, unsigned index,
+				  struct wh_dump_cpu_note *ret)
+{
+	if (!dump->ctx || index >= dump->num_cpus)
+		return wh_error_create(WH_ERR_ABSENT, "no CPU note %u", index);
+	static const char *const names[] = {"pid", "reg.rip", "reg.rsp", "reg.rbp", "reg.rdx",
+					    "reg.rdi", "reg.r10", "reg.r13", "reg.cs"};
+	uint64_t *out[] = {&ret->pid, &ret->ip, &ret->sp, &ret->bp, &ret->dx,
+			   &ret->di,  &ret->r10, &ret->r13, &ret->cs};
+	memset(ret, 0, sizeof(*ret));
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
+		char key[64];
+		snprintf(key, sizeof(key), "cpu.%u.%s", index, names[i]);
+		kdump_num_t v;
+		kdump_status st = kdump_get_number_attr(dump->ctx, key, &v);
+		if (st != KDUMP_OK) {
+			kdump_clear_err(dump->ctx);
+			/* cs is not in every note format; the rest is required. */
+			if (!strcmp(names[i], "reg.cs"))
+				continue;
+			return wh_error_create(WH_ERR_ABSENT, "CPU note %u has no %s", index,
+					       names[i]);
+		}
+		*out[i] = v;
+	}
+	return NULL;
+}

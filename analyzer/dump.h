@@ -55,6 +55,17 @@ struct wh_dump_segment {
 struct wh_error *wh_dump_create_synthetic(const struct wh_dump_segment *segments, size_t n,
 					  const char *release, struct wh_dump **ret);
 
+/* Registers a CPU note (ELF NT_PRSTATUS) of the dump file carries.
+ * Hypervisor dumps (QEMU) number notes by CPU with pid = CPU + 1. */
+struct wh_dump_cpu_note {
+	uint64_t pid; /* pr_pid as written */
+	uint64_t ip, sp, bp, dx, di, r10, r13, cs;
+};
+/* Number of CPU notes; fills *RET for note INDEX. WH_ERR_ABSENT past the end. */
+unsigned wh_dump_num_cpu_notes(struct wh_dump *dump);
+struct wh_error *wh_dump_cpu_note(struct wh_dump *dump, unsigned index,
+				  struct wh_dump_cpu_note *ret);
+
 void wh_dump_get_stats(const struct wh_dump *dump, struct wh_dump_stats *ret);
 
 #endif

@@ -43,10 +43,10 @@ void wh_json_end_object(struct wh_json *j) { close_container(j, '}'); }
 void wh_json_begin_array(struct wh_json *j) { open_container(j, '['); }
 void wh_json_end_array(struct wh_json *j) { close_container(j, ']'); }
 
-static void put_escaped(FILE *out, const char *s, size_t len)
+static void put_escaped(FILE *out, const char *s, size_t len, bool stop_at_nul)
 {
 	fputc('"', out);
-	for (size_t i = 0; i < len && s[i]; i++) {
+	for (size_t i = 0; i < len && (s[i] || !stop_at_nul); i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c == '"' || c == '\\')
 			fprintf(out, "\\%c", c);
@@ -61,7 +61,7 @@ static void put_escaped(FILE *out, const char *s, size_t len)
 void wh_json_key(struct wh_json *j, const char *key)
 {
 	before_value(j);
-	put_escaped(j->out, key, strlen(key));
+	put_escaped(j->out, key, strlen(key), true);
 	fputc(':', j->out);
 	j->after_key = true;
 }
@@ -69,7 +69,13 @@ void wh_json_key(struct wh_json *j, const char *key)
 void wh_json_string_n(struct wh_json *j, const char *s, size_t len)
 {
 	before_value(j);
-	put_escaped(j->out, s, len);
+	put_escaped(j->out, s, len, true);
+}
+
+void wh_json_bytes(struct wh_json *j, const char *s, size_t len)
+{
+	before_value(j);
+	put_escaped(j->out, s, len, false);
 }
 
 void wh_json_string(struct wh_json *j, const char *s)

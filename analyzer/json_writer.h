@@ -28,6 +28,8 @@ void wh_json_key(struct wh_json *j, const char *key);
  * at NUL. */
 void wh_json_string_n(struct wh_json *j, const char *s, size_t len);
 void wh_json_string(struct wh_json *j, const char *s);
+/* Exactly LEN bytes, NULs included (as \u0000): log text may hold any byte. */
+void wh_json_bytes(struct wh_json *j, const char *s, size_t len);
 void wh_json_int(struct wh_json *j, int64_t v);
 void wh_json_uint(struct wh_json *j, uint64_t v);
 void wh_json_hex(struct wh_json *j, uint64_t v); /* "0x..." string */

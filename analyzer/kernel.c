@@ -1,5 +1,8 @@
 #include "kernel.h"
 #include "kernel_check.h"
+#include "module_debug.h"
+#include "modules.h"
+#include "orc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,6 +76,25 @@ static struct wh_error *load_cpus(struct wh_kernel *k)
 	return err;
 }
 
+static void load_text_ranges(struct wh_kernel *k)
+{
+	struct wh_error *err;
+	if ((err = wh_kernel_symbol_address(k, "_stext", &k->text_start)) ||
+	    (err = wh_kernel_symbol_address(k, "_etext", &k->text_end)))
+		k->text_start = k->text_end = 0;
+	wh_error_destroy(err);
+	if ((err = wh_kernel_symbol_address(k, "_sinittext", &k->inittext_start)) ||
+	    (err = wh_kernel_symbol_address(k, "_einittext", &k->inittext_end)))
+		k->inittext_start = k->inittext_end = 0;
+	wh_error_destroy(err);
+}
+
+bool wh_kernel_in_text(struct wh_kernel *k, uint64_t addr)
+{
+	return (addr >= k->text_start && addr < k->text_end) ||
+	       (addr >= k->inittext_start && addr < k->inittext_end);
+}
+
 struct wh_error *wh_kernel_open(const char *dump_path, const char *vmlinux_path,
 				struct wh_kernel **ret)
 {
@@ -91,6 +113,8 @@ struct wh_error *wh_kernel_open(const char *dump_path, const char *vmlinux_path,
 		err = wh_types_create(k->vmlinux, &k->types);
 	if (!err)
 		err = load_cpus(k);
+	if (!err)
+		load_text_ranges(k);
 	if (err) {
 		wh_kernel_destroy(k);
 		return err;
@@ -103,6 +127,9 @@ void wh_kernel_destroy(struct wh_kernel *k)
 {
 	if (!k)
 		return;
+	wh_module_debug_destroy(k->module_debug);
+	wh_modules_destroy(k->modules);
+	wh_orc_destroy(k->orc);
 	wh_types_destroy(k->types);
 	wh_elf_image_destroy(k->vmlinux);
 	wh_dump_destroy(k->dump);

@@ -13,6 +13,10 @@
 
 enum { WH_MAX_CPUS = 8192 };
 
+struct wh_modules;
+struct wh_orc;
+struct wh_module_debug;
+
 struct wh_kernel {
 	struct wh_dump *dump;
 	struct wh_elf_image *vmlinux;
@@ -24,6 +28,10 @@ struct wh_kernel {
 	unsigned char *cpu_online;   /* after a panic, only the panicking CPU */
 	unsigned char *cpu_present;
 	int version_major, version_minor; /* from the release string */
+	struct wh_modules *modules; /* lazily, see modules.h */
+	struct wh_orc *orc;         /* lazily, see orc.h */
+	struct wh_module_debug *module_debug; /* -m DIR, see module_debug.h */
+	uint64_t text_start, text_end, inittext_start, inittext_end; /* runtime */
 };
 
 /* Open and cross-check DUMP_PATH against VMLINUX_PATH. Errors name the
@@ -57,6 +65,8 @@ struct wh_error *wh_kernel_member_opt(struct wh_kernel *k, const char *struct_na
  * terminated) this kernel has: a speed hint for types defined late in a
  * big vmlinux. Failing hints are ignored; lookups still find everything. */
 void wh_kernel_type_hint(struct wh_kernel *k, const char *const *functions);
+/* Is runtime address ADDR in the vmlinux's text (core or init)? */
+bool wh_kernel_in_text(struct wh_kernel *k, uint64_t addr);
 bool wh_kernel_version_at_least(const struct wh_kernel *k, int major, int minor);
 
 #endif

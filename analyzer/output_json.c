@@ -38,6 +38,91 @@ static void write_kernel(struct wh_json *j, const struct wh_summary *s)
 	wh_json_end_object(j);
 }
 
+static void write_lockup(struct wh_json *j, const struct wh_panic *p)
+{
+	wh_json_key(j, "lockup");
+	if (p->lockup_cpu < 0 ||
+	    (p->kind != WH_PANIC_SOFT_LOCKUP && p->kind != WH_PANIC_HARD_LOCKUP)) {
+		wh_json_null(j);
+		return;
+	}
+	wh_json_begin_object(j);
+	wh_json_key(j, "cpu");
+	wh_json_int(j, p->lockup_cpu);
+	if (p->kind == WH_PANIC_SOFT_LOCKUP) {
+		wh_json_key(j, "seconds");
+		wh_json_uint(j, p->lockup_seconds);
+		wh_json_key(j, "pid");
+		if (p->lockup_pid >= 0)
+			wh_json_int(j, p->lockup_pid);
+		else
+			wh_json_null(j);
+		wh_json_key(j, "comm");
+		if (p->lockup_pid >= 0)
+			wh_json_string_n(j, p->lockup_comm, sizeof(p->lockup_comm));
+		else
+			wh_json_null(j);
+	}
+	wh_json_end_object(j);
+}
+
+static void write_panic(struct wh_json *j, const struct wh_panic *p)
+{
+	wh_json_key(j, "panic");
+	wh_json_begin_object(j);
+	wh_json_key(j, "kind");
+	wh_json_string(j, p->log_unavailable ? "unknown" : wh_panic_kind_id(p->kind));
+	wh_json_key(j, "message");
+	if (p->have_message)
+		wh_json_string_n(j, p->message, sizeof(p->message));
+	else
+		wh_json_null(j);
+	wh_json_key(j, "cpu");
+	if (p->cpu >= 0)
+		wh_json_int(j, p->cpu);
+	else
+		wh_json_null(j);
+	wh_json_key(j, "cpu_source");
+	wh_json_string(j, p->cpu >= 0 ? p->cpu_source : NULL);
+	wh_json_key(j, "task");
+	if (p->pid >= 0) {
+		wh_json_begin_object(j);
+		wh_json_key(j, "pid");
+		wh_json_int(j, p->pid);
+		wh_json_key(j, "comm");
+		wh_json_string_n(j, p->comm, sizeof(p->comm));
+		wh_json_key(j, "source");
+		wh_json_string(j, p->task_source);
+		wh_json_end_object(j);
+	} else {
+		wh_json_null(j);
+	}
+	wh_json_key(j, "hung_tasks");
+	wh_json_begin_array(j);
+	for (size_t i = 0; i < p->n_hung; i++) {
+		wh_json_begin_object(j);
+		wh_json_key(j, "pid");
+		wh_json_int(j, p->hung[i].pid);
+		wh_json_key(j, "comm");
+		wh_json_string_n(j, p->hung[i].comm, sizeof(p->hung[i].comm));
+		wh_json_key(j, "seconds");
+		wh_json_uint(j, p->hung[i].seconds);
+		wh_json_end_object(j);
+	}
+	wh_json_end_array(j);
+	wh_json_key(j, "hung_tasks_dropped");
+	wh_json_uint(j, p->n_hung_dropped);
+	write_lockup(j, p);
+	wh_json_key(j, "detail");
+	if (p->detail[0])
+		wh_json_string_n(j, p->detail, sizeof(p->detail));
+	else
+		wh_json_null(j);
+	wh_json_key(j, "log_error");
+	wh_json_string(j, p->log_unavailable ? p->log_error : NULL);
+	wh_json_end_object(j);
+}
+
 static void write_task(struct wh_json *j, const struct wh_task *t)
 {
 	char state[2] = {t->state, '\0'};
@@ -102,6 +187,12 @@ void wh_output_json_tasks(FILE *out, const struct wh_summary *s)
 	wh_json_end_object(&j);
 }
 
+void wh_output_json_header(struct wh_json *j, const struct wh_summary *s)
+{
+	write_kernel(j, s);
+	write_panic(j, &s->panic);
+}
+
 void wh_output_json_summary(FILE *out, const struct wh_summary *s)
 {
 	struct wh_json j;
@@ -110,6 +201,7 @@ void wh_output_json_summary(FILE *out, const struct wh_summary *s)
 	wh_json_key(&j, "schema");
 	wh_json_string(&j, WH_SCHEMA_SUMMARY);
 	write_kernel(&j, s);
+	write_panic(&j, &s->panic);
 	wh_json_key(&j, "state_counts");
 	wh_json_begin_object(&j);
 	for (size_t i = 0; i < WH_N_STATES; i++) {

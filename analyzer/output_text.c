@@ -57,7 +57,54 @@ void wh_output_text_tasks(FILE *out, const struct wh_summary *s)
 	}
 }
 
-void wh_output_text_summary(FILE *out, const struct wh_summary *s)
+/* What kind of panic, its particulars, and where it happened. */
+static void print_panic(FILE *out, const struct wh_panic *p)
+{
+	char a[4 * WH_PANIC_TEXT], b[4 * WH_PANIC_TEXT];
+	fprintf(out, "panic:      ");
+	if (p->log_unavailable) {
+		fprintf(out, "unknown (kernel log unreadable: %s)",
+			wh_escape_text(p->log_error, sizeof(p->log_error), a, sizeof(a)));
+	} else if (p->kind == WH_PANIC_HUNG_TASK && p->n_hung) {
+		const struct wh_hung_report *h = &p->hung[0];
+		size_t more = p->n_hung - 1 + p->n_hung_dropped;
+		fprintf(out, "hung task: %s[%" PRId32 "] blocked for more than %" PRIu64 " seconds",
+			wh_escape_text(h->comm, sizeof(h->comm), a, sizeof(a)), h->pid, h->seconds);
+		if (more)
+			fprintf(out, " (and %zu more)", more);
+	} else if (p->kind == WH_PANIC_SOFT_LOCKUP && p->lockup_cpu >= 0) {
+		fprintf(out, "soft lockup: CPU#%d stuck for %" PRIu64 "s", p->lockup_cpu,
+			p->lockup_seconds);
+		if (p->lockup_pid >= 0) {
+			wh_escape_text(p->lockup_comm, sizeof(p->lockup_comm), a, sizeof(a));
+			fprintf(out, " in %s[%" PRId32 "]", a, p->lockup_pid);
+		}
+	} else if (p->kind == WH_PANIC_HARD_LOCKUP && p->lockup_cpu >= 0) {
+		fprintf(out, "hard lockup on CPU %d", p->lockup_cpu);
+	} else if (p->kind == WH_PANIC_OOPS && p->detail[0]) {
+		fprintf(out, "oops: %s",
+			wh_escape_text(p->detail, sizeof(p->detail), a, sizeof(a)));
+	} else if (p->kind == WH_PANIC_NONE) {
+		fprintf(out, "none in the kernel log");
+	} else {
+		fprintf(out, "%s", wh_panic_kind_name(p->kind));
+	}
+	/* The panic message says more than the kind only for these. */
+	if (p->have_message && (p->kind == WH_PANIC_OTHER || p->kind == WH_PANIC_OOPS))
+		fprintf(out, " (\"%s\")",
+			wh_escape_text(p->message, sizeof(p->message), b, sizeof(b)));
+	else if (!p->have_message && p->kind != WH_PANIC_NONE && !p->log_unavailable)
+		fprintf(out, " (no panic in the log)");
+	if (p->cpu >= 0) {
+		fprintf(out, "; panicked on CPU %d", p->cpu);
+		if (p->pid >= 0)
+			fprintf(out, " in %s[%" PRId32 "]",
+				wh_escape_text(p->comm, sizeof(p->comm), a, sizeof(a)), p->pid);
+	}
+	fputc('\n', out);
+}
+
+void wh_output_text_header(FILE *out, const struct wh_summary *s)
 {
 	char when[64] = "unknown";
 	if (s->have_crash_time) {
@@ -68,6 +115,7 @@ void wh_output_text_summary(FILE *out, const struct wh_summary *s)
 	}
 	char release[sizeof(s->release) * 4];
 	wh_escape_text(s->release, sizeof(s->release), release, sizeof(release));
+	print_panic(out, &s->panic);
 	fprintf(out, "kernel:     %s\n", release);
 	fprintf(out, "dump:       %s format, %u CPU%s\n", s->dump_format, s->cpus_present,
 		s->cpus_present == 1 ? "" : "s");
@@ -79,6 +127,11 @@ void wh_output_text_summary(FILE *out, const struct wh_summary *s)
 			fprintf(out, " %zu %s (%c)", s->state_counts[i],
 				wh_task_state_name(WH_STATE_LETTERS[i]), WH_STATE_LETTERS[i]);
 	fputc('\n', out);
+}
+
+void wh_output_text_summary(FILE *out, const struct wh_summary *s)
+{
+	wh_output_text_header(out, s);
 	size_t nd = s->state_counts[wh_summary_state_index('D')];
 	fprintf(out, "\n%zu task%s in uninterruptible sleep (D):\n", nd, nd == 1 ? "" : "s");
 	if (nd) {

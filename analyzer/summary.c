@@ -47,6 +47,29 @@ static void read_crash_time(struct wh_kernel *k, struct wh_summary *s)
 	wh_error_destroy(err);
 }
 
+/* The log is read for the classification only; a log we cannot read
+ * leaves the panic unknown, not the summary failed. */
+static struct wh_error *classify_panic(struct wh_kernel *k, struct wh_summary *s)
+{
+	struct wh_log log;
+	struct wh_error *log_err = wh_log_read(k, &log);
+	if (log_err == &wh_error_nomem)
+		return log_err;
+	struct wh_error *err = wh_panic_classify(log_err ? NULL : log.records,
+						 log_err ? 0 : log.count, &s->panic);
+	if (!log_err) {
+		wh_log_deinit(&log);
+	} else {
+		s->panic.log_unavailable = true;
+		snprintf(s->panic.log_error, sizeof(s->panic.log_error), "%s", log_err->message);
+		wh_error_destroy(log_err);
+	}
+	if (err)
+		return err;
+	wh_panic_add_kernel_state(k, &s->tasks, &s->panic);
+	return NULL;
+}
+
 struct wh_error *wh_summary_build(struct wh_kernel *k, struct wh_summary *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -69,6 +92,10 @@ struct wh_error *wh_summary_build(struct wh_kernel *k, struct wh_summary *s)
 		return err;
 	for (size_t i = 0; i < s->tasks.count; i++)
 		s->state_counts[wh_summary_state_index(s->tasks.tasks[i].state)]++;
+	if ((err = classify_panic(k, s))) {
+		wh_summary_deinit(s);
+		return err;
+	}
 	struct wh_dump_stats stats;
 	wh_dump_get_stats(k->dump, &stats);
 	s->excluded_reads = stats.excluded_reads;
@@ -78,4 +105,5 @@ struct wh_error *wh_summary_build(struct wh_kernel *k, struct wh_summary *s)
 void wh_summary_deinit(struct wh_summary *s)
 {
 	wh_task_list_deinit(&s->tasks);
+	wh_panic_deinit(&s->panic);
 }

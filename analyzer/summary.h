@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "kernel.h"
+#include "panic.h"
 #include "tasks.h"
 
 /* ps letters in display order, and '?' for states we cannot decode. */
@@ -28,6 +29,7 @@ struct wh_summary {
 	struct wh_task_list tasks;
 	size_t state_counts[WH_N_STATES]; /* indexed like WH_STATE_LETTERS */
 	uint64_t excluded_reads;      /* reads that met pages filtered out of the dump */
+	struct wh_panic panic;        /* from the kernel log and panic_cpu */
 };
 
 struct wh_error *wh_summary_build(struct wh_kernel *k, struct wh_summary *ret);

@@ -338,3 +338,11 @@ const struct wh_task *wh_task_list_find_pid(const struct wh_task_list *list, int
 			return &list->tasks[i];
 	return NULL;
 }
+
+const struct wh_task *wh_task_list_find_address(const struct wh_task_list *list, uint64_t addr)
+{
+	for (size_t i = 0; i < list->count; i++)
+		if (list->tasks[i].address == addr)
+			return &list->tasks[i];
+	return NULL;
+}

@@ -42,6 +42,8 @@ struct wh_task_list {
 struct wh_error *wh_tasks_collect(struct wh_kernel *k, struct wh_task_list *ret);
 void wh_task_list_deinit(struct wh_task_list *list);
 /* NULL when absent. */
+const struct wh_task *wh_task_list_find_address(const struct wh_task_list *list, uint64_t addr);
+/* NULL when absent. */
 const struct wh_task *wh_task_list_find_pid(const struct wh_task_list *list, int32_t pid);
 
 #endif

@@ -1,32 +1,26 @@
-/* The interface every wait-kind recognizer implements (mutex, rwsem,
- * completion, ...). One file per kind fills one struct wh_wait_kind_ops;
- * plugins/registry.c lists them. The analysis that calls them arrives with
- * the waits issue; this is the contract they will be written against. */
+/* The interface every wait-kind recognizer implements. One file per kind
+ * (plugins/mutex.c, plugins/rwsem.c, ...) fills one struct
+ * wh_wait_kind_ops; plugins/registry.c lists them. Helpers shared by the
+ * list-based kinds are in plugins/waiter_scan.h. */
 #ifndef WHYHUNG_WAIT_KIND_H
 #define WHYHUNG_WAIT_KIND_H
 
 #include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
 
-#include "analyzer/kernel.h"
-#include "analyzer/tasks.h"
-
-/* What a recognizer found a blocked task waiting on. */
-struct wh_wait_object {
-	const char *kind;   /* "mutex", "rwsem", ... (static string) */
-	uint64_t address;   /* the lock/completion/wait queue */
-};
+#include "analyzer/waits.h"
 
 struct wh_wait_kind_ops {
 	const char *name;
-	/* Decide whether TASK waits on an object of this kind; set *ret_found
-	 * and fill RET when it does. Errors are for reads that failed. */
-	struct wh_error *(*recognize)(struct wh_kernel *k, const struct wh_task *task,
-				      struct wh_wait_object *ret, bool *ret_found);
+	/* Does ctx->task wait on an object of this kind? If so set *ret_found,
+	 * the object's address and the task's mode ("read"/"write"/""). */
+	struct wh_error *(*recognize)(const struct wh_wait_context *ctx, uint64_t *ret_object,
+				      char ret_mode[8], bool *ret_found);
+	/* Fill OBJ (address and kind already set): state, owners, waiters in
+	 * queue order. Unreadable parts go to obj->incomplete, not errors. */
+	struct wh_error *(*describe)(const struct wh_wait_context *ctx, struct wh_wait_object *obj);
 };
 
-/* NULL-terminated list of every registered kind. */
+/* NULL-terminated list of every registered kind, most specific first. */
 const struct wh_wait_kind_ops *const *wh_wait_kinds(void);
 
 #endif

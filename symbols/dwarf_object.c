@@ -1,4 +1,5 @@
 #include "dwarf_object.h"
+#include "elf_reloc.h"
 
 #include <elf.h>
 #include <stdlib.h>
@@ -9,8 +10,12 @@ struct wh_dwarf_object {
 	struct wh_elf_image *img;
 	Dwarf_Obj_Access_Interface iface;
 	Dwarf_Debug dbg;
-	unsigned char **inflated; /* per section index, for SHF_COMPRESSED ones */
+	unsigned char **inflated; /* per section index: inflated and/or relocated copies */
 	size_t n_sections;
+	/* Relocating objects (modules) only: runtime address per section (0 when
+	 * not allocated or not loaded), and which sections need relocating. */
+	uint64_t *section_addr;
+	bool *relocated;
 };
 
 static bool hidden_section(const struct wh_elf_section *s)
@@ -42,7 +47,7 @@ static int get_section_info(void *obj, Dwarf_Half index, Dwarf_Obj_Access_Sectio
 		ret->name = ".whyhung.hidden";
 		return DW_DLV_OK;
 	}
-	ret->addr = s->addr;
+	ret->addr = o->section_addr ? o->section_addr[index] : s->addr;
 	ret->type = s->type;
 	ret->size = (s->flags & SHF_COMPRESSED) ? compressed_size(s) : s->size;
 	ret->name = s->name;
@@ -103,18 +108,47 @@ static unsigned char *inflate_section(const struct wh_elf_section *s)
 	return out;
 }
 
+static uint64_t section_size(const struct wh_elf_section *s)
+{
+	return (s->flags & SHF_COMPRESSED) ? compressed_size(s) : s->size;
+}
+
+/* A private copy of S with its relocations applied (checked at open). */
+static unsigned char *relocated_copy(struct wh_dwarf_object *o, const struct wh_elf_section *s)
+{
+	unsigned char *copy;
+	uint64_t size = section_size(s);
+	if (s->flags & SHF_COMPRESSED) {
+		copy = inflate_section(s);
+	} else {
+		copy = malloc(size ? size : 1);
+		if (copy)
+			memcpy(copy, s->data, size);
+	}
+	if (!copy)
+		return NULL;
+	struct wh_error *err = wh_elf_relocate_section(o->img, s->index, o->section_addr, copy, size);
+	if (err) {
+		wh_error_destroy(err);
+		free(copy);
+		return NULL;
+	}
+	return copy;
+}
+
 static int load_section(void *obj, Dwarf_Half index, Dwarf_Small **ret, int *error)
 {
 	struct wh_dwarf_object *o = obj;
 	const struct wh_elf_section *s = wh_elf_image_section_at(o->img, index);
 	if (!s || hidden_section(s) || !s->data)
 		return DW_DLV_NO_ENTRY;
-	if (!(s->flags & SHF_COMPRESSED)) {
+	bool relocate = o->relocated && o->relocated[index];
+	if (!(s->flags & SHF_COMPRESSED) && !relocate) {
 		*ret = (Dwarf_Small *)s->data;
 		return DW_DLV_OK;
 	}
 	if (!o->inflated[index])
-		o->inflated[index] = inflate_section(s);
+		o->inflated[index] = relocate ? relocated_copy(o, s) : inflate_section(s);
 	if (!o->inflated[index]) {
 		*error = DW_DLE_ALLOC_FAIL;
 		return DW_DLV_ERROR;
@@ -142,7 +176,7 @@ struct wh_error *wh_dwarf_error(Dwarf_Debug dbg, Dwarf_Error derr, const char *w
 	return err;
 }
 
-struct wh_error *wh_dwarf_object_open(struct wh_elf_image *img, struct wh_dwarf_object **ret)
+static struct wh_error *check_debug_info(struct wh_elf_image *img)
 {
 	const struct wh_elf_section *info = wh_elf_image_section(img, ".debug_info");
 	if (!info || !info->size || !info->data)
@@ -150,6 +184,11 @@ struct wh_error *wh_dwarf_object_open(struct wh_elf_image *img, struct wh_dwarf_
 				       "%s has no DWARF debug info (install the -dbg package's "
 				       "vmlinux, not the stripped one)",
 				       wh_elf_image_path(img));
+	return NULL;
+}
+
+static struct wh_error *object_create(struct wh_elf_image *img, struct wh_dwarf_object **ret)
+{
 	struct wh_dwarf_object *o = calloc(1, sizeof(*o));
 	if (!o)
 		return &wh_error_nomem;
@@ -162,18 +201,104 @@ struct wh_error *wh_dwarf_object_open(struct wh_elf_image *img, struct wh_dwarf_
 	}
 	o->iface.object = o;
 	o->iface.methods = &methods;
+	*ret = o;
+	return NULL;
+}
+
+static struct wh_error *object_init(struct wh_dwarf_object *o)
+{
 	Dwarf_Error derr = NULL;
 	int rc = dwarf_object_init_b(&o->iface, NULL, NULL, DW_GROUPNUMBER_ANY, &o->dbg, &derr);
 	if (rc != DW_DLV_OK) {
 		struct wh_error *err = wh_error_create(
-			WH_ERR_NO_DEBUGINFO, "%s: unusable DWARF: %s", wh_elf_image_path(img),
+			WH_ERR_NO_DEBUGINFO, "%s: unusable DWARF: %s", wh_elf_image_path(o->img),
 			derr ? dwarf_errmsg(derr) : "no debug sections");
 		o->dbg = NULL;
+		return err;
+	}
+	return NULL;
+}
+
+struct wh_error *wh_dwarf_object_open(struct wh_elf_image *img, struct wh_dwarf_object **ret)
+{
+	struct wh_dwarf_object *o;
+	struct wh_error *err = check_debug_info(img);
+	if (!err)
+		err = object_create(img, &o);
+	if (err)
+		return err;
+	if ((err = object_init(o))) {
 		wh_dwarf_object_destroy(o);
 		return err;
 	}
 	*ret = o;
 	return NULL;
+}
+
+/* Runtime addresses of the allocated sections, and a check of every
+ * relocation of the others now, so that load_section() cannot fail later
+ * on a hostile file and a bad file is rejected with a reason. */
+static struct wh_error *plan_relocation(struct wh_dwarf_object *o, wh_section_address_fn *resolve,
+					void *arg)
+{
+	o->section_addr = calloc(o->n_sections ? o->n_sections : 1, sizeof(*o->section_addr));
+	o->relocated = calloc(o->n_sections ? o->n_sections : 1, sizeof(*o->relocated));
+	if (!o->section_addr || !o->relocated)
+		return &wh_error_nomem;
+	for (size_t i = 0; i < o->n_sections; i++) {
+		const struct wh_elf_section *s = wh_elf_image_section_at(o->img, i);
+		uint64_t addr;
+		if ((s->flags & SHF_ALLOC) && resolve(arg, s->name, &addr))
+			o->section_addr[i] = addr;
+	}
+	for (size_t i = 0; i < o->n_sections; i++) {
+		const struct wh_elf_section *s = wh_elf_image_section_at(o->img, i);
+		if ((s->flags & SHF_ALLOC) || hidden_section(s) || !s->data ||
+		    !wh_elf_has_relocations(o->img, (unsigned)i))
+			continue;
+		uint64_t size = section_size(s);
+		if ((s->flags & SHF_COMPRESSED) && !size)
+			return wh_error_create(WH_ERR_FORMAT, "%s: bad compressed section", s->name);
+		struct wh_error *err =
+			wh_elf_relocate_section(o->img, (unsigned)i, o->section_addr, NULL, size);
+		if (err)
+			return err;
+		o->relocated[i] = true;
+	}
+	return NULL;
+}
+
+struct wh_error *wh_dwarf_object_open_relocated(struct wh_elf_image *img,
+						wh_section_address_fn *resolve, void *arg,
+						struct wh_dwarf_object **ret)
+{
+	const struct wh_elf_section *info = wh_elf_image_section(img, ".debug_info");
+	if (!info || !info->size || !info->data)
+		return wh_error_create(WH_ERR_NO_DEBUGINFO, "%s has no DWARF debug info",
+				       wh_elf_image_path(img));
+	struct wh_dwarf_object *o;
+	struct wh_error *err = object_create(img, &o);
+	if (err)
+		return err;
+	if ((err = plan_relocation(o, resolve, arg)))
+		err = wh_error_wrap(err, "%s", wh_elf_image_path(img));
+	if (!err)
+		err = object_init(o);
+	if (err) {
+		wh_dwarf_object_destroy(o);
+		return err;
+	}
+	*ret = o;
+	return NULL;
+}
+
+uint64_t wh_dwarf_object_section_address(const struct wh_dwarf_object *o, unsigned index)
+{
+	if (index >= o->n_sections)
+		return 0;
+	if (o->section_addr)
+		return o->section_addr[index];
+	return wh_elf_image_section_at(o->img, index)->addr;
 }
 
 void wh_dwarf_object_destroy(struct wh_dwarf_object *o)
@@ -185,6 +310,8 @@ void wh_dwarf_object_destroy(struct wh_dwarf_object *o)
 	for (size_t i = 0; i < o->n_sections; i++)
 		free(o->inflated[i]);
 	free(o->inflated);
+	free(o->section_addr);
+	free(o->relocated);
 	free(o);
 }
 

@@ -3,6 +3,7 @@
 #include "name_map.h"
 
 #include <libdwarf/dwarf.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,25 @@ enum { NS_ENUMERATOR = 100 };
 
 /* Bounds against hostile or cyclic DWARF. */
 enum { MAX_TYPE_CHAIN = 64, MAX_ANON_DEPTH = 16, MAX_PATH = 256 };
+
+/* The decoded line table of the last compile unit asked about: stacks
+ * cluster in a few CUs (sched, locking), so one entry goes far. */
+struct line_row {
+	uint64_t addr;
+	unsigned line;
+	unsigned file; /* index into files */
+	bool end_sequence;
+};
+
+struct line_cache {
+	uint64_t cu_off;
+	bool valid;
+	struct line_row *rows;
+	size_t n_rows;
+	char **files;
+	size_t n_files;
+	char result[512];
+};
 
 struct wh_types {
 	struct wh_dwarf_object *obj;
@@ -21,6 +41,7 @@ struct wh_types {
 	uint64_t hinted[32]; /* CUs indexed out of order by wh_types_index_cu_at() */
 	size_t n_hinted;
 	Dwarf_Arange *aranges; /* loaded on first use */
+	struct line_cache lines;
 	Dwarf_Signed n_aranges;
 };
 
@@ -313,20 +334,36 @@ static struct wh_error *lookup(struct wh_types *t, unsigned ns, const char *name
 	return NULL;
 }
 
-struct wh_error *wh_types_create(struct wh_elf_image *img, struct wh_types **ret)
+struct wh_error *wh_types_create_from_object(struct wh_dwarf_object *obj, struct wh_types **ret)
 {
 	struct wh_types *t = calloc(1, sizeof(*t));
-	if (!t)
+	if (!t) {
+		wh_dwarf_object_destroy(obj);
 		return &wh_error_nomem;
-	struct wh_error *err = wh_dwarf_object_open(img, &t->obj);
-	if (err) {
-		free(t);
-		return err;
 	}
+	t->obj = obj;
 	t->dbg = wh_dwarf_object_dbg(t->obj);
 	wh_name_map_init(&t->index);
 	*ret = t;
 	return NULL;
+}
+
+struct wh_error *wh_types_create(struct wh_elf_image *img, struct wh_types **ret)
+{
+	struct wh_dwarf_object *obj;
+	struct wh_error *err = wh_dwarf_object_open(img, &obj);
+	if (err)
+		return err;
+	return wh_types_create_from_object(obj, ret);
+}
+
+static void line_cache_clear(struct line_cache *c)
+{
+	free(c->rows);
+	for (size_t i = 0; i < c->n_files; i++)
+		free(c->files[i]);
+	free(c->files);
+	memset(c, 0, sizeof(*c));
 }
 
 void wh_types_destroy(struct wh_types *t)
@@ -334,6 +371,7 @@ void wh_types_destroy(struct wh_types *t)
 	if (!t)
 		return;
 	wh_name_map_deinit(&t->index);
+	line_cache_clear(&t->lines);
 	if (t->aranges) {
 		for (Dwarf_Signed i = 0; i < t->n_aranges; i++)
 			dwarf_dealloc(t->dbg, t->aranges[i], DW_DLA_ARANGE);
@@ -742,4 +780,131 @@ struct wh_error *wh_types_variable_near(struct wh_types *t, const char *name, ui
 	if (e)
 		dwarf_dealloc_error(t->dbg, e);
 	return wh_error_create(WH_ERR_ABSENT, "variable %s not found", name);
+}
+
+static int compare_rows(const void *a, const void *b)
+{
+	const struct line_row *x = a, *y = b;
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return (int)y->end_sequence - (int)x->end_sequence; /* ends before starts */
+}
+
+static char *comp_dir_of(struct wh_types *t, Dwarf_Die cu)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Error e = NULL;
+	char *dir = NULL;
+	if (dwarf_attr(cu, DW_AT_comp_dir, &attr, &e) == DW_DLV_OK) {
+		char *s = NULL;
+		if (dwarf_formstring(attr, &s, &e) == DW_DLV_OK && s)
+			dir = strdup(s);
+		dwarf_dealloc_attribute(attr);
+	}
+	if (e)
+		dwarf_dealloc_error(t->dbg, e);
+	return dir;
+}
+
+static struct wh_error *load_lines(struct wh_types *t, uint64_t cu_off)
+{
+	line_cache_clear(&t->lines);
+	Dwarf_Die cu;
+	struct wh_error *err = offdie(t, cu_off, &cu);
+	if (err)
+		return err;
+	Dwarf_Unsigned version;
+	Dwarf_Small count;
+	Dwarf_Line_Context ctx;
+	Dwarf_Error e = NULL;
+	if (dwarf_srclines_b(cu, &version, &count, &ctx, &e) != DW_DLV_OK) {
+		dwarf_dealloc_die(cu);
+		return e ? derr(t, e, "reading line table")
+			 : wh_error_create(WH_ERR_ABSENT, "no line table");
+	}
+	char *comp_dir = comp_dir_of(t, cu);
+	size_t dir_len = comp_dir ? strlen(comp_dir) : 0;
+	dwarf_dealloc_die(cu);
+	Dwarf_Line *lines;
+	Dwarf_Signed n;
+	if (dwarf_srclines_from_linecontext(ctx, &lines, &n, &e) != DW_DLV_OK || n < 0) {
+		dwarf_srclines_dealloc_b(ctx);
+		free(comp_dir);
+		return derr(t, e, "reading line table");
+	}
+	struct line_cache *c = &t->lines;
+	c->rows = calloc(n ? (size_t)n : 1, sizeof(*c->rows));
+	c->files = calloc(n ? (size_t)n : 1, sizeof(*c->files));
+	if (!c->rows || !c->files) {
+		dwarf_srclines_dealloc_b(ctx);
+		free(comp_dir);
+		return &wh_error_nomem;
+	}
+	for (Dwarf_Signed i = 0; i < n; i++) {
+		Dwarf_Addr addr;
+		Dwarf_Unsigned lineno;
+		Dwarf_Bool end = false;
+		char *src = NULL;
+		if (dwarf_lineaddr(lines[i], &addr, &e) != DW_DLV_OK ||
+		    dwarf_lineno(lines[i], &lineno, &e) != DW_DLV_OK ||
+		    dwarf_linesrc(lines[i], &src, &e) != DW_DLV_OK) {
+			if (e)
+				dwarf_dealloc_error(t->dbg, e);
+			e = NULL;
+			continue;
+		}
+		dwarf_lineendsequence(lines[i], &end, &e);
+		/* Consecutive rows mostly share a file: intern against the last. */
+		const char *rel = src;
+		if (comp_dir && !strncmp(src, comp_dir, dir_len) && src[dir_len] == '/')
+			rel = src + dir_len + 1;
+		if (!c->n_files || strcmp(c->files[c->n_files - 1], rel)) {
+			c->files[c->n_files] = strdup(rel);
+			if (c->files[c->n_files])
+				c->n_files++;
+		}
+		dwarf_dealloc(t->dbg, src, DW_DLA_STRING);
+		if (!c->n_files)
+			continue;
+		struct line_row *r = &c->rows[c->n_rows++];
+		r->addr = addr;
+		r->line = (unsigned)lineno;
+		r->file = (unsigned)(c->n_files - 1);
+		r->end_sequence = end;
+	}
+	dwarf_srclines_dealloc_b(ctx);
+	free(comp_dir);
+	qsort(c->rows, c->n_rows, sizeof(*c->rows), compare_rows);
+	c->cu_off = cu_off;
+	c->valid = true;
+	return NULL;
+}
+
+struct wh_error *wh_types_source_line(struct wh_types *t, uint64_t addr, const char **ret_file,
+				      unsigned *ret_line)
+{
+	Dwarf_Off cu_off;
+	struct wh_error *err = cu_offset_at(t, addr, &cu_off);
+	if (err)
+		return err;
+	if (!t->lines.valid || t->lines.cu_off != cu_off) {
+		if ((err = load_lines(t, cu_off)))
+			return err;
+	}
+	struct line_cache *c = &t->lines;
+	size_t lo = 0, hi = c->n_rows;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (c->rows[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo || c->rows[lo - 1].end_sequence)
+		return wh_error_create(WH_ERR_ABSENT, "no line for 0x%llx", (unsigned long long)addr);
+	const struct line_row *r = &c->rows[lo - 1];
+	snprintf(c->result, sizeof(c->result), "%s", c->files[r->file]);
+	*ret_file = c->result;
+	*ret_line = r->line;
+	return NULL;
 }

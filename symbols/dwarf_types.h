@@ -46,6 +46,12 @@ struct wh_types_stats {
 /* WH_ERR_NO_DEBUGINFO when the image has no usable DWARF. Keeps a reference
  * to IMG, which must outlive the result. */
 struct wh_error *wh_types_create(struct wh_elf_image *img, struct wh_types **ret);
+/* Types on an already opened object, e.g. a module's relocated DWARF
+ * (wh_dwarf_object_open_relocated()): addresses taken and returned by the
+ * functions below are then the module's runtime addresses. Takes ownership
+ * of OBJ, also on failure. */
+struct wh_dwarf_object;
+struct wh_error *wh_types_create_from_object(struct wh_dwarf_object *obj, struct wh_types **ret);
 void wh_types_destroy(struct wh_types *types);
 
 /* Find a named type definition. WH_ERR_ABSENT when this kernel has none. */
@@ -83,6 +89,13 @@ struct wh_error *wh_types_variable_near(struct wh_types *types, const char *name
  * ahead of the sequential scan: a hint for types defined late in a big
  * vmlinux (struct rq lives in kernel/sched/core.c, CU ~300 of 2,300). */
 struct wh_error *wh_types_index_cu_at(struct wh_types *types, uint64_t code_addr);
+
+/* Source file and line of code address ADDR, from .debug_line: link-time
+ * for the vmlinux, runtime for a module's relocated DWARF.
+ * The file is relative to the compile directory when under it; it lives
+ * until the next call. WH_ERR_ABSENT when no line covers ADDR. */
+struct wh_error *wh_types_source_line(struct wh_types *types, uint64_t addr,
+				      const char **ret_file, unsigned *ret_line);
 
 void wh_types_get_stats(const struct wh_types *types, struct wh_types_stats *ret);
 

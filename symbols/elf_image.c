@@ -74,30 +74,37 @@ static struct wh_error *parse_sections(struct wh_elf_image *img)
 	return NULL;
 }
 
+bool wh_elf_note_build_id(const unsigned char *data, uint64_t size, char *ret, size_t ret_size)
+{
+	uint64_t off = 0;
+	while (off + sizeof(Elf64_Nhdr) <= size) {
+		Elf64_Nhdr nh;
+		memcpy(&nh, data + off, sizeof(nh)); /* notes in a dump need not be aligned */
+		uint64_t name_len = (nh.n_namesz + 3ull) & ~3ull;
+		uint64_t desc_len = (nh.n_descsz + 3ull) & ~3ull;
+		uint64_t name_off = off + sizeof(nh);
+		if (name_len > size - name_off || desc_len > size - name_off - name_len)
+			return false;
+		if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
+		    !memcmp(data + name_off, "GNU", 4) && nh.n_descsz &&
+		    2 * (size_t)nh.n_descsz < ret_size) {
+			const unsigned char *d = data + name_off + name_len;
+			for (unsigned j = 0; j < nh.n_descsz; j++)
+				snprintf(ret + 2 * j, 3, "%02x", d[j]);
+			return true;
+		}
+		off = name_off + name_len + desc_len;
+	}
+	return false;
+}
+
 static void parse_build_id(struct wh_elf_image *img)
 {
-	for (size_t i = 0; i < img->n_sections; i++) {
+	for (size_t i = 0; i < img->n_sections && !img->has_build_id; i++) {
 		const struct wh_elf_section *s = &img->sections[i];
-		if (s->type != SHT_NOTE || !s->data)
-			continue;
-		uint64_t off = 0;
-		while (off + sizeof(Elf64_Nhdr) <= s->size) {
-			const Elf64_Nhdr *nh = (const Elf64_Nhdr *)(s->data + off);
-			uint64_t name_len = (nh->n_namesz + 3ull) & ~3ull;
-			uint64_t desc_len = (nh->n_descsz + 3ull) & ~3ull;
-			uint64_t name_off = off + sizeof(*nh);
-			if (name_len > s->size - name_off || desc_len > s->size - name_off - name_len)
-				break;
-			if (nh->n_type == NT_GNU_BUILD_ID && nh->n_namesz == 4 &&
-			    !memcmp(s->data + name_off, "GNU", 4) && nh->n_descsz <= 64) {
-				const unsigned char *d = s->data + name_off + name_len;
-				for (unsigned j = 0; j < nh->n_descsz; j++)
-					snprintf(img->build_id + 2 * j, 3, "%02x", d[j]);
-				img->has_build_id = true;
-				return;
-			}
-			off = name_off + name_len + desc_len;
-		}
+		if (s->type == SHT_NOTE && s->data)
+			img->has_build_id =
+				wh_elf_note_build_id(s->data, s->size, img->build_id, sizeof(img->build_id));
 	}
 }
 

@@ -43,6 +43,9 @@ const struct wh_elf_section *wh_elf_image_section(const struct wh_elf_image *img
 						  const char *name);
 /* Hex GNU build id, or NULL when the file has none. */
 const char *wh_elf_image_build_id(const struct wh_elf_image *img);
+/* The hex GNU build id in the notes DATA[0..SIZE) (e.g. read back from a
+ * dump) into RET; false when there is none or RET is too small. */
+bool wh_elf_note_build_id(const unsigned char *data, uint64_t size, char *ret, size_t ret_size);
 
 /* Symbols: WH_ERR_ABSENT when unknown. Prefers a global over a local. */
 struct wh_error *wh_elf_image_symbol(struct wh_elf_image *img, const char *name,

@@ -8,8 +8,11 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
-"$whyhung" "$fixture/vmcore" -k "$vmlinux" >"$out/summary.txt"
-"$whyhung" "$fixture/vmcore" -k "$vmlinux" --format json >"$out/summary.json"
+"$whyhung" summary "$fixture/vmcore" -k "$vmlinux" >"$out/summary.txt"
+"$whyhung" summary "$fixture/vmcore" -k "$vmlinux" --format json >"$out/summary.json"
+"$whyhung" "$fixture/vmcore" -k "$vmlinux" >"$out/report.txt"
+"$whyhung" "$fixture/vmcore" -k "$vmlinux" --format json >"$out/report.json"
+"$whyhung" report "$fixture/vmcore" -k "$vmlinux" --format dot >"$out/report.dot"
 "$whyhung" tasks "$fixture/vmcore" -k "$vmlinux" >"$out/tasks.txt"
 "$whyhung" tasks "$fixture/vmcore" -k "$vmlinux" --format=json >"$out/tasks.json"
 # Options before the command and dump work too.
@@ -18,6 +21,12 @@ fail() { echo "FAIL: $*"; exit 1; }
 
 grep -q '"schema":"whyhung-summary/1"' "$out/summary.json" || fail "summary schema"
 grep -q '"schema":"whyhung-tasks/1"' "$out/tasks.json" || fail "tasks schema"
+grep -q '"schema":"whyhung-report/1"' "$out/report.json" || fail "report schema"
+grep -q '^Why it hung:' "$out/report.txt" || fail "report has no explanation"
+grep -q '^digraph whyhung {' "$out/report.dot" && tail -1 "$out/report.dot" | grep -q '^}$' ||
+	fail "dot output"
+"$whyhung" summary "$fixture/vmcore" -k "$vmlinux" --format dot >/dev/null 2>&1 &&
+	fail "dot accepted for summary"
 release=$(sed -n 's/.*"release": *"\([^"]*\)".*/\1/p' "$fixture/truth.json" | head -1)
 grep -q "^kernel: *$release\$" "$out/summary.txt" || fail "release $release not in summary"
 

@@ -1,0 +1,164 @@
+#include "backtraces.h"
+#include "module_debug.h"
+#include "stacks.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void add_sources(struct wh_kernel *k, struct wh_backtrace *bt)
+{
+	for (size_t i = 0; i < bt->stack.n; i++) {
+		const struct wh_frame *f = &bt->stack.frames[i];
+		if (!f->have_symbol)
+			continue;
+		/* A return address points after the call: look up the call. */
+		uint64_t before = i > 0 && !(f->flags & WH_FRAME_REGS);
+		/* The vmlinux's DWARF has link-time addresses, a module's (when
+		 * -m gave its file) is relocated to runtime ones. */
+		struct wh_types *types = k->types;
+		uint64_t addr = f->sym.link_address - before;
+		struct wh_error *err = NULL;
+		if (f->sym.module) {
+			err = wh_module_types(k, f->sym.module, &types);
+			addr = f->ip - before;
+		}
+		const char *file;
+		unsigned line;
+		if (!err)
+			err = wh_types_source_line(types, addr, &file, &line);
+		if (!err) {
+			bt->sources[i].file = strdup(file);
+			bt->sources[i].line = line;
+		}
+		wh_error_destroy(err);
+	}
+}
+
+struct wh_error *wh_backtrace_of_task(struct wh_kernel *k, const struct wh_task *task,
+				      struct wh_backtrace **ret)
+{
+	struct wh_backtrace *bt = calloc(1, sizeof(*bt));
+	if (!bt)
+		return &wh_error_nomem;
+	bt->task = *task;
+	bt->cpu = -1;
+	struct wh_error *err = wh_task_stack(k, task, &bt->stack);
+	if (err) {
+		free(bt);
+		return wh_error_wrap(err, "stack of pid %d", task->pid);
+	}
+	add_sources(k, bt);
+	*ret = bt;
+	return NULL;
+}
+
+static struct wh_error *backtrace_of_cpu(struct wh_kernel *k, const struct wh_task_list *tasks,
+					 unsigned cpu, struct wh_backtrace **ret)
+{
+	struct wh_backtrace *bt = calloc(1, sizeof(*bt));
+	if (!bt)
+		return &wh_error_nomem;
+	bt->cpu = (int)cpu;
+	bt->task.pid = -1;
+	bt->task.cpu = (int)cpu;
+	for (size_t i = 0; i < tasks->count; i++)
+		if (tasks->tasks[i].on_cpu && tasks->tasks[i].cpu == (int)cpu)
+			bt->task = tasks->tasks[i];
+	struct wh_regs regs;
+	bool found;
+	struct wh_error *err = wh_cpu_registers(k, cpu, &regs, &found);
+	if (!err && !found)
+		bt->stack.end = WH_UNWIND_NO_START;
+	else if (!err)
+		err = wh_unwind(k, &regs, 0, 0, &bt->stack);
+	if (err) {
+		free(bt);
+		return wh_error_wrap(err, "stack of CPU %u", cpu);
+	}
+	add_sources(k, bt);
+	*ret = bt;
+	return NULL;
+}
+
+static struct wh_error *append(struct wh_backtraces *bts, struct wh_backtrace *bt)
+{
+	struct wh_backtrace **items = realloc(bts->items, (bts->count + 1) * sizeof(*items));
+	if (!items) {
+		wh_backtrace_destroy(bt);
+		return &wh_error_nomem;
+	}
+	bts->items = items;
+	items[bts->count++] = bt;
+	return NULL;
+}
+
+static bool selected(const struct wh_task *t, const struct wh_bt_selection *sel)
+{
+	if (sel->all)
+		return true;
+	for (size_t i = 0; i < sel->n_pids; i++)
+		if (t->pid == sel->pids[i] && !t->idle)
+			return true;
+	return sel->state && t->state == sel->state && !t->idle;
+}
+
+struct wh_error *wh_backtraces_build(struct wh_kernel *k, const struct wh_task_list *tasks,
+				     const struct wh_bt_selection *sel, struct wh_backtraces *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	struct wh_error *err = NULL;
+	for (unsigned cpu = 0; !err && cpu < k->nr_cpu_ids; cpu++) {
+		if (!k->cpu_present[cpu] || !(sel->all_cpus || sel->cpu == (int)cpu))
+			continue;
+		struct wh_backtrace *bt;
+		if (!(err = backtrace_of_cpu(k, tasks, cpu, &bt)))
+			err = append(ret, bt);
+	}
+	for (size_t i = 0; !err && i < tasks->count; i++) {
+		if (!selected(&tasks->tasks[i], sel))
+			continue;
+		struct wh_backtrace *bt;
+		if (!(err = wh_backtrace_of_task(k, &tasks->tasks[i], &bt)))
+			err = append(ret, bt);
+	}
+	if (err)
+		wh_backtraces_deinit(ret);
+	return err;
+}
+
+void wh_backtrace_destroy(struct wh_backtrace *bt)
+{
+	if (!bt)
+		return;
+	for (size_t i = 0; i < bt->stack.n; i++)
+		free(bt->sources[i].file);
+	free(bt);
+}
+
+void wh_backtraces_deinit(struct wh_backtraces *bts)
+{
+	for (size_t i = 0; i < bts->count; i++)
+		wh_backtrace_destroy(bts->items[i]);
+	free(bts->items);
+	memset(bts, 0, sizeof(*bts));
+}
+
+static bool same_name(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+bool wh_backtrace_same_functions(const struct wh_backtrace *a, const struct wh_backtrace *b)
+{
+	if (a->stack.n != b->stack.n || a->stack.end != b->stack.end)
+		return false;
+	for (size_t i = 0; i < a->stack.n; i++) {
+		const struct wh_frame *x = &a->stack.frames[i], *y = &b->stack.frames[i];
+		if (x->have_symbol != y->have_symbol || !same_name(x->sym.function, y->sym.function) ||
+		    !same_name(x->sym.module, y->sym.module) || x->flags != y->flags)
+			return false;
+		if (!x->have_symbol && x->ip != y->ip)
+			return false;
+	}
+	return true;
+}

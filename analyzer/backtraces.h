@@ -1,0 +1,45 @@
+/* The result of `whyhung bt`: chosen tasks (or CPUs) with their unwound,
+ * symbolized stacks and source lines. Built here, rendered by output_*. */
+#ifndef WHYHUNG_BACKTRACES_H
+#define WHYHUNG_BACKTRACES_H
+
+#include "tasks.h"
+#include "unwind.h"
+
+struct wh_frame_source {
+	char *file; /* NULL when unknown */
+	unsigned line;
+};
+
+struct wh_backtrace {
+	struct wh_task task;     /* the task (for a CPU: the one running there) */
+	int cpu;                 /* >= 0 for a CPU backtrace */
+	struct wh_stack stack;
+	struct wh_frame_source sources[WH_MAX_FRAMES + WH_MAX_SCANNED_FRAMES];
+};
+
+struct wh_backtraces {
+	struct wh_backtrace **items;
+	size_t count;
+};
+
+struct wh_bt_selection {
+	const int32_t *pids;
+	size_t n_pids;
+	char state;   /* 0: any */
+	int cpu;      /* -1: none */
+	bool all;     /* every task */
+	bool all_cpus;
+};
+
+struct wh_error *wh_backtraces_build(struct wh_kernel *k, const struct wh_task_list *tasks,
+				     const struct wh_bt_selection *sel, struct wh_backtraces *ret);
+void wh_backtraces_deinit(struct wh_backtraces *bts);
+/* Unwind and symbolize one task, with sources; for the summary's groups. */
+struct wh_error *wh_backtrace_of_task(struct wh_kernel *k, const struct wh_task *task,
+				      struct wh_backtrace **ret);
+void wh_backtrace_destroy(struct wh_backtrace *bt);
+/* Same function/module sequence (what a human compares)? */
+bool wh_backtrace_same_functions(const struct wh_backtrace *a, const struct wh_backtrace *b);
+
+#endif

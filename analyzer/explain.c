@@ -1,0 +1,169 @@
+#include "explain.h"
+#include "escape.h"
+#include "report.h"
+#include "task_state.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { MAX_ROOTS_EXPLAINED = 8 };
+
+void wh_explain_object_label(const struct wh_report *r, size_t object, char *buf, size_t size)
+{
+	const struct wh_wait_object *o = &r->waits.objects[object];
+	char name[4 * sizeof(o->name)];
+	wh_escape_text(o->name, sizeof(o->name), name, sizeof(name));
+	/* Names that already say the kind ("rwsem at 0x...") need no prefix. */
+	if (!strncmp(name, o->kind, strlen(o->kind)))
+		snprintf(buf, size, "%s", name);
+	else
+		snprintf(buf, size, "%s %s", o->kind, name);
+}
+
+static const char *const scheduler[] = {"__schedule", "schedule", "schedule_preempt_disabled",
+					"schedule_timeout", "io_schedule", NULL};
+
+void wh_explain_task_whereabouts(const struct wh_report *r, size_t task, char *buf, size_t size)
+{
+	const struct wh_task *t = &r->summary.tasks.tasks[task];
+	const struct wh_backtrace *bt = wh_report_backtrace(r, t->address);
+	const char *where = NULL, *module = NULL;
+	for (size_t i = 0; bt && i < bt->stack.n && !where; i++) {
+		const struct wh_frame *f = &bt->stack.frames[i];
+		if (!f->have_symbol)
+			continue;
+		bool sched = false;
+		for (const char *const *s = scheduler; *s; s++)
+			sched |= !strcmp(f->sym.function, *s);
+		if (!sched) {
+			where = f->sym.function;
+			module = f->sym.module;
+		}
+	}
+	char w[256] = "";
+	if (where) {
+		char e[200], m[100] = "";
+		wh_escape_text(where, SIZE_MAX, e, sizeof(e));
+		if (module) {
+			char em[80];
+			snprintf(m, sizeof(m), " [%s]", wh_escape_text(module, SIZE_MAX, em, sizeof(em)));
+		}
+		snprintf(w, sizeof(w), " in %s%s", e, m);
+	}
+	if (t->on_cpu)
+		snprintf(buf, size, "running on CPU %d%s", t->cpu, w);
+	else
+		snprintf(buf, size, "in state %c (%s)%s", t->state, wh_task_state_name(t->state), w);
+}
+
+static const struct wh_task *task_at(const struct wh_report *r, size_t i)
+{
+	return &r->summary.tasks.tasks[i];
+}
+
+static void explain_cycle(FILE *f, const struct wh_report *r, const struct wh_root_cause *rc)
+{
+	const struct wh_cycle *cy = &r->graph.cycles[rc->index];
+	fprintf(f, "Deadlock: ");
+	for (size_t i = 0; i < cy->n; i++) {
+		const struct wh_task *t = task_at(r, cy->tasks[i]);
+		const struct wh_task_wait *w = wh_waits_of_task(&r->waits, t->address);
+		char label[96], obj[400] = "?";
+		wh_report_task_label(t, label, sizeof(label));
+		if (w)
+			wh_explain_object_label(r, w->object, obj, sizeof(obj));
+		const struct wh_task *next = task_at(r, cy->tasks[(i + 1) % cy->n]);
+		char next_label[96];
+		wh_report_task_label(next, next_label, sizeof(next_label));
+		if (i)
+			fprintf(f, ", which waits for %s, held by %s", obj, next_label);
+		else
+			fprintf(f, "%s waits for %s, held by %s", label, obj, next_label);
+	}
+	fprintf(f, ". %zu task%s %s stuck in or behind this cycle.\n", rc->blocked,
+		rc->blocked == 1 ? "" : "s", rc->blocked == 1 ? "is" : "are");
+}
+
+static void explain_task_root(FILE *f, const struct wh_report *r, const struct wh_root_cause *rc)
+{
+	const struct wh_task *t = task_at(r, rc->index);
+	const struct wh_wait_object *o = &r->waits.objects[rc->via_object];
+	char label[96], obj[400], where[400];
+	wh_report_task_label(t, label, sizeof(label));
+	wh_explain_object_label(r, rc->via_object, obj, sizeof(obj));
+	wh_explain_task_whereabouts(r, rc->index, where, sizeof(where));
+	const struct wh_owner *ow = NULL;
+	for (size_t i = 0; i < o->n_owners; i++)
+		if (o->owners[i].task == t->address)
+			ow = &o->owners[i];
+	char state[4 * sizeof(o->state)];
+	wh_escape_text(o->state, sizeof(o->state), state, sizeof(state));
+	fprintf(f, "%zu task%s %s blocked behind %s (%s), held by %s%s, which is not waiting on any "
+		   "lock: it is %s.\n",
+		rc->blocked, rc->blocked == 1 ? "" : "s", rc->blocked == 1 ? "is" : "are", obj, state,
+		label, ow && ow->how == WH_OWNER_INFERRED ? " (inferred, not recorded by the kernel)"
+							  : "",
+		where);
+}
+
+static void explain_object_root(FILE *f, const struct wh_report *r,
+				const struct wh_root_cause *rc)
+{
+	const struct wh_wait_object *o = &r->waits.objects[rc->index];
+	char obj[400], state[4 * sizeof(o->state)];
+	wh_explain_object_label(r, rc->index, obj, sizeof(obj));
+	wh_escape_text(o->state, sizeof(o->state), state, sizeof(state));
+	fprintf(f, "%zu task%s wait%s on %s: %s", rc->blocked, rc->blocked == 1 ? "" : "s",
+		rc->blocked == 1 ? "s" : "", obj, state);
+	if (o->n_waiters) {
+		fprintf(f, "; waiting: ");
+		for (size_t i = 0; i < o->n_waiters && i < 5; i++) {
+			const struct wh_task *t = wh_task_list_find_address(&r->summary.tasks, o->waiters[i]);
+			char label[96] = "?";
+			if (t)
+				wh_report_task_label(t, label, sizeof(label));
+			fprintf(f, "%s%s", i ? ", " : "", label);
+		}
+		if (o->n_waiters > 5)
+			fprintf(f, " and %zu more", o->n_waiters - 5);
+	}
+	fprintf(f, ".\n");
+}
+
+struct wh_error *wh_explain(const struct wh_report *r, char **ret)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		return &wh_error_nomem;
+	size_t nd = 0, waiting = 0;
+	for (size_t i = 0; i < r->summary.tasks.count; i++)
+		nd += r->summary.tasks.tasks[i].state == 'D';
+	waiting = r->waits.n_waits;
+	fprintf(f, "%zu task%s in uninterruptible sleep (D); %zu task%s wait%s on %zu lock%s or "
+		   "other wait object%s.\n",
+		nd, nd == 1 ? " is" : "s are", waiting, waiting == 1 ? "" : "s",
+		waiting == 1 ? "s" : "", r->waits.n_objects, r->waits.n_objects == 1 ? "" : "s",
+		r->waits.n_objects == 1 ? "" : "s");
+	for (size_t i = 0; i < r->graph.n_roots && i < MAX_ROOTS_EXPLAINED; i++) {
+		const struct wh_root_cause *rc = &r->graph.roots[i];
+		switch (rc->kind) {
+		case WH_ROOT_CYCLE: explain_cycle(f, r, rc); break;
+		case WH_ROOT_TASK: explain_task_root(f, r, rc); break;
+		case WH_ROOT_OBJECT: explain_object_root(f, r, rc); break;
+		}
+	}
+	if (r->graph.n_roots > MAX_ROOTS_EXPLAINED)
+		fprintf(f, "(%zu more root causes below.)\n", r->graph.n_roots - MAX_ROOTS_EXPLAINED);
+	if (!r->graph.n_roots && nd)
+		fprintf(f, "No blocked task could be tied to a lock or wait object whyhung "
+			   "recognises; see the stacks below.\n");
+	if (fclose(f) != 0) {
+		free(buf);
+		return &wh_error_nomem;
+	}
+	*ret = buf;
+	return NULL;
+}

@@ -1,0 +1,41 @@
+/* Debug info of loaded kernel modules, from files the user points at with
+ * -m DIR: NAME.ko or NAME.ko.debug anywhere under DIR (the tree a distro
+ * -dbg package installs under /usr/lib/debug/lib/modules/RELEASE/). Each
+ * module's file is found, checked against the module in the dump and its
+ * DWARF relocated to the module's load address on first use, so module
+ * types resolve and module addresses get source lines like the vmlinux's. */
+#ifndef WHYHUNG_MODULE_DEBUG_H
+#define WHYHUNG_MODULE_DEBUG_H
+
+#include <stddef.h>
+
+#include "kernel.h"
+
+struct wh_module_debug;
+
+/* Look for module debug files under DIR (a directory, or one .ko file).
+ * WH_ERR_IO when DIR does not exist or is neither. The tree is read on the
+ * first lookup. */
+struct wh_error *wh_kernel_set_module_dir(struct wh_kernel *k, const char *dir);
+
+/* Types of loaded module NAME, whose addresses are runtime addresses.
+ * WH_ERR_ABSENT when no -m DIR was given, NAME is not loaded, or no
+ * matching debug file was found (files that exist but do not match, or
+ * are unreadable, are left out with a warning). */
+struct wh_error *wh_module_types(struct wh_kernel *k, const char *name, struct wh_types **ret);
+
+/* The definition of NAME of KIND in the vmlinux, else in the loaded
+ * modules' debug files in module-list order. Missing from the vmlinux means
+ * a full scan of its DWARF (seconds on a distro kernel) once; when the
+ * module is known, wh_module_types() + wh_types_find() avoids that. */
+struct wh_error *wh_kernel_find_type_any(struct wh_kernel *k, enum wh_type_kind kind,
+					 const char *name, struct wh_types **ret_types,
+					 struct wh_type *ret_type);
+
+/* Warnings so far (rejected or unreadable files), for the CLI to print;
+ * valid until the next lookup. */
+size_t wh_module_debug_warnings(const struct wh_kernel *k, const char *const **ret);
+
+void wh_module_debug_destroy(struct wh_module_debug *md);
+
+#endif

@@ -1,0 +1,55 @@
+/* Loaded kernel modules, read from the dump itself: name, text range,
+ * symbol table (mod->kallsyms) and ORC tables (mod->arch), so that frames
+ * in ext4, fuse or the fixture module resolve without any file. */
+#ifndef WHYHUNG_MODULES_H
+#define WHYHUNG_MODULES_H
+
+#include <stdint.h>
+
+#include "kernel.h"
+
+enum { WH_MODULE_NAME_LEN = 56 };
+
+struct wh_module_symbol {
+	uint64_t address;
+	uint64_t size;
+	const char *name; /* points into the module's strtab copy */
+};
+
+struct wh_module_section {
+	char *name;
+	uint64_t address;
+};
+
+struct wh_module {
+	uint64_t address;                   /* struct module */
+	char name[WH_MODULE_NAME_LEN + 1];  /* escaped on output */
+	uint64_t base, size;                /* core layout */
+	uint64_t text_size;
+	struct wh_module_symbol *symbols;   /* sorted by address */
+	size_t n_symbols;
+	char *strtab;
+	uint64_t strtab_size;
+	uint64_t orc_ip, orc_entries;       /* kernel addresses of the ORC tables */
+	uint32_t num_orcs;
+	struct wh_module_section *sections; /* from sect_attrs, for -m DIR relocation */
+	size_t n_sections;
+};
+
+struct wh_modules {
+	struct wh_module *modules;
+	size_t count;
+	char **warnings;
+	size_t n_warnings;
+};
+
+/* Read the module list once; later calls return the cached result.
+ * Unreadable modules are skipped with a warning. */
+struct wh_error *wh_modules_get(struct wh_kernel *k, const struct wh_modules **ret);
+void wh_modules_destroy(struct wh_modules *mods);
+/* The module whose core layout contains ADDR, or NULL. */
+const struct wh_module *wh_modules_find(const struct wh_modules *mods, uint64_t addr);
+/* Function symbol containing ADDR in MOD, or NULL. */
+const struct wh_module_symbol *wh_module_symbolize(const struct wh_module *mod, uint64_t addr);
+
+#endif

@@ -1,0 +1,81 @@
+#include "object_name.h"
+#include "modules.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static bool global_symbol(struct wh_kernel *k, uint64_t addr, char *buf, size_t size)
+{
+	const struct wh_modules *mods;
+	struct wh_error *err = wh_modules_get(k, &mods);
+	const struct wh_module *m = err ? NULL : wh_modules_find(mods, addr);
+	wh_error_destroy(err);
+	if (m) {
+		const struct wh_module_symbol *s = wh_module_symbolize(m, addr);
+		if (!s || !s->size)
+			return false;
+		if (addr == s->address)
+			snprintf(buf, size, "%s [%s]", s->name, m->name);
+		else
+			snprintf(buf, size, "%s+0x%llx [%s]", s->name,
+				 (unsigned long long)(addr - s->address), m->name);
+		return true;
+	}
+	struct wh_symbol sym;
+	uint64_t off;
+	err = wh_elf_image_symbolize(k->vmlinux, addr - k->kaslr_offset, &sym, &off);
+	bool ok = !err && sym.size && off < sym.size && !sym.percpu;
+	wh_error_destroy(err);
+	if (!ok)
+		return false;
+	if (off)
+		snprintf(buf, size, "%s+0x%llx", sym.name, (unsigned long long)off);
+	else
+		snprintf(buf, size, "%s", sym.name);
+	return true;
+}
+
+/* mm_struct.mmap_lock (5.8+; mmap_sem before). */
+static bool mmap_lock_of(struct wh_kernel *k, const struct wh_task_list *tasks, uint64_t addr,
+			 char *buf, size_t size)
+{
+	struct wh_member_info lock, mm;
+	bool found;
+	struct wh_error *err = wh_kernel_member_opt(k, "mm_struct", "mmap_lock", &lock, &found);
+	const char *field = "mmap_lock";
+	if (!err && !found) {
+		err = wh_kernel_member_opt(k, "mm_struct", "mmap_sem", &lock, &found);
+		field = "mmap_sem";
+	}
+	if (!err && found)
+		err = wh_kernel_member(k, "task_struct", "mm", &mm);
+	if (err || !found) {
+		wh_error_destroy(err);
+		return false;
+	}
+	for (size_t i = 0; i < tasks->count; i++) {
+		const struct wh_task *t = &tasks->tasks[i];
+		if (t->pid != t->tgid || t->kthread)
+			continue;
+		uint64_t mmp;
+		err = wh_kernel_read_member(k, t->address, &mm, &mmp);
+		if (!err && mmp && mmp + lock.offset == addr) {
+			char comm[WH_COMM_LEN + 1];
+			memcpy(comm, t->comm, sizeof(comm));
+			snprintf(buf, size, "%s of mm of %s[%d]", field, comm, t->tgid);
+			return true;
+		}
+		wh_error_destroy(err);
+	}
+	return false;
+}
+
+void wh_object_name(struct wh_kernel *k, const struct wh_task_list *tasks, const char *kind,
+		    uint64_t addr, char *buf, size_t size)
+{
+	if (global_symbol(k, addr, buf, size))
+		return;
+	if (!strcmp(kind, "rwsem") && mmap_lock_of(k, tasks, addr, buf, size))
+		return;
+	snprintf(buf, size, "%s at 0x%llx", kind, (unsigned long long)addr);
+}

@@ -1,0 +1,19 @@
+/* Renderings of struct wh_backtraces (text like crash's bt, and JSON). */
+#ifndef WHYHUNG_OUTPUT_BACKTRACE_H
+#define WHYHUNG_OUTPUT_BACKTRACE_H
+
+#include <stdio.h>
+
+#include "backtraces.h"
+#include "json_writer.h"
+
+#define WH_SCHEMA_BACKTRACES "whyhung-bt/1"
+
+void wh_output_text_backtraces(FILE *out, const struct wh_backtraces *bts);
+void wh_output_json_backtraces(FILE *out, const struct wh_backtraces *bts);
+/* One frame line "#N func+0xoff [module] (file:line)" without newline. */
+void wh_output_text_frame(FILE *out, const struct wh_backtrace *bt, size_t i);
+/* The "frames" array of one backtrace, for embedding in other documents. */
+void wh_output_json_frames(struct wh_json *j, const struct wh_backtrace *bt);
+
+#endif

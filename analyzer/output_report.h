@@ -1,0 +1,17 @@
+/* Renderings of the full analysis (struct wh_report): the text report, the
+ * versioned JSON document, and a Graphviz graph. */
+#ifndef WHYHUNG_OUTPUT_REPORT_H
+#define WHYHUNG_OUTPUT_REPORT_H
+
+#include <stdio.h>
+
+#include "report.h"
+
+/* JSON schema of the report; documented in README.md. */
+#define WH_SCHEMA_REPORT "whyhung-report/1"
+
+void wh_output_text_report(FILE *out, const struct wh_report *r);
+void wh_output_json_report(FILE *out, const struct wh_report *r);
+void wh_output_dot_report(FILE *out, const struct wh_report *r);
+
+#endif

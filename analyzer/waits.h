@@ -1,0 +1,84 @@
+/* What blocked tasks wait on and who holds it: the objects found by the
+ * wait-kind plugins (plugins/), with owners and waiters in queue order.
+ * Every owner says how it is known: read from an owner field, or inferred
+ * with the evidence. */
+#ifndef WHYHUNG_WAITS_H
+#define WHYHUNG_WAITS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "backtraces.h"
+#include "tasks.h"
+
+enum wh_owner_how {
+	WH_OWNER_FIELD,    /* read from the lock's owner field */
+	WH_OWNER_INFERRED, /* a candidate, see evidence */
+};
+
+struct wh_owner {
+	uint64_t task;       /* task_struct address */
+	int32_t pid;         /* -1 if the task is not in the task list */
+	enum wh_owner_how how;
+	char evidence[192];
+};
+
+enum { WH_MAX_OWNERS = 16, WH_MAX_WAITERS = 4096 };
+
+struct wh_wait_object {
+	char kind[24];        /* "mutex", "rwsem", ... (plugin name) */
+	uint64_t address;
+	char name[160];       /* how a person names it; escaped on output */
+	char state[160];      /* decoded lock state, e.g. "held for read by 1 reader" */
+	struct wh_owner owners[WH_MAX_OWNERS];
+	size_t n_owners;
+	uint64_t *waiters;    /* task addresses in queue order */
+	char (*waiter_modes)[8]; /* "read"/"write"/"" per waiter */
+	size_t n_waiters;
+	char incomplete[192]; /* why the wait list could not be read fully, or "" */
+};
+
+struct wh_task_wait {
+	uint64_t task;
+	size_t object;        /* index into wh_waits.objects */
+	char mode[8];         /* "read", "write" or "" */
+};
+
+struct wh_waits {
+	struct wh_wait_object *objects;
+	size_t n_objects;
+	struct wh_task_wait *waits;
+	size_t n_waits;
+	char **warnings;
+	size_t n_warnings;
+};
+
+/* Everything a plugin may use about one blocked task. */
+struct wh_wait_context {
+	struct wh_kernel *k;
+	const struct wh_task_list *tasks;
+	const struct wh_task *task;
+	const struct wh_backtrace *bt;
+	uint64_t stack_lo, stack_hi;
+	const struct wh_stack_index *stacks;
+};
+
+/* Task stacks by address: "is this word on task T's stack?" */
+struct wh_stack_index;
+struct wh_error *wh_stack_index_build(struct wh_kernel *k, const struct wh_task_list *tasks,
+				      struct wh_stack_index **ret);
+void wh_stack_index_destroy(struct wh_stack_index *idx);
+/* The task whose stack contains ADDR, or 0. */
+uint64_t wh_stack_index_owner(const struct wh_stack_index *idx, uint64_t addr);
+bool wh_stack_index_range(const struct wh_stack_index *idx, uint64_t task, uint64_t *lo,
+			  uint64_t *hi);
+
+/* Find the waits of every blocked task (state D, or S inside a lock slow
+ * path), describe each object once. BTS must hold those tasks' stacks. */
+struct wh_error *wh_waits_analyze(struct wh_kernel *k, const struct wh_task_list *tasks,
+				  const struct wh_backtraces *bts, struct wh_waits *ret);
+void wh_waits_deinit(struct wh_waits *w);
+const struct wh_task_wait *wh_waits_of_task(const struct wh_waits *w, uint64_t task);
+
+#endif

@@ -1,0 +1,212 @@
+#include "waiter_scan.h"
+#include "analyzer/list_walk.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const scheduler_frames[] = {
+	"__schedule", "schedule", "schedule_preempt_disabled", "schedule_timeout",
+	"io_schedule", "io_schedule_timeout", "schedule_hrtimeout_range_clock", NULL,
+};
+
+static bool base_name_in(const char *name, const char *const *list)
+{
+	if (!name || !list)
+		return false;
+	size_t n = strcspn(name, ".");
+	for (; *list; list++)
+		if (strlen(*list) == n && !strncmp(name, *list, n))
+			return true;
+	return false;
+}
+
+int wh_wait_frame(const struct wh_backtrace *bt, const char *const *names,
+		  const char *const *also_skip)
+{
+	for (size_t i = 0; i < bt->stack.n; i++) {
+		const struct wh_frame *f = &bt->stack.frames[i];
+		if (f->flags & WH_FRAME_SCANNED)
+			return -1;
+		const char *fn = f->have_symbol ? f->sym.function : NULL;
+		if (base_name_in(fn, scheduler_frames) || base_name_in(fn, also_skip))
+			continue;
+		return base_name_in(fn, names) ? (int)i : -1;
+	}
+	return -1;
+}
+
+static struct wh_error *read_u64(const struct wh_wait_context *ctx, uint64_t addr,
+				 uint64_t *ret)
+{
+	return wh_dump_read_u64(ctx->k->dump, addr, ret);
+}
+
+/* NODE (a list_head) belongs to a waiter record: on a task's stack, with
+ * that task in the record's task field. */
+static bool is_record_node(const struct wh_wait_context *ctx, uint64_t node,
+			   const struct wh_waiter_layout *l)
+{
+	uint64_t owner = wh_stack_index_owner(ctx->stacks, node);
+	if (!owner)
+		return false;
+	uint64_t task;
+	struct wh_error *err = read_u64(ctx, node - l->list_off + l->task_off, &task);
+	if (err) {
+		wh_error_destroy(err);
+		return false;
+	}
+	return task == owner;
+}
+
+struct wh_error *wh_find_waiter_record(const struct wh_wait_context *ctx, int frame,
+				       const struct wh_waiter_layout *l, uint64_t *ret_record,
+				       bool *ret_found)
+{
+	*ret_found = false;
+	const struct wh_stack *st = &ctx->bt->stack;
+	uint64_t lo = st->frames[frame].sp;
+	uint64_t hi = (size_t)frame + 1 < st->n ? st->frames[frame + 1].sp : ctx->stack_hi;
+	if (hi <= lo || hi - lo > 65536)
+		hi = ctx->stack_hi;
+	if (lo < ctx->stack_lo || hi > ctx->stack_hi || lo >= hi)
+		return NULL;
+	for (uint64_t rec = lo & ~7ull; rec + l->list_off + 16 <= hi; rec += 8) {
+		uint64_t task, next, prev, back, fwd;
+		struct wh_error *err;
+		if ((err = read_u64(ctx, rec + l->task_off, &task))) {
+			wh_error_destroy(err);
+			continue;
+		}
+		if (task != ctx->task->address)
+			continue;
+		uint64_t node = rec + l->list_off;
+		if ((err = read_u64(ctx, node, &next)) || (err = read_u64(ctx, node + 8, &prev)) ||
+		    (err = read_u64(ctx, next + 8, &back)) || (err = read_u64(ctx, prev, &fwd))) {
+			wh_error_destroy(err);
+			continue;
+		}
+		if (back == node && fwd == node && next != node) {
+			*ret_record = rec;
+			*ret_found = true;
+			return NULL;
+		}
+	}
+	return NULL;
+}
+
+struct wh_error *wh_waiter_list_head(const struct wh_wait_context *ctx, uint64_t record,
+				     const struct wh_waiter_layout *l, uint64_t *ret_head)
+{
+	uint64_t start = record + l->list_off, node = start;
+	for (size_t i = 0; i <= WH_MAX_WAITERS; i++) {
+		struct wh_error *err = read_u64(ctx, node, &node);
+		if (err)
+			return wh_error_wrap(err, "following wait list from 0x%llx",
+					     (unsigned long long)start);
+		if (node == start)
+			break;
+		if (!is_record_node(ctx, node, l)) {
+			*ret_head = node;
+			return NULL;
+		}
+	}
+	return wh_error_at(WH_ERR_CORRUPT, start, "wait list at 0x%llx has no head",
+			   (unsigned long long)start);
+}
+
+struct read_ctx {
+	const struct wh_wait_context *ctx;
+	const struct wh_waiter_layout *l;
+	const char *const *mode_names;
+	size_t n_modes;
+	struct wh_wait_object *obj;
+	size_t cap;
+};
+
+static struct wh_error *visit_waiter(void *arg, uint64_t node, bool *stop)
+{
+	struct read_ctx *r = arg;
+	struct wh_wait_object *obj = r->obj;
+	uint64_t rec = node - r->l->list_off, task;
+	struct wh_error *err = read_u64(r->ctx, rec + r->l->task_off, &task);
+	if (err)
+		return err;
+	if (obj->n_waiters == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 8;
+		uint64_t *w = realloc(obj->waiters, cap * sizeof(*w));
+		if (!w)
+			return &wh_error_nomem;
+		obj->waiters = w;
+		char(*m)[8] = realloc(obj->waiter_modes, cap * sizeof(*m));
+		if (!m)
+			return &wh_error_nomem;
+		obj->waiter_modes = m;
+		r->cap = cap;
+	}
+	obj->waiters[obj->n_waiters] = task;
+	obj->waiter_modes[obj->n_waiters][0] = '\0';
+	if (r->l->mode_off != UINT64_MAX && r->mode_names) {
+		uint64_t mode = 0;
+		struct wh_error *e = wh_dump_read(r->ctx->k->dump, rec + r->l->mode_off, &mode,
+						  r->l->mode_size <= 8 ? r->l->mode_size : 8);
+		if (!e && mode < r->n_modes)
+			snprintf(obj->waiter_modes[obj->n_waiters], 8, "%s", r->mode_names[mode]);
+		wh_error_destroy(e);
+	}
+	obj->n_waiters++;
+	return NULL;
+}
+
+void wh_waiter_list_read(const struct wh_wait_context *ctx, uint64_t head,
+			 const struct wh_waiter_layout *l, const char *const *mode_names,
+			 size_t n_modes, struct wh_wait_object *obj)
+{
+	struct read_ctx r = {.ctx = ctx, .l = l, .mode_names = mode_names, .n_modes = n_modes,
+			     .obj = obj};
+	struct wh_error *err = wh_list_walk(ctx->k, head, WH_MAX_WAITERS, visit_waiter, &r);
+	if (err) {
+		snprintf(obj->incomplete, sizeof(obj->incomplete), "wait list: %s", err->message);
+		wh_error_destroy(err);
+	}
+}
+
+void wh_object_add_owner(const struct wh_wait_context *ctx, struct wh_wait_object *obj,
+			 uint64_t task, enum wh_owner_how how, const char *evidence)
+{
+	if (obj->n_owners == WH_MAX_OWNERS)
+		return;
+	for (size_t i = 0; i < obj->n_owners; i++)
+		if (obj->owners[i].task == task)
+			return;
+	struct wh_owner *o = &obj->owners[obj->n_owners++];
+	o->task = task;
+	const struct wh_task *t = wh_task_list_find_address(ctx->tasks, task);
+	o->pid = t ? t->pid : -1;
+	o->how = how;
+	snprintf(o->evidence, sizeof(o->evidence), "%s", evidence);
+}
+
+bool wh_stack_holds(const struct wh_wait_context *ctx, uint64_t task, uint64_t value)
+{
+	uint64_t lo, hi;
+	if (!wh_stack_index_range(ctx->stacks, task, &lo, &hi))
+		return false;
+	/* Only the used part: from the saved stack pointer up. */
+	const struct wh_task *t = wh_task_list_find_address(ctx->tasks, task);
+	if (!t)
+		return false;
+	uint64_t buf[512];
+	for (uint64_t a = lo; a < hi; a += sizeof(buf)) {
+		uint64_t n = hi - a < sizeof(buf) ? hi - a : sizeof(buf);
+		struct wh_error *err = wh_dump_read(ctx->k->dump, a, buf, n);
+		if (err) {
+			wh_error_destroy(err);
+			continue;
+		}
+		for (size_t i = 0; i < n / 8; i++)
+			if (buf[i] == value)
+				return true;
+	}
+	return false;
+}

@@ -1,0 +1,44 @@
+/* Shared by the list-based wait kinds (mutex, rwsem, semaphore, swait,
+ * wait queues): the waiter record is a local in the waiting task's frame,
+ * linked into the object's wait list. A node is a waiter record exactly
+ * when it lies on some task's stack and its task field names that task;
+ * the one node that is not is the object's list head. */
+#ifndef WHYHUNG_WAITER_SCAN_H
+#define WHYHUNG_WAITER_SCAN_H
+
+#include "analyzer/waits.h"
+
+struct wh_waiter_layout {
+	uint64_t list_off; /* list_head in the waiter record */
+	uint64_t task_off; /* task pointer in the waiter record */
+	uint64_t mode_off; /* optional: a mode/type field, UINT64_MAX if none */
+	uint64_t mode_size;
+};
+
+/* Index of the innermost frame, after the scheduler's own frames, when its
+ * function (compiler suffixes like .constprop.0 ignored) is one of NAMES;
+ * -1 otherwise. Frames listed in ALSO_SKIP (may be NULL) are passed over
+ * too (e.g. schedule_timeout below __wait_for_common). */
+int wh_wait_frame(const struct wh_backtrace *bt, const char *const *names,
+		  const char *const *also_skip);
+/* Find the task's waiter record in the frame FRAME of its stack. */
+struct wh_error *wh_find_waiter_record(const struct wh_wait_context *ctx, int frame,
+				       const struct wh_waiter_layout *l, uint64_t *ret_record,
+				       bool *ret_found);
+/* Walk from a record's list node to the list head (the first node that is
+ * not a waiter record). Bounded and cycle-checked. */
+struct wh_error *wh_waiter_list_head(const struct wh_wait_context *ctx, uint64_t record,
+				     const struct wh_waiter_layout *l, uint64_t *ret_head);
+/* Fill OBJ's waiters from the list at HEAD in queue order. MODE_NAMES maps
+ * mode values (index) to names when the layout has a mode field. */
+void wh_waiter_list_read(const struct wh_wait_context *ctx, uint64_t head,
+			 const struct wh_waiter_layout *l, const char *const *mode_names,
+			 size_t n_modes, struct wh_wait_object *obj);
+/* Owner bookkeeping. */
+void wh_object_add_owner(const struct wh_wait_context *ctx, struct wh_wait_object *obj,
+			 uint64_t task, enum wh_owner_how how, const char *evidence);
+/* Does the stack of TASK hold the value VALUE (other than inside [skip_lo,
+ * skip_hi))? Evidence for inferred holders. */
+bool wh_stack_holds(const struct wh_wait_context *ctx, uint64_t task, uint64_t value);
+
+#endif
