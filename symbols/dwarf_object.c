@@ -127,7 +127,8 @@ static unsigned char *relocated_copy(struct wh_dwarf_object *o, const struct wh_
 	}
 	if (!copy)
 		return NULL;
-	struct wh_error *err = wh_elf_relocate_section(o->img, s->index, o->section_addr, copy, size);
+	struct wh_error *err =
+		wh_elf_relocate_section(o->img, s->index, o->section_addr, copy, size);
 	if (err) {
 		wh_error_destroy(err);
 		free(copy);
@@ -253,12 +254,15 @@ static struct wh_error *plan_relocation(struct wh_dwarf_object *o, wh_section_ad
 	}
 	for (size_t i = 0; i < o->n_sections; i++) {
 		const struct wh_elf_section *s = wh_elf_image_section_at(o->img, i);
-		if ((s->flags & SHF_ALLOC) || hidden_section(s) || !s->data ||
+		/* Only what libdwarf reads: other sections' relocations (objtool's
+		 * .discard.*, ...) may use types debug sections never do. */
+		if ((s->flags & SHF_ALLOC) || strncmp(s->name, ".debug_", 7) || !s->data ||
 		    !wh_elf_has_relocations(o->img, (unsigned)i))
 			continue;
 		uint64_t size = section_size(s);
 		if ((s->flags & SHF_COMPRESSED) && !size)
-			return wh_error_create(WH_ERR_FORMAT, "%s: bad compressed section", s->name);
+			return wh_error_create(WH_ERR_FORMAT, "%s: bad compressed section",
+					       s->name);
 		struct wh_error *err =
 			wh_elf_relocate_section(o->img, (unsigned)i, o->section_addr, NULL, size);
 		if (err)

@@ -29,8 +29,12 @@ struct line_cache {
 	size_t n_rows;
 	char **files;
 	size_t n_files;
-	char result[512];
+	uint64_t last_use;
 };
+
+/* Stacks cycle through a handful of CUs (sched, locking, entry, the
+ * caller's file): keep several decoded tables, evict the least used. */
+enum { LINE_CACHE_ENTRIES = 16 };
 
 struct wh_types {
 	struct wh_dwarf_object *obj;
@@ -41,7 +45,9 @@ struct wh_types {
 	uint64_t hinted[32]; /* CUs indexed out of order by wh_types_index_cu_at() */
 	size_t n_hinted;
 	Dwarf_Arange *aranges; /* loaded on first use */
-	struct line_cache lines;
+	struct line_cache lines[LINE_CACHE_ENTRIES];
+	uint64_t line_clock;
+	char line_result[512];
 	Dwarf_Signed n_aranges;
 };
 
@@ -371,7 +377,8 @@ void wh_types_destroy(struct wh_types *t)
 	if (!t)
 		return;
 	wh_name_map_deinit(&t->index);
-	line_cache_clear(&t->lines);
+	for (size_t i = 0; i < LINE_CACHE_ENTRIES; i++)
+		line_cache_clear(&t->lines[i]);
 	if (t->aranges) {
 		for (Dwarf_Signed i = 0; i < t->n_aranges; i++)
 			dwarf_dealloc(t->dbg, t->aranges[i], DW_DLA_ARANGE);
@@ -806,9 +813,9 @@ static char *comp_dir_of(struct wh_types *t, Dwarf_Die cu)
 	return dir;
 }
 
-static struct wh_error *load_lines(struct wh_types *t, uint64_t cu_off)
+static struct wh_error *load_lines(struct wh_types *t, struct line_cache *c, uint64_t cu_off)
 {
-	line_cache_clear(&t->lines);
+	line_cache_clear(c);
 	Dwarf_Die cu;
 	struct wh_error *err = offdie(t, cu_off, &cu);
 	if (err)
@@ -832,7 +839,6 @@ static struct wh_error *load_lines(struct wh_types *t, uint64_t cu_off)
 		free(comp_dir);
 		return derr(t, e, "reading line table");
 	}
-	struct line_cache *c = &t->lines;
 	c->rows = calloc(n ? (size_t)n : 1, sizeof(*c->rows));
 	c->files = calloc(n ? (size_t)n : 1, sizeof(*c->files));
 	if (!c->rows || !c->files) {
@@ -887,11 +893,19 @@ struct wh_error *wh_types_source_line(struct wh_types *t, uint64_t addr, const c
 	struct wh_error *err = cu_offset_at(t, addr, &cu_off);
 	if (err)
 		return err;
-	if (!t->lines.valid || t->lines.cu_off != cu_off) {
-		if ((err = load_lines(t, cu_off)))
+	struct line_cache *c = NULL, *victim = &t->lines[0];
+	for (size_t i = 0; i < LINE_CACHE_ENTRIES && !c; i++) {
+		if (t->lines[i].valid && t->lines[i].cu_off == cu_off)
+			c = &t->lines[i];
+		else if (!t->lines[i].valid || t->lines[i].last_use < victim->last_use)
+			victim = &t->lines[i];
+	}
+	if (!c) {
+		c = victim;
+		if ((err = load_lines(t, c, cu_off)))
 			return err;
 	}
-	struct line_cache *c = &t->lines;
+	c->last_use = ++t->line_clock;
 	size_t lo = 0, hi = c->n_rows;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -903,8 +917,8 @@ struct wh_error *wh_types_source_line(struct wh_types *t, uint64_t addr, const c
 	if (!lo || c->rows[lo - 1].end_sequence)
 		return wh_error_create(WH_ERR_ABSENT, "no line for 0x%llx", (unsigned long long)addr);
 	const struct line_row *r = &c->rows[lo - 1];
-	snprintf(c->result, sizeof(c->result), "%s", c->files[r->file]);
-	*ret_file = c->result;
+	snprintf(t->line_result, sizeof(t->line_result), "%s", c->files[r->file]);
+	*ret_file = t->line_result;
 	*ret_line = r->line;
 	return NULL;
 }

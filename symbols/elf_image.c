@@ -103,8 +103,8 @@ static void parse_build_id(struct wh_elf_image *img)
 	for (size_t i = 0; i < img->n_sections && !img->has_build_id; i++) {
 		const struct wh_elf_section *s = &img->sections[i];
 		if (s->type == SHT_NOTE && s->data)
-			img->has_build_id =
-				wh_elf_note_build_id(s->data, s->size, img->build_id, sizeof(img->build_id));
+			img->has_build_id = wh_elf_note_build_id(s->data, s->size, img->build_id,
+								 sizeof(img->build_id));
 	}
 }
 

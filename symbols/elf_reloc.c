@@ -49,13 +49,14 @@ static struct wh_error *relocate_one(const struct wh_elf_image *img,
 					       "relocation %llu: unsupported type %u",
 					       (unsigned long long)i, type);
 		}
+		unsigned long long index = i;
 		if (r.r_offset > size || width > size - r.r_offset)
 			return wh_error_create(WH_ERR_FORMAT,
 					       "relocation %llu: offset 0x%llx outside the section",
-					       (unsigned long long)i, (unsigned long long)r.r_offset);
+					       index, (unsigned long long)r.r_offset);
 		if (sym_index >= n_syms)
-			return wh_error_create(WH_ERR_FORMAT, "relocation %llu: bad symbol index %llu",
-					       (unsigned long long)i, (unsigned long long)sym_index);
+			return wh_error_create(WH_ERR_FORMAT, "relocation %llu: bad symbol %llu",
+					       index, (unsigned long long)sym_index);
 		if (!data)
 			continue;
 		Elf64_Sym sym;
