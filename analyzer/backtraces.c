@@ -110,14 +110,14 @@ struct wh_error *wh_backtraces_build(struct wh_kernel *k, const struct wh_task_l
 	for (unsigned cpu = 0; !err && cpu < k->nr_cpu_ids; cpu++) {
 		if (!k->cpu_present[cpu] || !(sel->all_cpus || sel->cpu == (int)cpu))
 			continue;
-		struct wh_backtrace *bt;
+		struct wh_backtrace *bt = NULL;
 		if (!(err = backtrace_of_cpu(k, tasks, cpu, &bt)))
 			err = append(ret, bt);
 	}
 	for (size_t i = 0; !err && i < tasks->count; i++) {
 		if (!selected(&tasks->tasks[i], sel))
 			continue;
-		struct wh_backtrace *bt;
+		struct wh_backtrace *bt = NULL;
 		if (!(err = wh_backtrace_of_task(k, &tasks->tasks[i], &bt)))
 			err = append(ret, bt);
 	}

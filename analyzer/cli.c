@@ -5,6 +5,7 @@
 #include "module_debug.h"
 #include "output.h"
 #include "output_backtrace.h"
+#include "output_cpus.h"
 #include "output_report.h"
 #include "report.h"
 #include "output_log.h"
@@ -32,6 +33,7 @@ static const char usage_text[] =
 	"            the locks, and the blocked tasks' stacks grouped\n"
 	"  summary   kernel, crash time, panic, task counts, blocked tasks (fast)\n"
 	"  tasks     every task: pid, tgid, state, CPU, time in state, name\n"
+	"  cpus      each CPU: task, context, interrupts, watchdog, stack\n"
 	"  bt        kernel stacks: of D tasks by default, or --pid/--state/--cpu/--all\n"
 	"  log       the kernel log (dmesg), as makedumpfile --dump-dmesg prints it\n"
 	"\n"
@@ -74,7 +76,7 @@ enum wh_exit_code wh_exit_code_for(const struct wh_error *err)
 	return WH_EXIT_INTERNAL;
 }
 
-enum command { CMD_REPORT, CMD_SUMMARY, CMD_TASKS, CMD_LOG, CMD_BT };
+enum command { CMD_REPORT, CMD_SUMMARY, CMD_TASKS, CMD_LOG, CMD_BT, CMD_CPUS };
 
 static const struct {
 	const char *name;
@@ -85,6 +87,7 @@ static const struct {
 	{"tasks", CMD_TASKS},
 	{"log", CMD_LOG},
 	{"bt", CMD_BT},
+	{"cpus", CMD_CPUS},
 };
 
 enum { MAX_PIDS = 1024 };
@@ -276,6 +279,21 @@ static struct wh_error *run_bt(struct wh_kernel *k, const struct options *o,
 	return NULL;
 }
 
+static struct wh_error *run_cpus(struct wh_kernel *k, const struct options *o,
+				const struct wh_summary *s)
+{
+	struct wh_cpus cpus;
+	struct wh_error *err = wh_cpus_build(k, &s->tasks, s->panic.cpu, &cpus);
+	if (err)
+		return err;
+	if (o->format == FMT_JSON)
+		wh_output_json_cpus(stdout, &cpus);
+	else
+		wh_output_text_cpus(stdout, &cpus);
+	wh_cpus_deinit(&cpus);
+	return NULL;
+}
+
 static struct wh_error *run_report(struct wh_kernel *k, const struct options *o)
 {
 	struct wh_report r;
@@ -338,6 +356,8 @@ static struct wh_error *run(const struct options *o)
 	if (!err) {
 		if (o->command == CMD_BT)
 			err = run_bt(k, o, &s);
+		else if (o->command == CMD_CPUS)
+			err = run_cpus(k, o, &s);
 		else if (o->command == CMD_TASKS && o->format == FMT_JSON)
 			wh_output_json_tasks(stdout, &s);
 		else if (o->command == CMD_TASKS)

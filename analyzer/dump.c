@@ -371,9 +371,9 @@ struct wh_error *wh_dump_cpu_note(struct wh_dump *dump, unsigned index,
 	if (!dump->ctx || index >= dump->num_cpus)
 		return wh_error_create(WH_ERR_ABSENT, "no CPU note %u", index);
 	static const char *const names[] = {"pid", "reg.rip", "reg.rsp", "reg.rbp", "reg.rdx",
-					    "reg.rdi", "reg.r10", "reg.r13", "reg.cs"};
-	uint64_t *out[] = {&ret->pid, &ret->ip, &ret->sp, &ret->bp, &ret->dx,
-			   &ret->di,  &ret->r10, &ret->r13, &ret->cs};
+					    "reg.rdi", "reg.r10", "reg.r13", "reg.cs", "reg.rflags"};
+	uint64_t *out[] = {&ret->pid, &ret->ip, &ret->sp,  &ret->bp, &ret->dx,
+			   &ret->di,  &ret->r10, &ret->r13, &ret->cs, &ret->flags};
 	memset(ret, 0, sizeof(*ret));
 	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
 		char key[64];
@@ -383,7 +383,7 @@ struct wh_error *wh_dump_cpu_note(struct wh_dump *dump, unsigned index,
 		if (st != KDUMP_OK) {
 			kdump_clear_err(dump->ctx);
 			/* cs is not in every note format; the rest is required. */
-			if (!strcmp(names[i], "reg.cs"))
+			if (!strcmp(names[i], "reg.cs") || !strcmp(names[i], "reg.rflags"))
 				continue;
 			return wh_error_create(WH_ERR_ABSENT, "CPU note %u has no %s", index,
 					       names[i]);

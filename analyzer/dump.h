@@ -59,7 +59,7 @@ struct wh_error *wh_dump_create_synthetic(const struct wh_dump_segment *segments
  * Hypervisor dumps (QEMU) number notes by CPU with pid = CPU + 1. */
 struct wh_dump_cpu_note {
 	uint64_t pid; /* pr_pid as written */
-	uint64_t ip, sp, bp, dx, di, r10, r13, cs;
+	uint64_t ip, sp, bp, dx, di, r10, r13, cs, flags;
 };
 /* Number of CPU notes; fills *RET for note INDEX. WH_ERR_ABSENT past the end. */
 unsigned wh_dump_num_cpu_notes(struct wh_dump *dump);

@@ -4,6 +4,7 @@
 #include "json_writer.h"
 #include "output.h"
 #include "output_backtrace.h"
+#include "output_cpus.h"
 
 #include <inttypes.h>
 #include <string.h>
@@ -165,6 +166,8 @@ void wh_output_text_report(FILE *out, const struct wh_report *r)
 	text_roots(out, r);
 	text_graph(out, r);
 	text_objects(out, r);
+	fprintf(out, "\nCPUs at the time of the dump:\n");
+	wh_output_text_cpus(out, &r->cpus);
 	text_groups(out, r);
 	for (size_t i = 0; i < r->waits.n_warnings; i++) {
 		char msg[1024];
@@ -359,6 +362,8 @@ void wh_output_json_report(FILE *out, const struct wh_report *r)
 	wh_json_end_array(&j);
 	json_objects(&j, r);
 	json_graph(&j, r);
+	wh_json_key(&j, "cpus");
+	wh_output_json_cpu_array(&j, &r->cpus);
 	wh_json_key(&j, "warnings");
 	wh_json_begin_array(&j);
 	for (size_t i = 0; i < r->waits.n_warnings; i++)

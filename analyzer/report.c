@@ -78,7 +78,8 @@ struct wh_error *wh_report_build(struct wh_kernel *k, struct wh_report *r)
 	if (!(err = wh_backtraces_build(k, &r->summary.tasks, &sel, &r->bts)) &&
 	    !(err = wh_waits_analyze(k, &r->summary.tasks, &r->bts, &r->waits)) &&
 	    !(err = wh_graph_build(&r->summary.tasks, &r->waits, &r->graph)) &&
-	    !(err = group_stacks(r)))
+	    !(err = group_stacks(r)) &&
+	    !(err = wh_cpus_build(k, &r->summary.tasks, r->summary.panic.cpu, &r->cpus)))
 		err = wh_explain(r, &r->explanation);
 	if (err)
 		wh_report_deinit(r);
@@ -91,6 +92,7 @@ void wh_report_deinit(struct wh_report *r)
 	for (size_t i = 0; i < r->n_groups; i++)
 		free(r->groups[i].members);
 	free(r->groups);
+	wh_cpus_deinit(&r->cpus);
 	wh_graph_deinit(&r->graph);
 	wh_waits_deinit(&r->waits);
 	wh_backtraces_deinit(&r->bts);

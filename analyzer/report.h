@@ -5,6 +5,7 @@
 #define WHYHUNG_REPORT_H
 
 #include "backtraces.h"
+#include "cpus.h"
 #include "graph.h"
 #include "summary.h"
 #include "waits.h"
@@ -19,6 +20,7 @@ struct wh_report {
 	struct wh_backtraces bts; /* every CPU, then every non-idle task */
 	struct wh_waits waits;
 	struct wh_graph graph;
+	struct wh_cpus cpus;
 	struct wh_stack_group *groups; /* of the D tasks, largest first */
 	size_t n_groups;
 	char *explanation;

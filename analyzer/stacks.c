@@ -28,14 +28,16 @@ static struct wh_error *regs_from_crash_notes(struct wh_kernel *k, unsigned cpu,
 	struct wh_member_info pr_reg;
 	if ((err = wh_kernel_member(k, "elf_prstatus", "pr_reg", &pr_reg)))
 		return err;
-	static const char *const names[] = {"ip", "sp", "bp", "dx", "di", "r10", "r13"};
-	uint64_t *out[] = {&ret->ip, &ret->sp, &ret->bp, &ret->dx, &ret->di, &ret->r10, &ret->r13};
+	static const char *const names[] = {"ip", "sp", "bp", "dx", "di", "r10", "r13", "flags"};
+	uint64_t *out[] = {&ret->ip,  &ret->sp,  &ret->bp,  &ret->dx,
+			   &ret->di,  &ret->r10, &ret->r13, &ret->flags};
 	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
 		struct wh_member_info m;
 		if ((err = wh_kernel_member(k, "user_regs_struct", names[i], &m)) ||
 		    (err = wh_dump_read_u64(k->dump, desc + pr_reg.offset + m.offset, out[i])))
 			return err;
 	}
+	ret->have_flags = true;
 	*ret_found = true;
 	return NULL;
 }
@@ -69,6 +71,8 @@ static struct wh_error *regs_from_file_notes(struct wh_kernel *k, unsigned cpu,
 		ret->di = note.di;
 		ret->r10 = note.r10;
 		ret->r13 = note.r13;
+		ret->flags = note.flags;
+		ret->have_flags = note.flags != 0; /* bit 1 of rflags is always set */
 	}
 	return NULL;
 }

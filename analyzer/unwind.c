@@ -298,6 +298,8 @@ struct wh_error *wh_unwind(struct wh_kernel *k, const struct wh_regs *start, uin
 		if (!step(&s, ret, &flags))
 			break;
 		push_frame(ret, k, s.ip, s.sp, flags);
+		if (flags & WH_FRAME_REGS)
+			ret->frames[ret->n - 1].regs = s.regs;
 	}
 	if (ret->n >= WH_MAX_FRAMES)
 		ret->end = WH_UNWIND_DEPTH;

@@ -24,6 +24,7 @@ struct wh_frame {
 	uint64_t ip;
 	uint64_t sp;
 	unsigned flags;
+	uint64_t regs; /* WH_FRAME_REGS: address of the pt_regs it came from */
 	bool have_symbol;
 	struct wh_symbolized sym;
 };
@@ -53,6 +54,8 @@ struct wh_stack {
 struct wh_regs {
 	uint64_t ip, sp, bp;
 	uint64_t dx, di, r10, r13;
+	uint64_t flags; /* rflags, when known (have_flags) */
+	bool have_flags;
 	bool full;   /* all of the above valid (CPU notes) */
 	bool signal; /* IP is exact, not a return address */
 };
