@@ -39,7 +39,8 @@ static struct wh_error *check_name(struct wh_kernel *k, const struct wh_module *
 		max = WH_MODULE_NAME_LEN;
 	if (strnlen(file_name, max) != strlen(mod->name) ||
 	    strncmp(file_name, mod->name, strlen(mod->name)))
-		return wh_error_create(WH_ERR_MISMATCH, "it is module \"%.*s\"", (int)max, file_name);
+		return wh_error_create(WH_ERR_MISMATCH, "it is module \"%.*s\"", (int)max,
+				       file_name);
 	return NULL;
 }
 

@@ -71,6 +71,7 @@ static void make_tree(struct wh_kernel *k, char *dir, size_t size, const char *n
 static int setup(void **state)
 {
 	static struct fixture f;
+	*state = &f; /* teardown runs after a failed setup too */
 	struct wh_error *err = wh_kernel_open(vmcore_path, vmlinux_path, &f.k);
 	if (!err)
 		err = wh_tasks_collect(f.k, &f.tasks);
@@ -96,14 +97,14 @@ static int setup(void **state)
 		fprintf(stderr, "%s\n", err->message);
 		return -1;
 	}
-	*state = &f;
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	remove_tree(f->dir);
+	if (f->dir[0])
+		remove_tree(f->dir);
 	wh_elf_image_destroy(f->ko);
 	wh_task_list_deinit(&f->tasks);
 	wh_kernel_destroy(f->k);
@@ -185,7 +186,8 @@ static void test_module_frames_get_lines(void **state)
 				continue;
 			if (!ends_with(file, "whyhung_fixture.c") || line != src->line)
 				fail_msg("pid %d %s+0x%llx: whyhung says %s:%u, addr2line %s:%u",
-					 t->pid, fr->sym.function, (unsigned long long)fr->sym.offset,
+					 t->pid, fr->sym.function,
+					 (unsigned long long)fr->sym.offset,
 					 src->file, src->line, file, line);
 			by_addr2line++;
 		}

@@ -24,6 +24,7 @@ static const char *sample_path;
 static const uint64_t FIRST_ADDR = 0xffffffffc0001000;
 static const uint64_t SECOND_ADDR = 0xffffffffc0002000;
 static const uint64_t BSS_ADDR = 0xffffffffc0010000;
+static const uint64_t OTHER_TEXT_ADDR = 0xffffffffc0020000;
 
 static bool place_sections(void *arg, const char *name, uint64_t *ret)
 {
@@ -35,6 +36,8 @@ static bool place_sections(void *arg, const char *name, uint64_t *ret)
 		*ret = SECOND_ADDR;
 	else if (!strcmp(name, ".bss"))
 		*ret = BSS_ADDR;
+	else if (!strncmp(name, ".text", 5))
+		*ret = OTHER_TEXT_ADDR; /* e.g. sanitizer constructors */
 	else
 		return false;
 	return true;
@@ -116,6 +119,11 @@ static void test_functions_at_their_sections(void **state)
 	/* Distinct text sections must not collapse onto one address. */
 	assert_int_equal(low_pc_of(wh_dwarf_object_dbg(obj), "sample_first"), FIRST_ADDR);
 	assert_int_equal(low_pc_of(wh_dwarf_object_dbg(obj), "sample_second"), SECOND_ADDR);
+	/* Allocated sections report where they were placed, others stay 0. */
+	const struct wh_elf_section *text = wh_elf_image_section(f->img, ".text.sample_second");
+	const struct wh_elf_section *info = wh_elf_image_section(f->img, ".debug_info");
+	assert_int_equal(wh_dwarf_object_section_address(obj, text->index), SECOND_ADDR);
+	assert_int_equal(wh_dwarf_object_section_address(obj, info->index), 0);
 	wh_dwarf_object_destroy(obj);
 }
 
@@ -141,7 +149,8 @@ static void test_lines_at_runtime_addresses(void **state)
 	for (uint64_t off = 1; off < 0x30 && !body; off++) {
 		const char *file;
 		unsigned line;
-		struct wh_error *err = wh_types_source_line(f->types, SECOND_ADDR + off, &file, &line);
+		struct wh_error *err =
+			wh_types_source_line(f->types, SECOND_ADDR + off, &file, &line);
 		body = !err && line == SAMPLE_SECOND_BODY_LINE;
 		wh_error_destroy(err);
 	}
