@@ -67,6 +67,18 @@ struct wh_error *wh_kernel_check_match(struct wh_kernel *k)
 	char want[BANNER_MAX], got[BANNER_MAX];
 	uint64_t addr = 0;
 	struct wh_error *err = file_banner(k, want, &addr);
+	if (err && err->code == WH_ERR_ABSENT) {
+		/* A --only-keep-debug file (Fedora/RHEL debuginfo) has no data
+		 * sections: only the build id can tie it to the dump. */
+		wh_error_destroy(err);
+		if (dump_id && elf_id)
+			return NULL;
+		return wh_error_create(WH_ERR_MISMATCH,
+				       "cannot tell whether %s belongs to the dump: it has no "
+				       "kernel data to compare and %s has no build id",
+				       wh_elf_image_path(k->vmlinux),
+				       elf_id ? "the dump" : "it");
+	}
 	if (err)
 		return err;
 	const char *release = wh_dump_release(k->dump);

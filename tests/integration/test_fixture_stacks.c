@@ -2,7 +2,7 @@
  * saved traces (drgn; crash >= 8.0.3 when saved): the same functions in
  * the same order, inlined frames (drgn only) left out, compiler suffixes
  * (.constprop.0, .isra.0, .cold) ignored.
- * usage: test_fixture_stacks FIXTURE_DIR VMLINUX [VMCORE] */
+ * usage: test_fixture_stacks FIXTURE_DIR VMLINUX VMCORE [EXPECTED_ORC_SOURCE] */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,9 +14,10 @@
 
 #include "analyzer/backtraces.h"
 #include "analyzer/kernel.h"
+#include "analyzer/orc.h"
 #include "analyzer/summary.h"
 
-static const char *fixture_dir, *vmlinux_path, *vmcore_path;
+static const char *fixture_dir, *vmlinux_path, *vmcore_path, *expect_orc_source;
 
 struct fixture {
 	struct wh_kernel *k;
@@ -214,6 +215,16 @@ static void test_d_stacks_complete(void **state)
 	assert_true(n >= 10);
 }
 
+/* Where ORC came from: the vmlinux, or kernel memory when the debug
+ * vmlinux lacks the sections (some distributions strip them). */
+static void test_orc_source(void **state)
+{
+	struct fixture *f = *state;
+	const char *source;
+	assert_null(wh_orc_source(f->k, &source));
+	assert_string_equal(source, expect_orc_source ? expect_orc_source : "vmlinux");
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 4) {
@@ -223,7 +234,10 @@ int main(int argc, char **argv)
 	fixture_dir = argv[1];
 	vmlinux_path = argv[2];
 	vmcore_path = argv[3];
+	if (argc > 4)
+		expect_orc_source = argv[4];
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_orc_source),
 		cmocka_unit_test(test_d_stacks_complete),
 		cmocka_unit_test(test_d_stacks_equal_drgn),
 		cmocka_unit_test(test_d_stacks_equal_crash),
