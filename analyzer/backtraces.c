@@ -154,7 +154,8 @@ bool wh_backtrace_same_functions(const struct wh_backtrace *a, const struct wh_b
 		return false;
 	for (size_t i = 0; i < a->stack.n; i++) {
 		const struct wh_frame *x = &a->stack.frames[i], *y = &b->stack.frames[i];
-		if (x->have_symbol != y->have_symbol || !same_name(x->sym.function, y->sym.function) ||
+		if (x->have_symbol != y->have_symbol ||
+		    !same_name(x->sym.function, y->sym.function) ||
 		    !same_name(x->sym.module, y->sym.module) || x->flags != y->flags)
 			return false;
 		if (!x->have_symbol && x->ip != y->ip)

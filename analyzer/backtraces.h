@@ -12,8 +12,8 @@ struct wh_frame_source {
 };
 
 struct wh_backtrace {
-	struct wh_task task;     /* the task (for a CPU: the one running there) */
-	int cpu;                 /* >= 0 for a CPU backtrace */
+	struct wh_task task; /* the task (for a CPU: the one running there) */
+	int cpu;	     /* >= 0 for a CPU backtrace */
 	struct wh_stack stack;
 	struct wh_frame_source sources[WH_MAX_FRAMES + WH_MAX_SCANNED_FRAMES];
 };
@@ -26,9 +26,9 @@ struct wh_backtraces {
 struct wh_bt_selection {
 	const int32_t *pids;
 	size_t n_pids;
-	char state;   /* 0: any */
-	int cpu;      /* -1: none */
-	bool all;     /* every task */
+	char state; /* 0: any */
+	int cpu;    /* -1: none */
+	bool all;   /* every task */
 	bool all_cpus;
 };
 

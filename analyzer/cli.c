@@ -6,10 +6,10 @@
 #include "output.h"
 #include "output_backtrace.h"
 #include "output_cpus.h"
-#include "output_report.h"
-#include "report.h"
 #include "output_log.h"
+#include "output_report.h"
 #include "printk.h"
+#include "report.h"
 #include "summary.h"
 
 #include <getopt.h>
@@ -23,35 +23,35 @@
 #define WH_VERSION "0.1.0"
 
 static const char usage_text[] =
-	"usage: whyhung [COMMAND] VMCORE -k VMLINUX [--format text|json|dot] [OPTIONS]\n"
-	"\n"
-	"Explain why a Linux machine hung, from its crash dump.\n"
-	"\n"
-	"commands:\n"
-	"  report    (default) the whole analysis: panic, why it hung (who waits on\n"
-	"            what, who holds it, deadlock cycles, root causes), the wait graph,\n"
-	"            the locks, and the blocked tasks' stacks grouped\n"
-	"  summary   kernel, crash time, panic, task counts, blocked tasks (fast)\n"
-	"  tasks     every task: pid, tgid, state, CPU, time in state, name\n"
-	"  cpus      each CPU: task, context, interrupts, watchdog, stack\n"
-	"  bt        kernel stacks: of D tasks by default, or --pid/--state/--cpu/--all\n"
-	"  log       the kernel log (dmesg), as makedumpfile --dump-dmesg prints it\n"
-	"\n"
-	"options:\n"
-	"  -k, --vmlinux FILE   the dump's kernel with debug info (default: the\n"
-	"                       Debian -dbg location for the dump's release)\n"
-	"  -f, --format FMT     text (default), json, or dot (report only: Graphviz)\n"
-	"  -m, --modules DIR    module debug files (NAME.ko), searched recursively\n"
-	"  -p, --pid N          bt: this task (repeatable)\n"
-	"  -s, --state X        bt: tasks in state X (ps letter, e.g. D)\n"
-	"  -c, --cpu N          bt: what CPU N was running (\"all\" for every CPU)\n"
-	"  -a, --all            bt: every task and every CPU\n"
-	"  -h, --help           this text\n"
-	"  -V, --version        version\n"
-	"\n"
-	"exit codes: 0 ok, 1 internal error, 2 usage, 3 I/O error, 4 not a dump,\n"
-	"5 truncated dump, 6 vmlinux missing or not a kernel, 7 no debug info,\n"
-	"8 vmlinux does not match the dump, 9 kernel data unreadable/corrupt\n";
+    "usage: whyhung [COMMAND] VMCORE -k VMLINUX [--format text|json|dot] [OPTIONS]\n"
+    "\n"
+    "Explain why a Linux machine hung, from its crash dump.\n"
+    "\n"
+    "commands:\n"
+    "  report    (default) the whole analysis: panic, why it hung (who waits on\n"
+    "            what, who holds it, deadlock cycles, root causes), the wait graph,\n"
+    "            the locks, and the blocked tasks' stacks grouped\n"
+    "  summary   kernel, crash time, panic, task counts, blocked tasks (fast)\n"
+    "  tasks     every task: pid, tgid, state, CPU, time in state, name\n"
+    "  cpus      each CPU: task, context, interrupts, watchdog, stack\n"
+    "  bt        kernel stacks: of D tasks by default, or --pid/--state/--cpu/--all\n"
+    "  log       the kernel log (dmesg), as makedumpfile --dump-dmesg prints it\n"
+    "\n"
+    "options:\n"
+    "  -k, --vmlinux FILE   the dump's kernel with debug info (default: the\n"
+    "                       Debian -dbg location for the dump's release)\n"
+    "  -f, --format FMT     text (default), json, or dot (report only: Graphviz)\n"
+    "  -m, --modules DIR    module debug files (NAME.ko), searched recursively\n"
+    "  -p, --pid N          bt: this task (repeatable)\n"
+    "  -s, --state X        bt: tasks in state X (ps letter, e.g. D)\n"
+    "  -c, --cpu N          bt: what CPU N was running (\"all\" for every CPU)\n"
+    "  -a, --all            bt: every task and every CPU\n"
+    "  -h, --help           this text\n"
+    "  -V, --version        version\n"
+    "\n"
+    "exit codes: 0 ok, 1 internal error, 2 usage, 3 I/O error, 4 not a dump,\n"
+    "5 truncated dump, 6 vmlinux missing or not a kernel, 7 no debug info,\n"
+    "8 vmlinux does not match the dump, 9 kernel data unreadable/corrupt\n";
 
 enum wh_exit_code wh_exit_code_for(const struct wh_error *err)
 {
@@ -82,12 +82,8 @@ static const struct {
 	const char *name;
 	enum command command;
 } commands[] = {
-	{"report", CMD_REPORT},
-	{"summary", CMD_SUMMARY},
-	{"tasks", CMD_TASKS},
-	{"log", CMD_LOG},
-	{"bt", CMD_BT},
-	{"cpus", CMD_CPUS},
+    {"report", CMD_REPORT}, {"summary", CMD_SUMMARY}, {"tasks", CMD_TASKS},
+    {"log", CMD_LOG},	    {"bt", CMD_BT},	      {"cpus", CMD_CPUS},
 };
 
 enum { MAX_PIDS = 1024 };
@@ -117,16 +113,11 @@ static struct wh_error *parse_int(const char *what, const char *s, long min, lon
 static struct wh_error *parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
-		{"vmlinux", required_argument, NULL, 'k'},
-		{"modules", required_argument, NULL, 'm'},
-		{"format", required_argument, NULL, 'f'},
-		{"pid", required_argument, NULL, 'p'},
-		{"state", required_argument, NULL, 's'},
-		{"cpu", required_argument, NULL, 'c'},
-		{"all", no_argument, NULL, 'a'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
+	    {"vmlinux", required_argument, NULL, 'k'}, {"modules", required_argument, NULL, 'm'},
+	    {"format", required_argument, NULL, 'f'},  {"pid", required_argument, NULL, 'p'},
+	    {"state", required_argument, NULL, 's'},   {"cpu", required_argument, NULL, 'c'},
+	    {"all", no_argument, NULL, 'a'},	       {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},       {NULL, 0, NULL, 0},
 	};
 	memset(o, 0, sizeof(*o));
 	o->bt.cpu = -1;
@@ -144,8 +135,8 @@ static struct wh_error *parse_args(int argc, char **argv, struct options *o)
 			const char *arg = argv[optind++];
 			bool is_command = false;
 			for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++) {
-				if (!o->have_command && !o->vmcore && !strcmp(arg, commands[i].name) &&
-				    access(arg, F_OK) != 0) {
+				if (!o->have_command && !o->vmcore &&
+				    !strcmp(arg, commands[i].name) && access(arg, F_OK) != 0) {
 					o->command = commands[i].command;
 					o->have_command = is_command = true;
 				}
@@ -153,17 +144,14 @@ static struct wh_error *parse_args(int argc, char **argv, struct options *o)
 			if (is_command)
 				continue;
 			if (o->vmcore)
-				return wh_error_create(WH_ERR_USAGE, "unexpected argument: %s", arg);
+				return wh_error_create(WH_ERR_USAGE, "unexpected argument: %s",
+						       arg);
 			o->vmcore = arg;
 			continue;
 		}
 		switch (c) {
-		case 'k':
-			o->vmlinux = optarg;
-			break;
-		case 'm':
-			o->module_dir = optarg;
-			break;
+		case 'k': o->vmlinux = optarg; break;
+		case 'm': o->module_dir = optarg; break;
 		case 'f':
 			if (!strcmp(optarg, "text"))
 				o->format = FMT_TEXT;
@@ -196,28 +184,22 @@ static struct wh_error *parse_args(int argc, char **argv, struct options *o)
 				return err;
 			o->bt.cpu = (int)v;
 			break;
-		case 'a':
-			o->bt.all = o->bt.all_cpus = true;
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			exit(WH_EXIT_OK);
-		case 'V':
-			printf("whyhung %s\n", WH_VERSION);
-			exit(WH_EXIT_OK);
+		case 'a': o->bt.all = o->bt.all_cpus = true; break;
+		case 'h': fputs(usage_text, stdout); exit(WH_EXIT_OK);
+		case 'V': printf("whyhung %s\n", WH_VERSION); exit(WH_EXIT_OK);
 		default:
 			if (optopt)
-				return wh_error_create(WH_ERR_USAGE,
-						       "bad or incomplete option -%c (see whyhung --help)",
-						       optopt);
+				return wh_error_create(
+				    WH_ERR_USAGE,
+				    "bad or incomplete option -%c (see whyhung --help)", optopt);
 			return wh_error_create(WH_ERR_USAGE, "bad option %s (see whyhung --help)",
 					       argv[optind - 1]);
 		}
 	}
 	if (o->format == FMT_DOT && o->command != CMD_REPORT)
 		return wh_error_create(WH_ERR_USAGE, "--format dot is for the report only");
-	if (o->command == CMD_BT && !o->bt.n_pids && !o->bt.state && o->bt.cpu < 0 &&
-	    !o->bt.all && !o->bt.all_cpus)
+	if (o->command == CMD_BT && !o->bt.n_pids && !o->bt.state && o->bt.cpu < 0 && !o->bt.all &&
+	    !o->bt.all_cpus)
 		o->bt.state = 'D';
 	if (!o->vmcore)
 		return wh_error_create(WH_ERR_USAGE, "no VMCORE given (see whyhung --help)");
@@ -265,7 +247,7 @@ static struct wh_error *run_log(struct wh_kernel *k, const struct options *o)
 }
 
 static struct wh_error *run_bt(struct wh_kernel *k, const struct options *o,
-			      const struct wh_summary *s)
+			       const struct wh_summary *s)
 {
 	struct wh_backtraces bts;
 	struct wh_error *err = wh_backtraces_build(k, &s->tasks, &o->bt, &bts);
@@ -280,7 +262,7 @@ static struct wh_error *run_bt(struct wh_kernel *k, const struct options *o,
 }
 
 static struct wh_error *run_cpus(struct wh_kernel *k, const struct options *o,
-				const struct wh_summary *s)
+				 const struct wh_summary *s)
 {
 	struct wh_cpus cpus;
 	struct wh_error *err = wh_cpus_build(k, &s->tasks, s->panic.cpu, &cpus);

@@ -77,8 +77,8 @@ static int flags_irqs_disabled(struct wh_kernel *k, uint64_t regs)
 	return ok ? !(flags & X86_EFLAGS_IF) : -1;
 }
 
-struct wh_error *wh_cpus_build(struct wh_kernel *k, const struct wh_task_list *tasks,
-			       int panic_cpu, struct wh_cpus *ret)
+struct wh_error *wh_cpus_build(struct wh_kernel *k, const struct wh_task_list *tasks, int panic_cpu,
+			       struct wh_cpus *ret)
 {
 	memset(ret, 0, sizeof(*ret));
 	ret->cpus = calloc(k->nr_cpu_ids, sizeof(*ret->cpus));
@@ -117,7 +117,7 @@ struct wh_error *wh_cpus_build(struct wh_kernel *k, const struct wh_task_list *t
 			if (bt->stack.frames[f].flags & WH_FRAME_REGS) {
 				v->interrupted_frame = f;
 				v->interrupted_irqs_disabled =
-					flags_irqs_disabled(k, bt->stack.frames[f].regs);
+				    flags_irqs_disabled(k, bt->stack.frames[f].regs);
 				break;
 			}
 		}

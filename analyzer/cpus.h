@@ -9,18 +9,18 @@
 
 struct wh_cpu_view {
 	unsigned cpu;
-	struct wh_backtrace *bt;   /* task = what rq->curr says runs there */
+	struct wh_backtrace *bt; /* task = what rq->curr says runs there */
 	bool have_regs;
-	bool idle;                 /* the idle task is current */
-	int64_t preempt_count;     /* raw, -1 unknown */
-	const char *context;       /* "task", "softirq", "hardirq", "nmi", "idle", "unknown" */
-	int irqs_disabled;         /* at the point the CPU was stopped: 1, 0, -1 unknown */
+	bool idle;	       /* the idle task is current */
+	int64_t preempt_count; /* raw, -1 unknown */
+	const char *context;   /* "task", "softirq", "hardirq", "nmi", "idle", "unknown" */
+	int irqs_disabled;     /* at the point the CPU was stopped: 1, 0, -1 unknown */
 	/* First frame of the code the CPU was running when the interrupt
 	 * that stopped it (panic IPI, NMI, watchdog timer) came; SIZE_MAX if
 	 * the stack has no interrupt frame. */
 	size_t interrupted_frame;
 	int interrupted_irqs_disabled; /* from that pt_regs' flags: 1, 0, -1 */
-	int64_t watchdog_age_s;    /* seconds since watchdog_touch_ts, -1 unknown */
+	int64_t watchdog_age_s;	       /* seconds since watchdog_touch_ts, -1 unknown */
 	bool panicking;
 };
 
@@ -29,8 +29,8 @@ struct wh_cpus {
 	size_t count;
 };
 
-struct wh_error *wh_cpus_build(struct wh_kernel *k, const struct wh_task_list *tasks,
-			       int panic_cpu, struct wh_cpus *ret);
+struct wh_error *wh_cpus_build(struct wh_kernel *k, const struct wh_task_list *tasks, int panic_cpu,
+			       struct wh_cpus *ret);
 void wh_cpus_deinit(struct wh_cpus *c);
 
 #endif

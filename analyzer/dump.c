@@ -168,12 +168,30 @@ void wh_dump_destroy(struct wh_dump *dump)
 	free(dump);
 }
 
-const char *wh_dump_format(const struct wh_dump *dump) { return dump->format; }
-const char *wh_dump_release(const struct wh_dump *dump) { return dump->release; }
-const char *wh_dump_build_id(const struct wh_dump *dump) { return dump->build_id; }
-uint64_t wh_dump_kaslr_offset(const struct wh_dump *dump) { return dump->kaslr_offset; }
-uint32_t wh_dump_page_size(const struct wh_dump *dump) { return dump->page_size; }
-unsigned wh_dump_num_cpus(const struct wh_dump *dump) { return dump->num_cpus; }
+const char *wh_dump_format(const struct wh_dump *dump)
+{
+	return dump->format;
+}
+const char *wh_dump_release(const struct wh_dump *dump)
+{
+	return dump->release;
+}
+const char *wh_dump_build_id(const struct wh_dump *dump)
+{
+	return dump->build_id;
+}
+uint64_t wh_dump_kaslr_offset(const struct wh_dump *dump)
+{
+	return dump->kaslr_offset;
+}
+uint32_t wh_dump_page_size(const struct wh_dump *dump)
+{
+	return dump->page_size;
+}
+unsigned wh_dump_num_cpus(const struct wh_dump *dump)
+{
+	return dump->num_cpus;
+}
 
 const char *wh_dump_vmcoreinfo(struct wh_dump *dump, const char *key)
 {
@@ -310,7 +328,8 @@ struct wh_error *wh_dump_read(struct wh_dump *dump, uint64_t addr, void *buf, si
 		out += n;
 		len -= n;
 		if (addr + n < addr && len)
-			return wh_error_at(WH_ERR_FAULT, addr, "read wraps around the address space");
+			return wh_error_at(WH_ERR_FAULT, addr,
+					   "read wraps around the address space");
 		addr += n;
 	}
 	return NULL;
@@ -370,9 +389,10 @@ struct wh_error *wh_dump_cpu_note(struct wh_dump *dump, unsigned index,
 {
 	if (!dump->ctx || index >= dump->num_cpus)
 		return wh_error_create(WH_ERR_ABSENT, "no CPU note %u", index);
-	static const char *const names[] = {"pid", "reg.rip", "reg.rsp", "reg.rbp", "reg.rdx",
-					    "reg.rdi", "reg.r10", "reg.r13", "reg.cs", "reg.rflags"};
-	uint64_t *out[] = {&ret->pid, &ret->ip, &ret->sp,  &ret->bp, &ret->dx,
+	static const char *const names[] = {"pid",     "reg.rip",   "reg.rsp", "reg.rbp",
+					    "reg.rdx", "reg.rdi",   "reg.r10", "reg.r13",
+					    "reg.cs",  "reg.rflags"};
+	uint64_t *out[] = {&ret->pid, &ret->ip,	 &ret->sp,  &ret->bp, &ret->dx,
 			   &ret->di,  &ret->r10, &ret->r13, &ret->cs, &ret->flags};
 	memset(ret, 0, sizeof(*ret));
 	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {

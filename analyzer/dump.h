@@ -13,7 +13,7 @@
 struct wh_dump;
 
 struct wh_dump_stats {
-	uint64_t page_reads;     /* pages fetched from libkdumpfile */
+	uint64_t page_reads; /* pages fetched from libkdumpfile */
 	uint64_t cache_hits;
 	uint64_t excluded_reads; /* reads that hit a page filtered out of the dump */
 };

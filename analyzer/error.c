@@ -6,8 +6,8 @@
 #include <string.h>
 
 struct wh_error wh_error_nomem = {
-	.code = WH_ERR_NOMEM,
-	.message = "out of memory",
+    .code = WH_ERR_NOMEM,
+    .message = "out of memory",
 };
 
 static struct wh_error *error_vcreate(enum wh_error_code code, bool has_address, uint64_t address,

@@ -10,18 +10,18 @@
 
 enum wh_error_code {
 	WH_ERR_NOMEM = 1,
-	WH_ERR_USAGE,        /* bad command line */
-	WH_ERR_IO,           /* open/read/mmap of a file failed */
+	WH_ERR_USAGE,	     /* bad command line */
+	WH_ERR_IO,	     /* open/read/mmap of a file failed */
 	WH_ERR_NOT_DUMP,     /* the file is not a dump libkdumpfile understands */
 	WH_ERR_TRUNCATED,    /* the dump ends before its own headers say */
 	WH_ERR_NO_VMLINUX,   /* the vmlinux is missing or not an ELF kernel image */
 	WH_ERR_NO_DEBUGINFO, /* the vmlinux has no usable DWARF */
 	WH_ERR_MISMATCH,     /* the vmlinux is not the kernel of the dump */
-	WH_ERR_FAULT,        /* address not mapped / not in the dump */
+	WH_ERR_FAULT,	     /* address not mapped / not in the dump */
 	WH_ERR_EXCLUDED,     /* page filtered out of the dump (makedumpfile -d) */
-	WH_ERR_ABSENT,       /* type, member or symbol not in this kernel */
-	WH_ERR_CORRUPT,      /* kernel data inconsistent: loops, bad sizes, ... */
-	WH_ERR_FORMAT,       /* malformed DWARF/ELF/other metadata */
+	WH_ERR_ABSENT,	     /* type, member or symbol not in this kernel */
+	WH_ERR_CORRUPT,	     /* kernel data inconsistent: loops, bad sizes, ... */
+	WH_ERR_FORMAT,	     /* malformed DWARF/ELF/other metadata */
 	WH_ERR_INTERNAL,
 };
 
@@ -36,12 +36,12 @@ struct wh_error {
 extern struct wh_error wh_error_nomem;
 
 struct wh_error *wh_error_create(enum wh_error_code code, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 struct wh_error *wh_error_at(enum wh_error_code code, uint64_t address, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Prefix context to err's message; returns err (or wh_error_nomem). */
 struct wh_error *wh_error_wrap(struct wh_error *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 void wh_error_destroy(struct wh_error *err);
 
 /* Short stable name of a code ("excluded", "fault", ...), used in JSON output. */

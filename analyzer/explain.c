@@ -21,8 +21,8 @@ void wh_explain_object_label(const struct wh_report *r, size_t object, char *buf
 		snprintf(buf, size, "%s %s", o->kind, name);
 }
 
-static const char *const scheduler[] = {"__schedule", "schedule", "schedule_preempt_disabled",
-					"schedule_timeout", "io_schedule", NULL};
+static const char *const scheduler[] = {
+    "__schedule", "schedule", "schedule_preempt_disabled", "schedule_timeout", "io_schedule", NULL};
 
 void wh_explain_task_whereabouts(const struct wh_report *r, size_t task, char *buf, size_t size)
 {
@@ -47,14 +47,16 @@ void wh_explain_task_whereabouts(const struct wh_report *r, size_t task, char *b
 		wh_escape_text(where, SIZE_MAX, e, sizeof(e));
 		if (module) {
 			char em[80];
-			snprintf(m, sizeof(m), " [%s]", wh_escape_text(module, SIZE_MAX, em, sizeof(em)));
+			snprintf(m, sizeof(m), " [%s]",
+				 wh_escape_text(module, SIZE_MAX, em, sizeof(em)));
 		}
 		snprintf(w, sizeof(w), " in %s%s", e, m);
 	}
 	if (t->on_cpu)
 		snprintf(buf, size, "running on CPU %d%s", t->cpu, w);
 	else
-		snprintf(buf, size, "in state %c (%s)%s", t->state, wh_task_state_name(t->state), w);
+		snprintf(buf, size, "in state %c (%s)%s", t->state, wh_task_state_name(t->state),
+			 w);
 }
 
 static const struct wh_task *task_at(const struct wh_report *r, size_t i)
@@ -99,16 +101,16 @@ static void explain_task_root(FILE *f, const struct wh_report *r, const struct w
 			ow = &o->owners[i];
 	char state[4 * sizeof(o->state)];
 	wh_escape_text(o->state, sizeof(o->state), state, sizeof(state));
-	fprintf(f, "%zu task%s %s blocked behind %s (%s), held by %s%s, which is not waiting on any "
-		   "lock: it is %s.\n",
-		rc->blocked, rc->blocked == 1 ? "" : "s", rc->blocked == 1 ? "is" : "are", obj, state,
-		label, ow && ow->how == WH_OWNER_INFERRED ? " (inferred, not recorded by the kernel)"
-							  : "",
+	fprintf(f,
+		"%zu task%s %s blocked behind %s (%s), held by %s%s, which is not waiting on any "
+		"lock: it is %s.\n",
+		rc->blocked, rc->blocked == 1 ? "" : "s", rc->blocked == 1 ? "is" : "are", obj,
+		state, label,
+		ow && ow->how == WH_OWNER_INFERRED ? " (inferred, not recorded by the kernel)" : "",
 		where);
 }
 
-static void explain_object_root(FILE *f, const struct wh_report *r,
-				const struct wh_root_cause *rc)
+static void explain_object_root(FILE *f, const struct wh_report *r, const struct wh_root_cause *rc)
 {
 	const struct wh_wait_object *o = &r->waits.objects[rc->index];
 	char obj[400], state[4 * sizeof(o->state)];
@@ -119,7 +121,8 @@ static void explain_object_root(FILE *f, const struct wh_report *r,
 	if (o->n_waiters) {
 		fprintf(f, "; waiting: ");
 		for (size_t i = 0; i < o->n_waiters && i < 5; i++) {
-			const struct wh_task *t = wh_task_list_find_address(&r->summary.tasks, o->waiters[i]);
+			const struct wh_task *t =
+			    wh_task_list_find_address(&r->summary.tasks, o->waiters[i]);
 			char label[96] = "?";
 			if (t)
 				wh_report_task_label(t, label, sizeof(label));
@@ -142,8 +145,9 @@ struct wh_error *wh_explain(const struct wh_report *r, char **ret)
 	for (size_t i = 0; i < r->summary.tasks.count; i++)
 		nd += r->summary.tasks.tasks[i].state == 'D';
 	waiting = r->waits.n_waits;
-	fprintf(f, "%zu task%s in uninterruptible sleep (D); %zu task%s wait%s on %zu lock%s or "
-		   "other wait object%s.\n",
+	fprintf(f,
+		"%zu task%s in uninterruptible sleep (D); %zu task%s wait%s on %zu lock%s or "
+		"other wait object%s.\n",
 		nd, nd == 1 ? " is" : "s are", waiting, waiting == 1 ? "" : "s",
 		waiting == 1 ? "s" : "", r->waits.n_objects, r->waits.n_objects == 1 ? "" : "s",
 		r->waits.n_objects == 1 ? "" : "s");
@@ -156,7 +160,8 @@ struct wh_error *wh_explain(const struct wh_report *r, char **ret)
 		}
 	}
 	if (r->graph.n_roots > MAX_ROOTS_EXPLAINED)
-		fprintf(f, "(%zu more root causes below.)\n", r->graph.n_roots - MAX_ROOTS_EXPLAINED);
+		fprintf(f, "(%zu more root causes below.)\n",
+			r->graph.n_roots - MAX_ROOTS_EXPLAINED);
 	if (!r->graph.n_roots && nd)
 		fprintf(f, "No blocked task could be tied to a lock or wait object whyhung "
 			   "recognises; see the stacks below.\n");

@@ -39,8 +39,8 @@ static void free_nodes(struct node_graph *g)
 	free(g->n_out);
 }
 
-static struct wh_error *build_nodes(const struct wh_task_list *tasks,
-				    const struct wh_waits *waits, struct node_graph *g)
+static struct wh_error *build_nodes(const struct wh_task_list *tasks, const struct wh_waits *waits,
+				    struct node_graph *g)
 {
 	g->nt = tasks->count;
 	g->no = waits->n_objects;
@@ -177,7 +177,8 @@ static struct wh_error *extract_cycle(const struct node_graph *g, const size_t *
 {
 	size_t start = SIZE_MAX;
 	for (size_t v = 0; v < g->nt; v++)
-		if (comp[v] == c && (start == SIZE_MAX || tasks->tasks[v].pid < tasks->tasks[start].pid))
+		if (comp[v] == c &&
+		    (start == SIZE_MAX || tasks->tasks[v].pid < tasks->tasks[start].pid))
 			start = v;
 	out->tasks = malloc(g->nt * sizeof(*out->tasks));
 	if (!out->tasks)
@@ -238,9 +239,10 @@ struct wh_error *wh_graph_build(const struct wh_task_list *tasks, const struct w
 			goto out;
 		for (size_t i = 0; i < cy->n; i++)
 			ret->task_cycle[cy->tasks[i]] = (int)ret->n_cycles;
-		ret->roots[ret->n_roots++] = (struct wh_root_cause){
-			.kind = WH_ROOT_CYCLE, .index = ret->n_cycles,
-			.blocked = count_blocked(&g, comp, c, seen, queue)};
+		ret->roots[ret->n_roots++] =
+		    (struct wh_root_cause){.kind = WH_ROOT_CYCLE,
+					   .index = ret->n_cycles,
+					   .blocked = count_blocked(&g, comp, c, seen, queue)};
 		ret->n_cycles++;
 	}
 	/* Sinks with something waiting behind them. */

@@ -10,8 +10,8 @@
 #include "waits.h"
 
 enum wh_root_kind {
-	WH_ROOT_CYCLE,  /* a deadlock */
-	WH_ROOT_TASK,   /* a holder that waits on no lock */
+	WH_ROOT_CYCLE,	/* a deadlock */
+	WH_ROOT_TASK,	/* a holder that waits on no lock */
 	WH_ROOT_OBJECT, /* an object with no known holder */
 };
 
@@ -22,15 +22,15 @@ struct wh_cycle {
 
 struct wh_root_cause {
 	enum wh_root_kind kind;
-	size_t index;   /* cycle, task (task list index) or object index */
-	size_t blocked; /* tasks stuck in or behind it */
+	size_t index;	   /* cycle, task (task list index) or object index */
+	size_t blocked;	   /* tasks stuck in or behind it */
 	size_t via_object; /* WH_ROOT_TASK: an object it holds that others wait on */
 };
 
 struct wh_graph {
 	struct wh_cycle *cycles;
 	size_t n_cycles;
-	int *task_cycle; /* per task list index: cycle index or -1 */
+	int *task_cycle;	     /* per task list index: cycle index or -1 */
 	struct wh_root_cause *roots; /* most blocked first */
 	size_t n_roots;
 };

@@ -38,10 +38,22 @@ static void close_container(struct wh_json *j, char c)
 		fputc('\n', j->out);
 }
 
-void wh_json_begin_object(struct wh_json *j) { open_container(j, '{'); }
-void wh_json_end_object(struct wh_json *j) { close_container(j, '}'); }
-void wh_json_begin_array(struct wh_json *j) { open_container(j, '['); }
-void wh_json_end_array(struct wh_json *j) { close_container(j, ']'); }
+void wh_json_begin_object(struct wh_json *j)
+{
+	open_container(j, '{');
+}
+void wh_json_end_object(struct wh_json *j)
+{
+	close_container(j, '}');
+}
+void wh_json_begin_array(struct wh_json *j)
+{
+	open_container(j, '[');
+}
+void wh_json_end_array(struct wh_json *j)
+{
+	close_container(j, ']');
+}
 
 static void put_escaped(FILE *out, const char *s, size_t len, bool stop_at_nul)
 {

@@ -170,7 +170,7 @@ struct wh_error *wh_kernel_symbolize(struct wh_kernel *k, uint64_t addr, const c
 {
 	struct wh_symbol sym;
 	struct wh_error *err =
-		wh_elf_image_symbolize(k->vmlinux, addr - k->kaslr_offset, &sym, ret_offset);
+	    wh_elf_image_symbolize(k->vmlinux, addr - k->kaslr_offset, &sym, ret_offset);
 	if (err)
 		return err;
 	*ret_name = sym.name;

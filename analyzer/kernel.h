@@ -22,14 +22,14 @@ struct wh_kernel {
 	struct wh_elf_image *vmlinux;
 	struct wh_types *types;
 	uint64_t kaslr_offset;
-	unsigned nr_cpu_ids;      /* bound for CPU numbers */
-	uint64_t *per_cpu_offset; /* nr_cpu_ids entries */
+	unsigned nr_cpu_ids;	     /* bound for CPU numbers */
+	uint64_t *per_cpu_offset;    /* nr_cpu_ids entries */
 	unsigned char *cpu_possible; /* 0/1 per CPU */
 	unsigned char *cpu_online;   /* after a panic, only the panicking CPU */
 	unsigned char *cpu_present;
-	int version_major, version_minor; /* from the release string */
-	struct wh_modules *modules; /* lazily, see modules.h */
-	struct wh_orc *orc;         /* lazily, see orc.h */
+	int version_major, version_minor;     /* from the release string */
+	struct wh_modules *modules;	      /* lazily, see modules.h */
+	struct wh_orc *orc;		      /* lazily, see orc.h */
 	struct wh_module_debug *module_debug; /* -m DIR, see module_debug.h */
 	uint64_t text_start, text_end, inittext_start, inittext_end; /* runtime */
 };
@@ -60,7 +60,8 @@ struct wh_error *wh_kernel_member(struct wh_kernel *k, const char *struct_name, 
 /* Like wh_kernel_member() but an absent member is not an error: *ret_found
  * tells. For probing fields that differ across kernel versions. */
 struct wh_error *wh_kernel_member_opt(struct wh_kernel *k, const char *struct_name,
-				      const char *path, struct wh_member_info *ret, bool *ret_found);
+				      const char *path, struct wh_member_info *ret,
+				      bool *ret_found);
 /* Index early the DWARF compile unit of the first of FUNCTIONS (NULL-
  * terminated) this kernel has: a speed hint for types defined late in a
  * big vmlinux. Failing hints are ignored; lookups still find everything. */

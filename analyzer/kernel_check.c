@@ -76,17 +76,17 @@ struct wh_error *wh_kernel_check_match(struct wh_kernel *k)
 		return wh_error_create(WH_ERR_MISMATCH,
 				       "cannot tell whether %s belongs to the dump: it has no "
 				       "kernel data to compare and %s has no build id",
-				       wh_elf_image_path(k->vmlinux),
-				       elf_id ? "the dump" : "it");
+				       wh_elf_image_path(k->vmlinux), elf_id ? "the dump" : "it");
 	}
 	if (err)
 		return err;
 	const char *release = wh_dump_release(k->dump);
 	if (!banner_has_release(want, release)) {
 		chomp(want);
-		return wh_error_create(WH_ERR_MISMATCH,
-				       "vmlinux does not match the dump: dump is %s, vmlinux is \"%s\"",
-				       release, want);
+		return wh_error_create(
+		    WH_ERR_MISMATCH,
+		    "vmlinux does not match the dump: dump is %s, vmlinux is \"%s\"", release,
+		    want);
 	}
 	/* Same release can still be a different build: compare the whole
 	 * banner (it carries the build number and date) with the dump's. */
@@ -94,10 +94,10 @@ struct wh_error *wh_kernel_check_match(struct wh_kernel *k)
 	if (err) {
 		/* An unreadable banner means the layouts differ, not a bad dump. */
 		struct wh_error *mismatch = wh_error_create(
-			WH_ERR_MISMATCH,
-			"vmlinux does not match the dump: its linux_banner is unreadable in the "
-			"dump (%s)",
-			err->message);
+		    WH_ERR_MISMATCH,
+		    "vmlinux does not match the dump: its linux_banner is unreadable in the "
+		    "dump (%s)",
+		    err->message);
 		wh_error_destroy(err);
 		return mismatch;
 	}

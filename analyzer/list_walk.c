@@ -80,9 +80,9 @@ struct wh_error *wh_list_walk(struct wh_kernel *k, uint64_t head, uint64_t max,
 		if ((err = seen_add(&seen, node, &dup)))
 			goto out;
 		if (dup) {
-			err = wh_error_at(WH_ERR_CORRUPT, node,
-					  "list at 0x%llx loops back to 0x%llx",
-					  (unsigned long long)head, (unsigned long long)node);
+			err =
+			    wh_error_at(WH_ERR_CORRUPT, node, "list at 0x%llx loops back to 0x%llx",
+					(unsigned long long)head, (unsigned long long)node);
 			goto out;
 		}
 		uint64_t next, back;
@@ -93,10 +93,11 @@ struct wh_error *wh_list_walk(struct wh_kernel *k, uint64_t head, uint64_t max,
 			goto out;
 		}
 		if (back != prev) {
-			err = wh_error_at(WH_ERR_CORRUPT, node,
-					  "list at 0x%llx: node 0x%llx has prev 0x%llx, expected 0x%llx",
-					  (unsigned long long)head, (unsigned long long)node,
-					  (unsigned long long)back, (unsigned long long)prev);
+			err = wh_error_at(
+			    WH_ERR_CORRUPT, node,
+			    "list at 0x%llx: node 0x%llx has prev 0x%llx, expected 0x%llx",
+			    (unsigned long long)head, (unsigned long long)node,
+			    (unsigned long long)back, (unsigned long long)prev);
 			goto out;
 		}
 		bool stop = false;

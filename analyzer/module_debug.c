@@ -40,7 +40,7 @@ struct wh_module_debug {
 };
 
 static struct wh_error *warn(struct wh_module_debug *md, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 static struct wh_error *warn(struct wh_module_debug *md, const char *fmt, ...)
 {
@@ -117,9 +117,9 @@ static struct wh_error *add_candidate(struct wh_module_debug *md, const char *pa
 	}
 	md->candidates = c;
 	c[md->n_candidates++] = (struct candidate){
-		.module = module,
-		.path = copy,
-		.preferred = strstr(path, release_dir) != NULL,
+	    .module = module,
+	    .path = copy,
+	    .preferred = strstr(path, release_dir) != NULL,
 	};
 	return NULL;
 }
@@ -127,8 +127,8 @@ static struct wh_error *add_candidate(struct wh_module_debug *md, const char *pa
 static bool is_regular(const FTSENT *e)
 {
 	struct stat st;
-	return e->fts_info == FTS_F || (e->fts_info == FTS_SL && stat(e->fts_accpath, &st) == 0 &&
-					S_ISREG(st.st_mode));
+	return e->fts_info == FTS_F ||
+	       (e->fts_info == FTS_SL && stat(e->fts_accpath, &st) == 0 && S_ISREG(st.st_mode));
 }
 
 /* Collect every NAME.ko / NAME.ko.debug under the directory, once. */

@@ -84,8 +84,8 @@ static const struct wh_module_symbol *dump_symbol(const struct wh_module *mod, c
 /* The file's functions, placed at their sections' runtime addresses, must
  * be where the dump's kallsyms has them, with the same sizes. Functions the
  * dump does not list (init code, freed after loading) are skipped. */
-static struct wh_error *check_functions(const struct wh_module *mod,
-					const struct wh_elf_image *img, unsigned *ret_compared)
+static struct wh_error *check_functions(const struct wh_module *mod, const struct wh_elf_image *img,
+					unsigned *ret_compared)
 {
 	*ret_compared = 0;
 	const struct wh_elf_section *symtab = NULL;
@@ -94,7 +94,7 @@ static struct wh_error *check_functions(const struct wh_module *mod,
 		if (wh_elf_image_section_at(img, i)->type == SHT_SYMTAB)
 			symtab = wh_elf_image_section_at(img, i);
 	const struct wh_elf_section *strtab =
-		symtab ? wh_elf_image_section_at(img, symtab->link) : NULL;
+	    symtab ? wh_elf_image_section_at(img, symtab->link) : NULL;
 	if (!symtab || !symtab->data || !strtab || !strtab->data || !strtab->size)
 		return NULL;
 	uint64_t n = symtab->size / sizeof(Elf64_Sym);
@@ -129,13 +129,12 @@ struct wh_error *wh_module_debug_check(struct wh_kernel *k, const struct wh_modu
 				       const struct wh_elf_image *img)
 {
 	const struct wh_elf_section *this_module =
-		wh_elf_image_section(img, ".gnu.linkonce.this_module");
+	    wh_elf_image_section(img, ".gnu.linkonce.this_module");
 	if (!this_module)
 		return wh_error_create(WH_ERR_MISMATCH, "not a kernel module");
 	if (!mod->n_sections)
-		return wh_error_create(WH_ERR_MISMATCH,
-				       "the dump has no section addresses for module %s",
-				       mod->name);
+		return wh_error_create(
+		    WH_ERR_MISMATCH, "the dump has no section addresses for module %s", mod->name);
 	struct wh_error *err;
 	bool id_compared;
 	unsigned functions;

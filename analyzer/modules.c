@@ -13,7 +13,7 @@ static const uint32_t MAX_SECTIONS = 4096;
 
 struct module_layout {
 	struct wh_member_info list, name, base, size, text_size, kallsyms, num_orcs, orc_ip,
-		orc_entries, sect_attrs;
+	    orc_entries, sect_attrs;
 	struct wh_member_info ks_symtab, ks_num, ks_strtab;
 	struct wh_member_info sa_nsections, sa_attrs, attr_address, attr_name;
 	uint64_t attr_size;
@@ -44,8 +44,7 @@ static struct wh_error *probe(struct wh_kernel *k, struct module_layout *l)
 			return err;
 		l->text_size = l->size;
 	}
-	if ((err = wh_kernel_member_opt(k, "module", "arch.num_orcs", &l->num_orcs,
-					&l->have_orc)))
+	if ((err = wh_kernel_member_opt(k, "module", "arch.num_orcs", &l->num_orcs, &l->have_orc)))
 		return err;
 	if (l->have_orc &&
 	    ((err = wh_kernel_member(k, "module", "arch.orc_unwind_ip", &l->orc_ip)) ||
@@ -56,9 +55,10 @@ static struct wh_error *probe(struct wh_kernel *k, struct module_layout *l)
 		return err;
 	if (l->have_sections) {
 		bool a, b, c, d;
-		if ((err = wh_kernel_member_opt(k, "module_sect_attrs", "nsections", &l->sa_nsections,
-						&a)) ||
-		    (err = wh_kernel_member_opt(k, "module_sect_attrs", "attrs", &l->sa_attrs, &b)) ||
+		if ((err = wh_kernel_member_opt(k, "module_sect_attrs", "nsections",
+						&l->sa_nsections, &a)) ||
+		    (err =
+			 wh_kernel_member_opt(k, "module_sect_attrs", "attrs", &l->sa_attrs, &b)) ||
 		    (err = wh_kernel_member_opt(k, "module_sect_attr", "address", &l->attr_address,
 						&c)) ||
 		    (err = wh_kernel_member_opt(k, "module_sect_attr", "battr.attr.name",
@@ -190,8 +190,8 @@ static void free_module(struct wh_module *m)
 	free(m->sections);
 }
 
-static struct wh_error *read_module(struct wh_kernel *k, struct module_layout *l,
-				    uint64_t addr, struct wh_module *m)
+static struct wh_error *read_module(struct wh_kernel *k, struct module_layout *l, uint64_t addr,
+				    struct wh_module *m)
 {
 	memset(m, 0, sizeof(*m));
 	m->address = addr;
@@ -256,8 +256,8 @@ static struct wh_error *visit_module(void *arg, uint64_t node, bool *stop)
 		free_module(m);
 		if (err == &wh_error_nomem)
 			return err;
-		return add_warning(c->mods, wh_error_wrap(err, "module at 0x%llx",
-							  (unsigned long long)addr));
+		return add_warning(
+		    c->mods, wh_error_wrap(err, "module at 0x%llx", (unsigned long long)addr));
 	}
 	c->mods->count++;
 	return NULL;

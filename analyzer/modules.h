@@ -22,15 +22,15 @@ struct wh_module_section {
 };
 
 struct wh_module {
-	uint64_t address;                   /* struct module */
-	char name[WH_MODULE_NAME_LEN + 1];  /* escaped on output */
-	uint64_t base, size;                /* core layout */
+	uint64_t address;		   /* struct module */
+	char name[WH_MODULE_NAME_LEN + 1]; /* escaped on output */
+	uint64_t base, size;		   /* core layout */
 	uint64_t text_size;
-	struct wh_module_symbol *symbols;   /* sorted by address */
+	struct wh_module_symbol *symbols; /* sorted by address */
 	size_t n_symbols;
 	char *strtab;
 	uint64_t strtab_size;
-	uint64_t orc_ip, orc_entries;       /* kernel addresses of the ORC tables */
+	uint64_t orc_ip, orc_entries; /* kernel addresses of the ORC tables */
 	uint32_t num_orcs;
 	struct wh_module_section *sections; /* from sect_attrs, for -m DIR relocation */
 	size_t n_sections;

@@ -8,7 +8,7 @@ enum { ORC_ENTRY_SIZE = 6 };
 static const uint64_t MAX_ORC_ENTRIES = 16u << 20;
 
 struct orc_table {
-	uint64_t *ips; /* runtime addresses, sorted */
+	uint64_t *ips;		/* runtime addresses, sorted */
 	unsigned char *entries; /* ORC_ENTRY_SIZE bytes each */
 	size_t n;
 	bool loaded, failed;
@@ -42,8 +42,10 @@ void wh_orc_decode(const unsigned char raw[6], int version, struct wh_orc_entry 
 	/* 4.14-6.3: type:2, then (6.3) signal:1, then end:1. */
 	unsigned t = (flags >> 8) & 3;
 	bool end = version == 2 ? (flags >> 11) & 1 : (flags >> 10) & 1;
-	ret->type = t == 0 ? WH_ORC_CALL : t == 1 ? WH_ORC_REGS : t == 2 ? WH_ORC_REGS_PARTIAL
-									  : WH_ORC_UNDEFINED;
+	ret->type = t == 0   ? WH_ORC_CALL
+		    : t == 1 ? WH_ORC_REGS
+		    : t == 2 ? WH_ORC_REGS_PARTIAL
+			     : WH_ORC_UNDEFINED;
 	ret->signal = version == 2 ? (flags >> 10) & 1 : ret->type != WH_ORC_CALL;
 	if (ret->sp_reg == WH_ORC_REG_UNDEFINED)
 		ret->type = end ? WH_ORC_END_OF_STACK : WH_ORC_UNDEFINED;
@@ -52,8 +54,9 @@ void wh_orc_decode(const unsigned char raw[6], int version, struct wh_orc_entry 
 /* .orc_header (6.4+) names the format by hash (scripts/orc_hash.sh). */
 static int detect_version(struct wh_kernel *k)
 {
-	static const unsigned char v3[20] = {0xfe, 0x5d, 0x32, 0xbf, 0x58, 0x1b, 0xd6, 0x3b, 0x2c, 0xa9,
-					     0xa5, 0xc6, 0x5a, 0xa5, 0xa6, 0x25, 0xea, 0xb3, 0xfe, 0x24};
+	static const unsigned char v3[20] = {0xfe, 0x5d, 0x32, 0xbf, 0x58, 0x1b, 0xd6,
+					     0x3b, 0x2c, 0xa9, 0xa5, 0xc6, 0x5a, 0xa5,
+					     0xa6, 0x25, 0xea, 0xb3, 0xfe, 0x24};
 	const struct wh_elf_section *hdr = wh_elf_image_section(k->vmlinux, ".orc_header");
 	if (hdr && hdr->data && hdr->size >= 20)
 		return memcmp(hdr->data, v3, 20) ? 4 : 3;
@@ -121,8 +124,8 @@ static struct wh_error *load_kernel_from_file(struct wh_kernel *k, struct orc_ta
 
 /* A table in kernel memory: N self-relative s32 IPs at IP_ADDR and N entries
  * at ENTRY_ADDR. */
-static struct wh_error *load_from_memory(struct wh_kernel *k, uint64_t ip_addr,
-					 uint64_t entry_addr, uint64_t n, struct orc_table *t)
+static struct wh_error *load_from_memory(struct wh_kernel *k, uint64_t ip_addr, uint64_t entry_addr,
+					 uint64_t n, struct orc_table *t)
 {
 	struct wh_error *err = table_alloc(t, n);
 	if (err)
@@ -169,8 +172,8 @@ static struct wh_error *orc_get(struct wh_kernel *k, struct wh_orc **ret)
 	orc->version = detect_version(k);
 	/* Before 5.10 the file copy is sorted only at boot: use memory. */
 	struct wh_error *err = wh_kernel_version_at_least(k, 5, 10)
-				       ? load_kernel_from_file(k, &orc->kernel)
-				       : wh_error_create(WH_ERR_ABSENT, "unsorted in file");
+				   ? load_kernel_from_file(k, &orc->kernel)
+				   : wh_error_create(WH_ERR_ABSENT, "unsorted in file");
 	orc->source = "vmlinux";
 	if (err && err != &wh_error_nomem) {
 		wh_error_destroy(err);

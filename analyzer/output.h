@@ -8,7 +8,7 @@
 
 /* JSON documents carry "schema": NAME "/" VERSION; bump on breaking change. */
 #define WH_SCHEMA_SUMMARY "whyhung-summary/1"
-#define WH_SCHEMA_TASKS "whyhung-tasks/1"
+#define WH_SCHEMA_TASKS	  "whyhung-tasks/1"
 
 void wh_output_text_summary(FILE *out, const struct wh_summary *s);
 void wh_output_text_tasks(FILE *out, const struct wh_summary *s);

@@ -11,7 +11,8 @@ void wh_output_text_frame(FILE *out, const struct wh_backtrace *bt, size_t i)
 	fprintf(out, " #%-2zu %s", i, f->flags & WH_FRAME_SCANNED ? "? " : "");
 	if (f->have_symbol)
 		fprintf(out, "%s+0x%" PRIx64,
-			wh_escape_text(f->sym.function, SIZE_MAX, name, sizeof(name)), f->sym.offset);
+			wh_escape_text(f->sym.function, SIZE_MAX, name, sizeof(name)),
+			f->sym.offset);
 	else
 		fprintf(out, "0x%016" PRIx64, f->ip);
 	if (f->sym.module)

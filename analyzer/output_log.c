@@ -1,5 +1,5 @@
-#include "json_writer.h"
 #include "output_log.h"
+#include "json_writer.h"
 
 #include <inttypes.h>
 #include <string.h>

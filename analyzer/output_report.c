@@ -24,8 +24,7 @@ static const char *root_kind(enum wh_root_kind kind)
 	return "unknown";
 }
 
-static void task_label_by_address(const struct wh_report *r, uint64_t addr, char *buf,
-				  size_t size)
+static void task_label_by_address(const struct wh_report *r, uint64_t addr, char *buf, size_t size)
 {
 	const struct wh_task *t = wh_task_list_find_address(&r->summary.tasks, addr);
 	if (t)
@@ -52,7 +51,8 @@ static void text_objects(FILE *out, const struct wh_report *r)
 			task_label_by_address(r, o->owners[j].task, who, sizeof(who));
 			wh_escape_text(o->owners[j].evidence, sizeof(o->owners[j].evidence), ev,
 				       sizeof(ev));
-			fprintf(out, "    held by %s (%s: %s)\n", who, owner_how(o->owners[j].how), ev);
+			fprintf(out, "    held by %s (%s: %s)\n", who, owner_how(o->owners[j].how),
+				ev);
 		}
 		if (!o->n_owners)
 			fprintf(out, "    held by: unknown\n");
@@ -86,19 +86,21 @@ static void text_roots(FILE *out, const struct wh_report *r)
 				char label[96];
 				wh_report_task_label(&r->summary.tasks.tasks[cy->tasks[j]], label,
 						     sizeof(label));
-				n += (size_t)snprintf(what + n, n < sizeof(what) ? sizeof(what) - n : 0,
+				n += (size_t)snprintf(what + n,
+						      n < sizeof(what) ? sizeof(what) - n : 0,
 						      "%s%s", j ? " <-> " : "", label);
 			}
 		} else if (rc->kind == WH_ROOT_TASK) {
 			char label[96], where[400];
-			wh_report_task_label(&r->summary.tasks.tasks[rc->index], label, sizeof(label));
+			wh_report_task_label(&r->summary.tasks.tasks[rc->index], label,
+					     sizeof(label));
 			wh_explain_task_whereabouts(r, rc->index, where, sizeof(where));
 			snprintf(what, sizeof(what), "%s, %s", label, where);
 		} else {
 			wh_explain_object_label(r, rc->index, what, sizeof(what));
 		}
-		fprintf(out, "  %zu. %s: %s; %zu task%s blocked\n", i + 1, root_kind(rc->kind), what,
-			rc->blocked, rc->blocked == 1 ? "" : "s");
+		fprintf(out, "  %zu. %s: %s; %zu task%s blocked\n", i + 1, root_kind(rc->kind),
+			what, rc->blocked, rc->blocked == 1 ? "" : "s");
 	}
 }
 
@@ -142,7 +144,8 @@ static void text_groups(FILE *out, const struct wh_report *r)
 		fprintf(out, "\n  %zu task%s:", grp->n, grp->n == 1 ? "" : "s");
 		for (size_t i = 0; i < grp->n && i < 12; i++) {
 			char label[96];
-			wh_report_task_label(&r->bts.items[grp->members[i]]->task, label, sizeof(label));
+			wh_report_task_label(&r->bts.items[grp->members[i]]->task, label,
+					     sizeof(label));
 			fprintf(out, " %s", label);
 		}
 		if (grp->n > 12)
@@ -286,7 +289,7 @@ static void json_objects(struct wh_json *j, const struct wh_report *r)
 		wh_json_begin_array(j);
 		for (size_t k = 0; k < o->n_waiters; k++) {
 			const struct wh_task *t =
-				wh_task_list_find_address(&r->summary.tasks, o->waiters[k]);
+			    wh_task_list_find_address(&r->summary.tasks, o->waiters[k]);
 			wh_json_begin_object(j);
 			wh_json_key(j, "pid");
 			if (t)
@@ -415,18 +418,19 @@ void wh_output_dot_report(FILE *out, const struct wh_report *r)
 		fprintf(out, "];\n");
 		const struct wh_wait_object *o = &r->waits.objects[i];
 		for (size_t k = 0; k < o->n_owners; k++) {
-			const struct wh_task *t = wh_task_list_find_address(&r->summary.tasks,
-									    o->owners[k].task);
+			const struct wh_task *t =
+			    wh_task_list_find_address(&r->summary.tasks, o->owners[k].task);
 			if (t)
 				fprintf(out, "  o%zu -> t%zu [label=\"held by%s\"%s];\n", i,
 					(size_t)(t - r->summary.tasks.tasks),
 					o->owners[k].how == WH_OWNER_INFERRED ? " (inferred)" : "",
-					o->owners[k].how == WH_OWNER_INFERRED ? " style=dashed" : "");
+					o->owners[k].how == WH_OWNER_INFERRED ? " style=dashed"
+									      : "");
 		}
 	}
 	for (size_t i = 0; i < r->waits.n_waits; i++) {
 		const struct wh_task *t =
-			wh_task_list_find_address(&r->summary.tasks, r->waits.waits[i].task);
+		    wh_task_list_find_address(&r->summary.tasks, r->waits.waits[i].task);
 		if (t)
 			fprintf(out, "  t%zu -> o%zu [label=\"waits\"];\n",
 				(size_t)(t - r->summary.tasks.tasks), r->waits.waits[i].object);

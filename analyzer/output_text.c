@@ -41,8 +41,9 @@ static void print_task(FILE *out, const struct wh_task *t)
 		snprintf(cpu, sizeof(cpu), "-");
 	bool bracket = t->kthread && !t->idle;
 	fprintf(out, "%c%7" PRId32 " %8" PRId32 "  %c %4s %9s  %s%s%s\n", t->on_cpu ? '>' : ' ',
-		t->pid, t->tgid, t->state, cpu, wh_format_duration(t->in_state_ns, dur, sizeof(dur)),
-		bracket ? "[" : "", comm, bracket ? "]" : "");
+		t->pid, t->tgid, t->state, cpu,
+		wh_format_duration(t->in_state_ns, dur, sizeof(dur)), bracket ? "[" : "", comm,
+		bracket ? "]" : "");
 }
 
 void wh_output_text_tasks(FILE *out, const struct wh_summary *s)

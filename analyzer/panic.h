@@ -13,17 +13,17 @@
 #include "tasks.h"
 
 enum wh_panic_kind {
-	WH_PANIC_NONE,        /* no panic and no problem report in the log */
+	WH_PANIC_NONE,	      /* no panic and no problem report in the log */
 	WH_PANIC_HUNG_TASK,   /* hung_task_panic */
 	WH_PANIC_SOFT_LOCKUP, /* softlockup_panic */
 	WH_PANIC_HARD_LOCKUP, /* hardlockup_panic */
-	WH_PANIC_OOPS,        /* Oops, BUG, kernel BUG at, WARNING with panic_on_warn */
-	WH_PANIC_SYSRQ,       /* sysrq-c */
-	WH_PANIC_OTHER,       /* any other panic(): see the message */
+	WH_PANIC_OOPS,	      /* Oops, BUG, kernel BUG at, WARNING with panic_on_warn */
+	WH_PANIC_SYSRQ,	      /* sysrq-c */
+	WH_PANIC_OTHER,	      /* any other panic(): see the message */
 };
 
 enum {
-	WH_PANIC_TEXT = 256,      /* bytes kept of a message line */
+	WH_PANIC_TEXT = 256,	  /* bytes kept of a message line */
 	WH_PANIC_MAX_HUNG = 4096, /* distinct hung task reports kept */
 };
 

@@ -286,8 +286,8 @@ static struct wh_error *read_lockless(struct builder *b)
 	/* log_buf_len= caps the buffer at 2^31 bytes; PRB_AVGBITS is 5. */
 	if (count_bits > 31 || size_bits < 4 || size_bits > 31)
 		return wh_error_create(
-			WH_ERR_CORRUPT, "printk ring with 2^%llu descriptors and 2^%llu bytes",
-			(unsigned long long)count_bits, (unsigned long long)size_bits);
+		    WH_ERR_CORRUPT, "printk ring with 2^%llu descriptors and 2^%llu bytes",
+		    (unsigned long long)count_bits, (unsigned long long)size_bits);
 	p.count_bits = (unsigned)count_bits;
 	p.size_bits = (unsigned)size_bits;
 	head &= DESC_ID_MASK;
@@ -379,10 +379,9 @@ static struct wh_error *read_old(struct builder *b)
 	wh_error_destroy(err);
 	if (buf_len > 1ull << 31 || buf_len < l.header_size || idx >= buf_len || next >= buf_len ||
 	    l.header_size == 0)
-		return wh_error_create(WH_ERR_CORRUPT,
-				       "log_buf of %llu bytes, first index %llu, next %llu",
-				       (unsigned long long)buf_len, (unsigned long long)idx,
-				       (unsigned long long)next);
+		return wh_error_create(
+		    WH_ERR_CORRUPT, "log_buf of %llu bytes, first index %llu, next %llu",
+		    (unsigned long long)buf_len, (unsigned long long)idx, (unsigned long long)next);
 	/* Each record takes at least a header, and the walk may wrap once. */
 	uint64_t max = buf_len / l.header_size + 2;
 	if (max > WH_LOG_MAX_RECORDS)
@@ -400,9 +399,9 @@ static struct wh_error *read_old(struct builder *b)
 			if (!is_missing(err))
 				return err;
 			struct wh_error *w = wh_error_create(
-				err->code,
-				"log_buf record header at 0x%llx unreadable (%s); log ends here",
-				(unsigned long long)hdr, wh_error_code_name(err->code));
+			    err->code,
+			    "log_buf record header at 0x%llx unreadable (%s); log ends here",
+			    (unsigned long long)hdr, wh_error_code_name(err->code));
 			if ((err = push_gap(b, err))) {
 				wh_error_destroy(w);
 				return err;
@@ -411,18 +410,18 @@ static struct wh_error *read_old(struct builder *b)
 		}
 		if (len == 0) {
 			if (wrapped)
-				return add_warning(b->log, wh_error_create(WH_ERR_CORRUPT,
-									   "log_buf wraps twice"));
+				return add_warning(
+				    b->log, wh_error_create(WH_ERR_CORRUPT, "log_buf wraps twice"));
 			wrapped = true;
 			idx = 0;
 			continue;
 		}
 		if (len < l.header_size || len > buf_len - idx)
 			return add_warning(
-				b->log,
-				wh_error_create(WH_ERR_CORRUPT,
-						"log_buf record at index %llu has length %llu",
-						(unsigned long long)idx, (unsigned long long)len));
+			    b->log,
+			    wh_error_create(WH_ERR_CORRUPT,
+					    "log_buf record at index %llu has length %llu",
+					    (unsigned long long)idx, (unsigned long long)len));
 		struct wh_log_record r = {.seq = seq};
 		seq++;
 		err = read_old_record(b, &l, hdr, len, &r);
@@ -469,9 +468,9 @@ struct wh_error *wh_log_read(struct wh_kernel *k, struct wh_log *ret)
 	}
 	if (!err && b.full)
 		err = add_warning(
-			ret, wh_error_create(WH_ERR_CORRUPT,
-					     "more than %d bytes of log text; the rest is left out",
-					     WH_LOG_MAX_TOTAL_TEXT));
+		    ret, wh_error_create(WH_ERR_CORRUPT,
+					 "more than %d bytes of log text; the rest is left out",
+					 WH_LOG_MAX_TOTAL_TEXT));
 	if (err) {
 		wh_log_deinit(ret);
 		return wh_error_wrap(err, "reading the kernel log");

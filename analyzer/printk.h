@@ -22,14 +22,14 @@ enum {
 /* Bounds that no sane kernel exceeds, whatever the dump says. */
 enum {
 	WH_LOG_MAX_RECORDS = 1 << 20,
-	WH_LOG_MAX_TEXT = 0xffff,         /* text_len is a u16 in every format */
+	WH_LOG_MAX_TEXT = 0xffff,	  /* text_len is a u16 in every format */
 	WH_LOG_MAX_TOTAL_TEXT = 64 << 20, /* bytes of text kept in all */
 };
 
 struct wh_log_record {
 	uint64_t seq;
 	uint64_t ts_nsec; /* local clock, ns since boot */
-	uint8_t level;    /* 0 (emerg) .. 7 (debug) */
+	uint8_t level;	  /* 0 (emerg) .. 7 (debug) */
 	uint8_t facility;
 	uint8_t flags; /* WH_LOG_* bits as stored */
 	bool have_caller;
@@ -47,7 +47,7 @@ struct wh_log_record {
 };
 
 struct wh_log {
-	const char *format;            /* "lockless" (prb, 5.10+) or "log_buf" (before) */
+	const char *format;	       /* "lockless" (prb, 5.10+) or "log_buf" (before) */
 	struct wh_log_record *records; /* in log order */
 	size_t count;
 	uint64_t gap_records; /* records lost to gaps, summed */

@@ -40,7 +40,7 @@ static struct wh_error *group_stacks(struct wh_report *r)
 			g++;
 		if (g == r->n_groups) {
 			struct wh_stack_group *grown =
-				realloc(r->groups, (r->n_groups + 1) * sizeof(*grown));
+			    realloc(r->groups, (r->n_groups + 1) * sizeof(*grown));
 			if (!grown)
 				return &wh_error_nomem;
 			r->groups = grown;

@@ -29,8 +29,8 @@ static struct wh_error *regs_from_crash_notes(struct wh_kernel *k, unsigned cpu,
 	if ((err = wh_kernel_member(k, "elf_prstatus", "pr_reg", &pr_reg)))
 		return err;
 	static const char *const names[] = {"ip", "sp", "bp", "dx", "di", "r10", "r13", "flags"};
-	uint64_t *out[] = {&ret->ip,  &ret->sp,  &ret->bp,  &ret->dx,
-			   &ret->di,  &ret->r10, &ret->r13, &ret->flags};
+	uint64_t *out[] = {&ret->ip, &ret->sp,	&ret->bp,  &ret->dx,
+			   &ret->di, &ret->r10, &ret->r13, &ret->flags};
 	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
 		struct wh_member_info m;
 		if ((err = wh_kernel_member(k, "user_regs_struct", names[i], &m)) ||
@@ -44,8 +44,8 @@ static struct wh_error *regs_from_crash_notes(struct wh_kernel *k, unsigned cpu,
 
 /* Registers from the dump file's CPU notes: hypervisor dumps (QEMU) put
  * CPU + 1 in pr_pid; otherwise assume note order is CPU order. */
-static struct wh_error *regs_from_file_notes(struct wh_kernel *k, unsigned cpu,
-					     struct wh_regs *ret, bool *ret_found)
+static struct wh_error *regs_from_file_notes(struct wh_kernel *k, unsigned cpu, struct wh_regs *ret,
+					     bool *ret_found)
 {
 	unsigned n = wh_dump_num_cpu_notes(k->dump);
 	struct wh_dump_cpu_note note;

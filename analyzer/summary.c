@@ -55,8 +55,8 @@ static struct wh_error *classify_panic(struct wh_kernel *k, struct wh_summary *s
 	struct wh_error *log_err = wh_log_read(k, &log);
 	if (log_err == &wh_error_nomem)
 		return log_err;
-	struct wh_error *err = wh_panic_classify(log_err ? NULL : log.records,
-						 log_err ? 0 : log.count, &s->panic);
+	struct wh_error *err =
+	    wh_panic_classify(log_err ? NULL : log.records, log_err ? 0 : log.count, &s->panic);
 	if (!log_err) {
 		wh_log_deinit(&log);
 	} else {

@@ -21,15 +21,15 @@ struct wh_summary {
 	char vmlinux_path[512];
 	uint64_t kaslr_offset;
 	unsigned cpus_present;
-	unsigned cpus_online;   /* at dump time: panic() takes the others offline */
+	unsigned cpus_online; /* at dump time: panic() takes the others offline */
 	unsigned cpus_possible;
 	bool have_crash_time;
-	int64_t crash_time;           /* seconds since the epoch, UTC */
+	int64_t crash_time;	       /* seconds since the epoch, UTC */
 	const char *crash_time_source; /* static string */
 	struct wh_task_list tasks;
 	size_t state_counts[WH_N_STATES]; /* indexed like WH_STATE_LETTERS */
-	uint64_t excluded_reads;      /* reads that met pages filtered out of the dump */
-	struct wh_panic panic;        /* from the kernel log and panic_cpu */
+	uint64_t excluded_reads;	  /* reads that met pages filtered out of the dump */
+	struct wh_panic panic;		  /* from the kernel log and panic_cpu */
 };
 
 struct wh_error *wh_summary_build(struct wh_kernel *k, struct wh_summary *ret);

@@ -10,7 +10,7 @@ struct wh_error *wh_symbolize(struct wh_kernel *k, uint64_t addr, struct wh_symb
 		struct wh_symbol sym;
 		uint64_t off;
 		struct wh_error *err =
-			wh_elf_image_symbolize(k->vmlinux, addr - k->kaslr_offset, &sym, &off);
+		    wh_elf_image_symbolize(k->vmlinux, addr - k->kaslr_offset, &sym, &off);
 		if (err)
 			return err;
 		ret->function = sym.name;

@@ -11,7 +11,7 @@
 struct wh_symbolized {
 	const char *function; /* lives as long as the kernel context */
 	uint64_t offset;
-	const char *module;   /* NULL for the vmlinux */
+	const char *module;    /* NULL for the vmlinux */
 	uint64_t link_address; /* vmlinux: ADDR without the KASLR slide */
 };
 

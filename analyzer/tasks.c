@@ -33,10 +33,10 @@ static struct wh_error *probe_layout(struct wh_kernel *k, struct task_layout *l)
 {
 	struct wh_error *err;
 	bool found;
-#define NEED(field, type, path)                                             \
-	do {                                                                \
-		if ((err = wh_kernel_member(k, type, path, &l->field)))     \
-			return err;                                         \
+#define NEED(field, type, path)                                                                    \
+	do {                                                                                       \
+		if ((err = wh_kernel_member(k, type, path, &l->field)))                            \
+			return err;                                                                \
 	} while (0)
 	NEED(tasks, "task_struct", "tasks");
 	NEED(pid, "task_struct", "pid");
@@ -191,8 +191,8 @@ static struct wh_error *append_task(struct collector *c, uint64_t addr, bool idl
 	struct wh_task *t = &c->out->tasks[c->out->count];
 	err = read_task(c, addr, t);
 	if (err)
-		return add_warning(c->out, wh_error_wrap(err, "task at 0x%llx",
-							 (unsigned long long)addr));
+		return add_warning(c->out,
+				   wh_error_wrap(err, "task at 0x%llx", (unsigned long long)addr));
 	t->idle = idle;
 	c->out->count++;
 	return NULL;
@@ -201,8 +201,8 @@ static struct wh_error *append_task(struct collector *c, uint64_t addr, bool idl
 static struct wh_error *visit_thread(void *arg, uint64_t node, bool *stop)
 {
 	struct collector *c = arg;
-	uint64_t off = c->lay->have_thread_head ? c->lay->thread_node.offset
-						: c->lay->thread_group.offset;
+	uint64_t off =
+	    c->lay->have_thread_head ? c->lay->thread_node.offset : c->lay->thread_group.offset;
 	return append_task(c, node - off, false);
 }
 
@@ -282,7 +282,8 @@ static struct wh_error *collect_idle(struct collector *c)
 		err = wh_kernel_read_member(k, rq, &c->lay->rq_idle, &idle);
 		if (!err && idle)
 			err = append_task(c, idle, true);
-		if (err && (err = add_warning(c->out, wh_error_wrap(err, "idle task of CPU %u", cpu))))
+		if (err &&
+		    (err = add_warning(c->out, wh_error_wrap(err, "idle task of CPU %u", cpu))))
 			return err;
 	}
 	return NULL;

@@ -17,14 +17,14 @@ struct wh_task {
 	int32_t pid;
 	int32_t tgid;
 	char comm[WH_COMM_LEN + 1]; /* raw bytes from the dump: escape on output */
-	char state;                 /* ps letter */
+	char state;		    /* ps letter */
 	uint64_t raw_state;
 	uint64_t exit_state;
 	uint64_t flags;
-	int cpu;                    /* -1 when unknown */
-	bool idle;                  /* a CPU's idle task (pid 0) */
+	int cpu;   /* -1 when unknown */
+	bool idle; /* a CPU's idle task (pid 0) */
 	bool kthread;
-	bool on_cpu;                /* rq->curr of its CPU at the time of the dump */
+	bool on_cpu; /* rq->curr of its CPU at the time of the dump */
 	/* Time since the task last ran (sched_entity.exec_start against its
 	 * runqueue's clock_task); -1 when not recorded or running. */
 	int64_t in_state_ns;

@@ -46,8 +46,8 @@ struct state {
 	struct regs_layout *rl;
 	uint64_t ip, sp, bp;
 	bool signal;
-	uint64_t regs;    /* address of the last pt_regs met, 0 if none */
-	bool full_regs;   /* regs is a whole pt_regs (not just the iret frame) */
+	uint64_t regs;		     /* address of the last pt_regs met, 0 if none */
+	bool full_regs;		     /* regs is a whole pt_regs (not just the iret frame) */
 	const struct wh_regs *start; /* initial registers, valid until a frame is left */
 	bool at_start;
 };
@@ -76,9 +76,10 @@ static bool get_reg(struct state *s, enum wh_orc_reg reg, uint64_t *ret)
 	}
 	if (!s->regs || !s->full_regs)
 		return false;
-	uint64_t off = reg == WH_ORC_REG_DX ? s->rl->dx : reg == WH_ORC_REG_DI ? s->rl->di
-						  : reg == WH_ORC_REG_R10 ? s->rl->r10
-									 : s->rl->r13;
+	uint64_t off = reg == WH_ORC_REG_DX    ? s->rl->dx
+		       : reg == WH_ORC_REG_DI  ? s->rl->di
+		       : reg == WH_ORC_REG_R10 ? s->rl->r10
+					       : s->rl->r13;
 	struct wh_error *err = read_word(s, s->regs + off, ret);
 	bool ok = !err;
 	wh_error_destroy(err);
@@ -130,8 +131,10 @@ static bool step(struct state *s, struct wh_stack *st, unsigned *ret_flags)
 			st->end_address = s->ip;
 			return false;
 		}
-		e = (struct wh_orc_entry){.sp_reg = WH_ORC_REG_BP, .sp_offset = 16,
-					  .bp_reg = WH_ORC_REG_PREV_SP, .bp_offset = -16,
+		e = (struct wh_orc_entry){.sp_reg = WH_ORC_REG_BP,
+					  .sp_offset = 16,
+					  .bp_reg = WH_ORC_REG_PREV_SP,
+					  .bp_offset = -16,
 					  .type = WH_ORC_CALL};
 		*ret_flags |= WH_FRAME_FP;
 	}
@@ -149,8 +152,14 @@ static bool step(struct state *s, struct wh_stack *st, unsigned *ret_flags)
 	switch (e.sp_reg) {
 	case WH_ORC_REG_SP: sp = s->sp + e.sp_offset; break;
 	case WH_ORC_REG_BP: sp = s->bp + e.sp_offset; break;
-	case WH_ORC_REG_SP_INDIRECT: sp = s->sp; indirect = true; break;
-	case WH_ORC_REG_BP_INDIRECT: sp = s->bp + e.sp_offset; indirect = true; break;
+	case WH_ORC_REG_SP_INDIRECT:
+		sp = s->sp;
+		indirect = true;
+		break;
+	case WH_ORC_REG_BP_INDIRECT:
+		sp = s->bp + e.sp_offset;
+		indirect = true;
+		break;
 	case WH_ORC_REG_R10:
 	case WH_ORC_REG_R13:
 	case WH_ORC_REG_DI:
@@ -200,9 +209,7 @@ static bool step(struct state *s, struct wh_stack *st, unsigned *ret_flags)
 		s->signal = true;
 		*ret_flags |= WH_FRAME_REGS;
 		break;
-	default:
-		st->end = WH_UNWIND_BAD_ORC;
-		return false;
+	default: st->end = WH_UNWIND_BAD_ORC; return false;
 	}
 	switch (e.bp_reg) {
 	case WH_ORC_REG_UNDEFINED:
@@ -290,8 +297,14 @@ struct wh_error *wh_unwind(struct wh_kernel *k, const struct wh_regs *start, uin
 	ret->end = WH_UNWIND_DEPTH;
 	ret->end_address = 0;
 	ret->user_mode = false;
-	struct state s = {.k = k, .rl = &rl, .ip = start->ip, .sp = start->sp, .bp = start->bp,
-			  .signal = start->signal, .start = start, .at_start = true};
+	struct state s = {.k = k,
+			  .rl = &rl,
+			  .ip = start->ip,
+			  .sp = start->sp,
+			  .bp = start->bp,
+			  .signal = start->signal,
+			  .start = start,
+			  .at_start = true};
 	unsigned flags = 0;
 	push_frame(ret, k, s.ip, s.sp, 0);
 	while (ret->n < WH_MAX_FRAMES) {

@@ -32,13 +32,13 @@ struct wh_frame {
 /* Why the unwind stopped. */
 enum wh_unwind_end {
 	WH_UNWIND_END_OF_STACK, /* reached a kernel thread's entry or user mode: complete */
-	WH_UNWIND_NO_ORC,       /* an address outside every ORC table */
-	WH_UNWIND_BAD_ORC,      /* ORC says "undefined" or needs an unknown register */
-	WH_UNWIND_EXCLUDED,     /* a stack page was filtered out of the dump */
-	WH_UNWIND_FAULT,        /* a stack address could not be read */
-	WH_UNWIND_WRONG_WAY,    /* the stack pointer went backwards (corrupt frame) */
-	WH_UNWIND_DEPTH,        /* WH_MAX_FRAMES reached */
-	WH_UNWIND_NO_START,     /* no starting registers (e.g. no CPU note) */
+	WH_UNWIND_NO_ORC,	/* an address outside every ORC table */
+	WH_UNWIND_BAD_ORC,	/* ORC says "undefined" or needs an unknown register */
+	WH_UNWIND_EXCLUDED,	/* a stack page was filtered out of the dump */
+	WH_UNWIND_FAULT,	/* a stack address could not be read */
+	WH_UNWIND_WRONG_WAY,	/* the stack pointer went backwards (corrupt frame) */
+	WH_UNWIND_DEPTH,	/* WH_MAX_FRAMES reached */
+	WH_UNWIND_NO_START,	/* no starting registers (e.g. no CPU note) */
 };
 
 struct wh_stack {
@@ -46,7 +46,7 @@ struct wh_stack {
 	size_t n;
 	enum wh_unwind_end end;
 	uint64_t end_address; /* where it stopped, when meaningful */
-	bool user_mode;       /* the bottom frame came from user space */
+	bool user_mode;	      /* the bottom frame came from user space */
 };
 
 /* Registers to start from. ORC needs IP, SP, BP; DX/DI/R10/R13 only when

@@ -143,8 +143,8 @@ struct wh_error *wh_waits_analyze(struct wh_kernel *k, const struct wh_task_list
 		const struct wh_backtrace *bt = bts->items[b];
 		if (bt->cpu >= 0 || !maybe_waiting(&bt->task))
 			continue;
-		struct wh_wait_context ctx = {.k = k, .tasks = tasks, .task = &bt->task, .bt = bt,
-					      .stacks = idx};
+		struct wh_wait_context ctx = {
+		    .k = k, .tasks = tasks, .task = &bt->task, .bt = bt, .stacks = idx};
 		if (!wh_stack_index_range(idx, bt->task.address, &ctx.stack_lo, &ctx.stack_hi))
 			continue;
 		for (const struct wh_wait_kind_ops *const *op = kinds; *op; op++) {
@@ -157,7 +157,8 @@ struct wh_error *wh_waits_analyze(struct wh_kernel *k, const struct wh_task_list
 					err = e;
 					break;
 				}
-				e = wh_error_wrap(e, "%s wait of pid %d", (*op)->name, bt->task.pid);
+				e = wh_error_wrap(e, "%s wait of pid %d", (*op)->name,
+						  bt->task.pid);
 				if ((err = add_warning(ret, e)))
 					break;
 				continue;
@@ -175,7 +176,8 @@ struct wh_error *wh_waits_analyze(struct wh_kernel *k, const struct wh_task_list
 			if ((err = find_or_add_object(ret, (*op)->name, obj, &oi)))
 				break;
 			if (ret->n_objects != before) {
-				void *p1 = realloc(owner_kind, ret->n_objects * sizeof(*owner_kind));
+				void *p1 =
+				    realloc(owner_kind, ret->n_objects * sizeof(*owner_kind));
 				if (p1)
 					owner_kind = p1;
 				void *p2 = realloc(first_ctx, ret->n_objects * sizeof(*first_ctx));
@@ -189,13 +191,14 @@ struct wh_error *wh_waits_analyze(struct wh_kernel *k, const struct wh_task_list
 				first_ctx[oi] = ctx;
 			}
 			struct wh_task_wait *tw =
-				realloc(ret->waits, (ret->n_waits + 1) * sizeof(*tw));
+			    realloc(ret->waits, (ret->n_waits + 1) * sizeof(*tw));
 			if (!tw) {
 				err = &wh_error_nomem;
 				break;
 			}
 			ret->waits = tw;
-			tw[ret->n_waits] = (struct wh_task_wait){.task = bt->task.address, .object = oi};
+			tw[ret->n_waits] =
+			    (struct wh_task_wait){.task = bt->task.address, .object = oi};
 			snprintf(tw[ret->n_waits].mode, sizeof(tw[0].mode), "%s", mode);
 			ret->n_waits++;
 			break;

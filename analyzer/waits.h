@@ -13,13 +13,13 @@
 #include "tasks.h"
 
 enum wh_owner_how {
-	WH_OWNER_FIELD,    /* read from the lock's owner field */
+	WH_OWNER_FIELD,	   /* read from the lock's owner field */
 	WH_OWNER_INFERRED, /* a candidate, see evidence */
 };
 
 struct wh_owner {
-	uint64_t task;       /* task_struct address */
-	int32_t pid;         /* -1 if the task is not in the task list */
+	uint64_t task; /* task_struct address */
+	int32_t pid;   /* -1 if the task is not in the task list */
 	enum wh_owner_how how;
 	char evidence[192];
 };
@@ -27,13 +27,13 @@ struct wh_owner {
 enum { WH_MAX_OWNERS = 16, WH_MAX_WAITERS = 4096 };
 
 struct wh_wait_object {
-	char kind[24];        /* "mutex", "rwsem", ... (plugin name) */
+	char kind[24]; /* "mutex", "rwsem", ... (plugin name) */
 	uint64_t address;
-	char name[160];       /* how a person names it; escaped on output */
-	char state[160];      /* decoded lock state, e.g. "held for read by 1 reader" */
+	char name[160];	 /* how a person names it; escaped on output */
+	char state[160]; /* decoded lock state, e.g. "held for read by 1 reader" */
 	struct wh_owner owners[WH_MAX_OWNERS];
 	size_t n_owners;
-	uint64_t *waiters;    /* task addresses in queue order */
+	uint64_t *waiters;	 /* task addresses in queue order */
 	char (*waiter_modes)[8]; /* "read"/"write"/"" per waiter */
 	size_t n_waiters;
 	char incomplete[192]; /* why the wait list could not be read fully, or "" */
@@ -41,8 +41,8 @@ struct wh_wait_object {
 
 struct wh_task_wait {
 	uint64_t task;
-	size_t object;        /* index into wh_waits.objects */
-	char mode[8];         /* "read", "write" or "" */
+	size_t object; /* index into wh_waits.objects */
+	char mode[8];  /* "read", "write" or "" */
 };
 
 struct wh_waits {

@@ -6,8 +6,7 @@
 #include <stdio.h>
 
 static const char *const wait_frames[] = {
-	"__wait_for_common", "wait_for_common", "do_wait_for_common", "wait_for_common_io",
-	NULL,
+    "__wait_for_common", "wait_for_common", "do_wait_for_common", "wait_for_common_io", NULL,
 };
 static const char *const timeout_frames[] = {"schedule_timeout", NULL};
 
@@ -25,8 +24,8 @@ static struct wh_error *layout(struct wh_kernel *k, struct completion_layout *l)
 	    (err = wh_kernel_member(k, "completion", "wait.task_list", &l->head)) ||
 	    (err = wh_kernel_member(k, "completion", "done", &l->done)))
 		return err;
-	l->waiter = (struct wh_waiter_layout){.list_off = list.offset, .task_off = task.offset,
-					      .mode_off = UINT64_MAX};
+	l->waiter = (struct wh_waiter_layout){
+	    .list_off = list.offset, .task_off = task.offset, .mode_off = UINT64_MAX};
 	return NULL;
 }
 
@@ -73,7 +72,7 @@ static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wa
 }
 
 const struct wh_wait_kind_ops wh_wait_kind_completion = {
-	.name = "completion",
-	.recognize = recognize,
-	.describe = describe,
+    .name = "completion",
+    .recognize = recognize,
+    .describe = describe,
 };

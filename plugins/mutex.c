@@ -8,8 +8,12 @@
 static const uint64_t MUTEX_FLAGS = 0x7, MUTEX_FLAG_PICKUP = 0x4;
 
 static const char *const lock_frames[] = {
-	"__mutex_lock", "__mutex_lock_slowpath", "__mutex_lock_killable_slowpath",
-	"__mutex_lock_interruptible_slowpath", "__ww_mutex_lock", NULL,
+    "__mutex_lock",
+    "__mutex_lock_slowpath",
+    "__mutex_lock_killable_slowpath",
+    "__mutex_lock_interruptible_slowpath",
+    "__ww_mutex_lock",
+    NULL,
 };
 
 static struct wh_error *layout(struct wh_kernel *k, struct wh_waiter_layout *l,
@@ -22,8 +26,8 @@ static struct wh_error *layout(struct wh_kernel *k, struct wh_waiter_layout *l,
 	    (err = wh_kernel_member(k, "mutex", "wait_list", wait_list)) ||
 	    (err = wh_kernel_member(k, "mutex", "owner", owner)))
 		return err;
-	*l = (struct wh_waiter_layout){.list_off = list.offset, .task_off = task.offset,
-				       .mode_off = UINT64_MAX};
+	*l = (struct wh_waiter_layout){
+	    .list_off = list.offset, .task_off = task.offset, .mode_off = UINT64_MAX};
 	return NULL;
 }
 
@@ -79,7 +83,7 @@ static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wa
 }
 
 const struct wh_wait_kind_ops wh_wait_kind_mutex = {
-	.name = "mutex",
-	.recognize = recognize,
-	.describe = describe,
+    .name = "mutex",
+    .recognize = recognize,
+    .describe = describe,
 };

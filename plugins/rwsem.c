@@ -11,10 +11,15 @@ static const uint64_t RWSEM_READER_OWNED = 1, RWSEM_OWNER_FLAGS = 0x7;
 static const uint64_t RWSEM_READER_MASK = (1ull << 55) - 1; /* bits 8..62 */
 
 static const char *const lock_frames[] = {
-	"rwsem_down_read_slowpath", "rwsem_down_write_slowpath",
-	"__rwsem_down_read_failed_common", "__rwsem_down_write_failed_common",
-	"rwsem_down_read_failed", "rwsem_down_write_failed",
-	"rwsem_down_read_failed_killable", "rwsem_down_write_failed_killable", NULL,
+    "rwsem_down_read_slowpath",
+    "rwsem_down_write_slowpath",
+    "__rwsem_down_read_failed_common",
+    "__rwsem_down_write_failed_common",
+    "rwsem_down_read_failed",
+    "rwsem_down_write_failed",
+    "rwsem_down_read_failed_killable",
+    "rwsem_down_write_failed_killable",
+    NULL,
 };
 
 struct rwsem_layout {
@@ -34,8 +39,10 @@ static struct wh_error *layout(struct wh_kernel *k, struct rwsem_layout *l)
 	    (err = wh_kernel_member(k, "rw_semaphore", "count", &l->count)) ||
 	    (err = wh_kernel_member(k, "rw_semaphore", "owner", &l->owner)))
 		return err;
-	l->waiter = (struct wh_waiter_layout){.list_off = list.offset, .task_off = task.offset,
-					      .mode_off = type.offset, .mode_size = type.size};
+	l->waiter = (struct wh_waiter_layout){.list_off = list.offset,
+					      .task_off = task.offset,
+					      .mode_off = type.offset,
+					      .mode_size = type.size};
 	/* enum rwsem_waiter_type: WRITE = 0, READ = 1 in every version seen;
 	 * take the values from DWARF anyway. */
 	int64_t w = 0, r = 1;
@@ -95,8 +102,9 @@ static void infer_readers(const struct wh_wait_context *ctx, struct wh_wait_obje
 			 "owner field names it as the last reader to take the lock (0x%llx); the "
 			 "kernel does not clear this when readers leave%s",
 			 (unsigned long long)owner,
-			 wh_stack_holds(ctx, hint, obj->address) ? "; its stack holds the lock address"
-								  : "");
+			 wh_stack_holds(ctx, hint, obj->address)
+			     ? "; its stack holds the lock address"
+			     : "");
 		wh_object_add_owner(ctx, obj, hint, WH_OWNER_INFERRED, ev);
 	}
 	/* Other tasks whose stacks hold the lock's address. */
@@ -135,11 +143,13 @@ static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wa
 		snprintf(ev, sizeof(ev), "rwsem owner field 0x%llx with the writer-locked bit set",
 			 (unsigned long long)owner);
 		if (owner & ~RWSEM_OWNER_FLAGS)
-			wh_object_add_owner(ctx, obj, owner & ~RWSEM_OWNER_FLAGS, WH_OWNER_FIELD, ev);
+			wh_object_add_owner(ctx, obj, owner & ~RWSEM_OWNER_FLAGS, WH_OWNER_FIELD,
+					    ev);
 	} else if (readers) {
 		snprintf(obj->state, sizeof(obj->state),
-			 "held for read by %llu reader%s (count 0x%llx)", (unsigned long long)readers,
-			 readers == 1 ? "" : "s", (unsigned long long)count);
+			 "held for read by %llu reader%s (count 0x%llx)",
+			 (unsigned long long)readers, readers == 1 ? "" : "s",
+			 (unsigned long long)count);
 		infer_readers(ctx, obj, owner, readers);
 	} else {
 		snprintf(obj->state, sizeof(obj->state), "free (count 0x%llx)",
@@ -149,7 +159,7 @@ static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wa
 }
 
 const struct wh_wait_kind_ops wh_wait_kind_rwsem = {
-	.name = "rwsem",
-	.recognize = recognize,
-	.describe = describe,
+    .name = "rwsem",
+    .recognize = recognize,
+    .describe = describe,
 };

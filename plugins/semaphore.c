@@ -5,8 +5,8 @@
 #include <stdio.h>
 
 static const char *const lock_frames[] = {
-	"__down_common", "___down_common", "__down", "__down_killable",
-	"__down_interruptible", "__down_timeout", NULL,
+    "__down_common",	    "___down_common", "__down", "__down_killable",
+    "__down_interruptible", "__down_timeout", NULL,
 };
 
 static struct wh_error *layout(struct wh_kernel *k, struct wh_waiter_layout *l,
@@ -19,8 +19,8 @@ static struct wh_error *layout(struct wh_kernel *k, struct wh_waiter_layout *l,
 	    (err = wh_kernel_member(k, "semaphore", "wait_list", wait_list)) ||
 	    (err = wh_kernel_member(k, "semaphore", "count", count)))
 		return err;
-	*l = (struct wh_waiter_layout){.list_off = list.offset, .task_off = task.offset,
-				       .mode_off = UINT64_MAX};
+	*l = (struct wh_waiter_layout){
+	    .list_off = list.offset, .task_off = task.offset, .mode_off = UINT64_MAX};
 	return NULL;
 }
 
@@ -69,7 +69,7 @@ static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wa
 }
 
 const struct wh_wait_kind_ops wh_wait_kind_semaphore = {
-	.name = "semaphore",
-	.recognize = recognize,
-	.describe = describe,
+    .name = "semaphore",
+    .recognize = recognize,
+    .describe = describe,
 };

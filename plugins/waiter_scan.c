@@ -6,8 +6,14 @@
 #include <string.h>
 
 static const char *const scheduler_frames[] = {
-	"__schedule", "schedule", "schedule_preempt_disabled", "schedule_timeout",
-	"io_schedule", "io_schedule_timeout", "schedule_hrtimeout_range_clock", NULL,
+    "__schedule",
+    "schedule",
+    "schedule_preempt_disabled",
+    "schedule_timeout",
+    "io_schedule",
+    "io_schedule_timeout",
+    "schedule_hrtimeout_range_clock",
+    NULL,
 };
 
 static bool base_name_in(const char *name, const char *const *list)
@@ -36,8 +42,7 @@ int wh_wait_frame(const struct wh_backtrace *bt, const char *const *names,
 	return -1;
 }
 
-static struct wh_error *read_u64(const struct wh_wait_context *ctx, uint64_t addr,
-				 uint64_t *ret)
+static struct wh_error *read_u64(const struct wh_wait_context *ctx, uint64_t addr, uint64_t *ret)
 {
 	return wh_dump_read_u64(ctx->k->dump, addr, ret);
 }
@@ -162,8 +167,8 @@ void wh_waiter_list_read(const struct wh_wait_context *ctx, uint64_t head,
 			 const struct wh_waiter_layout *l, const char *const *mode_names,
 			 size_t n_modes, struct wh_wait_object *obj)
 {
-	struct read_ctx r = {.ctx = ctx, .l = l, .mode_names = mode_names, .n_modes = n_modes,
-			     .obj = obj};
+	struct read_ctx r = {
+	    .ctx = ctx, .l = l, .mode_names = mode_names, .n_modes = n_modes, .obj = obj};
 	struct wh_error *err = wh_list_walk(ctx->k, head, WH_MAX_WAITERS, visit_waiter, &r);
 	if (err) {
 		snprintf(obj->incomplete, sizeof(obj->incomplete), "wait list: %s", err->message);

@@ -1,16 +1,21 @@
 /* Generic wait queues (wait_event*, prepare_to_wait, add_wait_queue): the
  * entry on the waiter's stack has private = task and a known wake
  * function. The most general kind: tried after the specific ones. */
+#include "analyzer/symbolize.h"
 #include "wait_kind.h"
 #include "waiter_scan.h"
-#include "analyzer/symbolize.h"
 
 #include <stdio.h>
 #include <string.h>
 
 static const char *const wake_functions[] = {
-	"autoremove_wake_function", "default_wake_function", "woken_wake_function",
-	"var_wake_function", "wake_bit_function", "wake_page_function", NULL,
+    "autoremove_wake_function",
+    "default_wake_function",
+    "woken_wake_function",
+    "var_wake_function",
+    "wake_bit_function",
+    "wake_page_function",
+    NULL,
 };
 
 struct waitqueue_layout {
@@ -27,8 +32,8 @@ static struct wh_error *layout(struct wh_kernel *k, struct waitqueue_layout *l)
 	    (err = wh_kernel_member(k, "wait_queue_entry", "func", &l->func)) ||
 	    (err = wh_kernel_member(k, "wait_queue_head", "head", &l->head)))
 		return err;
-	l->waiter = (struct wh_waiter_layout){.list_off = entry.offset, .task_off = private.offset,
-					      .mode_off = UINT64_MAX};
+	l->waiter = (struct wh_waiter_layout){
+	    .list_off = entry.offset, .task_off = private.offset, .mode_off = UINT64_MAX};
 	return NULL;
 }
 
@@ -60,9 +65,13 @@ static struct wh_error *recognize(const struct wh_wait_context *ctx, uint64_t *r
 		return err;
 	/* The entry is in the frame that called schedule(): the first frame
 	 * after the scheduler's, whatever its name. */
-	static const char *const sched[] = {"__schedule", "schedule", "schedule_preempt_disabled",
-					    "schedule_timeout", "io_schedule",
-					    "io_schedule_timeout", NULL};
+	static const char *const sched[] = {"__schedule",
+					    "schedule",
+					    "schedule_preempt_disabled",
+					    "schedule_timeout",
+					    "io_schedule",
+					    "io_schedule_timeout",
+					    NULL};
 	int frame = -1;
 	for (size_t i = 0; i < ctx->bt->stack.n && frame < 0; i++) {
 		const struct wh_frame *f = &ctx->bt->stack.frames[i];
@@ -105,7 +114,7 @@ static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wa
 }
 
 const struct wh_wait_kind_ops wh_wait_kind_waitqueue = {
-	.name = "waitqueue",
-	.recognize = recognize,
-	.describe = describe,
+    .name = "waitqueue",
+    .recognize = recognize,
+    .describe = describe,
 };

@@ -128,7 +128,7 @@ static unsigned char *relocated_copy(struct wh_dwarf_object *o, const struct wh_
 	if (!copy)
 		return NULL;
 	struct wh_error *err =
-		wh_elf_relocate_section(o->img, s->index, o->section_addr, copy, size);
+	    wh_elf_relocate_section(o->img, s->index, o->section_addr, copy, size);
 	if (err) {
 		wh_error_destroy(err);
 		free(copy);
@@ -159,13 +159,13 @@ static int load_section(void *obj, Dwarf_Half index, Dwarf_Small **ret, int *err
 }
 
 static const Dwarf_Obj_Access_Methods methods = {
-	.get_section_info = get_section_info,
-	.get_byte_order = get_byte_order,
-	.get_length_size = get_length_size,
-	.get_pointer_size = get_pointer_size,
-	.get_section_count = get_section_count,
-	.load_section = load_section,
-	.relocate_a_section = NULL,
+    .get_section_info = get_section_info,
+    .get_byte_order = get_byte_order,
+    .get_length_size = get_length_size,
+    .get_pointer_size = get_pointer_size,
+    .get_section_count = get_section_count,
+    .load_section = load_section,
+    .relocate_a_section = NULL,
 };
 
 struct wh_error *wh_dwarf_error(Dwarf_Debug dbg, Dwarf_Error derr, const char *what)
@@ -212,8 +212,8 @@ static struct wh_error *object_init(struct wh_dwarf_object *o)
 	int rc = dwarf_object_init_b(&o->iface, NULL, NULL, DW_GROUPNUMBER_ANY, &o->dbg, &derr);
 	if (rc != DW_DLV_OK) {
 		struct wh_error *err = wh_error_create(
-			WH_ERR_NO_DEBUGINFO, "%s: unusable DWARF: %s", wh_elf_image_path(o->img),
-			derr ? dwarf_errmsg(derr) : "no debug sections");
+		    WH_ERR_NO_DEBUGINFO, "%s: unusable DWARF: %s", wh_elf_image_path(o->img),
+		    derr ? dwarf_errmsg(derr) : "no debug sections");
 		o->dbg = NULL;
 		return err;
 	}
@@ -264,7 +264,7 @@ static struct wh_error *plan_relocation(struct wh_dwarf_object *o, wh_section_ad
 			return wh_error_create(WH_ERR_FORMAT, "%s: bad compressed section",
 					       s->name);
 		struct wh_error *err =
-			wh_elf_relocate_section(o->img, (unsigned)i, o->section_addr, NULL, size);
+		    wh_elf_relocate_section(o->img, (unsigned)i, o->section_addr, NULL, size);
 		if (err)
 			return err;
 		o->relocated[i] = true;

@@ -285,9 +285,9 @@ static struct wh_error *scan_next_cu(struct wh_types *t)
 	Dwarf_Sig8 sig;
 	Dwarf_Error e = NULL;
 	(void)abbrev_off_unused;
-	int rc = dwarf_next_cu_header_d(t->dbg, true, &hdr_len, &version, &abbrev_off, &addr_size,
-					&len_size, &ext_size, &sig, &typeoff, &next_off, &cu_type,
-					&e);
+	int rc =
+	    dwarf_next_cu_header_d(t->dbg, true, &hdr_len, &version, &abbrev_off, &addr_size,
+				   &len_size, &ext_size, &sig, &typeoff, &next_off, &cu_type, &e);
 	if (rc == DW_DLV_NO_ENTRY) {
 		t->scan_done = true;
 		return NULL;
@@ -497,7 +497,8 @@ struct wh_error *wh_types_sizeof(struct wh_types *t, struct wh_type type, uint64
 	if (kind == WH_TYPE_ARRAY) {
 		uint64_t n, elem_size;
 		struct wh_type elem;
-		if ((err = wh_types_array_length(t, r, &n)) || (err = wh_types_target(t, r, &elem)) ||
+		if ((err = wh_types_array_length(t, r, &n)) ||
+		    (err = wh_types_target(t, r, &elem)) ||
 		    (err = wh_types_sizeof(t, elem, &elem_size)))
 			return err;
 		*ret = n * elem_size;
@@ -728,7 +729,7 @@ static struct wh_error *cu_offset_at(struct wh_types *t, uint64_t code_addr, Dwa
 	}
 	Dwarf_Arange ar;
 	if (dwarf_get_arange(t->aranges, (Dwarf_Unsigned)t->n_aranges, code_addr, &ar, &e) !=
-		    DW_DLV_OK ||
+		DW_DLV_OK ||
 	    dwarf_get_cu_die_offset(ar, ret, &e) != DW_DLV_OK) {
 		if (e)
 			dwarf_dealloc_error(t->dbg, e);
@@ -915,7 +916,8 @@ struct wh_error *wh_types_source_line(struct wh_types *t, uint64_t addr, const c
 			hi = mid;
 	}
 	if (!lo || c->rows[lo - 1].end_sequence)
-		return wh_error_create(WH_ERR_ABSENT, "no line for 0x%llx", (unsigned long long)addr);
+		return wh_error_create(WH_ERR_ABSENT, "no line for 0x%llx",
+				       (unsigned long long)addr);
 	const struct line_row *r = &c->rows[lo - 1];
 	snprintf(t->line_result, sizeof(t->line_result), "%s", c->files[r->file]);
 	*ret_file = t->line_result;

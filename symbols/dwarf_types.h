@@ -31,7 +31,7 @@ struct wh_type {
 
 struct wh_member_info {
 	uint64_t offset;     /* bytes from the start of the outer type */
-	uint64_t size;       /* bytes of the member's type (storage unit for bitfields) */
+	uint64_t size;	     /* bytes of the member's type (storage unit for bitfields) */
 	uint32_t bit_offset; /* bitfields: bit offset from the start of the outer type */
 	uint32_t bit_size;   /* 0 when not a bitfield */
 	struct wh_type type; /* the member's declared type (typedefs kept) */
@@ -55,18 +55,16 @@ struct wh_error *wh_types_create_from_object(struct wh_dwarf_object *obj, struct
 void wh_types_destroy(struct wh_types *types);
 
 /* Find a named type definition. WH_ERR_ABSENT when this kernel has none. */
-struct wh_error *wh_types_find(struct wh_types *types, enum wh_type_kind kind,
-			       const char *name, struct wh_type *ret);
+struct wh_error *wh_types_find(struct wh_types *types, enum wh_type_kind kind, const char *name,
+			       struct wh_type *ret);
 /* Kind after following typedefs and qualifiers; and the type it resolves to. */
 struct wh_error *wh_types_resolve(struct wh_types *types, struct wh_type type,
 				  enum wh_type_kind *ret_kind, struct wh_type *ret_type);
 struct wh_error *wh_types_sizeof(struct wh_types *types, struct wh_type type, uint64_t *ret);
 /* Pointed-to type of a pointer, element type of an array. */
-struct wh_error *wh_types_target(struct wh_types *types, struct wh_type type,
-				 struct wh_type *ret);
+struct wh_error *wh_types_target(struct wh_types *types, struct wh_type type, struct wh_type *ret);
 /* Element count of an array type (0 for flexible arrays). */
-struct wh_error *wh_types_array_length(struct wh_types *types, struct wh_type type,
-				       uint64_t *ret);
+struct wh_error *wh_types_array_length(struct wh_types *types, struct wh_type type, uint64_t *ret);
 /* Member by path: "thread.sp", "numbers[0].nr", "pids[1]"; anonymous
  * structs/unions are searched transparently. WH_ERR_ABSENT when missing. */
 struct wh_error *wh_types_member(struct wh_types *types, struct wh_type outer, const char *path,
@@ -94,8 +92,8 @@ struct wh_error *wh_types_index_cu_at(struct wh_types *types, uint64_t code_addr
  * for the vmlinux, runtime for a module's relocated DWARF.
  * The file is relative to the compile directory when under it; it lives
  * until the next call. WH_ERR_ABSENT when no line covers ADDR. */
-struct wh_error *wh_types_source_line(struct wh_types *types, uint64_t addr,
-				      const char **ret_file, unsigned *ret_line);
+struct wh_error *wh_types_source_line(struct wh_types *types, uint64_t addr, const char **ret_file,
+				      unsigned *ret_line);
 
 void wh_types_get_stats(const struct wh_types *types, struct wh_types_stats *ret);
 

@@ -65,9 +65,9 @@ static struct wh_error *parse_sections(struct wh_elf_image *img)
 		s->entsize = sh[i].sh_entsize;
 		if (s->type != SHT_NOBITS && s->type != SHT_NULL) {
 			if (!in_file(img, sh[i].sh_offset, sh[i].sh_size))
-				return wh_error_create(WH_ERR_NO_VMLINUX,
-						       "section %s lies outside the file (truncated?)",
-						       s->name);
+				return wh_error_create(
+				    WH_ERR_NO_VMLINUX,
+				    "section %s lies outside the file (truncated?)", s->name);
 			s->data = img->map + sh[i].sh_offset;
 		}
 	}
@@ -183,16 +183,21 @@ void wh_elf_image_destroy(struct wh_elf_image *img)
 	free(img);
 }
 
-const char *wh_elf_image_path(const struct wh_elf_image *img) { return img->path; }
-size_t wh_elf_image_num_sections(const struct wh_elf_image *img) { return img->n_sections; }
+const char *wh_elf_image_path(const struct wh_elf_image *img)
+{
+	return img->path;
+}
+size_t wh_elf_image_num_sections(const struct wh_elf_image *img)
+{
+	return img->n_sections;
+}
 
 const struct wh_elf_section *wh_elf_image_section_at(const struct wh_elf_image *img, size_t i)
 {
 	return i < img->n_sections ? &img->sections[i] : NULL;
 }
 
-const struct wh_elf_section *wh_elf_image_section(const struct wh_elf_image *img,
-						  const char *name)
+const struct wh_elf_section *wh_elf_image_section(const struct wh_elf_image *img, const char *name)
 {
 	for (size_t i = 0; i < img->n_sections; i++)
 		if (!strcmp(img->sections[i].name, name))
@@ -258,7 +263,7 @@ static struct wh_error *load_symbols(struct wh_elf_image *img)
 			if (img->symbols[i].global != (pass == 0))
 				continue;
 			struct wh_error *err =
-				wh_name_map_add(&img->symbol_names, 0, img->symbols[i].name, i);
+			    wh_name_map_add(&img->symbol_names, 0, img->symbols[i].name, i);
 			if (err)
 				return err;
 		}
@@ -319,7 +324,8 @@ struct wh_error *wh_elf_image_read(const struct wh_elf_image *img, uint64_t addr
 		if (!(s->flags & SHF_ALLOC) || !s->data || s->type == SHT_NOBITS ||
 		    (s->flags & SHF_COMPRESSED))
 			continue;
-		if (addr >= s->addr && addr - s->addr <= s->size && len <= s->size - (addr - s->addr)) {
+		if (addr >= s->addr && addr - s->addr <= s->size &&
+		    len <= s->size - (addr - s->addr)) {
 			memcpy(buf, s->data + (addr - s->addr), len);
 			return NULL;
 		}

@@ -18,7 +18,7 @@ struct wh_elf_section {
 	uint32_t type;
 	uint64_t flags;
 	uint64_t addr;
-	uint64_t size;        /* size on disk (compressed size if SHF_COMPRESSED) */
+	uint64_t size;		   /* size on disk (compressed size if SHF_COMPRESSED) */
 	const unsigned char *data; /* NULL for SHT_NOBITS */
 	uint64_t link, info, entsize;
 };
@@ -39,8 +39,7 @@ const char *wh_elf_image_path(const struct wh_elf_image *img);
 size_t wh_elf_image_num_sections(const struct wh_elf_image *img);
 const struct wh_elf_section *wh_elf_image_section_at(const struct wh_elf_image *img, size_t i);
 /* NULL when absent. */
-const struct wh_elf_section *wh_elf_image_section(const struct wh_elf_image *img,
-						  const char *name);
+const struct wh_elf_section *wh_elf_image_section(const struct wh_elf_image *img, const char *name);
 /* Hex GNU build id, or NULL when the file has none. */
 const char *wh_elf_image_build_id(const struct wh_elf_image *img);
 /* The hex GNU build id in the notes DATA[0..SIZE) (e.g. read back from a

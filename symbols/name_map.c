@@ -74,8 +74,7 @@ struct wh_error *wh_name_map_add(struct wh_name_map *map, unsigned tag, const ch
 	return NULL;
 }
 
-bool wh_name_map_get(const struct wh_name_map *map, unsigned tag, const char *key,
-		     uint64_t *ret)
+bool wh_name_map_get(const struct wh_name_map *map, unsigned tag, const char *key, uint64_t *ret)
 {
 	if (!map->capacity)
 		return false;

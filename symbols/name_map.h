@@ -27,7 +27,6 @@ void wh_name_map_deinit(struct wh_name_map *map);
 /* Insert unless (tag, key) is present; the first insertion wins. */
 struct wh_error *wh_name_map_add(struct wh_name_map *map, unsigned tag, const char *key,
 				 uint64_t value);
-bool wh_name_map_get(const struct wh_name_map *map, unsigned tag, const char *key,
-		     uint64_t *ret);
+bool wh_name_map_get(const struct wh_name_map *map, unsigned tag, const char *key, uint64_t *ret);
 
 #endif
