@@ -1,0 +1,232 @@
+/* FUSE requests: a task in request_wait_answer() waits on req->waitq for
+ * the FUSE daemon to answer. The daemon is whoever holds /dev/fuse for that
+ * connection; the kernel does not record which task reads it, so daemons
+ * are inferred from open files, with their state (stopped, blocked, gone):
+ * the classic hang is a stopped or dying daemon. */
+#include "analyzer/module_debug.h"
+#include "analyzer/modules.h"
+#include "analyzer/symbolize.h"
+#include "analyzer/task_state.h"
+#include "wait_kind.h"
+#include "waiter_scan.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const wait_frames[] = {
+    "request_wait_answer",
+    "__fuse_request_send",
+    "fuse_simple_request",
+    NULL,
+};
+
+/* enum fuse_opcode (uapi, stable numbering). */
+static const char *opcode_name(uint64_t op)
+{
+	static const char *const names[] = {
+	    [1] = "LOOKUP",	  [3] = "GETATTR",	[4] = "SETATTR",   [5] = "READLINK",
+	    [6] = "SYMLINK",	  [8] = "MKNOD",	[9] = "MKDIR",	   [10] = "UNLINK",
+	    [11] = "RMDIR",	  [12] = "RENAME",	[13] = "LINK",	   [14] = "OPEN",
+	    [15] = "READ",	  [16] = "WRITE",	[17] = "STATFS",   [18] = "RELEASE",
+	    [20] = "FSYNC",	  [21] = "SETXATTR",	[22] = "GETXATTR", [23] = "LISTXATTR",
+	    [24] = "REMOVEXATTR", [25] = "FLUSH",	[26] = "INIT",	   [27] = "OPENDIR",
+	    [28] = "READDIR",	  [29] = "RELEASEDIR",	[30] = "FSYNCDIR", [31] = "GETLK",
+	    [32] = "SETLK",	  [33] = "SETLKW",	[34] = "ACCESS",   [35] = "CREATE",
+	    [36] = "INTERRUPT",	  [38] = "DESTROY",	[39] = "IOCTL",	   [40] = "POLL",
+	    [43] = "FALLOCATE",	  [44] = "READDIRPLUS", [45] = "RENAME2",  [46] = "LSEEK",
+	};
+	return op < sizeof(names) / sizeof(*names) && names[op] ? names[op] : "?";
+}
+
+/* FUSE types live in the vmlinux when fuse is built in, else in fuse.ko's
+ * debug file (-m DIR). */
+static struct wh_error *fuse_types(const struct wh_wait_context *ctx, struct wh_types **ret)
+{
+	const struct wh_modules *mods;
+	struct wh_error *err = wh_modules_get(ctx->k, &mods);
+	if (err)
+		return err;
+	for (size_t i = 0; i < mods->count; i++)
+		if (!strcmp(mods->modules[i].name, "fuse"))
+			return wh_module_types(ctx->k, "fuse", ret);
+	*ret = ctx->k->types;
+	return NULL;
+}
+
+struct fuse_layout {
+	struct wh_types *types;
+	struct wh_member_info waitq_head, fm, fm_fc, opcode, unique, nodeid, pid, flags;
+	struct wh_waiter_layout waiter;
+};
+
+static struct wh_error *layout(const struct wh_wait_context *ctx, struct fuse_layout *l)
+{
+	struct wh_error *err = fuse_types(ctx, &l->types);
+	if (err)
+		return wh_error_wrap(err, "FUSE types (fuse.ko debug file needed: -m DIR)");
+	struct wh_member_info entry, private;
+	if ((err = wh_kernel_member(ctx->k, "wait_queue_entry", "entry", &entry)) ||
+	    (err = wh_kernel_member(ctx->k, "wait_queue_entry", "private", &private)) ||
+	    (err = wh_types_struct_member(l->types, "fuse_req", "waitq.head", &l->waitq_head)) ||
+	    (err = wh_types_struct_member(l->types, "fuse_req", "fm", &l->fm)) ||
+	    (err = wh_types_struct_member(l->types, "fuse_mount", "fc", &l->fm_fc)) ||
+	    (err = wh_types_struct_member(l->types, "fuse_req", "in.h.opcode", &l->opcode)) ||
+	    (err = wh_types_struct_member(l->types, "fuse_req", "in.h.unique", &l->unique)) ||
+	    (err = wh_types_struct_member(l->types, "fuse_req", "in.h.nodeid", &l->nodeid)) ||
+	    (err = wh_types_struct_member(l->types, "fuse_req", "in.h.pid", &l->pid)) ||
+	    (err = wh_types_struct_member(l->types, "fuse_req", "flags", &l->flags)))
+		return err;
+	l->waiter = (struct wh_waiter_layout){
+	    .list_off = entry.offset, .task_off = private.offset, .mode_off = UINT64_MAX};
+	return NULL;
+}
+
+static struct wh_error *recognize(const struct wh_wait_context *ctx, uint64_t *ret_object,
+				  char ret_mode[8], bool *ret_found)
+{
+	*ret_found = false;
+	int frame = wh_wait_frame(ctx->bt, wait_frames, NULL);
+	if (frame < 0)
+		return NULL;
+	struct fuse_layout l;
+	struct wh_error *err = layout(ctx, &l);
+	if (err)
+		return err;
+	uint64_t rec, head;
+	if ((err = wh_find_waiter_record(ctx, frame, &l.waiter, &rec, ret_found)) || !*ret_found)
+		return err;
+	if ((err = wh_waiter_list_head(ctx, rec, &l.waiter, &head))) {
+		*ret_found = false;
+		return err;
+	}
+	*ret_object = head - l.waitq_head.offset; /* the struct fuse_req */
+	ret_mode[0] = '\0';
+	return NULL;
+}
+
+/* struct file_operations of /dev/fuse: in the vmlinux or in fuse.ko. */
+static uint64_t fuse_dev_fops(struct wh_kernel *k)
+{
+	uint64_t addr;
+	struct wh_error *err = wh_kernel_symbol_address(k, "fuse_dev_operations", &addr);
+	if (!err)
+		return addr;
+	wh_error_destroy(err);
+	const struct wh_modules *mods;
+	if ((err = wh_modules_get(k, &mods))) {
+		wh_error_destroy(err);
+		return 0;
+	}
+	for (size_t i = 0; i < mods->count; i++)
+		for (size_t j = 0; j < mods->modules[i].n_symbols; j++)
+			if (!strcmp(mods->modules[i].symbols[j].name, "fuse_dev_operations"))
+				return mods->modules[i].symbols[j].address;
+	return 0;
+}
+
+/* A read whose failure only means "skip this one". */
+static bool read_ok(struct wh_kernel *k, uint64_t obj, const struct wh_member_info *m,
+		    uint64_t *ret)
+{
+	struct wh_error *err = wh_kernel_read_member(k, obj, m, ret);
+	wh_error_destroy(err);
+	return !err;
+}
+
+struct fd_layout {
+	struct wh_member_info files, fdt, max_fds, fd, f_op, private_data;
+};
+
+enum { MAX_FDS_SCANNED = 1 << 16 };
+
+/* Tasks with /dev/fuse open for connection FC: the daemon(s). */
+static void find_daemons(const struct wh_wait_context *ctx, const struct fuse_layout *l,
+			 uint64_t fc, struct wh_wait_object *obj)
+{
+	struct wh_kernel *k = ctx->k;
+	struct fd_layout fl;
+	struct wh_member_info fud_fc;
+	uint64_t fops = fuse_dev_fops(k);
+	struct wh_error *err = NULL;
+	if (!fops || (err = wh_kernel_member(k, "task_struct", "files", &fl.files)) ||
+	    (err = wh_kernel_member(k, "files_struct", "fdt", &fl.fdt)) ||
+	    (err = wh_kernel_member(k, "fdtable", "max_fds", &fl.max_fds)) ||
+	    (err = wh_kernel_member(k, "fdtable", "fd", &fl.fd)) ||
+	    (err = wh_kernel_member(k, "file", "f_op", &fl.f_op)) ||
+	    (err = wh_kernel_member(k, "file", "private_data", &fl.private_data)) ||
+	    (err = wh_types_struct_member(l->types, "fuse_dev", "fc", &fud_fc))) {
+		snprintf(obj->incomplete, sizeof(obj->incomplete),
+			 "cannot look for the FUSE daemon: %s",
+			 err ? err->message : "no fuse_dev_operations symbol");
+		wh_error_destroy(err);
+		return;
+	}
+	uint64_t last_files = 0;
+	for (size_t i = 0; i < ctx->tasks->count; i++) {
+		const struct wh_task *t = &ctx->tasks->tasks[i];
+		uint64_t files, fdt, max, fdarr;
+		if (t->kthread || t->idle || !read_ok(k, t->address, &fl.files, &files) || !files ||
+		    files == last_files)
+			continue; /* threads of a process share files */
+		last_files = files;
+		if (!read_ok(k, files, &fl.fdt, &fdt) || !fdt ||
+		    !read_ok(k, fdt, &fl.max_fds, &max) || !read_ok(k, fdt, &fl.fd, &fdarr))
+			continue;
+		if (max > MAX_FDS_SCANNED)
+			max = MAX_FDS_SCANNED;
+		for (uint64_t fdn = 0; fdn < max; fdn++) {
+			uint64_t file, op, fud, c;
+			struct wh_error *e = wh_dump_read_u64(k->dump, fdarr + 8 * fdn, &file);
+			if (e) {
+				wh_error_destroy(e);
+				break;
+			}
+			if (!file || !read_ok(k, file, &fl.f_op, &op) || op != fops ||
+			    !read_ok(k, file, &fl.private_data, &fud) || !fud ||
+			    !read_ok(k, fud, &fud_fc, &c) || c != fc)
+				continue;
+			char ev[192];
+			snprintf(
+			    ev, sizeof(ev),
+			    "holds /dev/fuse (fd %llu) for this connection, so it is the daemon "
+			    "that must answer; it is in state %c (%s)",
+			    (unsigned long long)fdn, t->state, wh_task_state_name(t->state));
+			wh_object_add_owner(ctx, obj, t->address, WH_OWNER_INFERRED, ev);
+			break;
+		}
+	}
+}
+
+static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wait_object *obj)
+{
+	struct fuse_layout l;
+	struct wh_error *err = layout(ctx, &l);
+	if (err)
+		return err;
+	uint64_t fm = 0, fc = 0, opcode = 0, unique = 0, nodeid = 0;
+	if ((err = wh_kernel_read_member(ctx->k, obj->address, &l.fm, &fm)) ||
+	    (err = wh_kernel_read_member(ctx->k, fm, &l.fm_fc, &fc)) ||
+	    (err = wh_kernel_read_member(ctx->k, obj->address, &l.opcode, &opcode)) ||
+	    (err = wh_kernel_read_member(ctx->k, obj->address, &l.unique, &unique)) ||
+	    (err = wh_kernel_read_member(ctx->k, obj->address, &l.nodeid, &nodeid))) {
+		snprintf(obj->state, sizeof(obj->state), "request unreadable: %s", err->message);
+		wh_error_destroy(err);
+		return NULL;
+	}
+	snprintf(obj->name, sizeof(obj->name),
+		 "FUSE %s request #%llu (node %llu) on connection 0x%llx", opcode_name(opcode),
+		 (unsigned long long)unique, (unsigned long long)nodeid, (unsigned long long)fc);
+	snprintf(obj->state, sizeof(obj->state), "not answered by the FUSE daemon");
+	wh_waiter_list_read(ctx, obj->address + l.waitq_head.offset, &l.waiter, NULL, 0, obj);
+	find_daemons(ctx, &l, fc, obj);
+	if (!obj->n_owners && !obj->incomplete[0])
+		snprintf(obj->incomplete, sizeof(obj->incomplete),
+			 "no task holds /dev/fuse for this connection: the daemon is gone");
+	return NULL;
+}
+
+const struct wh_wait_kind_ops wh_wait_kind_fuse = {
+    .name = "fuse",
+    .recognize = recognize,
+    .describe = describe,
+};
