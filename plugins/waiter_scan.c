@@ -155,6 +155,8 @@ static struct wh_error *visit_waiter(void *arg, uint64_t node, bool *stop)
 		uint64_t mode = 0;
 		struct wh_error *e = wh_dump_read(r->ctx->k->dump, rec + r->l->mode_off, &mode,
 						  r->l->mode_size <= 8 ? r->l->mode_size : 8);
+		if (!e && r->l->mode_mask)
+			mode = (mode & r->l->mode_mask) >> r->l->mode_shift;
 		if (!e && mode < r->n_modes)
 			snprintf(obj->waiter_modes[obj->n_waiters], 8, "%s", r->mode_names[mode]);
 		wh_error_destroy(e);

@@ -13,6 +13,8 @@ struct wh_waiter_layout {
 	uint64_t task_off; /* task pointer in the waiter record */
 	uint64_t mode_off; /* optional: a mode/type field, UINT64_MAX if none */
 	uint64_t mode_size;
+	uint64_t mode_mask; /* mode = (field & mask) >> shift; mask 0: whole field */
+	unsigned mode_shift;
 };
 
 /* Index of the innermost frame, after the scheduler's own frames, when its

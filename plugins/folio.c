@@ -1,0 +1,221 @@
+/* Page cache folio waits (5.16+ folio_wait_table; 4.9-5.15 page_wait_table
+ * use struct wait_page_queue with a page): the waiter's wait_page_queue
+ * names the folio and the bit (PG_locked or PG_writeback) directly; the
+ * wait queue is a hashed one shared with other folios. Nobody records who
+ * holds a page lock: candidates are inferred from stacks. */
+#include "analyzer/list_walk.h"
+#include "wait_kind.h"
+#include "waiter_scan.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const wait_frames[] = {
+    "__folio_lock",
+    "__folio_lock_killable",
+    "folio_wait_bit",
+    "folio_wait_bit_killable",
+    "folio_wait_bit_common",
+    "__folio_lock_or_retry",
+    "folio_put_wait_locked",
+    "migration_entry_wait_on_locked",
+    "__lock_page",
+    "__lock_page_killable",
+    "wait_on_page_bit_common",
+    "wait_on_page_bit",
+    NULL,
+};
+static const char *const io_frames[] = {"io_schedule", NULL};
+
+struct folio_layout {
+	struct wh_waiter_layout waiter;
+	struct wh_member_info folio, bit_nr, head, flags, mapping, index, host, ino, sb, s_id;
+	int64_t pg_locked, pg_writeback;
+};
+
+static struct wh_error *layout(struct wh_kernel *k, struct folio_layout *l)
+{
+	struct wh_member_info wait, entry, private;
+	struct wh_error *err;
+	bool have_folio;
+	if ((err = wh_kernel_member(k, "wait_page_queue", "wait", &wait)) ||
+	    (err = wh_kernel_member(k, "wait_queue_entry", "entry", &entry)) ||
+	    (err = wh_kernel_member(k, "wait_queue_entry", "private", &private)) ||
+	    (err = wh_kernel_member(k, "wait_page_queue", "bit_nr", &l->bit_nr)) ||
+	    (err = wh_kernel_member(k, "wait_queue_head", "head", &l->head)) ||
+	    (err = wh_kernel_member_opt(k, "wait_page_queue", "folio", &l->folio, &have_folio)))
+		return err;
+	/* Before 5.16 the queue names a page; a page's first fields match. */
+	const char *obj_type = have_folio ? "folio" : "page";
+	if ((!have_folio && (err = wh_kernel_member(k, "wait_page_queue", "page", &l->folio))) ||
+	    (err = wh_kernel_member(k, obj_type, "flags", &l->flags)) ||
+	    (err = wh_kernel_member(k, obj_type, "mapping", &l->mapping)) ||
+	    (err = wh_kernel_member(k, obj_type, "index", &l->index)) ||
+	    (err = wh_kernel_member(k, "address_space", "host", &l->host)) ||
+	    (err = wh_kernel_member(k, "inode", "i_ino", &l->ino)) ||
+	    (err = wh_kernel_member(k, "inode", "i_sb", &l->sb)) ||
+	    (err = wh_kernel_member(k, "super_block", "s_id", &l->s_id)) ||
+	    (err = wh_types_enumerator(k->types, "PG_locked", &l->pg_locked)) ||
+	    (err = wh_types_enumerator(k->types, "PG_writeback", &l->pg_writeback)))
+		return err;
+	l->waiter = (struct wh_waiter_layout){.list_off = wait.offset + entry.offset,
+					      .task_off = wait.offset + private.offset,
+					      .mode_off = UINT64_MAX};
+	return NULL;
+}
+
+static void mode_of(const struct folio_layout *l, uint64_t bit, char mode[8])
+{
+	if ((int64_t)bit == l->pg_locked)
+		snprintf(mode, 8, "lock");
+	else if ((int64_t)bit == l->pg_writeback)
+		snprintf(mode, 8, "wrback");
+	else
+		snprintf(mode, 8, "bit%u", (unsigned)(bit & 0xff));
+}
+
+static struct wh_error *recognize(const struct wh_wait_context *ctx, uint64_t *ret_object,
+				  char ret_mode[8], bool *ret_found)
+{
+	*ret_found = false;
+	int frame = wh_wait_frame(ctx->bt, wait_frames, io_frames);
+	if (frame < 0)
+		return NULL;
+	struct folio_layout l;
+	struct wh_error *err = layout(ctx->k, &l);
+	if (err)
+		return err;
+	uint64_t rec, folio, bit = 0;
+	if ((err = wh_find_waiter_record(ctx, frame, &l.waiter, &rec, ret_found)) || !*ret_found)
+		return err;
+	if ((err = wh_kernel_read_member(ctx->k, rec, &l.folio, &folio)) ||
+	    (err = wh_kernel_read_member(ctx->k, rec, &l.bit_nr, &bit))) {
+		*ret_found = false;
+		return err;
+	}
+	*ret_object = folio;
+	mode_of(&l, bit, ret_mode);
+	return NULL;
+}
+
+struct waiter_filter {
+	const struct wh_wait_context *ctx;
+	const struct folio_layout *l;
+	struct wh_wait_object *obj;
+	size_t cap;
+};
+
+/* The hashed queue holds waiters of other folios too: keep ours. */
+static struct wh_error *visit(void *arg, uint64_t node, bool *stop)
+{
+	struct waiter_filter *f = arg;
+	uint64_t rec = node - f->l->waiter.list_off, folio, task, bit;
+	struct wh_error *err;
+	if ((err = wh_kernel_read_member(f->ctx->k, rec, &f->l->folio, &folio)) ||
+	    (err = wh_dump_read_u64(f->ctx->k->dump, rec + f->l->waiter.task_off, &task)) ||
+	    (err = wh_kernel_read_member(f->ctx->k, rec, &f->l->bit_nr, &bit)))
+		return err;
+	if (folio != f->obj->address)
+		return NULL;
+	struct wh_wait_object *obj = f->obj;
+	if (obj->n_waiters == f->cap) {
+		size_t cap = f->cap ? 2 * f->cap : 8;
+		uint64_t *w = realloc(obj->waiters, cap * sizeof(*w));
+		if (!w)
+			return &wh_error_nomem;
+		obj->waiters = w;
+		char(*m)[8] = realloc(obj->waiter_modes, cap * sizeof(*m));
+		if (!m)
+			return &wh_error_nomem;
+		obj->waiter_modes = m;
+		f->cap = cap;
+	}
+	obj->waiters[obj->n_waiters] = task;
+	mode_of(f->l, bit, obj->waiter_modes[obj->n_waiters]);
+	obj->n_waiters++;
+	return NULL;
+}
+
+static bool is_waiter(const struct wh_wait_object *obj, uint64_t task)
+{
+	for (size_t i = 0; i < obj->n_waiters; i++)
+		if (obj->waiters[i] == task)
+			return true;
+	return false;
+}
+
+static void name_folio(const struct wh_wait_context *ctx, const struct folio_layout *l,
+		       struct wh_wait_object *obj, uint64_t flags)
+{
+	struct wh_kernel *k = ctx->k;
+	uint64_t mapping = 0, index = 0, host = 0, ino = 0, sb = 0;
+	char id[33] = "?";
+	struct wh_error *err;
+	if (!(err = wh_kernel_read_member(k, obj->address, &l->mapping, &mapping)) &&
+	    !(err = wh_kernel_read_member(k, obj->address, &l->index, &index)) && mapping &&
+	    !(mapping & 1) && !(err = wh_kernel_read_member(k, mapping, &l->host, &host)) && host &&
+	    !(err = wh_kernel_read_member(k, host, &l->ino, &ino)) &&
+	    !(err = wh_kernel_read_member(k, host, &l->sb, &sb)) && sb)
+		err = wh_dump_read(k->dump, sb + l->s_id.offset, id, sizeof(id) - 1);
+	wh_error_destroy(err);
+	if (host)
+		snprintf(obj->name, sizeof(obj->name), "page %llu of inode %llu on %s",
+			 (unsigned long long)index, (unsigned long long)ino, id);
+	else if (mapping & 1)
+		snprintf(obj->name, sizeof(obj->name), "anonymous folio at 0x%llx",
+			 (unsigned long long)obj->address);
+	snprintf(
+	    obj->state, sizeof(obj->state), "%s%s (flags 0x%llx); the kernel records no holder",
+	    flags >> l->pg_locked & 1 ? "locked" : "not locked",
+	    flags >> l->pg_writeback & 1 ? ", under writeback" : "", (unsigned long long)flags);
+}
+
+static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wait_object *obj)
+{
+	struct folio_layout l;
+	struct wh_error *err = layout(ctx->k, &l);
+	if (err)
+		return err;
+	uint64_t flags = 0;
+	if ((err = wh_kernel_read_member(ctx->k, obj->address, &l.flags, &flags))) {
+		snprintf(obj->state, sizeof(obj->state), "folio unreadable: %s", err->message);
+		wh_error_destroy(err);
+		return NULL;
+	}
+	name_folio(ctx, &l, obj, flags);
+	/* The queue: walk to its head from this task's own record. */
+	int frame = wh_wait_frame(ctx->bt, wait_frames, io_frames);
+	uint64_t rec, head;
+	bool found = false;
+	if (frame >= 0 && !(err = wh_find_waiter_record(ctx, frame, &l.waiter, &rec, &found)) &&
+	    found && !(err = wh_waiter_list_head(ctx, rec, &l.waiter, &head))) {
+		struct waiter_filter f = {.ctx = ctx, .l = &l, .obj = obj};
+		err = wh_list_walk(ctx->k, head, WH_MAX_WAITERS, visit, &f);
+	}
+	if (err) {
+		snprintf(obj->incomplete, sizeof(obj->incomplete), "wait queue: %s", err->message);
+		if (err == &wh_error_nomem)
+			return err;
+		wh_error_destroy(err);
+	}
+	/* Holder candidates for a locked folio: stacks holding its address. */
+	if (flags >> l.pg_locked & 1) {
+		for (size_t i = 0; i < ctx->tasks->count && obj->n_owners < WH_MAX_OWNERS; i++) {
+			const struct wh_task *t = &ctx->tasks->tasks[i];
+			if (t->idle || is_waiter(obj, t->address))
+				continue;
+			if (wh_stack_holds(ctx, t->address, obj->address))
+				wh_object_add_owner(ctx, obj, t->address, WH_OWNER_INFERRED,
+						    "its stack holds the folio address and it does "
+						    "not wait for it");
+		}
+	}
+	return NULL;
+}
+
+const struct wh_wait_kind_ops wh_wait_kind_folio = {
+    .name = "folio",
+    .recognize = recognize,
+    .describe = describe,
+};
