@@ -134,6 +134,55 @@ static void explain_object_root(FILE *f, const struct wh_report *r, const struct
 	fprintf(f, ".\n");
 }
 
+/* "CPU 1 has spun 22 s on spinlock X, held by CPU 0 running T, which has
+ * looped in F with preemption off for 23 s" (or: holder unknown). */
+static void explain_spinlock(FILE *f, const struct wh_report *r, const struct wh_spinlock *l)
+{
+	char name[4 * sizeof(l->name)];
+	wh_escape_text(l->name, sizeof(l->name), name, sizeof(name));
+	for (size_t i = 0; i < l->n_spinners; i++) {
+		const struct wh_cpu_view *v = NULL;
+		for (size_t c = 0; c < r->cpus.count; c++)
+			if (r->cpus.cpus[c].cpu == l->spinners[i])
+				v = &r->cpus.cpus[c];
+		fprintf(f, "%sCPU %u", i ? ", " : "", l->spinners[i]);
+		if (v && v->watchdog_age_s >= 0)
+			fprintf(f, " (watchdog untouched for %lld s)",
+				(long long)v->watchdog_age_s);
+	}
+	fprintf(f, " %s spinning on spinlock %s (word 0x%x: %s%s)",
+		l->n_spinners == 1 ? "is" : "are", name, l->val, l->locked ? "locked" : "unlocked",
+		l->pending ? ", pending" : "");
+	const struct wh_cpu_view *holder = NULL;
+	for (size_t c = 0; c < r->cpus.count; c++)
+		if (l->holder_cpu >= 0 && r->cpus.cpus[c].cpu == (unsigned)l->holder_cpu)
+			holder = &r->cpus.cpus[c];
+	if (holder) {
+		char label[96], where[400];
+		wh_report_task_label(&holder->bt->task, label, sizeof(label));
+		size_t ti = wh_task_list_find_address(&r->summary.tasks, holder->bt->task.address)
+				? (size_t)(wh_task_list_find_address(&r->summary.tasks,
+								     holder->bt->task.address) -
+					   r->summary.tasks.tasks)
+				: SIZE_MAX;
+		where[0] = '\0';
+		if (ti != SIZE_MAX)
+			wh_explain_task_whereabouts(r, ti, where, sizeof(where));
+		fprintf(f, ", held by CPU %d running %s (inferred: %s), which is %s", l->holder_cpu,
+			label, l->holder_evidence, where);
+		if (holder->watchdog_age_s >= 0)
+			fprintf(f, " with its watchdog untouched for %lld s",
+				(long long)holder->watchdog_age_s);
+		fprintf(f, ".\n");
+	} else {
+		fprintf(f,
+			"; the kernel records no spinlock holder and the dump does not show one");
+		if (l->suspects[0])
+			fprintf(f, " (running with preemption disabled: %s)", l->suspects);
+		fprintf(f, ".\n");
+	}
+}
+
 struct wh_error *wh_explain(const struct wh_report *r, char **ret)
 {
 	char *buf = NULL;
@@ -151,6 +200,8 @@ struct wh_error *wh_explain(const struct wh_report *r, char **ret)
 		nd, nd == 1 ? " is" : "s are", waiting, waiting == 1 ? "" : "s",
 		waiting == 1 ? "s" : "", r->waits.n_objects, r->waits.n_objects == 1 ? "" : "s",
 		r->waits.n_objects == 1 ? "" : "s");
+	for (size_t i = 0; i < r->spinlocks.count; i++)
+		explain_spinlock(f, r, &r->spinlocks.locks[i]);
 	for (size_t i = 0; i < r->graph.n_roots && i < MAX_ROOTS_EXPLAINED; i++) {
 		const struct wh_root_cause *rc = &r->graph.roots[i];
 		switch (rc->kind) {
@@ -162,7 +213,7 @@ struct wh_error *wh_explain(const struct wh_report *r, char **ret)
 	if (r->graph.n_roots > MAX_ROOTS_EXPLAINED)
 		fprintf(f, "(%zu more root causes below.)\n",
 			r->graph.n_roots - MAX_ROOTS_EXPLAINED);
-	if (!r->graph.n_roots && nd)
+	if (!r->graph.n_roots && !r->spinlocks.count && nd)
 		fprintf(f, "No blocked task could be tied to a lock or wait object whyhung "
 			   "recognises; see the stacks below.\n");
 	if (fclose(f) != 0) {

@@ -347,6 +347,55 @@ static void json_graph(struct wh_json *j, const struct wh_report *r)
 	wh_json_end_array(j);
 }
 
+static void json_spinlocks(struct wh_json *j, const struct wh_report *r)
+{
+	wh_json_key(j, "spinlocks");
+	wh_json_begin_array(j);
+	for (size_t i = 0; i < r->spinlocks.count; i++) {
+		const struct wh_spinlock *l = &r->spinlocks.locks[i];
+		wh_json_begin_object(j);
+		wh_json_key(j, "address");
+		wh_json_hex(j, l->address);
+		wh_json_key(j, "name");
+		wh_json_string_n(j, l->name, sizeof(l->name));
+		wh_json_key(j, "value");
+		wh_json_hex(j, l->val);
+		wh_json_key(j, "locked");
+		wh_json_bool(j, l->locked);
+		wh_json_key(j, "pending");
+		wh_json_bool(j, l->pending);
+		wh_json_key(j, "tail_cpu");
+		if (l->tail_cpu >= 0)
+			wh_json_int(j, l->tail_cpu);
+		else
+			wh_json_null(j);
+		wh_json_key(j, "spinners");
+		wh_json_begin_array(j);
+		for (size_t k = 0; k < l->n_spinners; k++)
+			wh_json_uint(j, l->spinners[k]);
+		wh_json_end_array(j);
+		wh_json_key(j, "found_in");
+		wh_json_string(j, l->how_found);
+		wh_json_key(j, "holder");
+		if (l->holder_cpu >= 0) {
+			wh_json_begin_object(j);
+			wh_json_key(j, "cpu");
+			wh_json_int(j, l->holder_cpu);
+			wh_json_key(j, "how");
+			wh_json_string(j, "inferred");
+			wh_json_key(j, "evidence");
+			wh_json_string(j, l->holder_evidence);
+			wh_json_end_object(j);
+		} else {
+			wh_json_null(j);
+		}
+		wh_json_key(j, "suspects");
+		wh_json_string(j, l->suspects[0] ? l->suspects : NULL);
+		wh_json_end_object(j);
+	}
+	wh_json_end_array(j);
+}
+
 void wh_output_json_report(FILE *out, const struct wh_report *r)
 {
 	struct wh_json j;
@@ -367,6 +416,7 @@ void wh_output_json_report(FILE *out, const struct wh_report *r)
 	json_graph(&j, r);
 	wh_json_key(&j, "cpus");
 	wh_output_json_cpu_array(&j, &r->cpus);
+	json_spinlocks(&j, r);
 	wh_json_key(&j, "warnings");
 	wh_json_begin_array(&j);
 	for (size_t i = 0; i < r->waits.n_warnings; i++)

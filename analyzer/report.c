@@ -79,7 +79,8 @@ struct wh_error *wh_report_build(struct wh_kernel *k, struct wh_report *r)
 	    !(err = wh_waits_analyze(k, &r->summary.tasks, &r->bts, &r->waits)) &&
 	    !(err = wh_graph_build(&r->summary.tasks, &r->waits, &r->graph)) &&
 	    !(err = group_stacks(r)) &&
-	    !(err = wh_cpus_build(k, &r->summary.tasks, r->summary.panic.cpu, &r->cpus)))
+	    !(err = wh_cpus_build(k, &r->summary.tasks, r->summary.panic.cpu, &r->cpus)) &&
+	    !(err = wh_spinlocks_find(k, &r->summary.tasks, &r->cpus, &r->spinlocks)))
 		err = wh_explain(r, &r->explanation);
 	if (err)
 		wh_report_deinit(r);
@@ -92,6 +93,7 @@ void wh_report_deinit(struct wh_report *r)
 	for (size_t i = 0; i < r->n_groups; i++)
 		free(r->groups[i].members);
 	free(r->groups);
+	wh_spinlocks_deinit(&r->spinlocks);
 	wh_cpus_deinit(&r->cpus);
 	wh_graph_deinit(&r->graph);
 	wh_waits_deinit(&r->waits);

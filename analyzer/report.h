@@ -6,6 +6,7 @@
 
 #include "backtraces.h"
 #include "cpus.h"
+#include "spinlocks.h"
 #include "graph.h"
 #include "summary.h"
 #include "waits.h"
@@ -21,6 +22,7 @@ struct wh_report {
 	struct wh_waits waits;
 	struct wh_graph graph;
 	struct wh_cpus cpus;
+	struct wh_spinlocks spinlocks;
 	struct wh_stack_group *groups; /* of the D tasks, largest first */
 	size_t n_groups;
 	char *explanation;
