@@ -116,7 +116,10 @@ static void check_blocked(const struct fixture *f, const struct jr_value *b)
 		fail_msg("pid %lld: waits on %s %s, report found nothing", (long long)pid,
 			 jr_get_string(want, "kind"), jr_get_string(want, "address"));
 	assert_string_equal(jr_get_string(got, "kind"), jr_get_string(want, "kind"));
-	if (hex(jr_get_string(got, "address")) != hex(jr_get_string(want, "address")))
+	/* The truth may not know an address (e.g. a FUSE request allocated at
+	 * run time): then only the kind is compared. */
+	if (jr_get_string(want, "address") &&
+	    hex(jr_get_string(got, "address")) != hex(jr_get_string(want, "address")))
 		fail_msg("pid %lld: object %s, truth %s", (long long)pid,
 			 jr_get_string(got, "address"), jr_get_string(want, "address"));
 	const struct jr_value *obj = report_object(f, jr_get_int(got, "object", -1));
