@@ -1,5 +1,7 @@
 #include "object_name.h"
+#include "inode_name.h"
 #include "modules.h"
+#include "superblocks.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -70,12 +72,38 @@ static bool mmap_lock_of(struct wh_kernel *k, const struct wh_task_list *tasks, 
 	return false;
 }
 
+/* inode->i_rwsem (4.7+) and super_block->s_umount. */
+static bool fs_lock_of(struct wh_kernel *k, uint64_t addr, char *buf, size_t size)
+{
+	struct wh_member_info m;
+	struct wh_error *err = wh_kernel_member(k, "inode", "i_rwsem", &m);
+	if (!err && wh_inode_plausible(k, addr - m.offset)) {
+		char name[512];
+		wh_inode_name(k, addr - m.offset, name, sizeof(name));
+		snprintf(buf, size, "i_rwsem of %s", name);
+		return true;
+	}
+	wh_error_destroy(err);
+	struct wh_superblock_info sb;
+	uint64_t off;
+	bool found = false;
+	err = wh_superblock_containing(k, addr, "s_umount", &sb, &off, &found);
+	wh_error_destroy(err);
+	if (found && off == 0) {
+		snprintf(buf, size, "s_umount of %s superblock %s", sb.fstype, sb.id);
+		return true;
+	}
+	return false;
+}
+
 void wh_object_name(struct wh_kernel *k, const struct wh_task_list *tasks, const char *kind,
 		    uint64_t addr, char *buf, size_t size)
 {
 	if (global_symbol(k, addr, buf, size))
 		return;
 	if (!strcmp(kind, "rwsem") && mmap_lock_of(k, tasks, addr, buf, size))
+		return;
+	if (!strcmp(kind, "rwsem") && fs_lock_of(k, addr, buf, size))
 		return;
 	snprintf(buf, size, "%s at 0x%llx", kind, (unsigned long long)addr);
 }
