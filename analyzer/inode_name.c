@@ -92,6 +92,7 @@ void wh_inode_name(struct wh_kernel *k, uint64_t inode, char *buf, size_t size)
 	uint64_t off;
 	bool found = false;
 	struct wh_member_info list;
+	err = NULL;
 	if (sb && !(err = wh_kernel_member(k, "super_block", "s_list", &list)))
 		err = wh_superblock_containing(k, sb + list.offset, "s_list", &info, &off, &found);
 	wh_error_destroy(err);
