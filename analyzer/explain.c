@@ -158,21 +158,25 @@ static void explain_spinlock(FILE *f, const struct wh_report *r, const struct wh
 		if (l->holder_cpu >= 0 && r->cpus.cpus[c].cpu == (unsigned)l->holder_cpu)
 			holder = &r->cpus.cpus[c];
 	if (holder) {
-		char label[96], where[400];
+		char label[96], fn[256] = "?", mod[96] = "";
 		wh_report_task_label(&holder->bt->task, label, sizeof(label));
-		size_t ti = wh_task_list_find_address(&r->summary.tasks, holder->bt->task.address)
-				? (size_t)(wh_task_list_find_address(&r->summary.tasks,
-								     holder->bt->task.address) -
-					   r->summary.tasks.tasks)
-				: SIZE_MAX;
-		where[0] = '\0';
-		if (ti != SIZE_MAX)
-			wh_explain_task_whereabouts(r, ti, where, sizeof(where));
-		fprintf(f, ", held by CPU %d running %s (inferred: %s), which is %s", l->holder_cpu,
-			label, l->holder_evidence, where);
-		if (holder->watchdog_age_s >= 0)
-			fprintf(f, " with its watchdog untouched for %lld s",
-				(long long)holder->watchdog_age_s);
+		if (holder->interrupted_frame != SIZE_MAX) {
+			const struct wh_frame *fr =
+			    &holder->bt->stack.frames[holder->interrupted_frame];
+			if (fr->have_symbol)
+				wh_escape_text(fr->sym.function, SIZE_MAX, fn, sizeof(fn));
+			if (fr->sym.module) {
+				char em[80];
+				snprintf(mod, sizeof(mod), " [%s]",
+					 wh_escape_text(fr->sym.module, SIZE_MAX, em, sizeof(em)));
+			}
+		}
+		fprintf(f, ", held by CPU %d running %s (inferred: %s), which keeps running %s%s",
+			l->holder_cpu, label, l->holder_evidence, fn, mod);
+		const struct wh_panic *p = &r->summary.panic;
+		if (p->kind == WH_PANIC_SOFT_LOCKUP && p->lockup_cpu == l->holder_cpu)
+			fprintf(f, ": the soft-lockup detector found CPU %d stuck for %llu s",
+				l->holder_cpu, (unsigned long long)p->lockup_seconds);
 		fprintf(f, ".\n");
 	} else {
 		fprintf(f,

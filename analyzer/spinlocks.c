@@ -108,6 +108,36 @@ static bool cpu_mentions(struct wh_kernel *k, const struct wh_cpu_view *v, uint6
 	return false;
 }
 
+/* Does the machine code of the function containing F's IP refer to ADDR,
+ * as an immediate (mov $lock,%rdi: kernel and module addresses sign-extend
+ * from 32 bits) or a RIP-relative displacement (lea lock(%rip))? That is
+ * where a static lock is taken; the code itself is in the dump. */
+static bool code_refers_to(struct wh_kernel *k, const struct wh_frame *f, uint64_t addr)
+{
+	enum { MAX_CODE = 65536 };
+	if (!f->have_symbol || !f->sym.size || f->sym.size > MAX_CODE ||
+	    f->sym.offset > f->sym.size)
+		return false;
+	uint64_t start = f->ip - f->sym.offset;
+	static unsigned char code[MAX_CODE];
+	struct wh_error *err = wh_dump_read(k->dump, start, code, f->sym.size);
+	if (err) {
+		wh_error_destroy(err);
+		return false;
+	}
+	bool imm_ok = (uint64_t)(int64_t)(int32_t)addr == addr;
+	for (uint64_t i = 0; i + 4 <= f->sym.size; i++) {
+		int32_t v;
+		memcpy(&v, code + i, 4);
+		if (imm_ok && (uint32_t)v == (uint32_t)addr)
+			return true;
+		/* a disp32 that is the last field of an instruction ending at i + 4 */
+		if (start + i + 4 + (uint64_t)(int64_t)v == addr)
+			return true;
+	}
+	return false;
+}
+
 struct wh_error *wh_spinlocks_find(struct wh_kernel *k, const struct wh_task_list *tasks,
 				   const struct wh_cpus *cpus, struct wh_spinlocks *ret)
 {
@@ -163,6 +193,17 @@ struct wh_error *wh_spinlocks_find(struct wh_kernel *k, const struct wh_task_lis
 				snprintf(l->holder_evidence, sizeof(l->holder_evidence),
 					 "CPU %u is not spinning and has the lock's address in %s",
 					 v->cpu, where);
+			}
+			const struct wh_frame *f = v->interrupted_frame != SIZE_MAX
+						       ? &v->bt->stack.frames[v->interrupted_frame]
+						       : NULL;
+			if (l->holder_cpu < 0 && f && code_refers_to(k, f, l->address)) {
+				l->holder_cpu = (int)v->cpu;
+				snprintf(
+				    l->holder_evidence, sizeof(l->holder_evidence),
+				    "CPU %u is not spinning and was interrupted in %s, whose code "
+				    "refers to the lock's address (where it is taken)",
+				    v->cpu, f->sym.function);
 			}
 			if (v->preempt_count > 0 && n < sizeof(l->suspects) - 64)
 				n += (size_t)snprintf(l->suspects + n, sizeof(l->suspects) - n,

@@ -15,6 +15,7 @@ struct wh_error *wh_symbolize(struct wh_kernel *k, uint64_t addr, struct wh_symb
 			return err;
 		ret->function = sym.name;
 		ret->offset = off;
+		ret->size = sym.size;
 		ret->link_address = addr - k->kaslr_offset;
 		return NULL;
 	}
@@ -29,6 +30,7 @@ struct wh_error *wh_symbolize(struct wh_kernel *k, uint64_t addr, struct wh_symb
 		if (s) {
 			ret->function = s->name;
 			ret->offset = addr - s->address;
+			ret->size = s->size;
 			return NULL;
 		}
 		return wh_error_at(WH_ERR_ABSENT, addr, "no symbol at 0x%llx in module %s",

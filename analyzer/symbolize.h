@@ -13,6 +13,7 @@ struct wh_symbolized {
 	uint64_t offset;
 	const char *module;    /* NULL for the vmlinux */
 	uint64_t link_address; /* vmlinux: ADDR without the KASLR slide */
+	uint64_t size;         /* of the function, 0 when unknown */
 };
 
 /* WH_ERR_ABSENT when ADDR is not in any known text. */
