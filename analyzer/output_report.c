@@ -485,5 +485,20 @@ void wh_output_dot_report(FILE *out, const struct wh_report *r)
 			fprintf(out, "  t%zu -> o%zu [label=\"waits\"];\n",
 				(size_t)(t - r->summary.tasks.tasks), r->waits.waits[i].object);
 	}
+	/* CPUs spinning on spinlocks, and the CPU inferred to hold each. */
+	for (size_t i = 0; i < r->spinlocks.count; i++) {
+		const struct wh_spinlock *l = &r->spinlocks.locks[i];
+		fprintf(out, "  s%zu [shape=diamond label=", i);
+		dot_string(out, l->name);
+		fprintf(out, "];\n");
+		for (size_t k = 0; k < l->n_spinners; k++)
+			fprintf(out, "  cpu%u [shape=box style=rounded label=\"CPU %u\"];\n"
+				     "  cpu%u -> s%zu [label=\"spins\"];\n",
+				l->spinners[k], l->spinners[k], l->spinners[k], i);
+		if (l->holder_cpu >= 0)
+			fprintf(out, "  cpu%d [shape=box style=rounded label=\"CPU %d\"];\n"
+				     "  s%zu -> cpu%d [label=\"held by (inferred)\" style=dashed];\n",
+				l->holder_cpu, l->holder_cpu, i, l->holder_cpu);
+	}
 	fprintf(out, "}\n");
 }
