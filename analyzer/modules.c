@@ -50,6 +50,10 @@ static struct wh_error *probe(struct wh_kernel *k, struct module_layout *l)
 	    ((err = wh_kernel_member(k, "module", "arch.orc_unwind_ip", &l->orc_ip)) ||
 	     (err = wh_kernel_member(k, "module", "arch.orc_unwind", &l->orc_entries))))
 		return err;
+	/* struct module_sect_attrs is private to kernel/module/sysfs.c (5.19+;
+	 * kernel/module.c before). */
+	static const char *const sysfs_hint[] = {"add_sect_attrs", "mod_sysfs_setup", NULL};
+	wh_kernel_type_hint(k, sysfs_hint);
 	if ((err = wh_kernel_member_opt(k, "module", "sect_attrs", &l->sect_attrs,
 					&l->have_sections)))
 		return err;

@@ -26,6 +26,8 @@ static struct wh_error *regs_from_crash_notes(struct wh_kernel *k, unsigned cpu,
 		return NULL; /* this CPU's note was never written */
 	uint64_t desc = note + sizeof(nh) + 8;
 	struct wh_member_info pr_reg;
+	static const char *const prstatus_hint[] = {"crash_save_cpu", NULL};
+	wh_kernel_type_hint(k, prstatus_hint);
 	if ((err = wh_kernel_member(k, "elf_prstatus", "pr_reg", &pr_reg)))
 		return err;
 	static const char *const names[] = {"ip", "sp", "bp", "dx", "di", "r10", "r13", "flags"};
@@ -153,6 +155,9 @@ struct wh_error *wh_task_stack(struct wh_kernel *k, const struct wh_task *task,
 	/* __switch_to_asm() left an inactive_task_frame at thread.sp (4.9+). */
 	struct wh_member_info tsp, fbp, fret;
 	uint64_t sp, frame_size;
+	/* inactive_task_frame is used in few files: arch/x86/kernel/process.c. */
+	static const char *const frame_hint[] = {"copy_thread", "__switch_to", NULL};
+	wh_kernel_type_hint(k, frame_hint);
 	if ((err = wh_kernel_member(k, "task_struct", "thread.sp", &tsp)) ||
 	    (err = wh_kernel_member(k, "inactive_task_frame", "bp", &fbp)) ||
 	    (err = wh_kernel_member(k, "inactive_task_frame", "ret_addr", &fret)) ||
