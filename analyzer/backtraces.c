@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void add_sources(struct wh_kernel *k, struct wh_backtrace *bt)
+void wh_backtrace_add_sources(struct wh_kernel *k, struct wh_backtrace *bt)
 {
 	for (size_t i = 0; i < bt->stack.n; i++) {
 		const struct wh_frame *f = &bt->stack.frames[i];
-		if (!f->have_symbol)
+		if (!f->have_symbol || bt->sources[i].file)
 			continue;
 		/* A return address points after the call: look up the call. */
 		uint64_t before = i > 0 && !(f->flags & WH_FRAME_REGS);
@@ -34,8 +34,8 @@ static void add_sources(struct wh_kernel *k, struct wh_backtrace *bt)
 	}
 }
 
-struct wh_error *wh_backtrace_of_task(struct wh_kernel *k, const struct wh_task *task,
-				      struct wh_backtrace **ret)
+static struct wh_error *task_backtrace(struct wh_kernel *k, const struct wh_task *task,
+				       bool with_sources, struct wh_backtrace **ret)
 {
 	struct wh_backtrace *bt = calloc(1, sizeof(*bt));
 	if (!bt)
@@ -47,9 +47,16 @@ struct wh_error *wh_backtrace_of_task(struct wh_kernel *k, const struct wh_task 
 		free(bt);
 		return wh_error_wrap(err, "stack of pid %d", task->pid);
 	}
-	add_sources(k, bt);
+	if (with_sources)
+		wh_backtrace_add_sources(k, bt);
 	*ret = bt;
 	return NULL;
+}
+
+struct wh_error *wh_backtrace_of_task(struct wh_kernel *k, const struct wh_task *task,
+				      struct wh_backtrace **ret)
+{
+	return task_backtrace(k, task, true, ret);
 }
 
 static struct wh_error *backtrace_of_cpu(struct wh_kernel *k, const struct wh_task_list *tasks,
@@ -75,7 +82,7 @@ static struct wh_error *backtrace_of_cpu(struct wh_kernel *k, const struct wh_ta
 		free(bt);
 		return wh_error_wrap(err, "stack of CPU %u", cpu);
 	}
-	add_sources(k, bt);
+	wh_backtrace_add_sources(k, bt);
 	*ret = bt;
 	return NULL;
 }
@@ -118,7 +125,7 @@ struct wh_error *wh_backtraces_build(struct wh_kernel *k, const struct wh_task_l
 		if (!selected(&tasks->tasks[i], sel))
 			continue;
 		struct wh_backtrace *bt = NULL;
-		if (!(err = wh_backtrace_of_task(k, &tasks->tasks[i], &bt)))
+		if (!(err = task_backtrace(k, &tasks->tasks[i], !sel->skip_sources, &bt)))
 			err = append(ret, bt);
 	}
 	if (err)

@@ -30,6 +30,7 @@ struct wh_bt_selection {
 	int cpu;    /* -1: none */
 	bool all;   /* every task */
 	bool all_cpus;
+	bool skip_sources; /* no file:line now; wh_backtrace_add_sources() later */
 };
 
 struct wh_error *wh_backtraces_build(struct wh_kernel *k, const struct wh_task_list *tasks,
@@ -39,6 +40,9 @@ void wh_backtraces_deinit(struct wh_backtraces *bts);
 struct wh_error *wh_backtrace_of_task(struct wh_kernel *k, const struct wh_task *task,
 				      struct wh_backtrace **ret);
 void wh_backtrace_destroy(struct wh_backtrace *bt);
+/* Fill in file:line where missing (decoding line tables is the costly part
+ * of a stack: done only for the stacks a report shows). */
+void wh_backtrace_add_sources(struct wh_kernel *k, struct wh_backtrace *bt);
 /* Same function/module sequence (what a human compares)? */
 bool wh_backtrace_same_functions(const struct wh_backtrace *a, const struct wh_backtrace *b);
 

@@ -64,21 +64,36 @@ static struct wh_error *group_stacks(struct wh_report *r)
 	return NULL;
 }
 
+/* File:line for the stacks a report shows: D tasks, waiters, holders. */
+static struct wh_error *add_shown_sources(struct wh_kernel *k, struct wh_report *r)
+{
+	for (size_t i = 0; i < r->bts.count; i++) {
+		struct wh_backtrace *bt = r->bts.items[i];
+		bool shown = bt->cpu >= 0 || bt->task.state == 'D' ||
+			     wh_waits_of_task(&r->waits, bt->task.address);
+		for (size_t o = 0; !shown && o < r->waits.n_objects; o++)
+			for (size_t j = 0; j < r->waits.objects[o].n_owners; j++)
+				shown |= r->waits.objects[o].owners[j].task == bt->task.address;
+		if (shown)
+			wh_backtrace_add_sources(k, bt);
+	}
+	return NULL;
+}
+
 struct wh_error *wh_report_build(struct wh_kernel *k, struct wh_report *r)
 {
 	memset(r, 0, sizeof(*r));
 	struct wh_error *err = wh_summary_build(k, &r->summary);
 	if (err)
 		return err;
-	struct wh_bt_selection sel = {.cpu = -1, .all_cpus = true, .all = false, .state = 0};
-	/* Every non-idle task: holders are often not in D (S, R, T). */
-	int32_t *none = NULL;
-	sel.pids = none;
-	sel.all = true;
+	/* Every task: holders are often not in D (S, R, T). Source lines only
+	 * for the stacks the report shows (add_shown_sources). */
+	struct wh_bt_selection sel = {
+	    .cpu = -1, .all_cpus = true, .all = true, .skip_sources = true};
 	if (!(err = wh_backtraces_build(k, &r->summary.tasks, &sel, &r->bts)) &&
 	    !(err = wh_waits_analyze(k, &r->summary.tasks, &r->bts, &r->waits)) &&
 	    !(err = wh_graph_build(&r->summary.tasks, &r->waits, &r->graph)) &&
-	    !(err = group_stacks(r)) &&
+	    !(err = group_stacks(r)) && !(err = add_shown_sources(k, r)) &&
 	    !(err = wh_cpus_build(k, &r->summary.tasks, r->summary.panic.cpu, &r->cpus)) &&
 	    !(err = wh_spinlocks_find(k, &r->summary.tasks, &r->cpus, &r->spinlocks)))
 		err = wh_explain(r, &r->explanation);

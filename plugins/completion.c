@@ -19,6 +19,9 @@ static struct wh_error *layout(struct wh_kernel *k, struct completion_layout *l)
 {
 	struct wh_member_info list, task;
 	struct wh_error *err;
+	/* struct swait_queue appears only where swait is used: completion.c. */
+	static const char *const hint[] = {"complete", "swake_up_one", NULL};
+	wh_kernel_type_hint(k, hint);
 	if ((err = wh_kernel_member(k, "swait_queue", "task_list", &list)) ||
 	    (err = wh_kernel_member(k, "swait_queue", "task", &task)) ||
 	    (err = wh_kernel_member(k, "completion", "wait.task_list", &l->head)) ||

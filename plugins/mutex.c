@@ -21,6 +21,9 @@ static struct wh_error *layout(struct wh_kernel *k, struct wh_waiter_layout *l,
 {
 	struct wh_member_info list, task;
 	struct wh_error *err;
+	/* struct mutex_waiter is private to kernel/locking/. */
+	static const char *const hint[] = {"__mutex_lock_slowpath", "mutex_lock", NULL};
+	wh_kernel_type_hint(k, hint);
 	if ((err = wh_kernel_member(k, "mutex_waiter", "list", &list)) ||
 	    (err = wh_kernel_member(k, "mutex_waiter", "task", &task)) ||
 	    (err = wh_kernel_member(k, "mutex", "wait_list", wait_list)) ||

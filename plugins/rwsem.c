@@ -32,6 +32,9 @@ static struct wh_error *layout(struct wh_kernel *k, struct rwsem_layout *l)
 {
 	struct wh_member_info list, task, type;
 	struct wh_error *err;
+	/* struct rwsem_waiter is private to kernel/locking/rwsem.c. */
+	static const char *const hint[] = {"rwsem_down_read_slowpath", "down_read", NULL};
+	wh_kernel_type_hint(k, hint);
 	if ((err = wh_kernel_member(k, "rwsem_waiter", "list", &list)) ||
 	    (err = wh_kernel_member(k, "rwsem_waiter", "task", &task)) ||
 	    (err = wh_kernel_member(k, "rwsem_waiter", "type", &type)) ||

@@ -14,6 +14,9 @@ static struct wh_error *layout(struct wh_kernel *k, struct wh_waiter_layout *l,
 {
 	struct wh_member_info list, task;
 	struct wh_error *err;
+	/* struct semaphore_waiter is private to kernel/locking/semaphore.c. */
+	static const char *const hint[] = {"__down", "down", NULL};
+	wh_kernel_type_hint(k, hint);
 	if ((err = wh_kernel_member(k, "semaphore_waiter", "list", &list)) ||
 	    (err = wh_kernel_member(k, "semaphore_waiter", "task", &task)) ||
 	    (err = wh_kernel_member(k, "semaphore", "wait_list", wait_list)) ||
