@@ -25,12 +25,12 @@ void wh_name_map_deinit(struct wh_name_map *map)
 }
 
 static struct wh_name_map_entry *find_slot(const struct wh_name_map *map, unsigned tag,
-					   const char *key)
+					   const char *key, uint64_t hash)
 {
 	size_t mask = map->capacity - 1;
-	for (size_t i = hash_key(tag, key) & mask;; i = (i + 1) & mask) {
+	for (size_t i = (uint32_t)hash & mask;; i = (i + 1) & mask) {
 		struct wh_name_map_entry *e = &map->entries[i];
-		if (!e->key || (e->tag == tag && !strcmp(e->key, key)))
+		if (!e->key || (e->hash == (uint32_t)hash && e->tag == tag && !strcmp(e->key, key)))
 			return e;
 	}
 }
@@ -46,11 +46,17 @@ static struct wh_error *grow(struct wh_name_map *map)
 	}
 	map->capacity = cap;
 	map->count = 0;
+	/* Rehash without comparing strings: keys are already unique. */
+	size_t mask = cap - 1;
 	for (size_t i = 0; i < old.capacity; i++) {
-		if (old.entries[i].key) {
-			*find_slot(map, old.entries[i].tag, old.entries[i].key) = old.entries[i];
-			map->count++;
-		}
+		const struct wh_name_map_entry *e = &old.entries[i];
+		if (!e->key)
+			continue;
+		size_t j = e->hash & mask;
+		while (map->entries[j].key)
+			j = (j + 1) & mask;
+		map->entries[j] = *e;
+		map->count++;
 	}
 	free(old.entries);
 	return NULL;
@@ -64,11 +70,13 @@ struct wh_error *wh_name_map_add(struct wh_name_map *map, unsigned tag, const ch
 		if (err)
 			return err;
 	}
-	struct wh_name_map_entry *e = find_slot(map, tag, key);
+	uint64_t hash = hash_key(tag, key);
+	struct wh_name_map_entry *e = find_slot(map, tag, key, hash);
 	if (e->key)
 		return NULL;
 	e->key = key;
 	e->tag = tag;
+	e->hash = (uint32_t)hash;
 	e->value = value;
 	map->count++;
 	return NULL;
@@ -78,7 +86,7 @@ bool wh_name_map_get(const struct wh_name_map *map, unsigned tag, const char *ke
 {
 	if (!map->capacity)
 		return false;
-	const struct wh_name_map_entry *e = find_slot(map, tag, key);
+	const struct wh_name_map_entry *e = find_slot(map, tag, key, hash_key(tag, key));
 	if (!e->key)
 		return false;
 	*ret = e->value;

@@ -12,7 +12,8 @@
 
 struct wh_name_map_entry {
 	const char *key;
-	unsigned tag; /* lets one map hold several namespaces (struct x / enum x) */
+	unsigned tag;  /* lets one map hold several namespaces (struct x / enum x) */
+	uint32_t hash; /* compared before the strings: most probes differ here */
 	uint64_t value;
 };
 
