@@ -7,15 +7,20 @@ extern const struct wh_wait_kind_ops wh_wait_kind_completion;
 extern const struct wh_wait_kind_ops wh_wait_kind_fuse;
 extern const struct wh_wait_kind_ops wh_wait_kind_percpu_rwsem;
 extern const struct wh_wait_kind_ops wh_wait_kind_folio;
+extern const struct wh_wait_kind_ops wh_wait_kind_bit;
 extern const struct wh_wait_kind_ops wh_wait_kind_waitqueue;
 
 /* Add a kind: write plugins/KIND.c with its ops and list it here. The
  * generic wait queue comes last: the others are wait queues too. */
+/* clang-format off: one kind per line */
 static const struct wh_wait_kind_ops *const kinds[] = {
-    &wh_wait_kind_mutex,      &wh_wait_kind_rwsem,     &wh_wait_kind_semaphore,
-    &wh_wait_kind_completion, &wh_wait_kind_fuse,      &wh_wait_kind_percpu_rwsem,
-    &wh_wait_kind_folio,      &wh_wait_kind_waitqueue, NULL,
+    &wh_wait_kind_mutex,     &wh_wait_kind_rwsem,
+    &wh_wait_kind_semaphore, &wh_wait_kind_completion,
+    &wh_wait_kind_fuse,	     &wh_wait_kind_percpu_rwsem,
+    &wh_wait_kind_folio,     &wh_wait_kind_bit,
+    &wh_wait_kind_waitqueue, NULL,
 };
+/* clang-format on */
 
 const struct wh_wait_kind_ops *const *wh_wait_kinds(void)
 {

@@ -11,6 +11,7 @@
 #include "analyzer/escape.h"
 #include "analyzer/json_writer.h"
 #include "analyzer/task_state.h"
+#include "plugins/wait_kind.h"
 #include "symbols/name_map.h"
 
 static void test_error_wrap_reads_outside_in(void **state)
@@ -109,6 +110,30 @@ static void test_task_state_letters_match_kernel_6_1(void **state)
 	assert_int_equal(wh_task_state_char(0x2001, 0), 'S'); /* FREEZABLE|INTERRUPTIBLE */
 }
 
+/* Every plugin file is registered (a kind missing from the list silently
+ * degrades to "generic wait queue"), and the generic one comes last. */
+static void test_every_wait_kind_is_registered(void **state)
+{
+	static const char *const expected[] = {"mutex", "rwsem", "semaphore", "completion",
+					       "fuse", "percpu-rwsem", "folio", "bit",
+					       "waitqueue"};
+	const struct wh_wait_kind_ops *const *kinds = wh_wait_kinds();
+	size_t n = 0;
+	while (kinds[n])
+		n++;
+	assert_int_equal(n, sizeof(expected) / sizeof(*expected));
+	for (size_t i = 0; i < n; i++) {
+		bool found = false;
+		for (size_t j = 0; j < n; j++)
+			found |= !strcmp(kinds[j]->name, expected[i]);
+		if (!found)
+			fail_msg("wait kind %s is not registered", expected[i]);
+		assert_non_null(kinds[i]->recognize);
+		assert_non_null(kinds[i]->describe);
+	}
+	assert_string_equal(kinds[n - 1]->name, "waitqueue");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -117,6 +142,7 @@ int main(void)
 		cmocka_unit_test(test_text_escape_neutralises_hostile_names),
 		cmocka_unit_test(test_json_escaping_and_commas),
 		cmocka_unit_test(test_task_state_letters_match_kernel_6_1),
+		cmocka_unit_test(test_every_wait_kind_is_registered),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
