@@ -94,22 +94,9 @@ static struct wh_error *visit(void *arg, uint64_t node, bool *stop)
 		return err;
 	if (word != obj->address)
 		return NULL;
-	if (obj->n_waiters == f->cap) {
-		size_t cap = f->cap ? 2 * f->cap : 8;
-		uint64_t *w = realloc(obj->waiters, cap * sizeof(*w));
-		if (!w)
-			return &wh_error_nomem;
-		obj->waiters = w;
-		char(*m)[8] = realloc(obj->waiter_modes, cap * sizeof(*m));
-		if (!m)
-			return &wh_error_nomem;
-		obj->waiter_modes = m;
-		f->cap = cap;
-	}
-	obj->waiters[obj->n_waiters] = task;
-	snprintf(obj->waiter_modes[obj->n_waiters], 8, "bit%u", (unsigned)(bit & 0x3f));
-	obj->n_waiters++;
-	return NULL;
+	char mode[8];
+	snprintf(mode, sizeof(mode), "bit%u", (unsigned)(bit & 0x3f));
+	return wh_object_add_waiter(obj, &f->cap, task, mode);
 }
 
 static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wait_object *obj)

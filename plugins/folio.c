@@ -119,22 +119,9 @@ static struct wh_error *visit(void *arg, uint64_t node, bool *stop)
 	if (folio != f->obj->address)
 		return NULL;
 	struct wh_wait_object *obj = f->obj;
-	if (obj->n_waiters == f->cap) {
-		size_t cap = f->cap ? 2 * f->cap : 8;
-		uint64_t *w = realloc(obj->waiters, cap * sizeof(*w));
-		if (!w)
-			return &wh_error_nomem;
-		obj->waiters = w;
-		char(*m)[8] = realloc(obj->waiter_modes, cap * sizeof(*m));
-		if (!m)
-			return &wh_error_nomem;
-		obj->waiter_modes = m;
-		f->cap = cap;
-	}
-	obj->waiters[obj->n_waiters] = task;
-	mode_of(f->l, bit, obj->waiter_modes[obj->n_waiters]);
-	obj->n_waiters++;
-	return NULL;
+	char mode[8];
+	mode_of(f->l, bit, mode);
+	return wh_object_add_waiter(obj, &f->cap, task, mode);
 }
 
 static bool is_waiter(const struct wh_wait_object *obj, uint64_t task)

@@ -72,14 +72,11 @@ static struct wh_error *recognize(const struct wh_wait_context *ctx, uint64_t *r
 	struct wh_error *err = layout(ctx->k, &l);
 	if (err)
 		return err;
-	uint64_t rec, head;
-	if ((err = wh_find_waiter_record(ctx, frame, &l.waiter, &rec, ret_found)) || !*ret_found)
+	uint64_t rec;
+	if ((err = wh_waiter_object(ctx, frame, &l.waiter, l.wait_list.offset, ret_object, &rec,
+				    ret_found)) ||
+	    !*ret_found)
 		return err;
-	if ((err = wh_waiter_list_head(ctx, rec, &l.waiter, &head))) {
-		*ret_found = false;
-		return err;
-	}
-	*ret_object = head - l.wait_list.offset;
 	const char *fn = ctx->bt->stack.frames[frame].sym.function;
 	snprintf(ret_mode, 8, "%s", fn && strstr(fn, "write") ? "write" : "read");
 	return NULL;

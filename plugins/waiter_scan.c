@@ -120,6 +120,45 @@ struct wh_error *wh_waiter_list_head(const struct wh_wait_context *ctx, uint64_t
 			   (unsigned long long)start);
 }
 
+struct wh_error *wh_waiter_object(const struct wh_wait_context *ctx, int frame,
+				  const struct wh_waiter_layout *l, uint64_t head_offset,
+				  uint64_t *ret_object, uint64_t *ret_record, bool *ret_found)
+{
+	uint64_t rec, head;
+	struct wh_error *err = wh_find_waiter_record(ctx, frame, l, &rec, ret_found);
+	if (err || !*ret_found)
+		return err;
+	if ((err = wh_waiter_list_head(ctx, rec, l, &head))) {
+		*ret_found = false;
+		return err;
+	}
+	*ret_object = head - head_offset;
+	*ret_record = rec;
+	return NULL;
+}
+
+struct wh_error *wh_object_add_waiter(struct wh_wait_object *obj, size_t *cap, uint64_t task,
+				      const char *mode)
+{
+	if (obj->n_waiters == *cap) {
+		size_t n = *cap ? *cap * 2 : 8;
+		uint64_t *w = realloc(obj->waiters, n * sizeof(*w));
+		if (!w)
+			return &wh_error_nomem;
+		obj->waiters = w;
+		char(*m)[8] = realloc(obj->waiter_modes, n * sizeof(*m));
+		if (!m)
+			return &wh_error_nomem;
+		obj->waiter_modes = m;
+		*cap = n;
+	}
+	obj->waiters[obj->n_waiters] = task;
+	snprintf(obj->waiter_modes[obj->n_waiters], sizeof(obj->waiter_modes[0]), "%s",
+		 mode ? mode : "");
+	obj->n_waiters++;
+	return NULL;
+}
+
 struct read_ctx {
 	const struct wh_wait_context *ctx;
 	const struct wh_waiter_layout *l;
@@ -137,20 +176,7 @@ static struct wh_error *visit_waiter(void *arg, uint64_t node, bool *stop)
 	struct wh_error *err = read_u64(r->ctx, rec + r->l->task_off, &task);
 	if (err)
 		return err;
-	if (obj->n_waiters == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 8;
-		uint64_t *w = realloc(obj->waiters, cap * sizeof(*w));
-		if (!w)
-			return &wh_error_nomem;
-		obj->waiters = w;
-		char(*m)[8] = realloc(obj->waiter_modes, cap * sizeof(*m));
-		if (!m)
-			return &wh_error_nomem;
-		obj->waiter_modes = m;
-		r->cap = cap;
-	}
-	obj->waiters[obj->n_waiters] = task;
-	obj->waiter_modes[obj->n_waiters][0] = '\0';
+	const char *mode_name = "";
 	if (r->l->mode_off != UINT64_MAX && r->mode_names) {
 		uint64_t mode = 0;
 		struct wh_error *e = wh_dump_read(r->ctx->k->dump, rec + r->l->mode_off, &mode,
@@ -158,11 +184,10 @@ static struct wh_error *visit_waiter(void *arg, uint64_t node, bool *stop)
 		if (!e && r->l->mode_mask)
 			mode = (mode & r->l->mode_mask) >> r->l->mode_shift;
 		if (!e && mode < r->n_modes)
-			snprintf(obj->waiter_modes[obj->n_waiters], 8, "%s", r->mode_names[mode]);
+			mode_name = r->mode_names[mode];
 		wh_error_destroy(e);
 	}
-	obj->n_waiters++;
-	return NULL;
+	return wh_object_add_waiter(obj, &r->cap, task, mode_name);
 }
 
 void wh_waiter_list_read(const struct wh_wait_context *ctx, uint64_t head,

@@ -31,6 +31,15 @@ struct wh_error *wh_find_waiter_record(const struct wh_wait_context *ctx, int fr
  * not a waiter record). Bounded and cycle-checked. */
 struct wh_error *wh_waiter_list_head(const struct wh_wait_context *ctx, uint64_t record,
 				     const struct wh_waiter_layout *l, uint64_t *ret_head);
+/* The common recognition of list-based kinds: T's waiter record in FRAME,
+ * walked to the list head, minus HEAD_OFFSET (the wait list's offset in
+ * the lock) gives the object. */
+struct wh_error *wh_waiter_object(const struct wh_wait_context *ctx, int frame,
+				  const struct wh_waiter_layout *l, uint64_t head_offset,
+				  uint64_t *ret_object, uint64_t *ret_record, bool *ret_found);
+/* Append a waiter to OBJ (hashed wait queues filter their own). */
+struct wh_error *wh_object_add_waiter(struct wh_wait_object *obj, size_t *cap, uint64_t task,
+				      const char *mode);
 /* Fill OBJ's waiters from the list at HEAD in queue order. MODE_NAMES maps
  * mode values (index) to names when the layout has a mode field. */
 void wh_waiter_list_read(const struct wh_wait_context *ctx, uint64_t head,
