@@ -210,15 +210,46 @@ const char *wh_elf_image_build_id(const struct wh_elf_image *img)
 	return img->has_build_id ? img->build_id : NULL;
 }
 
-static int compare_symbol_address(const void *a, const void *b)
+/* Sort keys: address, then sized before unsized and global before local
+ * (so symbolize() prefers them), then the index; 16 bytes move faster
+ * than whole symbols through qsort on a 170k-symbol distro vmlinux. */
+struct sort_key {
+	uint64_t address;
+	uint32_t rank_index; /* rank in the top 2 bits, index below */
+};
+
+static int compare_keys(const void *a, const void *b)
 {
-	const struct wh_symbol *x = a, *y = b;
+	const struct sort_key *x = a, *y = b;
 	if (x->address != y->address)
 		return x->address < y->address ? -1 : 1;
-	/* Sized function/object symbols first, so symbolize() prefers them. */
-	if ((x->size != 0) != (y->size != 0))
-		return x->size ? -1 : 1;
-	return (int)y->global - (int)x->global;
+	return x->rank_index < y->rank_index ? -1 : x->rank_index > y->rank_index;
+}
+
+static struct wh_error *sort_symbols(struct wh_elf_image *img)
+{
+	size_t n = img->n_symbols;
+	if (n >= (1u << 30))
+		return wh_error_create(WH_ERR_NO_VMLINUX, "%s: too many symbols", img->path);
+	struct sort_key *keys = malloc((n ? n : 1) * sizeof(*keys));
+	struct wh_symbol *sorted = malloc((n ? n : 1) * sizeof(*sorted));
+	if (!keys || !sorted) {
+		free(keys);
+		free(sorted);
+		return &wh_error_nomem;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct wh_symbol *s = &img->symbols[i];
+		uint32_t rank = (s->size ? 0u : 2u) | (s->global ? 0u : 1u);
+		keys[i] = (struct sort_key){s->address, rank << 30 | (uint32_t)i};
+	}
+	qsort(keys, n, sizeof(*keys), compare_keys);
+	for (size_t i = 0; i < n; i++)
+		sorted[i] = img->symbols[keys[i].rank_index & ((1u << 30) - 1)];
+	free(keys);
+	free(img->symbols);
+	img->symbols = sorted;
+	return NULL;
 }
 
 static struct wh_error *load_symbols(struct wh_elf_image *img)
@@ -256,15 +287,15 @@ static struct wh_error *load_symbols(struct wh_elf_image *img)
 		out->percpu = percpu && s->st_shndx == percpu->index;
 	}
 	img->n_symbols = count;
-	qsort(img->symbols, count, sizeof(*img->symbols), compare_symbol_address);
+	struct wh_error *err = sort_symbols(img);
+	if (err || (err = wh_name_map_reserve(&img->symbol_names, count)))
+		return err;
 	/* Globals first so that the name map's first-wins rule prefers them. */
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < count; i++) {
 			if (img->symbols[i].global != (pass == 0))
 				continue;
-			struct wh_error *err =
-			    wh_name_map_add(&img->symbol_names, 0, img->symbols[i].name, i);
-			if (err)
+			if ((err = wh_name_map_add(&img->symbol_names, 0, img->symbols[i].name, i)))
 				return err;
 		}
 	}
