@@ -412,3 +412,24 @@ struct wh_error *wh_dump_cpu_note(struct wh_dump *dump, unsigned index,
 	}
 	return NULL;
 }
+
+struct wh_error *wh_dump_virt_to_phys(struct wh_dump *dump, uint64_t addr, uint64_t *ret)
+{
+	if (!dump->ctx)
+		return wh_error_at(WH_ERR_FAULT, addr, "no page tables in a synthetic dump");
+	addrxlat_ctx_t *axctx;
+	addrxlat_sys_t *axsys;
+	if (kdump_get_addrxlat(dump->ctx, &axctx, &axsys) != KDUMP_OK) {
+		kdump_clear_err(dump->ctx);
+		return wh_error_at(WH_ERR_FAULT, addr, "no address translation for this dump");
+	}
+	addrxlat_fulladdr_t fa = {.addr = addr, .as = ADDRXLAT_KVADDR};
+	addrxlat_status st = addrxlat_fulladdr_conv(&fa, ADDRXLAT_KPHYSADDR, axctx, axsys);
+	addrxlat_ctx_decref(axctx);
+	addrxlat_sys_decref(axsys);
+	if (st != ADDRXLAT_OK)
+		return wh_error_at(WH_ERR_FAULT, addr, "0x%llx has no physical address",
+				   (unsigned long long)addr);
+	*ret = fa.addr;
+	return NULL;
+}

@@ -66,6 +66,10 @@ unsigned wh_dump_num_cpu_notes(struct wh_dump *dump);
 struct wh_error *wh_dump_cpu_note(struct wh_dump *dump, unsigned index,
 				  struct wh_dump_cpu_note *ret);
 
+/* Physical address of kernel virtual address ADDR (page tables of the
+ * dump). WH_ERR_FAULT when unmapped. */
+struct wh_error *wh_dump_virt_to_phys(struct wh_dump *dump, uint64_t addr, uint64_t *ret);
+
 void wh_dump_get_stats(const struct wh_dump *dump, struct wh_dump_stats *ret);
 
 #endif

@@ -101,13 +101,14 @@ static void explain_task_root(FILE *f, const struct wh_report *r, const struct w
 			ow = &o->owners[i];
 	char state[4 * sizeof(o->state)];
 	wh_escape_text(o->state, sizeof(o->state), state, sizeof(state));
-	fprintf(f,
-		"%zu task%s %s blocked behind %s (%s), held by %s%s, which is not waiting on any "
-		"lock: it is %s.\n",
-		rc->blocked, rc->blocked == 1 ? "" : "s", rc->blocked == 1 ? "is" : "are", obj,
-		state, label,
-		ow && ow->how == WH_OWNER_INFERRED ? " (inferred, not recorded by the kernel)" : "",
-		where);
+	fprintf(
+	    f,
+	    "%zu task%s %s blocked behind %s (%s), held by %s%s, which waits on no lock whyhung "
+	    "recognised: it is %s.\n",
+	    rc->blocked, rc->blocked == 1 ? "" : "s", rc->blocked == 1 ? "is" : "are", obj, state,
+	    label,
+	    ow && ow->how == WH_OWNER_INFERRED ? " (inferred, not recorded by the kernel)" : "",
+	    where);
 }
 
 static void explain_object_root(FILE *f, const struct wh_report *r, const struct wh_root_cause *rc)

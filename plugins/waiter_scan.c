@@ -126,8 +126,19 @@ struct wh_error *wh_waiter_object(const struct wh_wait_context *ctx, int frame,
 {
 	uint64_t rec, head;
 	struct wh_error *err = wh_find_waiter_record(ctx, frame, l, &rec, ret_found);
-	if (err || !*ret_found)
+	if (err)
 		return err;
+	if (!*ret_found) {
+		/* The task sleeps in a lock function but no consistently linked
+		 * waiter record is on its stack: say so rather than drop it. */
+		const struct wh_frame *f = &ctx->bt->stack.frames[frame];
+		return wh_error_at(
+		    WH_ERR_CORRUPT, f->sp,
+		    "pid %d sleeps in %s but no linked waiter record is in that "
+		    "frame (stack at 0x%llx): its wait list is corrupt or unreadable",
+		    ctx->task->pid, f->have_symbol ? f->sym.function : "?",
+		    (unsigned long long)f->sp);
+	}
 	if ((err = wh_waiter_list_head(ctx, rec, l, &head))) {
 		*ret_found = false;
 		return err;

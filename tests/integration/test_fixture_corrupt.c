@@ -1,0 +1,123 @@
+/* A wait list that loops, in a real dump: a copy of the fixture's ELF dump
+ * with the first waiter of wh_mutex_a made to point at itself. The report
+ * must still be built, the damage reported with a reason, and every other
+ * object read as before; no endless walk.
+ * usage: test_fixture_corrupt FIXTURE_DIR VMLINUX ELF_VMCORE WORKDIR */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <elf.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "analyzer/kernel.h"
+#include "analyzer/report.h"
+#include "tests/support/json_read.h"
+
+static const char *fixture_dir, *vmlinux_path, *elf_path, *work_dir;
+
+/* The file offset of physical address PADDR in an ELF core, or -1. */
+static off_t elf_offset(int fd, uint64_t paddr)
+{
+	Elf64_Ehdr eh;
+	if (pread(fd, &eh, sizeof(eh), 0) != sizeof(eh))
+		return -1;
+	for (unsigned i = 0; i < eh.e_phnum; i++) {
+		Elf64_Phdr ph;
+		if (pread(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + i * sizeof(ph))) != sizeof(ph))
+			return -1;
+		if (ph.p_type == PT_LOAD && paddr >= ph.p_paddr && paddr + 8 <= ph.p_paddr + ph.p_filesz)
+			return (off_t)(ph.p_offset + (paddr - ph.p_paddr));
+	}
+	return -1;
+}
+
+static uint64_t truth_address(const char *symbol)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/truth.json", fixture_dir);
+	struct jr_value *truth = jr_parse_file(path);
+	assert_non_null(truth);
+	const struct jr_value *blocked = jr_get(truth, "blocked");
+	uint64_t addr = 0;
+	for (size_t i = 0; blocked && i < blocked->count && !addr; i++) {
+		const struct jr_value *w = jr_get(&blocked->items[i], "waits_on");
+		const char *sym = w ? jr_get_string(w, "symbol") : NULL;
+		if (sym && !strcmp(sym, symbol))
+			addr = strtoull(jr_get_string(w, "address"), NULL, 16);
+	}
+	jr_free(truth);
+	return addr;
+}
+
+static void test_looping_wait_list(void **state)
+{
+	uint64_t lock = truth_address("wh_mutex_a");
+	assert_true(lock != 0);
+	/* Find the first waiter's list node in the original dump. */
+	struct wh_kernel *k;
+	assert_null(wh_kernel_open(elf_path, vmlinux_path, &k));
+	struct wh_member_info wait_list;
+	assert_null(wh_kernel_member(k, "mutex", "wait_list", &wait_list));
+	uint64_t first, paddr;
+	assert_null(wh_dump_read_u64(k->dump, lock + wait_list.offset, &first));
+	assert_null(wh_dump_virt_to_phys(k->dump, first, &paddr));
+	wh_kernel_destroy(k);
+
+	char copy[4096];
+	snprintf(copy, sizeof(copy), "%s/looping-wait-list.elf", work_dir);
+	char cmd[9000];
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", elf_path, copy);
+	assert_int_equal(system(cmd), 0);
+	int fd = open(copy, O_RDWR);
+	assert_true(fd >= 0);
+	off_t off = elf_offset(fd, paddr);
+	assert_true(off >= 0);
+	assert_int_equal(pwrite(fd, &first, sizeof(first), off), sizeof(first)); /* next = itself */
+	close(fd);
+
+	assert_null(wh_kernel_open(copy, vmlinux_path, &k));
+	struct wh_report r;
+	struct wh_error *err = wh_report_build(k, &r);
+	if (err)
+		fail_msg("report failed on a looping list: %s", err->message);
+	/* The damage is reported, as a warning or on the object. */
+	bool reported = false;
+	for (size_t i = 0; i < r.waits.n_warnings; i++)
+		reported |= strstr(r.waits.warnings[i], "0x") != NULL;
+	for (size_t i = 0; i < r.waits.n_objects; i++)
+		if (r.waits.objects[i].address == lock)
+			reported |= r.waits.objects[i].incomplete[0] != '\0';
+	assert_true(reported);
+	/* The rest stands: the rwsem still has its three waiters in order. */
+	uint64_t rwsem = truth_address("wh_rwsem");
+	bool rwsem_ok = false;
+	for (size_t i = 0; i < r.waits.n_objects; i++)
+		if (r.waits.objects[i].address == rwsem)
+			rwsem_ok = r.waits.objects[i].n_waiters == 3 && !r.waits.objects[i].incomplete[0];
+	assert_true(rwsem_ok);
+	wh_report_deinit(&r);
+	wh_kernel_destroy(k);
+	unlink(copy);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 5) {
+		fprintf(stderr, "usage: %s FIXTURE_DIR VMLINUX ELF_VMCORE WORKDIR\n", argv[0]);
+		return 2;
+	}
+	fixture_dir = argv[1];
+	vmlinux_path = argv[2];
+	elf_path = argv[3];
+	work_dir = argv[4];
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_looping_wait_list),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
