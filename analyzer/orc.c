@@ -115,6 +115,9 @@ static struct wh_error *load_kernel_from_file(struct wh_kernel *k, struct orc_ta
 		t->ips[i] = ip->addr + 4 * i + (int64_t)rel + k->kaslr_offset;
 	}
 	memcpy(t->entries, un->data, n * ORC_ENTRY_SIZE);
+	/* Copied out: the file's pages can go (3.7 MB on a distro kernel). */
+	wh_elf_image_release_section(k->vmlinux, ".orc_unwind_ip");
+	wh_elf_image_release_section(k->vmlinux, ".orc_unwind");
 	if (!sorted(t->ips, n)) {
 		table_free(t);
 		return wh_error_create(WH_ERR_FORMAT, "ORC table in the vmlinux is unsorted");

@@ -300,6 +300,8 @@ static struct wh_error *load_symbols(struct wh_elf_image *img)
 		}
 	}
 	img->symbols_loaded = true;
+	/* Copied out (names stay: they point into .strtab). */
+	wh_elf_image_release_section(img, ".symtab");
 	return NULL;
 }
 
@@ -363,4 +365,18 @@ struct wh_error *wh_elf_image_read(const struct wh_elf_image *img, uint64_t addr
 	}
 	return wh_error_at(WH_ERR_ABSENT, addr, "0x%llx is not initialised data in %s",
 			   (unsigned long long)addr, img->path);
+}
+
+void wh_elf_image_release_section(const struct wh_elf_image *img, const char *name)
+{
+	const struct wh_elf_section *sec = wh_elf_image_section(img, name);
+	if (!sec || !sec->data || !sec->size)
+		return;
+	/* Whole pages inside the section only: neighbours may be in use. */
+	uintptr_t start = (uintptr_t)sec->data, end = start + sec->size;
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	start = (start + page - 1) & ~(page - 1);
+	end &= ~(page - 1);
+	if (end > start)
+		madvise((void *)start, end - start, MADV_DONTNEED);
 }

@@ -53,6 +53,11 @@ struct wh_error *wh_elf_image_symbol(struct wh_elf_image *img, const char *name,
 struct wh_error *wh_elf_image_symbolize(struct wh_elf_image *img, uint64_t addr,
 					struct wh_symbol *ret, uint64_t *ret_offset);
 
+/* Let the kernel drop the resident pages of section NAME (and of the
+ * symbol table with NAME ".symtab"): they are read back from the file if
+ * touched again. Keeps RSS low after one-off passes over big sections. */
+void wh_elf_image_release_section(const struct wh_elf_image *img, const char *name);
+
 /* Copy LEN bytes of initialised section data at link-time address ADDR. */
 struct wh_error *wh_elf_image_read(const struct wh_elf_image *img, uint64_t addr, void *buf,
 				   size_t len);
