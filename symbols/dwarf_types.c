@@ -869,38 +869,57 @@ static struct wh_error *load_lines(struct wh_types *t, struct line_cache *c, uin
 		free(comp_dir);
 		return &wh_error_nomem;
 	}
+	/* File names by the line program's file number, resolved once each:
+	 * asking dwarf_linesrc() for every row (tens of thousands in a big CU)
+	 * allocated and compared a string per row. */
+	size_t n_map = 0;
+	unsigned *file_of = NULL; /* file number -> index in c->files + 1, 0 unknown */
 	for (Dwarf_Signed i = 0; i < n; i++) {
 		Dwarf_Addr addr;
-		Dwarf_Unsigned lineno;
+		Dwarf_Unsigned lineno, fileno;
 		Dwarf_Bool end = false;
-		char *src = NULL;
 		if (dwarf_lineaddr(lines[i], &addr, &e) != DW_DLV_OK ||
 		    dwarf_lineno(lines[i], &lineno, &e) != DW_DLV_OK ||
-		    dwarf_linesrc(lines[i], &src, &e) != DW_DLV_OK) {
+		    dwarf_line_srcfileno(lines[i], &fileno, &e) != DW_DLV_OK || fileno > 1000000) {
 			if (e)
 				dwarf_dealloc_error(t->dbg, e);
 			e = NULL;
 			continue;
 		}
 		dwarf_lineendsequence(lines[i], &end, &e);
-		/* Consecutive rows mostly share a file: intern against the last. */
-		const char *rel = src;
-		if (comp_dir && !strncmp(src, comp_dir, dir_len) && src[dir_len] == '/')
-			rel = src + dir_len + 1;
-		if (!c->n_files || strcmp(c->files[c->n_files - 1], rel)) {
-			c->files[c->n_files] = strdup(rel);
-			if (c->files[c->n_files])
-				c->n_files++;
+		if (fileno >= n_map) {
+			size_t grown = fileno + 64;
+			unsigned *m = realloc(file_of, grown * sizeof(*m));
+			if (!m)
+				break;
+			memset(m + n_map, 0, (grown - n_map) * sizeof(*m));
+			file_of = m;
+			n_map = grown;
 		}
-		dwarf_dealloc(t->dbg, src, DW_DLA_STRING);
-		if (!c->n_files)
-			continue;
+		if (!file_of[fileno]) {
+			char *src = NULL;
+			if (dwarf_linesrc(lines[i], &src, &e) != DW_DLV_OK) {
+				if (e)
+					dwarf_dealloc_error(t->dbg, e);
+				e = NULL;
+				continue;
+			}
+			const char *rel = src;
+			if (comp_dir && !strncmp(src, comp_dir, dir_len) && src[dir_len] == '/')
+				rel = src + dir_len + 1;
+			c->files[c->n_files] = strdup(rel);
+			dwarf_dealloc(t->dbg, src, DW_DLA_STRING);
+			if (!c->files[c->n_files])
+				continue;
+			file_of[fileno] = (unsigned)++c->n_files;
+		}
 		struct line_row *r = &c->rows[c->n_rows++];
 		r->addr = addr;
 		r->line = (unsigned)lineno;
-		r->file = (unsigned)(c->n_files - 1);
+		r->file = file_of[fileno] - 1;
 		r->end_sequence = end;
 	}
+	free(file_of);
 	dwarf_srclines_dealloc_b(ctx);
 	free(comp_dir);
 	qsort(c->rows, c->n_rows, sizeof(*c->rows), compare_rows);
