@@ -246,6 +246,13 @@ bool wh_kernel_version_at_least(const struct wh_kernel *k, int major, int minor)
 
 void wh_kernel_type_hint(struct wh_kernel *k, const char *const *functions)
 {
+	/* Callers pass static lists, once per task or plugin call: apply each
+	 * list once (an .debug_aranges lookup is a linear search). */
+	for (size_t i = 0; i < k->n_hints_done; i++)
+		if (k->hints_done[i] == functions)
+			return;
+	if (k->n_hints_done < sizeof(k->hints_done) / sizeof(*k->hints_done))
+		k->hints_done[k->n_hints_done++] = functions;
 	for (; *functions; functions++) {
 		struct wh_symbol sym;
 		struct wh_error *err = wh_elf_image_symbol(k->vmlinux, *functions, &sym);

@@ -32,6 +32,8 @@ struct wh_kernel {
 	struct wh_orc *orc;		      /* lazily, see orc.h */
 	struct wh_module_debug *module_debug; /* -m DIR, see module_debug.h */
 	uint64_t text_start, text_end, inittext_start, inittext_end; /* runtime */
+	const char *const *hints_done[32]; /* wh_kernel_type_hint() lists applied */
+	size_t n_hints_done;
 };
 
 /* Open and cross-check DUMP_PATH against VMLINUX_PATH. Errors name the

@@ -36,11 +36,22 @@ struct line_cache {
  * caller's file): keep several decoded tables, evict the least used. */
 enum { LINE_CACHE_ENTRIES = 16 };
 
+/* Member lookups are memoized, absent members included: layouts are
+ * probed per task and per plugin call, and each lookup walks DIEs. */
+struct member_memo {
+	char *key; /* "OUTER_DIE:PATH", owned */
+	bool absent;
+	struct wh_member_info info;
+};
+
 struct wh_types {
 	struct wh_dwarf_object *obj;
 	const struct wh_elf_image *img; /* NULL for module objects */
 	Dwarf_Debug dbg;
 	struct wh_name_map index;
+	struct wh_name_map member_index; /* key -> index in memos */
+	struct member_memo *memos;
+	size_t n_memos;
 	bool scan_done;
 	unsigned cus_scanned;
 	uint64_t hinted[32]; /* CUs indexed out of order by wh_types_index_cu_at() */
@@ -367,6 +378,7 @@ struct wh_error *wh_types_create_from_object(struct wh_dwarf_object *obj, struct
 	t->obj = obj;
 	t->dbg = wh_dwarf_object_dbg(t->obj);
 	wh_name_map_init(&t->index);
+	wh_name_map_init(&t->member_index);
 	*ret = t;
 	return NULL;
 }
@@ -397,6 +409,10 @@ void wh_types_destroy(struct wh_types *t)
 	if (!t)
 		return;
 	wh_name_map_deinit(&t->index);
+	wh_name_map_deinit(&t->member_index);
+	for (size_t i = 0; i < t->n_memos; i++)
+		free(t->memos[i].key);
+	free(t->memos);
 	for (size_t i = 0; i < LINE_CACHE_ENTRIES; i++)
 		line_cache_clear(&t->lines[i]);
 	if (t->aranges) {
@@ -634,8 +650,8 @@ static struct wh_error *find_member(struct wh_types *t, uint64_t off, const char
 	return wh_error_create(WH_ERR_ABSENT, "no member %s", name);
 }
 
-struct wh_error *wh_types_member(struct wh_types *t, struct wh_type outer, const char *path,
-				 struct wh_member_info *ret)
+static struct wh_error *resolve_member(struct wh_types *t, struct wh_type outer, const char *path,
+				       struct wh_member_info *ret)
 {
 	if (strlen(path) >= MAX_PATH)
 		return wh_error_create(WH_ERR_USAGE, "member path too long");
@@ -693,6 +709,43 @@ struct wh_error *wh_types_member(struct wh_types *t, struct wh_type outer, const
 		return wh_error_create(WH_ERR_USAGE, "empty member path");
 	*ret = acc;
 	return NULL;
+}
+
+
+struct wh_error *wh_types_member(struct wh_types *t, struct wh_type outer, const char *path,
+				 struct wh_member_info *ret)
+{
+	char key[MAX_PATH + 24];
+	if (snprintf(key, sizeof(key), "%llx:%s", (unsigned long long)outer.die, path) >=
+	    (int)sizeof(key))
+		return wh_error_create(WH_ERR_USAGE, "member path too long");
+	uint64_t idx;
+	if (wh_name_map_get(&t->member_index, 0, key, &idx)) {
+		const struct member_memo *m = &t->memos[idx];
+		if (m->absent)
+			return wh_error_create(WH_ERR_ABSENT, "%s: no such member", path);
+		*ret = m->info;
+		return NULL;
+	}
+	struct wh_error *err = resolve_member(t, outer, path, ret);
+	if (err && err->code != WH_ERR_ABSENT)
+		return err; /* not cached: may be a passing read problem */
+	struct member_memo *grown = realloc(t->memos, (t->n_memos + 1) * sizeof(*grown));
+	if (!grown)
+		return err ? err : NULL;
+	t->memos = grown;
+	struct member_memo *m = &grown[t->n_memos];
+	m->key = strdup(key);
+	if (!m->key)
+		return err;
+	m->absent = err != NULL;
+	if (!err)
+		m->info = *ret;
+	if (wh_name_map_add(&t->member_index, 0, m->key, t->n_memos) == NULL)
+		t->n_memos++;
+	else
+		free(m->key);
+	return err;
 }
 
 struct wh_error *wh_types_struct_size(struct wh_types *t, const char *name, uint64_t *ret)
