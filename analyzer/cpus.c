@@ -27,8 +27,8 @@ static const char *context_of(uint32_t pc, bool idle)
 
 static int64_t read_preempt_count(struct wh_kernel *k, unsigned cpu)
 {
-	uint64_t addr;
-	uint32_t pc;
+	uint64_t addr = 0;
+	uint32_t pc = 0;
 	/* 6.1: per-CPU __preempt_count; 6.2+: pcpu_hot.preempt_count. */
 	struct wh_error *err = wh_kernel_percpu_address(k, "__preempt_count", cpu, &addr);
 	if (err && err->code == WH_ERR_ABSENT) {
@@ -49,7 +49,7 @@ static int64_t read_preempt_count(struct wh_kernel *k, unsigned cpu)
  * kernel/watchdog.c get_timestamp()); compare with the CPU's rq clock. */
 static int64_t watchdog_age(struct wh_kernel *k, unsigned cpu)
 {
-	uint64_t ts_addr, rq, ts, clock;
+	uint64_t ts_addr, rq, ts = 0, clock = 0;
 	struct wh_member_info m;
 	struct wh_error *err = wh_kernel_percpu_address(k, "watchdog_touch_ts", cpu, &ts_addr);
 	if (!err)

@@ -188,10 +188,6 @@ uint32_t wh_dump_page_size(const struct wh_dump *dump)
 {
 	return dump->page_size;
 }
-unsigned wh_dump_num_cpus(const struct wh_dump *dump)
-{
-	return dump->num_cpus;
-}
 
 const char *wh_dump_vmcoreinfo(struct wh_dump *dump, const char *key)
 {

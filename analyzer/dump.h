@@ -30,7 +30,6 @@ const char *wh_dump_build_id(const struct wh_dump *dump);
 /* KASLR slide from VMCOREINFO KERNELOFFSET (0 when absent). */
 uint64_t wh_dump_kaslr_offset(const struct wh_dump *dump);
 uint32_t wh_dump_page_size(const struct wh_dump *dump);
-unsigned wh_dump_num_cpus(const struct wh_dump *dump);
 /* Raw VMCOREINFO value for KEY, or NULL. The string lives as long as dump. */
 const char *wh_dump_vmcoreinfo(struct wh_dump *dump, const char *key);
 

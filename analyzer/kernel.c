@@ -165,18 +165,6 @@ struct wh_error *wh_kernel_percpu_address(struct wh_kernel *k, const char *name,
 	return NULL;
 }
 
-struct wh_error *wh_kernel_symbolize(struct wh_kernel *k, uint64_t addr, const char **ret_name,
-				     uint64_t *ret_offset)
-{
-	struct wh_symbol sym;
-	struct wh_error *err =
-	    wh_elf_image_symbolize(k->vmlinux, addr - k->kaslr_offset, &sym, ret_offset);
-	if (err)
-		return err;
-	*ret_name = sym.name;
-	return NULL;
-}
-
 struct wh_error *wh_kernel_read_member(struct wh_kernel *k, uint64_t obj,
 				       const struct wh_member_info *m, uint64_t *ret)
 {

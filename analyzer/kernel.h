@@ -48,10 +48,6 @@ void wh_kernel_destroy(struct wh_kernel *k);
 struct wh_error *wh_kernel_symbol_address(struct wh_kernel *k, const char *name, uint64_t *ret);
 struct wh_error *wh_kernel_percpu_address(struct wh_kernel *k, const char *name, unsigned cpu,
 					  uint64_t *ret);
-/* Name of the symbol containing runtime address ADDR, with offset. */
-struct wh_error *wh_kernel_symbolize(struct wh_kernel *k, uint64_t addr, const char **ret_name,
-				     uint64_t *ret_offset);
-
 /* Read an unsigned integer member (1, 2, 4 or 8 bytes, or a bitfield) of
  * the object at OBJ. */
 struct wh_error *wh_kernel_read_member(struct wh_kernel *k, uint64_t obj,

@@ -12,9 +12,16 @@ struct stack_range {
 };
 
 struct wh_stack_index {
-	struct stack_range *ranges; /* sorted by lo */
+	struct stack_range *ranges;  /* sorted by lo: which stack holds an address */
+	struct stack_range *by_task; /* sorted by task: a task's stack */
 	size_t n;
 };
+
+static int compare_tasks(const void *a, const void *b)
+{
+	const struct stack_range *x = a, *y = b;
+	return x->task < y->task ? -1 : x->task > y->task;
+}
 
 static int compare_ranges(const void *a, const void *b)
 {
@@ -45,6 +52,13 @@ struct wh_error *wh_stack_index_build(struct wh_kernel *k, const struct wh_task_
 		idx->ranges[idx->n++] = (struct stack_range){lo, hi, tasks->tasks[i].address};
 	}
 	qsort(idx->ranges, idx->n, sizeof(*idx->ranges), compare_ranges);
+	idx->by_task = malloc((idx->n ? idx->n : 1) * sizeof(*idx->by_task));
+	if (!idx->by_task) {
+		wh_stack_index_destroy(idx);
+		return &wh_error_nomem;
+	}
+	memcpy(idx->by_task, idx->ranges, idx->n * sizeof(*idx->by_task));
+	qsort(idx->by_task, idx->n, sizeof(*idx->by_task), compare_tasks);
 	*ret = idx;
 	return NULL;
 }
@@ -54,6 +68,7 @@ void wh_stack_index_destroy(struct wh_stack_index *idx)
 	if (!idx)
 		return;
 	free(idx->ranges);
+	free(idx->by_task);
 	free(idx);
 }
 
@@ -75,14 +90,14 @@ uint64_t wh_stack_index_owner(const struct wh_stack_index *idx, uint64_t addr)
 bool wh_stack_index_range(const struct wh_stack_index *idx, uint64_t task, uint64_t *lo,
 			  uint64_t *hi)
 {
-	for (size_t i = 0; i < idx->n; i++) {
-		if (idx->ranges[i].task == task) {
-			*lo = idx->ranges[i].lo;
-			*hi = idx->ranges[i].hi;
-			return true;
-		}
-	}
-	return false;
+	struct stack_range key = {.task = task};
+	const struct stack_range *r =
+		bsearch(&key, idx->by_task, idx->n, sizeof(*idx->by_task), compare_tasks);
+	if (!r)
+		return false;
+	*lo = r->lo;
+	*hi = r->hi;
+	return true;
 }
 
 static struct wh_error *add_warning(struct wh_waits *w, struct wh_error *err)

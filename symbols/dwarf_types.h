@@ -37,11 +37,6 @@ struct wh_member_info {
 	struct wh_type type; /* the member's declared type (typedefs kept) */
 };
 
-struct wh_types_stats {
-	unsigned cus_scanned;
-	unsigned names_indexed;
-	bool scan_complete;
-};
 
 /* WH_ERR_NO_DEBUGINFO when the image has no usable DWARF. Keeps a reference
  * to IMG, which must outlive the result. */
@@ -95,6 +90,5 @@ struct wh_error *wh_types_index_cu_at(struct wh_types *types, uint64_t code_addr
 struct wh_error *wh_types_source_line(struct wh_types *types, uint64_t addr, const char **ret_file,
 				      unsigned *ret_line);
 
-void wh_types_get_stats(const struct wh_types *types, struct wh_types_stats *ret);
 
 #endif

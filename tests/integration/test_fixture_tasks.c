@@ -197,9 +197,10 @@ static void test_excluded_pages_are_reported_not_fatal(void **state)
 	assert_null(wh_dump_read_u64(f->k->dump, pob_addr, &page_offset_base));
 	size_t excluded = 0, present = 0;
 	/* Every 16th page of the first 256 MiB: kernel data and free memory. */
-	for (uint64_t pfn = 0; pfn < 0x10000; pfn += 16) {
+	uint64_t page = wh_dump_page_size(f->k->dump);
+	for (uint64_t pfn = 0; pfn < (256u << 20) / page; pfn += 16) {
 		uint64_t v;
-		struct wh_error *err = wh_dump_read_u64(f->k->dump, page_offset_base + pfn * 4096, &v);
+		struct wh_error *err = wh_dump_read_u64(f->k->dump, page_offset_base + pfn * page, &v);
 		if (!err) {
 			present++;
 			continue;
