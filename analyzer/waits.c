@@ -92,7 +92,7 @@ bool wh_stack_index_range(const struct wh_stack_index *idx, uint64_t task, uint6
 {
 	struct stack_range key = {.task = task};
 	const struct stack_range *r =
-		bsearch(&key, idx->by_task, idx->n, sizeof(*idx->by_task), compare_tasks);
+	    bsearch(&key, idx->by_task, idx->n, sizeof(*idx->by_task), compare_tasks);
 	if (!r)
 		return false;
 	*lo = r->lo;
@@ -180,11 +180,7 @@ struct wh_error *wh_waits_analyze(struct wh_kernel *k, const struct wh_task_list
 			}
 			if (!found)
 				continue;
-			/* Interruptible sleep on a wait queue or completion is how idle
-			 * kernel threads and daemons wait for work: not a hang. On a
-			 * lock it is (mutex_lock_interruptible, down_read_interruptible). */
-			if (bt->task.state != 'D' && (!strcmp((*op)->name, "waitqueue") ||
-						      !strcmp((*op)->name, "completion")))
+			if (bt->task.state != 'D' && (*op)->sleeping_is_idle)
 				break;
 			size_t oi;
 			size_t before = ret->n_objects;

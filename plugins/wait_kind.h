@@ -11,6 +11,11 @@
 
 struct wh_wait_kind_ops {
 	const char *name;
+	/* Interruptible sleep (S) on this kind is how idle threads and daemons
+	 * wait for work (wait queues, completions): only D waits count. Lock
+	 * kinds leave it false: an S waiter (mutex_lock_interruptible) is
+	 * still stuck behind the holder. */
+	bool sleeping_is_idle;
 	/* Does ctx->task wait on an object of this kind? If so set *ret_found,
 	 * the object's address and the task's mode ("read"/"write"/""). */
 	struct wh_error *(*recognize)(const struct wh_wait_context *ctx, uint64_t *ret_object,

@@ -115,6 +115,7 @@ static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wa
 
 const struct wh_wait_kind_ops wh_wait_kind_waitqueue = {
     .name = "waitqueue",
+    .sleeping_is_idle = true,
     .recognize = recognize,
     .describe = describe,
 };
