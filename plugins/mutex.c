@@ -15,54 +15,33 @@ static const char *const lock_frames[] = {
     "__ww_mutex_lock",
     NULL,
 };
+/* struct mutex_waiter is private to kernel/locking/. */
+static const char *const waiter_hint[] = {"__mutex_lock_slowpath", "mutex_lock", NULL};
 
-static struct wh_error *layout(struct wh_kernel *k, struct wh_waiter_layout *l,
-			       struct wh_member_info *wait_list, struct wh_member_info *owner)
-{
-	struct wh_member_info list, task;
-	struct wh_error *err;
-	/* struct mutex_waiter is private to kernel/locking/. */
-	static const char *const hint[] = {"__mutex_lock_slowpath", "mutex_lock", NULL};
-	wh_kernel_type_hint(k, hint);
-	if ((err = wh_kernel_member(k, "mutex_waiter", "list", &list)) ||
-	    (err = wh_kernel_member(k, "mutex_waiter", "task", &task)) ||
-	    (err = wh_kernel_member(k, "mutex", "wait_list", wait_list)) ||
-	    (err = wh_kernel_member(k, "mutex", "owner", owner)))
-		return err;
-	*l = (struct wh_waiter_layout){
-	    .list_off = list.offset, .task_off = task.offset, .mode_off = UINT64_MAX};
-	return NULL;
-}
+static const struct wh_list_lock mutex_lock = {
+    .waiter_type = "mutex_waiter",
+    .waiter_list = "list",
+    .waiter_task = "task",
+    .lock_type = "mutex",
+    .lock_list = "wait_list",
+    .frames = lock_frames,
+    .type_hint = waiter_hint,
+};
 
 static struct wh_error *recognize(const struct wh_wait_context *ctx, uint64_t *ret_object,
 				  char ret_mode[8], bool *ret_found)
 {
-	*ret_found = false;
-	int frame = wh_wait_frame(ctx->bt, lock_frames, NULL);
-	if (frame < 0)
-		return NULL;
-	struct wh_waiter_layout l;
-	struct wh_member_info wait_list, owner;
-	struct wh_error *err = layout(ctx->k, &l, &wait_list, &owner);
-	if (err)
-		return err;
-	uint64_t rec;
-	if ((err =
-		 wh_waiter_object(ctx, frame, &l, wait_list.offset, ret_object, &rec, ret_found)) ||
-	    !*ret_found)
-		return err;
 	ret_mode[0] = '\0';
-	return NULL;
+	return wh_list_lock_recognize(ctx, &mutex_lock, ret_object, ret_found);
 }
 
 static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wait_object *obj)
 {
-	struct wh_waiter_layout l;
-	struct wh_member_info wait_list, owner_m;
-	struct wh_error *err = layout(ctx->k, &l, &wait_list, &owner_m);
+	struct wh_member_info owner_m;
+	uint64_t owner;
+	struct wh_error *err = wh_kernel_member(ctx->k, "mutex", "owner", &owner_m);
 	if (err)
 		return err;
-	uint64_t owner;
 	err = wh_kernel_read_member(ctx->k, obj->address, &owner_m, &owner);
 	if (err) {
 		snprintf(obj->state, sizeof(obj->state), "owner unreadable: %s", err->message);
@@ -78,8 +57,7 @@ static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wa
 			 owner & 1 ? ", waiters flagged" : "");
 		wh_object_add_owner(ctx, obj, owner & ~MUTEX_FLAGS, WH_OWNER_FIELD, ev);
 	}
-	wh_waiter_list_read(ctx, obj->address + wait_list.offset, &l, NULL, 0, obj);
-	return NULL;
+	return wh_list_lock_waiters(ctx, &mutex_lock, obj);
 }
 
 const struct wh_wait_kind_ops wh_wait_kind_mutex = {

@@ -8,54 +8,33 @@ static const char *const lock_frames[] = {
     "__down_common",	    "___down_common", "__down", "__down_killable",
     "__down_interruptible", "__down_timeout", NULL,
 };
+/* struct semaphore_waiter is private to kernel/locking/semaphore.c. */
+static const char *const waiter_hint[] = {"__down", "down", NULL};
 
-static struct wh_error *layout(struct wh_kernel *k, struct wh_waiter_layout *l,
-			       struct wh_member_info *wait_list, struct wh_member_info *count)
-{
-	struct wh_member_info list, task;
-	struct wh_error *err;
-	/* struct semaphore_waiter is private to kernel/locking/semaphore.c. */
-	static const char *const hint[] = {"__down", "down", NULL};
-	wh_kernel_type_hint(k, hint);
-	if ((err = wh_kernel_member(k, "semaphore_waiter", "list", &list)) ||
-	    (err = wh_kernel_member(k, "semaphore_waiter", "task", &task)) ||
-	    (err = wh_kernel_member(k, "semaphore", "wait_list", wait_list)) ||
-	    (err = wh_kernel_member(k, "semaphore", "count", count)))
-		return err;
-	*l = (struct wh_waiter_layout){
-	    .list_off = list.offset, .task_off = task.offset, .mode_off = UINT64_MAX};
-	return NULL;
-}
+static const struct wh_list_lock semaphore_lock = {
+    .waiter_type = "semaphore_waiter",
+    .waiter_list = "list",
+    .waiter_task = "task",
+    .lock_type = "semaphore",
+    .lock_list = "wait_list",
+    .frames = lock_frames,
+    .type_hint = waiter_hint,
+};
 
 static struct wh_error *recognize(const struct wh_wait_context *ctx, uint64_t *ret_object,
 				  char ret_mode[8], bool *ret_found)
 {
-	*ret_found = false;
-	int frame = wh_wait_frame(ctx->bt, lock_frames, NULL);
-	if (frame < 0)
-		return NULL;
-	struct wh_waiter_layout l;
-	struct wh_member_info wait_list, count;
-	struct wh_error *err = layout(ctx->k, &l, &wait_list, &count);
-	if (err)
-		return err;
-	uint64_t rec;
-	if ((err =
-		 wh_waiter_object(ctx, frame, &l, wait_list.offset, ret_object, &rec, ret_found)) ||
-	    !*ret_found)
-		return err;
 	ret_mode[0] = '\0';
-	return NULL;
+	return wh_list_lock_recognize(ctx, &semaphore_lock, ret_object, ret_found);
 }
 
 static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wait_object *obj)
 {
-	struct wh_waiter_layout l;
-	struct wh_member_info wait_list, count_m;
-	struct wh_error *err = layout(ctx->k, &l, &wait_list, &count_m);
+	struct wh_member_info count_m;
+	uint64_t count;
+	struct wh_error *err = wh_kernel_member(ctx->k, "semaphore", "count", &count_m);
 	if (err)
 		return err;
-	uint64_t count;
 	if ((err = wh_kernel_read_member(ctx->k, obj->address, &count_m, &count))) {
 		snprintf(obj->state, sizeof(obj->state), "count unreadable: %s", err->message);
 		wh_error_destroy(err);
@@ -64,8 +43,7 @@ static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wa
 			 "count %llu; the kernel records no holder of a semaphore",
 			 (unsigned long long)count);
 	}
-	wh_waiter_list_read(ctx, obj->address + wait_list.offset, &l, NULL, 0, obj);
-	return NULL;
+	return wh_list_lock_waiters(ctx, &semaphore_lock, obj);
 }
 
 const struct wh_wait_kind_ops wh_wait_kind_semaphore = {

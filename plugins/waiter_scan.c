@@ -253,3 +253,47 @@ bool wh_stack_holds(const struct wh_wait_context *ctx, uint64_t task, uint64_t v
 	}
 	return false;
 }
+
+struct wh_error *wh_list_lock_layout(struct wh_kernel *k, const struct wh_list_lock *d,
+				     struct wh_waiter_layout *ret, uint64_t *ret_list_offset)
+{
+	struct wh_member_info list, task, head;
+	struct wh_error *err;
+	if (d->type_hint)
+		wh_kernel_type_hint(k, d->type_hint);
+	if ((err = wh_kernel_member(k, d->waiter_type, d->waiter_list, &list)) ||
+	    (err = wh_kernel_member(k, d->waiter_type, d->waiter_task, &task)) ||
+	    (err = wh_kernel_member(k, d->lock_type, d->lock_list, &head)))
+		return err;
+	*ret = (struct wh_waiter_layout){
+	    .list_off = list.offset, .task_off = task.offset, .mode_off = UINT64_MAX};
+	*ret_list_offset = head.offset;
+	return NULL;
+}
+
+struct wh_error *wh_list_lock_recognize(const struct wh_wait_context *ctx,
+					const struct wh_list_lock *d, uint64_t *ret_object,
+					bool *ret_found)
+{
+	*ret_found = false;
+	int frame = wh_wait_frame(ctx->bt, d->frames, d->also_skip);
+	if (frame < 0)
+		return NULL;
+	struct wh_waiter_layout l;
+	uint64_t list_off, rec;
+	struct wh_error *err = wh_list_lock_layout(ctx->k, d, &l, &list_off);
+	if (err)
+		return err;
+	return wh_waiter_object(ctx, frame, &l, list_off, ret_object, &rec, ret_found);
+}
+
+struct wh_error *wh_list_lock_waiters(const struct wh_wait_context *ctx,
+				      const struct wh_list_lock *d, struct wh_wait_object *obj)
+{
+	struct wh_waiter_layout l;
+	uint64_t list_off;
+	struct wh_error *err = wh_list_lock_layout(ctx->k, d, &l, &list_off);
+	if (!err)
+		wh_waiter_list_read(ctx, obj->address + list_off, &l, NULL, 0, obj);
+	return err;
+}

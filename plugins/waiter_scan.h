@@ -37,6 +37,25 @@ struct wh_error *wh_waiter_list_head(const struct wh_wait_context *ctx, uint64_t
 struct wh_error *wh_waiter_object(const struct wh_wait_context *ctx, int frame,
 				  const struct wh_waiter_layout *l, uint64_t head_offset,
 				  uint64_t *ret_object, uint64_t *ret_record, bool *ret_found);
+/* A lock whose waiters are {list_head, task} records on their own stacks,
+ * linked into a list_head of the lock: mutex, semaphore, completion. */
+struct wh_list_lock {
+	const char *waiter_type, *waiter_list, *waiter_task; /* "mutex_waiter", "list", "task" */
+	const char *lock_type, *lock_list;		     /* "mutex", "wait_list" */
+	const char *const *frames;    /* the slow path that holds the record */
+	const char *const *also_skip; /* frames between it and the scheduler */
+	const char *const *type_hint; /* functions in the CU that defines waiter_type */
+};
+
+struct wh_error *wh_list_lock_layout(struct wh_kernel *k, const struct wh_list_lock *d,
+				     struct wh_waiter_layout *ret, uint64_t *ret_list_offset);
+/* The recognize() of such a kind (no mode). */
+struct wh_error *wh_list_lock_recognize(const struct wh_wait_context *ctx,
+					const struct wh_list_lock *d, uint64_t *ret_object,
+					bool *ret_found);
+/* OBJ's waiters in queue order; read failures go to obj->incomplete. */
+struct wh_error *wh_list_lock_waiters(const struct wh_wait_context *ctx,
+				      const struct wh_list_lock *d, struct wh_wait_object *obj);
 /* Append a waiter to OBJ (hashed wait queues filter their own). */
 struct wh_error *wh_object_add_waiter(struct wh_wait_object *obj, size_t *cap, uint64_t task,
 				      const char *mode);
