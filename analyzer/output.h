@@ -20,6 +20,9 @@ void wh_output_text_header(FILE *out, const struct wh_summary *s);
 /* The summary's "kernel", "dump" and "panic" members, for embedding. */
 struct wh_json;
 void wh_output_json_header(struct wh_json *j, const struct wh_summary *s);
+/* The members every JSON task object has (pid ... raw_state), for
+ * embedding in an object the caller opened. */
+void wh_output_json_task_fields(struct wh_json *j, const struct wh_task *t);
 /* "1h02m", "35.2s", "-" for unknown (negative). */
 char *wh_format_duration(int64_t ns, char *buf, size_t size);
 

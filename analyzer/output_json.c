@@ -123,10 +123,9 @@ static void write_panic(struct wh_json *j, const struct wh_panic *p)
 	wh_json_end_object(j);
 }
 
-static void write_task(struct wh_json *j, const struct wh_task *t)
+void wh_output_json_task_fields(struct wh_json *j, const struct wh_task *t)
 {
 	char state[2] = {t->state, '\0'};
-	wh_json_begin_object(j);
 	wh_json_key(j, "pid");
 	wh_json_int(j, t->pid);
 	wh_json_key(j, "tgid");
@@ -157,6 +156,12 @@ static void write_task(struct wh_json *j, const struct wh_task *t)
 	wh_json_hex(j, t->address);
 	wh_json_key(j, "raw_state");
 	wh_json_hex(j, t->raw_state);
+}
+
+static void write_task(struct wh_json *j, const struct wh_task *t)
+{
+	wh_json_begin_object(j);
+	wh_output_json_task_fields(j, t);
 	wh_json_end_object(j);
 }
 

@@ -183,30 +183,13 @@ void wh_output_text_report(FILE *out, const struct wh_report *r)
 
 static void json_task(struct wh_json *j, const struct wh_report *r, const struct wh_task *t)
 {
-	char state[2] = {t->state, '\0'};
 	wh_json_begin_object(j);
-	wh_json_key(j, "pid");
-	wh_json_int(j, t->pid);
-	wh_json_key(j, "tgid");
-	wh_json_int(j, t->tgid);
-	wh_json_key(j, "comm");
-	wh_json_string_n(j, t->comm, WH_COMM_LEN);
-	wh_json_key(j, "state");
-	wh_json_string(j, state);
-	wh_json_key(j, "cpu");
-	if (t->cpu >= 0)
-		wh_json_int(j, t->cpu);
-	else
-		wh_json_null(j);
-	wh_json_key(j, "on_cpu");
-	wh_json_bool(j, t->on_cpu);
+	wh_output_json_task_fields(j, t);
 	wh_json_key(j, "blocked_ns");
 	if (t->in_state_ns >= 0 && t->state != 'R')
 		wh_json_int(j, t->in_state_ns);
 	else
 		wh_json_null(j);
-	wh_json_key(j, "address");
-	wh_json_hex(j, t->address);
 	wh_json_key(j, "waits_on");
 	const struct wh_task_wait *w = wh_waits_of_task(&r->waits, t->address);
 	if (w) {
@@ -492,12 +475,14 @@ void wh_output_dot_report(FILE *out, const struct wh_report *r)
 		dot_string(out, l->name);
 		fprintf(out, "];\n");
 		for (size_t k = 0; k < l->n_spinners; k++)
-			fprintf(out, "  cpu%u [shape=box style=rounded label=\"CPU %u\"];\n"
-				     "  cpu%u -> s%zu [label=\"spins\"];\n",
+			fprintf(out,
+				"  cpu%u [shape=box style=rounded label=\"CPU %u\"];\n"
+				"  cpu%u -> s%zu [label=\"spins\"];\n",
 				l->spinners[k], l->spinners[k], l->spinners[k], i);
 		if (l->holder_cpu >= 0)
-			fprintf(out, "  cpu%d [shape=box style=rounded label=\"CPU %d\"];\n"
-				     "  s%zu -> cpu%d [label=\"held by (inferred)\" style=dashed];\n",
+			fprintf(out,
+				"  cpu%d [shape=box style=rounded label=\"CPU %d\"];\n"
+				"  s%zu -> cpu%d [label=\"held by (inferred)\" style=dashed];\n",
 				l->holder_cpu, l->holder_cpu, i, l->holder_cpu);
 	}
 	fprintf(out, "}\n");
