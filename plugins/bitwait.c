@@ -54,6 +54,12 @@ static struct wh_error *find_record(const struct wh_wait_context *ctx, const str
 	return wh_find_waiter_record(ctx, frame, &l->waiter, ret_rec, ret_found);
 }
 
+static void bit_mode(const void *arg, uint64_t bit, char mode[8])
+{
+	(void)arg;
+	snprintf(mode, 8, "bit%u", (unsigned)(bit & 0x3f));
+}
+
 static struct wh_error *recognize(const struct wh_wait_context *ctx, uint64_t *ret_object,
 				  char ret_mode[8], bool *ret_found)
 {
@@ -70,33 +76,8 @@ static struct wh_error *recognize(const struct wh_wait_context *ctx, uint64_t *r
 		return err;
 	}
 	*ret_object = word;
-	snprintf(ret_mode, 8, "bit%u", (unsigned)(bit & 0x3f));
+	bit_mode(NULL, bit, ret_mode);
 	return NULL;
-}
-
-struct filter {
-	const struct wh_wait_context *ctx;
-	const struct bit_layout *l;
-	struct wh_wait_object *obj;
-	size_t cap;
-};
-
-/* The hashed queue holds waiters on other words too: keep this word's. */
-static struct wh_error *visit(void *arg, uint64_t node, bool *stop)
-{
-	struct filter *f = arg;
-	struct wh_wait_object *obj = f->obj;
-	uint64_t rec = node - f->l->waiter.list_off, word, task, bit;
-	struct wh_error *err;
-	if ((err = wh_kernel_read_member(f->ctx->k, rec, &f->l->word, &word)) ||
-	    (err = wh_dump_read_u64(f->ctx->k->dump, rec + f->l->waiter.task_off, &task)) ||
-	    (err = wh_kernel_read_member(f->ctx->k, rec, &f->l->bit_nr, &bit)))
-		return err;
-	if (word != obj->address)
-		return NULL;
-	char mode[8];
-	snprintf(mode, sizeof(mode), "bit%u", (unsigned)(bit & 0x3f));
-	return wh_object_add_waiter(obj, &f->cap, task, mode);
 }
 
 static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wait_object *obj)
@@ -114,19 +95,10 @@ static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wa
 			 "word value 0x%llx; the kernel records no task that will clear the bit",
 			 (unsigned long long)value);
 	}
-	uint64_t rec, head;
-	bool found = false;
-	if (!(err = find_record(ctx, &l, &rec, &found)) && found &&
-	    !(err = wh_waiter_list_head(ctx, rec, &l.waiter, &head))) {
-		struct filter f = {.ctx = ctx, .l = &l, .obj = obj};
-		err = wh_list_walk(ctx->k, head, WH_MAX_WAITERS, visit, &f);
-	}
-	if (err) {
-		snprintf(obj->incomplete, sizeof(obj->incomplete), "wait queue: %s", err->message);
-		if (err == &wh_error_nomem)
-			return err;
-		wh_error_destroy(err);
-	}
+	int frame = wh_wait_frame(ctx->bt, wait_frames, inner_frames);
+	if ((err = wh_hashed_queue_waiters(ctx, frame, &l.waiter, &l.word, &l.bit_nr, bit_mode,
+					   NULL, obj)))
+		return err;
 	return NULL;
 }
 

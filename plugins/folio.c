@@ -65,8 +65,9 @@ static struct wh_error *layout(struct wh_kernel *k, struct folio_layout *l)
 	return NULL;
 }
 
-static void mode_of(const struct folio_layout *l, uint64_t bit, char mode[8])
+static void mode_of(const void *arg, uint64_t bit, char mode[8])
 {
+	const struct folio_layout *l = arg;
 	if ((int64_t)bit == l->pg_locked)
 		snprintf(mode, 8, "lock");
 	else if ((int64_t)bit == l->pg_writeback)
@@ -97,31 +98,6 @@ static struct wh_error *recognize(const struct wh_wait_context *ctx, uint64_t *r
 	*ret_object = folio;
 	mode_of(&l, bit, ret_mode);
 	return NULL;
-}
-
-struct waiter_filter {
-	const struct wh_wait_context *ctx;
-	const struct folio_layout *l;
-	struct wh_wait_object *obj;
-	size_t cap;
-};
-
-/* The hashed queue holds waiters of other folios too: keep ours. */
-static struct wh_error *visit(void *arg, uint64_t node, bool *stop)
-{
-	struct waiter_filter *f = arg;
-	uint64_t rec = node - f->l->waiter.list_off, folio, task, bit;
-	struct wh_error *err;
-	if ((err = wh_kernel_read_member(f->ctx->k, rec, &f->l->folio, &folio)) ||
-	    (err = wh_dump_read_u64(f->ctx->k->dump, rec + f->l->waiter.task_off, &task)) ||
-	    (err = wh_kernel_read_member(f->ctx->k, rec, &f->l->bit_nr, &bit)))
-		return err;
-	if (folio != f->obj->address)
-		return NULL;
-	struct wh_wait_object *obj = f->obj;
-	char mode[8];
-	mode_of(f->l, bit, mode);
-	return wh_object_add_waiter(obj, &f->cap, task, mode);
 }
 
 static bool is_waiter(const struct wh_wait_object *obj, uint64_t task)
@@ -171,21 +147,11 @@ static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wa
 		return NULL;
 	}
 	name_folio(ctx, &l, obj, flags);
-	/* The queue: walk to its head from this task's own record. */
+	/* The queue: walk it from this task's own record. */
 	int frame = wh_wait_frame(ctx->bt, wait_frames, io_frames);
-	uint64_t rec, head;
-	bool found = false;
-	if (frame >= 0 && !(err = wh_find_waiter_record(ctx, frame, &l.waiter, &rec, &found)) &&
-	    found && !(err = wh_waiter_list_head(ctx, rec, &l.waiter, &head))) {
-		struct waiter_filter f = {.ctx = ctx, .l = &l, .obj = obj};
-		err = wh_list_walk(ctx->k, head, WH_MAX_WAITERS, visit, &f);
-	}
-	if (err) {
-		snprintf(obj->incomplete, sizeof(obj->incomplete), "wait queue: %s", err->message);
-		if (err == &wh_error_nomem)
-			return err;
-		wh_error_destroy(err);
-	}
+	if ((err = wh_hashed_queue_waiters(ctx, frame, &l.waiter, &l.folio, &l.bit_nr, mode_of, &l,
+					   obj)))
+		return err;
 	/* Holder candidates for a locked folio: stacks holding its address. */
 	if (flags >> l.pg_locked & 1) {
 		for (size_t i = 0; i < ctx->tasks->count && obj->n_owners < WH_MAX_OWNERS; i++) {

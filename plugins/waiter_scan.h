@@ -56,6 +56,17 @@ struct wh_error *wh_list_lock_recognize(const struct wh_wait_context *ctx,
 /* OBJ's waiters in queue order; read failures go to obj->incomplete. */
 struct wh_error *wh_list_lock_waiters(const struct wh_wait_context *ctx,
 				      const struct wh_list_lock *d, struct wh_wait_object *obj);
+/* Hashed wait queues (folio_wait_table, bit_wait_table) hold waiters of
+ * other objects too. From the task's own record in FRAME, walk its queue
+ * and keep the records whose KEY member equals obj->address, in order,
+ * with the mode MODE_OF names from the record's BIT member. Only
+ * out-of-memory is returned; other problems go to obj->incomplete. */
+typedef void wh_mode_name_fn(const void *arg, uint64_t bit, char mode[8]);
+struct wh_error *wh_hashed_queue_waiters(const struct wh_wait_context *ctx, int frame,
+					 const struct wh_waiter_layout *l,
+					 const struct wh_member_info *key,
+					 const struct wh_member_info *bit, wh_mode_name_fn *mode_of,
+					 const void *arg, struct wh_wait_object *obj);
 /* Append a waiter to OBJ (hashed wait queues filter their own). */
 struct wh_error *wh_object_add_waiter(struct wh_wait_object *obj, size_t *cap, uint64_t task,
 				      const char *mode);
