@@ -67,7 +67,8 @@ static const struct wh_task *task_at(const struct wh_report *r, size_t i)
 static void explain_cycle(FILE *f, const struct wh_report *r, const struct wh_root_cause *rc)
 {
 	const struct wh_cycle *cy = &r->graph.cycles[rc->index];
-	fprintf(f, "Deadlock: ");
+	fprintf(f, cy->inferred ? "Possible deadlock (a holder in it is inferred, not recorded): "
+				: "Deadlock: ");
 	for (size_t i = 0; i < cy->n; i++) {
 		const struct wh_task *t = task_at(r, cy->tasks[i]);
 		const struct wh_task_wait *w = wh_waits_of_task(&r->waits, t->address);

@@ -200,6 +200,24 @@ static struct wh_error *extract_cycle(const struct node_graph *g, const size_t *
 	return NULL;
 }
 
+/* Is any task -> next task edge of CY through an inferred holder? */
+static bool cycle_inferred(const struct wh_task_list *tasks, const struct wh_waits *waits,
+			   const struct wh_cycle *cy)
+{
+	for (size_t i = 0; i < cy->n; i++) {
+		uint64_t t = tasks->tasks[cy->tasks[i]].address;
+		uint64_t next = tasks->tasks[cy->tasks[(i + 1) % cy->n]].address;
+		const struct wh_task_wait *w = wh_waits_of_task(waits, t);
+		if (!w)
+			continue;
+		const struct wh_wait_object *o = &waits->objects[w->object];
+		for (size_t j = 0; j < o->n_owners; j++)
+			if (o->owners[j].task == next && o->owners[j].how == WH_OWNER_INFERRED)
+				return true;
+	}
+	return false;
+}
+
 struct wh_error *wh_graph_build(const struct wh_task_list *tasks, const struct wh_waits *waits,
 				struct wh_graph *ret)
 {
@@ -239,6 +257,7 @@ struct wh_error *wh_graph_build(const struct wh_task_list *tasks, const struct w
 			goto out;
 		for (size_t i = 0; i < cy->n; i++)
 			ret->task_cycle[cy->tasks[i]] = (int)ret->n_cycles;
+		cy->inferred = cycle_inferred(tasks, waits, cy);
 		ret->roots[ret->n_roots++] =
 		    (struct wh_root_cause){.kind = WH_ROOT_CYCLE,
 					   .index = ret->n_cycles,

@@ -18,6 +18,9 @@ enum wh_root_kind {
 struct wh_cycle {
 	size_t *tasks; /* indices into the task list, in wait order */
 	size_t n;
+	/* Some "held by" edge of it is only inferred (e.g. an rwsem reader):
+	 * a possible deadlock, not a proven one. */
+	bool inferred;
 };
 
 struct wh_root_cause {

@@ -99,8 +99,10 @@ static void text_roots(FILE *out, const struct wh_report *r)
 		} else {
 			wh_explain_object_label(r, rc->index, what, sizeof(what));
 		}
-		fprintf(out, "  %zu. %s: %s; %zu task%s blocked\n", i + 1, root_kind(rc->kind),
-			what, rc->blocked, rc->blocked == 1 ? "" : "s");
+		bool possible = rc->kind == WH_ROOT_CYCLE && r->graph.cycles[rc->index].inferred;
+		fprintf(out, "  %zu. %s%s: %s; %zu task%s blocked\n", i + 1,
+			possible ? "possible " : "", root_kind(rc->kind), what, rc->blocked,
+			rc->blocked == 1 ? "" : "s");
 	}
 }
 
@@ -316,6 +318,8 @@ static void json_graph(struct wh_json *j, const struct wh_report *r)
 		if (rc->kind == WH_ROOT_CYCLE) {
 			wh_json_key(j, "cycle");
 			wh_json_uint(j, rc->index);
+			wh_json_key(j, "inferred");
+			wh_json_bool(j, r->graph.cycles[rc->index].inferred);
 		} else if (rc->kind == WH_ROOT_TASK) {
 			wh_json_key(j, "pid");
 			wh_json_int(j, r->summary.tasks.tasks[rc->index].pid);
