@@ -235,10 +235,20 @@ bool wh_stack_holds(const struct wh_wait_context *ctx, uint64_t task, uint64_t v
 	uint64_t lo, hi;
 	if (!wh_stack_index_range(ctx->stacks, task, &lo, &hi))
 		return false;
-	/* Only the used part: from the saved stack pointer up. */
+	/* Only the live part of a sleeping task's stack: from its saved stack
+	 * pointer up; below it are dead frames of earlier calls. (A task on a
+	 * CPU has no saved pointer here: its whole stack is scanned.) */
 	const struct wh_task *t = wh_task_list_find_address(ctx->tasks, task);
 	if (!t)
 		return false;
+	struct wh_member_info sp_m;
+	uint64_t sp;
+	struct wh_error *e = wh_kernel_member(ctx->k, "task_struct", "thread.sp", &sp_m);
+	if (!e && !t->on_cpu)
+		e = wh_kernel_read_member(ctx->k, task, &sp_m, &sp);
+	if (!e && !t->on_cpu && sp > lo && sp < hi)
+		lo = sp & ~7ull;
+	wh_error_destroy(e);
 	uint64_t buf[512];
 	for (uint64_t a = lo; a < hi; a += sizeof(buf)) {
 		uint64_t n = hi - a < sizeof(buf) ? hi - a : sizeof(buf);
