@@ -132,6 +132,9 @@ struct wh_error *wh_module_debug_check(struct wh_kernel *k, const struct wh_modu
 	    wh_elf_image_section(img, ".gnu.linkonce.this_module");
 	if (!this_module)
 		return wh_error_create(WH_ERR_MISMATCH, "not a kernel module");
+	struct wh_error *load = wh_module_load_sections(k, mod);
+	if (load)
+		return load;
 	if (!mod->n_sections)
 		return wh_error_create(
 		    WH_ERR_MISMATCH, "the dump has no section addresses for module %s", mod->name);

@@ -13,12 +13,47 @@ static const uint32_t MAX_SECTIONS = 4096;
 
 struct module_layout {
 	struct wh_member_info list, name, base, size, text_size, kallsyms, num_orcs, orc_ip,
-	    orc_entries, sect_attrs;
+	    orc_entries;
 	struct wh_member_info ks_symtab, ks_num, ks_strtab;
-	struct wh_member_info sa_nsections, sa_attrs, attr_address, attr_name;
-	uint64_t attr_size;
-	bool have_orc, have_sections;
+	bool have_orc;
 };
+
+/* Section addresses (mod->sect_attrs) are needed only to relocate a
+ * module's debug file (-m DIR): probed and read on first use. */
+struct sections_layout {
+	struct wh_member_info sect_attrs, sa_nsections, sa_attrs, attr_address, attr_name;
+	uint64_t attr_size;
+	bool have_sections;
+};
+
+static struct wh_error *probe_sections(struct wh_kernel *k, struct sections_layout *l)
+{
+	struct wh_error *err;
+	/* struct module_sect_attrs is private to kernel/module/sysfs.c (5.19+;
+	 * kernel/module.c before). */
+	static const char *const sysfs_hint[] = {"add_sect_attrs", "mod_sysfs_setup", NULL};
+	wh_kernel_type_hint(k, sysfs_hint);
+	if ((err = wh_kernel_member_opt(k, "module", "sect_attrs", &l->sect_attrs,
+					&l->have_sections)))
+		return err;
+	if (l->have_sections) {
+		bool a, b, c, d;
+		if ((err = wh_kernel_member_opt(k, "module_sect_attrs", "nsections",
+						&l->sa_nsections, &a)) ||
+		    (err =
+			 wh_kernel_member_opt(k, "module_sect_attrs", "attrs", &l->sa_attrs, &b)) ||
+		    (err = wh_kernel_member_opt(k, "module_sect_attr", "address", &l->attr_address,
+						&c)) ||
+		    (err = wh_kernel_member_opt(k, "module_sect_attr", "battr.attr.name",
+						&l->attr_name, &d)))
+			return err;
+		l->have_sections = a && b && c && d;
+		if (l->have_sections &&
+		    (err = wh_types_struct_size(k->types, "module_sect_attr", &l->attr_size)))
+			return err;
+	}
+	return NULL;
+}
 
 static struct wh_error *probe(struct wh_kernel *k, struct module_layout *l)
 {
@@ -50,29 +85,6 @@ static struct wh_error *probe(struct wh_kernel *k, struct module_layout *l)
 	    ((err = wh_kernel_member(k, "module", "arch.orc_unwind_ip", &l->orc_ip)) ||
 	     (err = wh_kernel_member(k, "module", "arch.orc_unwind", &l->orc_entries))))
 		return err;
-	/* struct module_sect_attrs is private to kernel/module/sysfs.c (5.19+;
-	 * kernel/module.c before). */
-	static const char *const sysfs_hint[] = {"add_sect_attrs", "mod_sysfs_setup", NULL};
-	wh_kernel_type_hint(k, sysfs_hint);
-	if ((err = wh_kernel_member_opt(k, "module", "sect_attrs", &l->sect_attrs,
-					&l->have_sections)))
-		return err;
-	if (l->have_sections) {
-		bool a, b, c, d;
-		if ((err = wh_kernel_member_opt(k, "module_sect_attrs", "nsections",
-						&l->sa_nsections, &a)) ||
-		    (err =
-			 wh_kernel_member_opt(k, "module_sect_attrs", "attrs", &l->sa_attrs, &b)) ||
-		    (err = wh_kernel_member_opt(k, "module_sect_attr", "address", &l->attr_address,
-						&c)) ||
-		    (err = wh_kernel_member_opt(k, "module_sect_attr", "battr.attr.name",
-						&l->attr_name, &d)))
-			return err;
-		l->have_sections = a && b && c && d;
-		if (l->have_sections &&
-		    (err = wh_types_struct_size(k->types, "module_sect_attr", &l->attr_size)))
-			return err;
-	}
 	return NULL;
 }
 
@@ -153,7 +165,7 @@ static struct wh_error *read_symbols(struct wh_kernel *k, struct module_layout *
 	return NULL;
 }
 
-static struct wh_error *read_sections(struct wh_kernel *k, struct module_layout *l,
+static struct wh_error *read_sections(struct wh_kernel *k, const struct sections_layout *l,
 				      struct wh_module *m)
 {
 	uint64_t sa, n;
@@ -217,8 +229,6 @@ static struct wh_error *read_module(struct wh_kernel *k, struct module_layout *l
 	}
 	if ((err = read_symbols(k, l, m)))
 		return wh_error_wrap(err, "symbols");
-	if ((err = read_sections(k, l, m)))
-		return wh_error_wrap(err, "sections");
 	return NULL;
 }
 
@@ -314,6 +324,22 @@ void wh_modules_destroy(struct wh_modules *mods)
 		free(mods->warnings[i]);
 	free(mods->warnings);
 	free(mods);
+}
+
+struct wh_error *wh_module_load_sections(struct wh_kernel *k, const struct wh_module *mod)
+{
+	if (!k->modules || mod < k->modules->modules ||
+	    mod >= k->modules->modules + k->modules->count)
+		return wh_error_create(WH_ERR_USAGE, "not a module of this kernel");
+	struct wh_module *m = &k->modules->modules[mod - k->modules->modules];
+	if (m->sections_loaded)
+		return NULL;
+	m->sections_loaded = true;
+	struct sections_layout l;
+	struct wh_error *err = probe_sections(k, &l);
+	if (!err)
+		err = read_sections(k, &l, m);
+	return err ? wh_error_wrap(err, "sections of module %s", m->name) : NULL;
 }
 
 const struct wh_module *wh_modules_find(const struct wh_modules *mods, uint64_t addr)

@@ -32,8 +32,9 @@ struct wh_module {
 	uint64_t strtab_size;
 	uint64_t orc_ip, orc_entries; /* kernel addresses of the ORC tables */
 	uint32_t num_orcs;
-	struct wh_module_section *sections; /* from sect_attrs, for -m DIR relocation */
-	size_t n_sections;
+	struct wh_module_section *sections; /* from sect_attrs, for -m DIR relocation: */
+	size_t n_sections;		    /* read by wh_module_load_sections() */
+	bool sections_loaded;
 };
 
 struct wh_modules {
@@ -47,6 +48,9 @@ struct wh_modules {
  * Unreadable modules are skipped with a warning. */
 struct wh_error *wh_modules_get(struct wh_kernel *k, const struct wh_modules **ret);
 void wh_modules_destroy(struct wh_modules *mods);
+/* Read MOD's section addresses (once); only relocating its debug file
+ * needs them. */
+struct wh_error *wh_module_load_sections(struct wh_kernel *k, const struct wh_module *mod);
 /* The module whose core layout contains ADDR, or NULL. */
 const struct wh_module *wh_modules_find(const struct wh_modules *mods, uint64_t addr);
 /* Function symbol containing ADDR in MOD, or NULL. */

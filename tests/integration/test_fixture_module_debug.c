@@ -121,6 +121,7 @@ static bool ends_with(const char *s, const char *suffix)
  * section addresses the dump recorded and the sizes in the file. */
 static const char *section_of(struct fixture *f, uint64_t addr, uint64_t *ret_offset)
 {
+	assert_null(wh_module_load_sections(f->k, f->mod));
 	for (size_t i = 0; i < f->mod->n_sections; i++) {
 		const struct wh_module_section *ms = &f->mod->sections[i];
 		const struct wh_elf_section *s = wh_elf_image_section(f->ko, ms->name);
