@@ -69,8 +69,7 @@ static struct wh_error *add_shown_sources(struct wh_kernel *k, struct wh_report 
 {
 	for (size_t i = 0; i < r->bts.count; i++) {
 		struct wh_backtrace *bt = r->bts.items[i];
-		bool shown = bt->cpu >= 0 || bt->task.state == 'D' ||
-			     wh_waits_of_task(&r->waits, bt->task.address);
+		bool shown = bt->task.state == 'D' || wh_waits_of_task(&r->waits, bt->task.address);
 		for (size_t o = 0; !shown && o < r->waits.n_objects; o++)
 			for (size_t j = 0; j < r->waits.objects[o].n_owners; j++)
 				shown |= r->waits.objects[o].owners[j].task == bt->task.address;
@@ -87,9 +86,9 @@ struct wh_error *wh_report_build(struct wh_kernel *k, struct wh_report *r)
 	if (err)
 		return err;
 	/* Every task: holders are often not in D (S, R, T). Source lines only
-	 * for the stacks the report shows (add_shown_sources). */
-	struct wh_bt_selection sel = {
-	    .cpu = -1, .all_cpus = true, .all = true, .skip_sources = true};
+	 * for the stacks the report shows (add_shown_sources). The CPUs'
+	 * stacks are unwound once, by wh_cpus_build(). */
+	struct wh_bt_selection sel = {.cpu = -1, .all = true, .skip_sources = true};
 	if (!(err = wh_backtraces_build(k, &r->summary.tasks, &sel, &r->bts)) &&
 	    !(err = wh_waits_analyze(k, &r->summary.tasks, &r->bts, &r->waits)) &&
 	    !(err = wh_graph_build(&r->summary.tasks, &r->waits, &r->graph)) &&
