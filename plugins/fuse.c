@@ -49,6 +49,10 @@ static struct wh_error *fuse_types(const struct wh_wait_context *ctx, struct wh_
 	for (size_t i = 0; i < mods->count; i++)
 		if (!strcmp(mods->modules[i].name, "fuse"))
 			return wh_module_types(ctx->k, "fuse", ret);
+	/* Built in: fs/fuse/dev.c defines struct fuse_req; without the hint
+	 * finding it costs a scan of hundreds of compile units. */
+	static const char *const hint[] = {"fuse_request_end", "fuse_simple_request", NULL};
+	wh_kernel_type_hint(ctx->k, hint);
 	*ret = ctx->k->types;
 	return NULL;
 }
@@ -145,6 +149,8 @@ static void find_daemons(const struct wh_wait_context *ctx, const struct fuse_la
 	struct wh_member_info fud_fc;
 	uint64_t fops = fuse_dev_fops(k);
 	struct wh_error *err = NULL;
+	static const char *const fd_hint[] = {"fd_install", NULL}; /* fs/file.c: fdtable */
+	wh_kernel_type_hint(k, fd_hint);
 	if (!fops || (err = wh_kernel_member(k, "task_struct", "files", &fl.files)) ||
 	    (err = wh_kernel_member(k, "files_struct", "fdt", &fl.fdt)) ||
 	    (err = wh_kernel_member(k, "fdtable", "max_fds", &fl.max_fds)) ||
