@@ -136,6 +136,61 @@ static void explain_object_root(FILE *f, const struct wh_report *r, const struct
 	fprintf(f, ".\n");
 }
 
+/* Roots that are I/O never completing, grouped by device: "3 tasks are
+ * stuck behind I/O to vda (queue quiesced; ...): jbd2/vda-8[66] waits on
+ * buffer_head ..., ...". Returns false when RC is not such a root or its
+ * device was already explained. */
+static bool explain_io_device(FILE *f, const struct wh_report *r, size_t root, bool *done)
+{
+	const struct wh_root_cause *rc = &r->graph.roots[root];
+	if (rc->kind != WH_ROOT_OBJECT || !r->waits.objects[rc->index].io.known)
+		return false;
+	uint64_t bdev = r->waits.objects[rc->index].io.bdev;
+	if (done[root])
+		return true;
+	size_t blocked = 0;
+	for (size_t i = root; i < r->graph.n_roots; i++) {
+		const struct wh_root_cause *o = &r->graph.roots[i];
+		if (o->kind == WH_ROOT_OBJECT && r->waits.objects[o->index].io.known &&
+		    r->waits.objects[o->index].io.bdev == bdev)
+			blocked += o->blocked;
+	}
+	char io[400], esc[4 * sizeof(io)];
+	wh_io_target_summary(&r->waits.objects[rc->index].io, io, sizeof(io));
+	wh_escape_text(io, sizeof(io), esc, sizeof(esc));
+	fprintf(f, "%zu task%s %s stuck behind I/O that does not complete on %s:", blocked,
+		blocked == 1 ? "" : "s", blocked == 1 ? "is" : "are", esc);
+	const char *sep = " ";
+	size_t direct = 0;
+	for (size_t i = root; i < r->graph.n_roots; i++) {
+		const struct wh_root_cause *o = &r->graph.roots[i];
+		const struct wh_wait_object *obj = &r->waits.objects[o->index];
+		if (o->kind != WH_ROOT_OBJECT || !obj->io.known || obj->io.bdev != bdev)
+			continue;
+		done[i] = true;
+		char label[400];
+		wh_explain_object_label(r, o->index, label, sizeof(label));
+		for (size_t w = 0; w < obj->n_waiters && w < 5; w++) {
+			const struct wh_task *t =
+			    wh_task_list_find_address(&r->summary.tasks, obj->waiters[w]);
+			char tl[96] = "?";
+			if (t)
+				wh_report_task_label(t, tl, sizeof(tl));
+			fprintf(f, "%s%s", w ? ", " : sep, tl);
+		}
+		if (obj->n_waiters > 5)
+			fprintf(f, " and %zu more", obj->n_waiters - 5);
+		fprintf(f, " %s on %s", obj->n_waiters == 1 ? "waits" : "wait", label);
+		direct += obj->n_waiters;
+		sep = "; ";
+	}
+	if (blocked > direct)
+		fprintf(f, "; %zu more task%s wait%s behind these", blocked - direct,
+			blocked - direct == 1 ? "" : "s", blocked - direct == 1 ? "s" : "");
+	fprintf(f, ".\n");
+	return true;
+}
+
 /* "CPU 1 has spun 22 s on spinlock X, held by CPU 0 running T, which has
  * looped in F with preemption off for 23 s" (or: holder unknown). */
 static void explain_spinlock(FILE *f, const struct wh_report *r, const struct wh_spinlock *l)
@@ -208,17 +263,61 @@ struct wh_error *wh_explain(const struct wh_report *r, char **ret)
 		r->waits.n_objects == 1 ? "" : "s");
 	for (size_t i = 0; i < r->spinlocks.count; i++)
 		explain_spinlock(f, r, &r->spinlocks.locks[i]);
-	for (size_t i = 0; i < r->graph.n_roots && i < MAX_ROOTS_EXPLAINED; i++) {
+	/* What to explain, most tasks blocked first: each root cause, except
+	 * that roots waiting on I/O to one device count as one item with
+	 * their blocked tasks summed (explain_io_device tells them together). */
+	size_t n = r->graph.n_roots;
+	struct item {
+		size_t root, blocked;
+	} *items = calloc(n ? n : 1, sizeof(*items));
+	bool *done = calloc(n ? n : 1, sizeof(*done));
+	if (!items || !done) {
+		free(items);
+		free(done);
+		fclose(f);
+		free(buf);
+		return &wh_error_nomem;
+	}
+	size_t n_items = 0;
+	for (size_t i = 0; i < n; i++) {
 		const struct wh_root_cause *rc = &r->graph.roots[i];
+		const struct wh_io_target *io =
+		    rc->kind == WH_ROOT_OBJECT ? &r->waits.objects[rc->index].io : NULL;
+		size_t j = n_items;
+		if (io && io->known)
+			for (j = 0; j < n_items; j++) {
+				const struct wh_root_cause *o = &r->graph.roots[items[j].root];
+				if (o->kind == WH_ROOT_OBJECT &&
+				    r->waits.objects[o->index].io.known &&
+				    r->waits.objects[o->index].io.bdev == io->bdev)
+					break;
+			}
+		if (j == n_items)
+			items[n_items++] = (struct item){.root = i};
+		items[j].blocked += rc->blocked;
+	}
+	/* Stable insertion sort: equal counts keep the graph's order. */
+	for (size_t i = 1; i < n_items; i++)
+		for (size_t j = i; j && items[j].blocked > items[j - 1].blocked; j--) {
+			struct item t = items[j];
+			items[j] = items[j - 1];
+			items[j - 1] = t;
+		}
+	for (size_t i = 0; i < n_items && i < MAX_ROOTS_EXPLAINED; i++) {
+		const struct wh_root_cause *rc = &r->graph.roots[items[i].root];
+		if (explain_io_device(f, r, items[i].root, done))
+			continue;
 		switch (rc->kind) {
 		case WH_ROOT_CYCLE: explain_cycle(f, r, rc); break;
 		case WH_ROOT_TASK: explain_task_root(f, r, rc); break;
 		case WH_ROOT_OBJECT: explain_object_root(f, r, rc); break;
 		}
 	}
-	if (r->graph.n_roots > MAX_ROOTS_EXPLAINED)
-		fprintf(f, "(%zu more root causes below.)\n",
-			r->graph.n_roots - MAX_ROOTS_EXPLAINED);
+	free(items);
+	free(done);
+	if (n_items > MAX_ROOTS_EXPLAINED)
+		fprintf(f, "(%zu more root cause%s below.)\n", n_items - MAX_ROOTS_EXPLAINED,
+			n_items - MAX_ROOTS_EXPLAINED == 1 ? "" : "s");
 	if (!r->graph.n_roots && !r->spinlocks.count && nd)
 		fprintf(f, "No blocked task could be tied to a lock or wait object whyhung "
 			   "recognises; see the stacks below.\n");

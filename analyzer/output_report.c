@@ -62,6 +62,12 @@ static void text_objects(FILE *out, const struct wh_report *r)
 			fprintf(out, "    waiter %zu: %s%s%s\n", j + 1, who,
 				o->waiter_modes[j][0] ? " for " : "", o->waiter_modes[j]);
 		}
+		if (o->io.known) {
+			char io[400], esc[4 * sizeof(io)];
+			wh_io_target_summary(&o->io, io, sizeof(io));
+			wh_escape_text(io, sizeof(io), esc, sizeof(esc));
+			fprintf(out, "    I/O to: %s\n", esc);
+		}
 		if (o->incomplete[0]) {
 			char inc[4 * sizeof(o->incomplete)];
 			wh_escape_text(o->incomplete, sizeof(o->incomplete), inc, sizeof(inc));
@@ -97,7 +103,16 @@ static void text_roots(FILE *out, const struct wh_report *r)
 			wh_explain_task_whereabouts(r, rc->index, where, sizeof(where));
 			snprintf(what, sizeof(what), "%s, %s", label, where);
 		} else {
-			wh_explain_object_label(r, rc->index, what, sizeof(what));
+			const struct wh_io_target *io = &r->waits.objects[rc->index].io;
+			char label[400], sum[400] = "";
+			wh_explain_object_label(r, rc->index, label, sizeof(label));
+			if (io->known) {
+				char raw[400];
+				wh_io_target_summary(io, raw, sizeof(raw));
+				wh_escape_text(raw, sizeof(raw), sum, sizeof(sum));
+			}
+			snprintf(what, sizeof(what), "%s%s%s", label,
+				 io->known ? ", I/O to " : "", sum);
 		}
 		bool possible = rc->kind == WH_ROOT_CYCLE && r->graph.cycles[rc->index].inferred;
 		fprintf(out, "  %zu. %s%s: %s; %zu task%s blocked\n", i + 1,
@@ -235,6 +250,69 @@ static bool interesting(const struct wh_report *r, const struct wh_task *t)
 	return false;
 }
 
+static void json_tristate(struct wh_json *j, const char *key, int v)
+{
+	wh_json_key(j, key);
+	if (v < 0)
+		wh_json_null(j);
+	else
+		wh_json_bool(j, v);
+}
+
+static void json_count(struct wh_json *j, const char *key, int64_t v)
+{
+	wh_json_key(j, key);
+	if (v < 0)
+		wh_json_null(j);
+	else
+		wh_json_int(j, v);
+}
+
+static void json_io(struct wh_json *j, const struct wh_io_target *t)
+{
+	wh_json_key(j, "io");
+	if (!t->known) {
+		wh_json_null(j);
+		return;
+	}
+	char summary[400];
+	wh_io_target_summary(t, summary, sizeof(summary));
+	wh_json_begin_object(j);
+	wh_json_key(j, "device");
+	wh_json_string_n(j, t->device, sizeof(t->device));
+	wh_json_key(j, "block_device");
+	wh_json_hex(j, t->bdev);
+	wh_json_key(j, "filesystem");
+	if (t->fstype[0])
+		wh_json_string_n(j, t->fstype, sizeof(t->fstype));
+	else
+		wh_json_null(j);
+	json_tristate(j, "fs_frozen", t->fs_frozen < 0 ? -1 : t->fs_frozen > 0);
+	wh_json_key(j, "dm_name");
+	if (t->dm_name[0])
+		wh_json_string_n(j, t->dm_name, sizeof(t->dm_name));
+	else
+		wh_json_null(j);
+	json_tristate(j, "dm_suspended", t->dm_suspended);
+	json_count(j, "dm_deferred_bios", t->dm_deferred);
+	json_tristate(j, "queue_quiesced", t->queue_quiesced);
+	json_tristate(j, "queue_frozen", t->queue_frozen);
+	json_count(j, "requests_allocated", t->rq_allocated);
+	json_count(j, "requests_dispatched", t->rq_dispatched);
+	json_count(j, "oldest_request_age_ms",
+		   t->oldest_rq_age_ns < 0 ? -1 : t->oldest_rq_age_ns / 1000000);
+	wh_json_key(j, "io_scheduler");
+	wh_json_bool(j, t->scheduler);
+	wh_json_key(j, "summary");
+	wh_json_string_n(j, summary, sizeof(summary));
+	wh_json_key(j, "incomplete");
+	if (t->incomplete[0])
+		wh_json_string_n(j, t->incomplete, sizeof(t->incomplete));
+	else
+		wh_json_null(j);
+	wh_json_end_object(j);
+}
+
 static void json_objects(struct wh_json *j, const struct wh_report *r)
 {
 	wh_json_key(j, "objects");
@@ -290,6 +368,7 @@ static void json_objects(struct wh_json *j, const struct wh_report *r)
 		wh_json_end_array(j);
 		wh_json_key(j, "incomplete");
 		wh_json_string(j, o->incomplete[0] ? o->incomplete : NULL);
+		json_io(j, &o->io);
 		wh_json_end_object(j);
 	}
 	wh_json_end_array(j);
@@ -464,6 +543,27 @@ void wh_output_dot_report(FILE *out, const struct wh_report *r)
 					o->owners[k].how == WH_OWNER_INFERRED ? " style=dashed"
 									      : "");
 		}
+	}
+	/* Block devices the awaited I/O goes to: one node per device, named
+	 * by the first object that waits on it. */
+	for (size_t i = 0; i < r->waits.n_objects; i++) {
+		const struct wh_io_target *io = &r->waits.objects[i].io;
+		if (!io->known)
+			continue;
+		size_t first = i;
+		for (size_t k = 0; k < i; k++)
+			if (r->waits.objects[k].io.known && r->waits.objects[k].io.bdev == io->bdev) {
+				first = k;
+				break;
+			}
+		if (first == i) {
+			char sum[400];
+			wh_io_target_summary(io, sum, sizeof(sum));
+			fprintf(out, "  d%zu [shape=cylinder label=", i);
+			dot_string(out, sum);
+			fprintf(out, "];\n");
+		}
+		fprintf(out, "  o%zu -> d%zu [label=\"I/O to\"];\n", i, first);
 	}
 	for (size_t i = 0; i < r->waits.n_waits; i++) {
 		const struct wh_task *t =

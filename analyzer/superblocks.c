@@ -22,8 +22,10 @@ static struct wh_error *visit(void *arg, uint64_t node, bool *stop)
 	return NULL;
 }
 
-static void read_name(struct wh_kernel *k, uint64_t sb, struct wh_superblock_info *ret)
+void wh_superblock_read(struct wh_kernel *k, uint64_t sb, struct wh_superblock_info *ret)
 {
+	memset(ret, 0, sizeof(*ret));
+	ret->address = sb;
 	struct wh_member_info type, name, id, frozen;
 	uint64_t type_ptr, name_ptr, v;
 	struct wh_error *err;
@@ -68,9 +70,8 @@ struct wh_error *wh_superblock_containing(struct wh_kernel *k, uint64_t addr, co
 	wh_error_destroy(err);
 	if (!s.found_sb)
 		return NULL;
-	ret->address = s.found_sb;
 	*ret_offset = addr - (s.found_sb + m.offset);
-	read_name(k, s.found_sb, ret);
+	wh_superblock_read(k, s.found_sb, ret);
 	*ret_found = true;
 	return NULL;
 }

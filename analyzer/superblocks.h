@@ -22,4 +22,8 @@ struct wh_error *wh_superblock_containing(struct wh_kernel *k, uint64_t addr, co
 					  struct wh_superblock_info *ret, uint64_t *ret_offset,
 					  bool *ret_found);
 
+/* Fill RET for the superblock at SB; unreadable fields stay empty (frozen
+ * -1). */
+void wh_superblock_read(struct wh_kernel *k, uint64_t sb, struct wh_superblock_info *ret);
+
 #endif

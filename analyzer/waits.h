@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "backtraces.h"
+#include "blockdev.h"
 #include "tasks.h"
 
 enum wh_owner_how {
@@ -37,6 +38,9 @@ struct wh_wait_object {
 	char (*waiter_modes)[8]; /* "read"/"write"/"" per waiter */
 	size_t n_waiters;
 	char incomplete[192]; /* why the wait list could not be read fully, or "" */
+	/* The block device the awaited I/O goes to (writeback, buffer I/O,
+	 * journal commits); io.known false otherwise. */
+	struct wh_io_target io;
 };
 
 struct wh_task_wait {

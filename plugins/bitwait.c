@@ -2,6 +2,7 @@
  * waiter's wait_bit_queue_entry names the word and the bit; the wait queue
  * is a hashed one (bit_wait_table) shared with other words. Nobody owns a
  * bit: whoever should clear it is not recorded. */
+#include "analyzer/blockdev.h"
 #include "analyzer/list_walk.h"
 #include "wait_kind.h"
 #include "waiter_scan.h"
@@ -80,6 +81,52 @@ static struct wh_error *recognize(const struct wh_wait_context *ctx, uint64_t *r
 	return NULL;
 }
 
+/* Is WORD the b_state of a buffer_head? Its b_bdev must be a block device
+ * whose disk's whole-disk device points back at the same disk: random
+ * memory does not close that triangle. Buffer I/O (wait_on_buffer, jbd2's
+ * BH_Shadow) is the common bit wait in a hung machine. */
+static bool buffer_head_at(struct wh_kernel *k, uint64_t word, uint64_t *ret_bdev,
+			   uint64_t *ret_block)
+{
+	struct wh_member_info state, bdev_m, block_m, disk_m, part0_m;
+	uint64_t bh, bdev, disk, part0, disk2;
+	struct wh_error *err;
+	if ((err = wh_kernel_member(k, "buffer_head", "b_state", &state)) ||
+	    (err = wh_kernel_member(k, "buffer_head", "b_bdev", &bdev_m)) ||
+	    (err = wh_kernel_member(k, "buffer_head", "b_blocknr", &block_m)) ||
+	    (err = wh_kernel_member(k, "block_device", "bd_disk", &disk_m)) ||
+	    (err = wh_kernel_member(k, "gendisk", "part0", &part0_m))) {
+		wh_error_destroy(err);
+		return false;
+	}
+	bh = word - state.offset;
+	if ((err = wh_kernel_read_member(k, bh, &bdev_m, &bdev)) || !bdev ||
+	    (err = wh_kernel_read_member(k, bdev, &disk_m, &disk)) || !disk ||
+	    (err = wh_kernel_read_member(k, disk, &part0_m, &part0)) || !part0 ||
+	    (err = wh_kernel_read_member(k, part0, &disk_m, &disk2)) || disk2 != disk ||
+	    (err = wh_kernel_read_member(k, bh, &block_m, ret_block))) {
+		wh_error_destroy(err);
+		return false;
+	}
+	*ret_bdev = bdev;
+	return true;
+}
+
+/* "BH_Lock" for bit 2 of a buffer_head's state, from the kernel's enum. */
+static const char *bh_bit_name(struct wh_kernel *k, uint64_t bit)
+{
+	static const char *const names[] = {"BH_Lock", "BH_Shadow", "BH_Uptodate", "BH_Dirty",
+					    NULL};
+	for (const char *const *n = names; *n; n++) {
+		int64_t v;
+		struct wh_error *err = wh_types_enumerator(k->types, *n, &v);
+		wh_error_destroy(err);
+		if (!err && (uint64_t)v == bit)
+			return *n;
+	}
+	return NULL;
+}
+
 static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wait_object *obj)
 {
 	struct bit_layout l;
@@ -94,6 +141,28 @@ static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wa
 		snprintf(obj->state, sizeof(obj->state),
 			 "word value 0x%llx; the kernel records no task that will clear the bit",
 			 (unsigned long long)value);
+	}
+	uint64_t bdev, block, rec, bit;
+	bool found;
+	if (buffer_head_at(ctx->k, obj->address, &bdev, &block)) {
+		wh_blockdev_describe(ctx->k, bdev, 0, &obj->io);
+		snprintf(obj->name, sizeof(obj->name), "buffer_head of block %llu on %s",
+			 (unsigned long long)block, obj->io.device);
+		const char *bit_name = NULL;
+		if (!(err = find_record(ctx, &l, &rec, &found)) && found &&
+		    !(err = wh_kernel_read_member(ctx->k, rec, &l.bit_nr, &bit)))
+			bit_name = bh_bit_name(ctx->k, bit);
+		wh_error_destroy(err);
+		if (bit_name && !strcmp(bit_name, "BH_Lock"))
+			snprintf(obj->state, sizeof(obj->state),
+				 "buffer locked (BH_Lock, state 0x%llx): I/O on it has not "
+				 "completed",
+				 (unsigned long long)value);
+		else if (bit_name && !strcmp(bit_name, "BH_Shadow"))
+			snprintf(obj->state, sizeof(obj->state),
+				 "buffer shadowed (BH_Shadow, state 0x%llx): jbd2 is writing it "
+				 "to the journal",
+				 (unsigned long long)value);
 	}
 	int frame = wh_wait_frame(ctx->bt, wait_frames, inner_frames);
 	if ((err = wh_hashed_queue_waiters(ctx, frame, &l.waiter, &l.word, &l.bit_nr, bit_mode,

@@ -3,6 +3,7 @@
  * names the folio and the bit (PG_locked or PG_writeback) directly; the
  * wait queue is a hashed one shared with other folios. Nobody records who
  * holds a page lock: candidates are inferred from stacks. */
+#include "analyzer/blockdev.h"
 #include "analyzer/list_walk.h"
 #include "wait_kind.h"
 #include "waiter_scan.h"
@@ -122,16 +123,26 @@ static void name_folio(const struct wh_wait_context *ctx, const struct folio_lay
 	    !(err = wh_kernel_read_member(k, host, &l->sb, &sb)) && sb)
 		err = wh_dump_read(k->dump, sb + l->s_id.offset, id, sizeof(id) - 1);
 	wh_error_destroy(err);
+	/* Where its I/O goes: a writeback (or a read under the lock) waits
+	 * on the device under the file's superblock. */
+	if (sb)
+		wh_blockdev_of_superblock(k, sb, &obj->io);
 	if (host)
 		snprintf(obj->name, sizeof(obj->name), "page %llu of inode %llu on %s",
 			 (unsigned long long)index, (unsigned long long)ino, id);
 	else if (mapping & 1)
 		snprintf(obj->name, sizeof(obj->name), "anonymous folio at 0x%llx",
 			 (unsigned long long)obj->address);
-	snprintf(
-	    obj->state, sizeof(obj->state), "%s%s (flags 0x%llx); the kernel records no holder",
-	    flags >> l->pg_locked & 1 ? "locked" : "not locked",
-	    flags >> l->pg_writeback & 1 ? ", under writeback" : "", (unsigned long long)flags);
+	if (flags >> l->pg_writeback & 1)
+		snprintf(obj->state, sizeof(obj->state),
+			 "%sunder writeback (flags 0x%llx): its waiters wait for the write I/O "
+			 "to complete",
+			 flags >> l->pg_locked & 1 ? "locked, " : "", (unsigned long long)flags);
+	else
+		snprintf(obj->state, sizeof(obj->state),
+			 "%s (flags 0x%llx); the kernel records no holder",
+			 flags >> l->pg_locked & 1 ? "locked" : "not locked",
+			 (unsigned long long)flags);
 }
 
 static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wait_object *obj)

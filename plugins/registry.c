@@ -8,6 +8,8 @@ extern const struct wh_wait_kind_ops wh_wait_kind_fuse;
 extern const struct wh_wait_kind_ops wh_wait_kind_percpu_rwsem;
 extern const struct wh_wait_kind_ops wh_wait_kind_folio;
 extern const struct wh_wait_kind_ops wh_wait_kind_bit;
+extern const struct wh_wait_kind_ops wh_wait_kind_jbd2;
+extern const struct wh_wait_kind_ops wh_wait_kind_var;
 extern const struct wh_wait_kind_ops wh_wait_kind_waitqueue;
 
 /* Add a kind: write plugins/KIND.c with its ops and list it here. The
@@ -18,6 +20,7 @@ static const struct wh_wait_kind_ops *const kinds[] = {
     &wh_wait_kind_semaphore, &wh_wait_kind_completion,
     &wh_wait_kind_fuse,	     &wh_wait_kind_percpu_rwsem,
     &wh_wait_kind_folio,     &wh_wait_kind_bit,
+    &wh_wait_kind_jbd2,      &wh_wait_kind_var,
     &wh_wait_kind_waitqueue, NULL,
 };
 /* clang-format on */

@@ -42,6 +42,18 @@ int wh_wait_frame(const struct wh_backtrace *bt, const char *const *names,
 	return -1;
 }
 
+int wh_caller_of_schedule(const struct wh_backtrace *bt)
+{
+	for (size_t i = 0; i < bt->stack.n; i++) {
+		const struct wh_frame *f = &bt->stack.frames[i];
+		if (f->flags & WH_FRAME_SCANNED)
+			return -1;
+		if (!base_name_in(f->have_symbol ? f->sym.function : "", scheduler_frames))
+			return (int)i;
+	}
+	return -1;
+}
+
 static struct wh_error *read_u64(const struct wh_wait_context *ctx, uint64_t addr, uint64_t *ret)
 {
 	return wh_dump_read_u64(ctx->k->dump, addr, ret);

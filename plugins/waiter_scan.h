@@ -23,6 +23,9 @@ struct wh_waiter_layout {
  * too (e.g. schedule_timeout below __wait_for_common). */
 int wh_wait_frame(const struct wh_backtrace *bt, const char *const *names,
 		  const char *const *also_skip);
+/* Index of the innermost frame after the scheduler's own, whatever its
+ * function: where wait_event()-style macros leave their entry. -1 if none. */
+int wh_caller_of_schedule(const struct wh_backtrace *bt);
 /* Find the task's waiter record in the frame FRAME of its stack. */
 struct wh_error *wh_find_waiter_record(const struct wh_wait_context *ctx, int frame,
 				       const struct wh_waiter_layout *l, uint64_t *ret_record,

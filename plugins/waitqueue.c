@@ -63,26 +63,8 @@ static struct wh_error *recognize(const struct wh_wait_context *ctx, uint64_t *r
 	struct wh_error *err = layout(ctx->k, &l);
 	if (err)
 		return err;
-	/* The entry is in the frame that called schedule(): the first frame
-	 * after the scheduler's, whatever its name. */
-	static const char *const sched[] = {"__schedule",
-					    "schedule",
-					    "schedule_preempt_disabled",
-					    "schedule_timeout",
-					    "io_schedule",
-					    "io_schedule_timeout",
-					    NULL};
-	int frame = -1;
-	for (size_t i = 0; i < ctx->bt->stack.n && frame < 0; i++) {
-		const struct wh_frame *f = &ctx->bt->stack.frames[i];
-		const char *fn = f->have_symbol ? f->sym.function : "";
-		size_t n = strcspn(fn, ".");
-		bool is_sched = false;
-		for (const char *const *s = sched; *s; s++)
-			is_sched |= strlen(*s) == n && !strncmp(fn, *s, n);
-		if (!is_sched)
-			frame = (int)i;
-	}
+	/* The entry is in the frame that called schedule(), whatever its name. */
+	int frame = wh_caller_of_schedule(ctx->bt);
 	if (frame < 0)
 		return NULL;
 	uint64_t rec, head;

@@ -149,6 +149,38 @@ static void check_blocked(const struct fixture *f, const struct jr_value *b)
 		fail_msg("pid %lld: truth queue position %lld, report has pid %lld there",
 			 (long long)pid, (long long)pos,
 			 (long long)jr_get_int(&waiters->items[pos - 1], "pid", -1));
+	/* I/O waits: the device and the state the scenario put it in. */
+	const char *want_dev = jr_get_string(want, "device");
+	if (want_dev) {
+		const struct jr_value *io = jr_get(obj, "io");
+		if (!io || io->type == JR_NULL)
+			fail_msg("pid %lld: truth says its I/O goes to %s, report has no I/O target",
+				 (long long)pid, want_dev);
+		assert_string_equal(jr_get_string(io, "device"), want_dev);
+		const struct jr_value *ds = jr_get(want, "device_state");
+		static const char *const flags[] = {"queue_quiesced", "dm_suspended"};
+		for (size_t i = 0; i < 2; i++) {
+			const struct jr_value *w = jr_get(ds, flags[i]);
+			const struct jr_value *g = jr_get(io, flags[i]);
+			bool want_set = w && w->type == JR_BOOL && w->boolean;
+			bool got_set = g && g->type == JR_BOOL && g->boolean;
+			if (want_set != got_set)
+				fail_msg("pid %lld: %s %d, truth %d", (long long)pid, flags[i],
+					 got_set, want_set);
+		}
+		const char *dm = jr_get_string(ds, "dm_name");
+		if (dm)
+			assert_string_equal(jr_get_string(io, "dm_name"), dm);
+		/* A stalled queue shows the requests it holds back: never 0 with
+		 * a writer waiting on it, and none of them reached the driver. */
+		if (jr_get(ds, "queue_quiesced")) {
+			assert_true(jr_get_int(io, "requests_allocated", -1) >= 1);
+			assert_int_equal(jr_get_int(io, "requests_dispatched", -1), 0);
+			assert_true(jr_get_int(io, "oldest_request_age_ms", -1) > 0);
+		}
+		if (dm)
+			assert_true(jr_get_int(io, "dm_deferred_bios", -1) >= 1);
+	}
 	/* Cycle membership: same members as the truth's cycle. */
 	const struct jr_value *want_cycle = jr_get(b, "cycle");
 	const struct jr_value *got_cycle = jr_get(t, "cycle");
@@ -200,6 +232,18 @@ static void test_root_causes_and_explanation(void **state)
 	const char *ex = jr_get_string(f->report, "explanation");
 	assert_non_null(ex);
 	assert_non_null(strstr(ex, "Deadlock"));
+	/* Every device the truth stalled is named in the explanation as the
+	 * I/O everything waits for. */
+	const struct jr_value *blocked = jr_get(f->truth, "blocked");
+	for (size_t i = 0; blocked && i < blocked->count; i++) {
+		const char *dev = jr_get_string(jr_get(&blocked->items[i], "waits_on"), "device");
+		char want[96];
+		if (!dev)
+			continue;
+		snprintf(want, sizeof(want), "I/O that does not complete on %s", dev);
+		if (!strstr(ex, want))
+			fail_msg("explanation lacks \"%s\":\n%s", want, ex);
+	}
 	assert_string_equal(jr_get_string(f->report, "schema"), "whyhung-report/1");
 }
 

@@ -1,0 +1,353 @@
+#include "blockdev.h"
+#include "superblocks.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Bounds on what a hostile dump can make us walk. */
+static const uint64_t MAX_HW_QUEUES = 1024, MAX_BITMAP_WORDS = 4096, MAX_TAGS = 65536;
+static const uint64_t MAX_DEFERRED_BIOS = 1u << 16;
+
+/* device-mapper's md->flags bits (drivers/md/dm-core.h, unchanged from
+ * 2.6.x through 6.x: #defines, absent from DWARF). */
+static const unsigned DMF_BLOCK_IO_FOR_SUSPEND = 0, DMF_SUSPENDED = 1;
+/* QUEUE_FLAG_QUIESCED: a #define of include/linux/blkdev.h, 24 from 4.17
+ * (28 before); only read where request_queue has no quiesce_depth. */
+static const int QUEUE_FLAG_QUIESCED_4_17 = 24;
+
+static void note(struct wh_io_target *t, const char *what, struct wh_error *err)
+{
+	if (!t->incomplete[0])
+		snprintf(t->incomplete, sizeof(t->incomplete), "%s: %s", what,
+			 err ? err->message : "unreadable");
+	wh_error_destroy(err);
+}
+
+static struct wh_error *member_u64(struct wh_kernel *k, uint64_t obj, const char *type,
+				   const char *member, uint64_t *ret)
+{
+	struct wh_member_info m;
+	struct wh_error *err = wh_kernel_member(k, type, member, &m);
+	return err ? err : wh_kernel_read_member(k, obj, &m, ret);
+}
+
+static void device_name(struct wh_kernel *k, uint64_t bdev, uint64_t disk,
+			struct wh_io_target *t)
+{
+	struct wh_member_info name;
+	uint64_t partno = 0;
+	struct wh_error *err = wh_kernel_member(k, "gendisk", "disk_name", &name);
+	char raw[33] = "";
+	if (!err)
+		err = wh_dump_read(k->dump, disk + name.offset, raw, sizeof(raw) - 1);
+	if (err) {
+		note(t, "disk name", err);
+		snprintf(t->device, sizeof(t->device), "block device 0x%llx",
+			 (unsigned long long)bdev);
+		return;
+	}
+	raw[sizeof(raw) - 1] = '\0';
+	err = member_u64(k, bdev, "block_device", "bd_partno", &partno);
+	wh_error_destroy(err);
+	size_t n = strlen(raw);
+	/* Like the kernel's %pg: "sda1", "nvme0n1p1" when the name ends in a digit. */
+	if (partno)
+		snprintf(t->device, sizeof(t->device), "%s%s%u", raw,
+			 n && raw[n - 1] >= '0' && raw[n - 1] <= '9' ? "p" : "",
+			 (unsigned)(partno & 0xff));
+	else
+		snprintf(t->device, sizeof(t->device), "%s", raw);
+}
+
+static void describe_dm(struct wh_kernel *k, uint64_t disk, struct wh_io_target *t)
+{
+	uint64_t fops = 0, dm_ops = 0, md = 0, flags = 0, bio = 0;
+	static const char *const hint[] = {"dm_submit_bio", "dm_get_md", NULL};
+	struct wh_error *err;
+	if (wh_kernel_symbol_address(k, "dm_blk_dops", &dm_ops) ||
+	    member_u64(k, disk, "gendisk", "fops", &fops) || fops != dm_ops)
+		return; /* not device-mapper (or dm is not in this kernel) */
+	wh_kernel_type_hint(k, hint);
+	struct wh_member_info name, next;
+	uint64_t cell = 0, cell_name = 0;
+	if ((err = member_u64(k, disk, "gendisk", "private_data", &md)) ||
+	    (err = member_u64(k, md, "mapped_device", "flags", &flags))) {
+		note(t, "device-mapper state", err);
+		return;
+	}
+	/* The name dmsetup shows lives in dm-ioctl's hash_cell; md->name is
+	 * only "MAJ:MIN". */
+	static const char *const cell_hint[] = {"dm_copy_name_and_uuid", NULL};
+	wh_kernel_type_hint(k, cell_hint);
+	if (!(err = member_u64(k, md, "mapped_device", "interface_ptr", &cell)) && cell &&
+	    !(err = member_u64(k, cell, "hash_cell", "name", &cell_name)) && cell_name)
+		err = wh_dump_read_cstr(k->dump, cell_name, t->dm_name, sizeof(t->dm_name));
+	if (err || !cell || !cell_name) {
+		wh_error_destroy(err);
+		if (!(err = wh_kernel_member(k, "mapped_device", "name", &name)))
+			err = wh_dump_read(k->dump, md + name.offset, t->dm_name, 16);
+		t->dm_name[16] = '\0';
+		wh_error_destroy(err);
+	}
+	t->dm_suspended = (flags >> DMF_SUSPENDED & 1) || (flags >> DMF_BLOCK_IO_FOR_SUSPEND & 1);
+	/* Bios that arrived while suspended wait on md->deferred. */
+	if ((err = member_u64(k, md, "mapped_device", "deferred.head", &bio)) ||
+	    (err = wh_kernel_member(k, "bio", "bi_next", &next))) {
+		note(t, "dm deferred bios", err);
+		return;
+	}
+	int64_t n = 0;
+	uint64_t slow = bio;
+	while (bio && (uint64_t)n < MAX_DEFERRED_BIOS) {
+		if ((err = wh_kernel_read_member(k, bio, &next, &bio))) {
+			note(t, "dm deferred bios", err);
+			return;
+		}
+		n++;
+		/* Floyd: a looping list is corrupt, not long. */
+		if (!(n & 1) && (err = wh_kernel_read_member(k, slow, &next, &slow)) == NULL &&
+		    slow == bio && bio) {
+			note(t, "dm deferred bios", wh_error_create(WH_ERR_CORRUPT, "list loops"));
+			return;
+		}
+		wh_error_destroy(err);
+	}
+	t->dm_deferred = bio ? -1 : n;
+}
+
+static uint64_t monotonic_now(struct wh_kernel *k)
+{
+	uint64_t tk, base = 0;
+	static const char *const hint[] = {"ktime_get", NULL};
+	wh_kernel_type_hint(k, hint);
+	/* The timekeeper's monotonic base, updated every tick: "now" within a
+	 * tick of the panic. */
+	if (wh_kernel_symbol_address(k, "shadow_timekeeper", &tk))
+		return 0;
+	struct wh_error *err = member_u64(k, tk, "timekeeper", "tkr_mono.base", &base);
+	wh_error_destroy(err);
+	return err ? 0 : base;
+}
+
+struct rq_layout {
+	struct wh_member_info q, state, start, word, cleared;
+	uint64_t word_size;
+	int64_t in_flight;
+};
+
+/* Requests holding a tag of TAGS (struct blk_mq_tags) for queue Q. */
+static void count_tags(struct wh_kernel *k, uint64_t tags, uint64_t q, const struct rq_layout *l,
+		       uint64_t now, struct wh_io_target *t)
+{
+	uint64_t nr_tags, reserved, map, map_nr, shift, static_rqs;
+	struct wh_error *err;
+	if ((err = member_u64(k, tags, "blk_mq_tags", "nr_tags", &nr_tags)) ||
+	    (err = member_u64(k, tags, "blk_mq_tags", "nr_reserved_tags", &reserved)) ||
+	    (err = member_u64(k, tags, "blk_mq_tags", "bitmap_tags.sb.map", &map)) ||
+	    (err = member_u64(k, tags, "blk_mq_tags", "bitmap_tags.sb.map_nr", &map_nr)) ||
+	    (err = member_u64(k, tags, "blk_mq_tags", "bitmap_tags.sb.shift", &shift)) ||
+	    (err = member_u64(k, tags, "blk_mq_tags", "static_rqs", &static_rqs))) {
+		note(t, "request tags", err);
+		t->rq_allocated = -1;
+		return;
+	}
+	nr_tags &= 0xffffffff;
+	reserved &= 0xffffffff;
+	if (map_nr > MAX_BITMAP_WORDS || shift > 6 || nr_tags > MAX_TAGS || reserved > nr_tags) {
+		note(t, "request tags", wh_error_create(WH_ERR_CORRUPT, "implausible tag bitmap"));
+		t->rq_allocated = -1;
+		return;
+	}
+	for (uint64_t w = 0; w < map_nr && t->rq_allocated >= 0; w++) {
+		uint64_t word, cleared;
+		uint64_t at = map + w * l->word_size;
+		if ((err = wh_kernel_read_member(k, at, &l->word, &word)) ||
+		    (err = wh_kernel_read_member(k, at, &l->cleared, &cleared))) {
+			note(t, "request tag bitmap", err);
+			t->rq_allocated = -1;
+			return;
+		}
+		/* "cleared" bits are freed tags not yet folded back into word. */
+		uint64_t busy = word & ~cleared;
+		for (unsigned b = 0; b < (1u << shift); b++) {
+			if (!(busy >> b & 1))
+				continue;
+			uint64_t tag = reserved + (w << shift) + b, rq, rq_q, state, start;
+			if (tag >= nr_tags)
+				break;
+			if ((err = wh_dump_read_u64(k->dump, static_rqs + tag * 8, &rq)) ||
+			    (err = wh_kernel_read_member(k, rq, &l->q, &rq_q))) {
+				note(t, "request", err);
+				continue;
+			}
+			if (rq_q != q)
+				continue; /* a tag set shared with another queue */
+			t->rq_allocated++;
+			if (!wh_kernel_read_member(k, rq, &l->state, &state) &&
+			    (int64_t)state == l->in_flight)
+				t->rq_dispatched++;
+			if (now && !wh_kernel_read_member(k, rq, &l->start, &start) && start &&
+			    start <= now &&
+			    (t->oldest_rq_age_ns < 0 || (int64_t)(now - start) > t->oldest_rq_age_ns))
+				t->oldest_rq_age_ns = (int64_t)(now - start);
+		}
+	}
+}
+
+static void describe_queue(struct wh_kernel *k, uint64_t q, struct wh_io_target *t)
+{
+	uint64_t flags, depth, set, elevator = 0;
+	struct wh_error *err;
+	/* 5.17+ count quiesces in quiesce_depth (the flag went away later);
+	 * before, only QUEUE_FLAG_QUIESCED tells. */
+	struct wh_member_info qd;
+	bool have_qd = false;
+	uint64_t v;
+	if ((err = wh_kernel_member_opt(k, "request_queue", "quiesce_depth", &qd, &have_qd)) ||
+	    (have_qd && (err = wh_kernel_read_member(k, q, &qd, &v))))
+		note(t, "queue quiesce depth", err);
+	else if (have_qd)
+		t->queue_quiesced = (int32_t)v > 0;
+	else if (!(err = member_u64(k, q, "request_queue", "queue_flags", &flags)))
+		t->queue_quiesced =
+		    wh_kernel_version_at_least(k, 4, 17) ? (int)(flags >> QUEUE_FLAG_QUIESCED_4_17 & 1)
+							 : -1;
+	else
+		note(t, "queue flags", err);
+	if (!(err = member_u64(k, q, "request_queue", "mq_freeze_depth", &depth)))
+		t->queue_frozen = (int32_t)depth > 0;
+	else
+		note(t, "queue freeze depth", err);
+	err = member_u64(k, q, "request_queue", "elevator", &elevator);
+	wh_error_destroy(err);
+	t->scheduler = elevator != 0;
+
+	/* Requests: walk the tag bitmaps of the queue's tag set. */
+	struct rq_layout l;
+	uint64_t tags_arr, nr_hw, shared = 0, now = monotonic_now(k);
+	bool have_shared = false;
+	struct wh_member_info shared_m;
+	if ((err = member_u64(k, q, "request_queue", "tag_set", &set)) || !set) {
+		if (err)
+			note(t, "tag set", err);
+		return; /* bio-based (dm, brd): no requests */
+	}
+	if ((err = wh_kernel_member(k, "request", "q", &l.q)) ||
+	    (err = wh_kernel_member(k, "request", "state", &l.state)) ||
+	    (err = wh_kernel_member(k, "request", "start_time_ns", &l.start)) ||
+	    (err = wh_kernel_member(k, "sbitmap_word", "word", &l.word)) ||
+	    (err = wh_kernel_member(k, "sbitmap_word", "cleared", &l.cleared)) ||
+	    (err = wh_types_struct_size(k->types, "sbitmap_word", &l.word_size)) ||
+	    (err = wh_types_enumerator(k->types, "MQ_RQ_IN_FLIGHT", &l.in_flight)) ||
+	    (err = member_u64(k, set, "blk_mq_tag_set", "tags", &tags_arr)) ||
+	    (err = member_u64(k, set, "blk_mq_tag_set", "nr_hw_queues", &nr_hw)) ||
+	    (err = wh_kernel_member_opt(k, "blk_mq_tag_set", "shared_tags", &shared_m,
+					&have_shared))) {
+		note(t, "requests", err);
+		return;
+	}
+	nr_hw &= 0xffffffff;
+	if (nr_hw > MAX_HW_QUEUES || !l.word_size) {
+		note(t, "requests", wh_error_create(WH_ERR_CORRUPT, "implausible tag set"));
+		return;
+	}
+	t->rq_allocated = t->rq_dispatched = 0;
+	if (have_shared && !(err = wh_kernel_read_member(k, set, &shared_m, &shared)) && shared) {
+		count_tags(k, shared, q, &l, now, t);
+	} else {
+		wh_error_destroy(err);
+		for (uint64_t i = 0; i < nr_hw && t->rq_allocated >= 0; i++) {
+			uint64_t tags;
+			if ((err = wh_dump_read_u64(k->dump, tags_arr + i * 8, &tags))) {
+				note(t, "request tags", err);
+				t->rq_allocated = -1;
+			} else if (tags) {
+				count_tags(k, tags, q, &l, now, t);
+			}
+		}
+	}
+	if (t->rq_allocated < 0)
+		t->rq_dispatched = t->oldest_rq_age_ns = -1;
+}
+
+void wh_blockdev_describe(struct wh_kernel *k, uint64_t bdev, uint64_t sb, struct wh_io_target *t)
+{
+	/* block/blk-mq.c defines every block type read here. */
+	static const char *const hint[] = {"blk_mq_alloc_request", "blk_mq_init_queue", NULL};
+	wh_kernel_type_hint(k, hint);
+	memset(t, 0, sizeof(*t));
+	t->known = true;
+	t->bdev = bdev;
+	t->fs_frozen = t->dm_suspended = t->queue_quiesced = t->queue_frozen = -1;
+	t->dm_deferred = t->rq_allocated = t->rq_dispatched = t->oldest_rq_age_ns = -1;
+	if (sb) {
+		struct wh_superblock_info info;
+		wh_superblock_read(k, sb, &info);
+		memcpy(t->fstype, info.fstype, sizeof(t->fstype));
+		t->fstype[sizeof(t->fstype) - 1] = '\0';
+		t->fs_frozen = info.frozen;
+	}
+	uint64_t disk = 0, q = 0;
+	struct wh_error *err;
+	if ((err = member_u64(k, bdev, "block_device", "bd_disk", &disk)) || !disk) {
+		note(t, "block device", err);
+		snprintf(t->device, sizeof(t->device), "block device 0x%llx",
+			 (unsigned long long)bdev);
+		return;
+	}
+	device_name(k, bdev, disk, t);
+	describe_dm(k, disk, t);
+	if ((err = member_u64(k, disk, "gendisk", "queue", &q)) || !q) {
+		note(t, "request queue", err);
+		return;
+	}
+	describe_queue(k, q, t);
+}
+
+void wh_blockdev_of_superblock(struct wh_kernel *k, uint64_t sb, struct wh_io_target *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	uint64_t bdev = 0;
+	struct wh_error *err = member_u64(k, sb, "super_block", "s_bdev", &bdev);
+	wh_error_destroy(err);
+	if (!err && bdev)
+		wh_blockdev_describe(k, bdev, sb, ret);
+}
+
+void wh_io_target_summary(const struct wh_io_target *t, char *buf, size_t size)
+{
+	size_t n = 0;
+#define PUT(...)                                                                                   \
+	do {                                                                                       \
+		if (n < size)                                                                      \
+			n += (size_t)snprintf(buf + n, size - n, __VA_ARGS__);                    \
+	} while (0)
+	buf[0] = '\0';
+	if (!t->known)
+		return;
+	PUT("%s", t->device);
+	if (t->dm_name[0])
+		PUT(" (device-mapper %s)", t->dm_name);
+	if (t->fstype[0])
+		PUT(", %s%s", t->fstype, t->fs_frozen > 0 ? " frozen" : "");
+	if (t->dm_suspended == 1) {
+		PUT(": suspended");
+		if (t->dm_deferred >= 0)
+			PUT(", %lld bio%s held back", (long long)t->dm_deferred,
+			    t->dm_deferred == 1 ? "" : "s");
+	}
+	if (t->queue_quiesced == 1)
+		PUT("%s queue quiesced", t->dm_suspended == 1 ? ";" : ":");
+	if (t->queue_frozen == 1)
+		PUT("%s queue frozen", t->dm_suspended == 1 || t->queue_quiesced == 1 ? ";" : ":");
+	if (t->rq_allocated > 0) {
+		PUT("; %lld request%s allocated, %lld dispatched to the driver",
+		    (long long)t->rq_allocated, t->rq_allocated == 1 ? "" : "s",
+		    (long long)t->rq_dispatched);
+		if (t->oldest_rq_age_ns >= 0)
+			PUT(", oldest %.1f s old", (double)t->oldest_rq_age_ns / 1e9);
+	} else if (t->rq_allocated == 0) {
+		PUT("; no requests pending%s", t->scheduler ? " outside the I/O scheduler" : "");
+	}
+#undef PUT
+}

@@ -1,0 +1,43 @@
+/* Block devices as the I/O waits see them: the device a wait's I/O goes
+ * to and the state the kernel records for it (device-mapper suspended,
+ * request queue quiesced or frozen, requests allocated and dispatched and
+ * the oldest one's age), plus the file system on it. */
+#ifndef WHYHUNG_BLOCKDEV_H
+#define WHYHUNG_BLOCKDEV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kernel.h"
+
+struct wh_io_target {
+	bool known;	    /* false: no device was found for this wait */
+	uint64_t bdev;	    /* struct block_device */
+	char device[40];    /* "vda", "dm-0", "nvme0n1p2" (raw bytes: escape) */
+	char fstype[32];    /* file system whose I/O it is, "" unknown */
+	int fs_frozen;	    /* s_writers.frozen, 0 not frozen, -1 unknown */
+	char dm_name[24];   /* device-mapper name, "" if not a dm device */
+	int dm_suspended;   /* 1/0, -1 unknown or not dm */
+	int64_t dm_deferred; /* bios dm holds back while suspended, -1 unknown */
+	int queue_quiesced; /* 1/0/-1 */
+	int queue_frozen;   /* mq_freeze_depth > 0: 1/0/-1 */
+	int64_t rq_allocated;	  /* blk-mq requests of this queue holding a tag, -1 unknown */
+	int64_t rq_dispatched;	  /* of those, started on the driver, -1 unknown */
+	int64_t oldest_rq_age_ns; /* since the oldest one was allocated, -1 unknown */
+	bool scheduler;		  /* an I/O scheduler holds requests we do not count */
+	char incomplete[128];	  /* what could not be read, or "" */
+};
+
+/* Describe the block device BDEV (struct block_device *) into RET; SB, a
+ * superblock on it or 0, names the file system. Never fails: unreadable
+ * parts stay unknown and are noted in ret->incomplete. */
+void wh_blockdev_describe(struct wh_kernel *k, uint64_t bdev, uint64_t sb,
+			  struct wh_io_target *ret);
+/* The same for the device under superblock SB (its s_bdev); known stays
+ * false when SB has no block device (tmpfs, proc). */
+void wh_blockdev_of_superblock(struct wh_kernel *k, uint64_t sb, struct wh_io_target *ret);
+/* One line for people: "dm-0 (device-mapper whdm): suspended, 1 bio held
+ * back". */
+void wh_io_target_summary(const struct wh_io_target *t, char *buf, size_t size);
+
+#endif
