@@ -1,5 +1,6 @@
 #include "blockdev.h"
 #include "superblocks.h"
+#include "xarray.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -194,6 +195,59 @@ static void count_tags(struct wh_kernel *k, uint64_t tags, uint64_t q, const str
 	}
 }
 
+/* The hardware context I of queue Q: q->hctx_table (an xarray, 5.19+) or
+ * the q->queue_hw_ctx array before. */
+static struct wh_error *hw_context(struct wh_kernel *k, uint64_t q, uint64_t i, uint64_t *ret)
+{
+	struct wh_member_info m;
+	bool have_table = false;
+	struct wh_error *err = wh_kernel_member_opt(k, "request_queue", "hctx_table", &m, &have_table);
+	if (err)
+		return err;
+	if (have_table)
+		return wh_xa_load(k, q + m.offset, i, ret);
+	uint64_t arr;
+	if ((err = member_u64(k, q, "request_queue", "queue_hw_ctx", &arr)))
+		return err;
+	return wh_dump_read_u64(k->dump, arr + i * 8, ret);
+}
+
+static void count_sched_tags(struct wh_kernel *k, uint64_t q, const struct rq_layout *l,
+			     uint64_t now, struct wh_io_target *t)
+{
+	uint64_t nr_hw, shared = 0;
+	struct wh_member_info shared_m;
+	bool have_shared = false;
+	struct wh_error *err;
+	if ((err = wh_kernel_member_opt(k, "request_queue", "sched_shared_tags", &shared_m,
+					&have_shared)) ||
+	    (have_shared && (err = wh_kernel_read_member(k, q, &shared_m, &shared)))) {
+		note(t, "scheduler tags", err);
+		t->rq_allocated = -1;
+		return;
+	}
+	if (shared) {
+		count_tags(k, shared, q, l, now, t);
+		return;
+	}
+	if ((err = member_u64(k, q, "request_queue", "nr_hw_queues", &nr_hw))) {
+		note(t, "hardware queues", err);
+		t->rq_allocated = -1;
+		return;
+	}
+	nr_hw &= 0xffffffff;
+	for (uint64_t i = 0; i < nr_hw && i < MAX_HW_QUEUES && t->rq_allocated >= 0; i++) {
+		uint64_t hctx = 0, tags = 0;
+		if ((err = hw_context(k, q, i, &hctx)) ||
+		    (hctx && (err = member_u64(k, hctx, "blk_mq_hw_ctx", "sched_tags", &tags)))) {
+			note(t, "scheduler tags", err);
+			t->rq_allocated = -1;
+		} else if (tags) {
+			count_tags(k, tags, q, l, now, t);
+		}
+	}
+}
+
 static void describe_queue(struct wh_kernel *k, uint64_t q, struct wh_io_target *t)
 {
 	uint64_t flags, depth, set, elevator = 0;
@@ -252,7 +306,11 @@ static void describe_queue(struct wh_kernel *k, uint64_t q, struct wh_io_target 
 		return;
 	}
 	t->rq_allocated = t->rq_dispatched = 0;
-	if (have_shared && !(err = wh_kernel_read_member(k, set, &shared_m, &shared)) && shared) {
+	if (t->scheduler) {
+		/* With an I/O scheduler every request holds a tag of its hardware
+		 * context's sched_tags, dispatched or not. */
+		count_sched_tags(k, q, &l, now, t);
+	} else if (have_shared && !(err = wh_kernel_read_member(k, set, &shared_m, &shared)) && shared) {
 		count_tags(k, shared, q, &l, now, t);
 	} else {
 		wh_error_destroy(err);
@@ -347,7 +405,7 @@ void wh_io_target_summary(const struct wh_io_target *t, char *buf, size_t size)
 		if (t->oldest_rq_age_ns >= 0)
 			PUT(", oldest %.1f s old", (double)t->oldest_rq_age_ns / 1e9);
 	} else if (t->rq_allocated == 0) {
-		PUT("; no requests pending%s", t->scheduler ? " outside the I/O scheduler" : "");
+		PUT("; no requests pending");
 	}
 #undef PUT
 }

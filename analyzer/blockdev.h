@@ -24,7 +24,7 @@ struct wh_io_target {
 	int64_t rq_allocated;	  /* blk-mq requests of this queue holding a tag, -1 unknown */
 	int64_t rq_dispatched;	  /* of those, started on the driver, -1 unknown */
 	int64_t oldest_rq_age_ns; /* since the oldest one was allocated, -1 unknown */
-	bool scheduler;		  /* an I/O scheduler holds requests we do not count */
+	bool scheduler;		  /* an I/O scheduler is attached (its tags are counted) */
 	char incomplete[128];	  /* what could not be read, or "" */
 };
 

@@ -303,8 +303,16 @@ struct wh_error *wh_explain(const struct wh_report *r, char **ret)
 			items[j] = items[j - 1];
 			items[j - 1] = t;
 		}
-	for (size_t i = 0; i < n_items && i < MAX_ROOTS_EXPLAINED; i++) {
+	/* Past the first few, only stalled devices are still told: a device
+	 * that completes no I/O is a root cause whatever few tasks it holds. */
+	size_t untold = 0;
+	for (size_t i = 0; i < n_items; i++) {
 		const struct wh_root_cause *rc = &r->graph.roots[items[i].root];
+		bool io = rc->kind == WH_ROOT_OBJECT && r->waits.objects[rc->index].io.known;
+		if (i >= MAX_ROOTS_EXPLAINED && !io) {
+			untold++;
+			continue;
+		}
 		if (explain_io_device(f, r, items[i].root, done))
 			continue;
 		switch (rc->kind) {
@@ -315,9 +323,8 @@ struct wh_error *wh_explain(const struct wh_report *r, char **ret)
 	}
 	free(items);
 	free(done);
-	if (n_items > MAX_ROOTS_EXPLAINED)
-		fprintf(f, "(%zu more root cause%s below.)\n", n_items - MAX_ROOTS_EXPLAINED,
-			n_items - MAX_ROOTS_EXPLAINED == 1 ? "" : "s");
+	if (untold)
+		fprintf(f, "(%zu more root cause%s below.)\n", untold, untold == 1 ? "" : "s");
 	if (!r->graph.n_roots && !r->spinlocks.count && nd)
 		fprintf(f, "No blocked task could be tied to a lock or wait object whyhung "
 			   "recognises; see the stacks below.\n");

@@ -96,6 +96,9 @@ void wh_inode_name(struct wh_kernel *k, uint64_t inode, char *buf, size_t size)
 	if (sb && !(err = wh_kernel_member(k, "super_block", "s_list", &list)))
 		err = wh_superblock_containing(k, sb + list.offset, "s_list", &info, &off, &found);
 	wh_error_destroy(err);
-	snprintf(buf, size, "%s%s(inode %llu) on %s %s", path, path[0] ? " " : "",
-		 (unsigned long long)ino, found ? info.fstype : "?", found ? info.id : "");
+	/* "on ext4 vda", but "on tmpfs" where the id repeats the type. */
+	bool same = found && !strncmp(info.fstype, info.id, sizeof(info.fstype));
+	snprintf(buf, size, "%s%s(inode %llu) on %s%s%s", path, path[0] ? " " : "",
+		 (unsigned long long)ino, found ? info.fstype : "?", found && !same ? " " : "",
+		 found && !same ? info.id : "");
 }

@@ -9,6 +9,7 @@ extern const struct wh_wait_kind_ops wh_wait_kind_percpu_rwsem;
 extern const struct wh_wait_kind_ops wh_wait_kind_folio;
 extern const struct wh_wait_kind_ops wh_wait_kind_bit;
 extern const struct wh_wait_kind_ops wh_wait_kind_jbd2;
+extern const struct wh_wait_kind_ops wh_wait_kind_queue_freeze;
 extern const struct wh_wait_kind_ops wh_wait_kind_var;
 extern const struct wh_wait_kind_ops wh_wait_kind_waitqueue;
 
@@ -20,8 +21,9 @@ static const struct wh_wait_kind_ops *const kinds[] = {
     &wh_wait_kind_semaphore, &wh_wait_kind_completion,
     &wh_wait_kind_fuse,	     &wh_wait_kind_percpu_rwsem,
     &wh_wait_kind_folio,     &wh_wait_kind_bit,
-    &wh_wait_kind_jbd2,      &wh_wait_kind_var,
-    &wh_wait_kind_waitqueue, NULL,
+    &wh_wait_kind_jbd2,      &wh_wait_kind_queue_freeze,
+    &wh_wait_kind_var,       &wh_wait_kind_waitqueue,
+    NULL,
 };
 /* clang-format on */
 

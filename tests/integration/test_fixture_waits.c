@@ -158,8 +158,9 @@ static void check_blocked(const struct fixture *f, const struct jr_value *b)
 				 (long long)pid, want_dev);
 		assert_string_equal(jr_get_string(io, "device"), want_dev);
 		const struct jr_value *ds = jr_get(want, "device_state");
-		static const char *const flags[] = {"queue_quiesced", "dm_suspended"};
-		for (size_t i = 0; i < 2; i++) {
+		static const char *const flags[] = {"queue_quiesced", "queue_frozen",
+						    "dm_suspended"};
+		for (size_t i = 0; i < 3; i++) {
 			const struct jr_value *w = jr_get(ds, flags[i]);
 			const struct jr_value *g = jr_get(io, flags[i]);
 			bool want_set = w && w->type == JR_BOOL && w->boolean;
@@ -181,6 +182,11 @@ static void check_blocked(const struct fixture *f, const struct jr_value *b)
 		if (dm)
 			assert_true(jr_get_int(io, "dm_deferred_bios", -1) >= 1);
 	}
+	/* A lock in an inode is named by the inode's path in its file system. */
+	const char *path = jr_get_string(want, "path");
+	if (path && !strstr(jr_get_string(obj, "name"), path))
+		fail_msg("pid %lld: object name \"%s\" lacks the path %s", (long long)pid,
+			 jr_get_string(obj, "name"), path);
 	/* Cycle membership: same members as the truth's cycle. */
 	const struct jr_value *want_cycle = jr_get(b, "cycle");
 	const struct jr_value *got_cycle = jr_get(t, "cycle");

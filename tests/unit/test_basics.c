@@ -116,7 +116,7 @@ static void test_every_wait_kind_is_registered(void **state)
 {
 	static const char *const expected[] = {"mutex", "rwsem", "semaphore", "completion",
 					       "fuse", "percpu-rwsem", "folio", "bit",
-					       "jbd2", "var", "waitqueue"};
+					       "jbd2", "queue-freeze", "var", "waitqueue"};
 	const struct wh_wait_kind_ops *const *kinds = wh_wait_kinds();
 	size_t n = 0;
 	while (kinds[n])
