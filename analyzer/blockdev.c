@@ -1,4 +1,6 @@
 #include "blockdev.h"
+#include "module_debug.h"
+#include "modules.h"
 #include "superblocks.h"
 #include "xarray.h"
 
@@ -60,39 +62,55 @@ static void device_name(struct wh_kernel *k, uint64_t bdev, uint64_t disk,
 		snprintf(t->device, sizeof(t->device), "%s", raw);
 }
 
+/* device-mapper: a disk whose fops are dm_blk_dops. Its types
+ * (mapped_device, dm-ioctl's hash_cell) come from dm_mod.ko's debug file
+ * when dm is a module, as on distribution kernels. */
 static void describe_dm(struct wh_kernel *k, uint64_t disk, struct wh_io_target *t)
 {
 	uint64_t fops = 0, dm_ops = 0, md = 0, flags = 0, bio = 0;
-	static const char *const hint[] = {"dm_submit_bio", "dm_get_md", NULL};
 	struct wh_error *err;
-	if (wh_kernel_symbol_address(k, "dm_blk_dops", &dm_ops) ||
+	if (wh_symbol_address_any(k, "dm_blk_dops", &dm_ops) ||
 	    member_u64(k, disk, "gendisk", "fops", &fops) || fops != dm_ops)
 		return; /* not device-mapper (or dm is not in this kernel) */
-	wh_kernel_type_hint(k, hint);
-	struct wh_member_info name, next;
-	uint64_t cell = 0, cell_name = 0;
-	if ((err = member_u64(k, disk, "gendisk", "private_data", &md)) ||
-	    (err = member_u64(k, md, "mapped_device", "flags", &flags))) {
+	snprintf(t->dm_name, sizeof(t->dm_name), "?");
+	struct wh_types *types;
+	if ((err = wh_types_of(k, "dm_mod", &types))) {
 		note(t, "device-mapper state", err);
 		return;
 	}
+	if (types == k->types) {
+		static const char *const hint[] = {"dm_submit_bio", "dm_get_md",
+						   "dm_copy_name_and_uuid", NULL};
+		wh_kernel_type_hint(k, hint);
+	}
+	struct wh_member_info flags_m, iface_m, cell_name_m, name_m, deferred_m, next;
+	if ((err = wh_types_struct_member(types, "mapped_device", "flags", &flags_m)) ||
+	    (err = wh_types_struct_member(types, "mapped_device", "name", &name_m)) ||
+	    (err = wh_types_struct_member(types, "mapped_device", "deferred.head", &deferred_m)) ||
+	    (err = member_u64(k, disk, "gendisk", "private_data", &md)) ||
+	    (err = wh_kernel_read_member(k, md, &flags_m, &flags))) {
+		note(t, "device-mapper state", err);
+		return;
+	}
+	t->dm_suspended = (flags >> DMF_SUSPENDED & 1) || (flags >> DMF_BLOCK_IO_FOR_SUSPEND & 1);
 	/* The name dmsetup shows lives in dm-ioctl's hash_cell; md->name is
 	 * only "MAJ:MIN". */
-	static const char *const cell_hint[] = {"dm_copy_name_and_uuid", NULL};
-	wh_kernel_type_hint(k, cell_hint);
-	if (!(err = member_u64(k, md, "mapped_device", "interface_ptr", &cell)) && cell &&
-	    !(err = member_u64(k, cell, "hash_cell", "name", &cell_name)) && cell_name)
+	uint64_t cell = 0, cell_name = 0;
+	if (!(err = wh_types_struct_member(types, "mapped_device", "interface_ptr", &iface_m)) &&
+	    !(err = wh_kernel_read_member(k, md, &iface_m, &cell)) && cell &&
+	    !(err = wh_types_struct_member(types, "hash_cell", "name", &cell_name_m)) &&
+	    !(err = wh_kernel_read_member(k, cell, &cell_name_m, &cell_name)) && cell_name)
 		err = wh_dump_read_cstr(k->dump, cell_name, t->dm_name, sizeof(t->dm_name));
 	if (err || !cell || !cell_name) {
 		wh_error_destroy(err);
-		if (!(err = wh_kernel_member(k, "mapped_device", "name", &name)))
-			err = wh_dump_read(k->dump, md + name.offset, t->dm_name, 16);
-		t->dm_name[16] = '\0';
+		size_t n = name_m.size < sizeof(t->dm_name) ? name_m.size : sizeof(t->dm_name) - 1;
+		if ((err = wh_dump_read(k->dump, md + name_m.offset, t->dm_name, n)))
+			snprintf(t->dm_name, sizeof(t->dm_name), "?");
+		t->dm_name[n] = '\0';
 		wh_error_destroy(err);
 	}
-	t->dm_suspended = (flags >> DMF_SUSPENDED & 1) || (flags >> DMF_BLOCK_IO_FOR_SUSPEND & 1);
 	/* Bios that arrived while suspended wait on md->deferred. */
-	if ((err = member_u64(k, md, "mapped_device", "deferred.head", &bio)) ||
+	if ((err = wh_kernel_read_member(k, md, &deferred_m, &bio)) ||
 	    (err = wh_kernel_member(k, "bio", "bi_next", &next))) {
 		note(t, "dm deferred bios", err);
 		return;

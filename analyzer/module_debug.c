@@ -253,6 +253,23 @@ struct wh_error *wh_module_types(struct wh_kernel *k, const char *name, struct w
 	return NULL;
 }
 
+struct wh_error *wh_types_of(struct wh_kernel *k, const char *module, struct wh_types **ret)
+{
+	const struct wh_modules *mods;
+	struct wh_error *err = wh_modules_get(k, &mods);
+	if (err)
+		return err;
+	for (size_t i = 0; i < mods->count; i++)
+		if (!strcmp(mods->modules[i].name, module)) {
+			if ((err = wh_module_types(k, module, ret)))
+				return wh_error_wrap(err, "%s types (%s.ko debug file needed: -m DIR)",
+						     module, module);
+			return NULL;
+		}
+	*ret = k->types;
+	return NULL;
+}
+
 struct wh_error *wh_kernel_find_type_any(struct wh_kernel *k, enum wh_type_kind kind,
 					 const char *name, struct wh_types **ret_types,
 					 struct wh_type *ret_type)

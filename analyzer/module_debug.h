@@ -24,6 +24,12 @@ struct wh_error *wh_kernel_set_module_dir(struct wh_kernel *k, const char *dir);
  * are unreadable, are left out with a warning). */
 struct wh_error *wh_module_types(struct wh_kernel *k, const char *name, struct wh_types **ret);
 
+/* Where the types of code that may be built in or modular live: module
+ * NAME's debug file when NAME is loaded as a module (WH_ERR_ABSENT without
+ * a matching -m file), else the vmlinux's. Asking the vmlinux for a type
+ * that only a module defines would scan all of its DWARF for nothing. */
+struct wh_error *wh_types_of(struct wh_kernel *k, const char *module, struct wh_types **ret);
+
 /* The definition of NAME of KIND in the vmlinux, else in the loaded
  * modules' debug files in module-list order. Missing from the vmlinux means
  * a full scan of its DWARF (seconds on a distro kernel) once; when the

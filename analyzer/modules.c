@@ -370,3 +370,21 @@ const struct wh_module_symbol *wh_module_symbolize(const struct wh_module *m, ui
 		return NULL;
 	return s;
 }
+
+struct wh_error *wh_symbol_address_any(struct wh_kernel *k, const char *name, uint64_t *ret)
+{
+	struct wh_error *err = wh_kernel_symbol_address(k, name, ret);
+	if (!err || err->code != WH_ERR_ABSENT)
+		return err;
+	wh_error_destroy(err);
+	const struct wh_modules *mods;
+	if ((err = wh_modules_get(k, &mods)))
+		return err;
+	for (size_t i = 0; i < mods->count; i++)
+		for (size_t j = 0; j < mods->modules[i].n_symbols; j++)
+			if (!strcmp(mods->modules[i].symbols[j].name, name)) {
+				*ret = mods->modules[i].symbols[j].address;
+				return NULL;
+			}
+	return wh_error_create(WH_ERR_ABSENT, "symbol %s not found", name);
+}

@@ -53,6 +53,10 @@ void wh_modules_destroy(struct wh_modules *mods);
 struct wh_error *wh_module_load_sections(struct wh_kernel *k, const struct wh_module *mod);
 /* The module whose core layout contains ADDR, or NULL. */
 const struct wh_module *wh_modules_find(const struct wh_modules *mods, uint64_t addr);
+/* Address of symbol NAME in the vmlinux, else in a loaded module's symbol
+ * table (for objects of code that may be modular, e.g. dm_blk_dops).
+ * WH_ERR_ABSENT when neither has it. */
+struct wh_error *wh_symbol_address_any(struct wh_kernel *k, const char *name, uint64_t *ret);
 /* Function symbol containing ADDR in MOD, or NULL. */
 const struct wh_module_symbol *wh_module_symbolize(const struct wh_module *mod, uint64_t addr);
 

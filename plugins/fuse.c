@@ -42,19 +42,13 @@ static const char *opcode_name(uint64_t op)
  * debug file (-m DIR). */
 static struct wh_error *fuse_types(const struct wh_wait_context *ctx, struct wh_types **ret)
 {
-	const struct wh_modules *mods;
-	struct wh_error *err = wh_modules_get(ctx->k, &mods);
-	if (err)
-		return err;
-	for (size_t i = 0; i < mods->count; i++)
-		if (!strcmp(mods->modules[i].name, "fuse"))
-			return wh_module_types(ctx->k, "fuse", ret);
 	/* Built in: fs/fuse/dev.c defines struct fuse_req; without the hint
 	 * finding it costs a scan of hundreds of compile units. */
 	static const char *const hint[] = {"fuse_request_end", "fuse_simple_request", NULL};
-	wh_kernel_type_hint(ctx->k, hint);
-	*ret = ctx->k->types;
-	return NULL;
+	struct wh_error *err = wh_types_of(ctx->k, "fuse", ret);
+	if (!err && *ret == ctx->k->types)
+		wh_kernel_type_hint(ctx->k, hint);
+	return err;
 }
 
 struct fuse_layout {
@@ -67,7 +61,7 @@ static struct wh_error *layout(const struct wh_wait_context *ctx, struct fuse_la
 {
 	struct wh_error *err = fuse_types(ctx, &l->types);
 	if (err)
-		return wh_error_wrap(err, "FUSE types (fuse.ko debug file needed: -m DIR)");
+		return err;
 	struct wh_member_info entry, private;
 	if ((err = wh_kernel_member(ctx->k, "wait_queue_entry", "entry", &entry)) ||
 	    (err = wh_kernel_member(ctx->k, "wait_queue_entry", "private", &private)) ||
@@ -108,21 +102,10 @@ static struct wh_error *recognize(const struct wh_wait_context *ctx, uint64_t *r
 /* struct file_operations of /dev/fuse: in the vmlinux or in fuse.ko. */
 static uint64_t fuse_dev_fops(struct wh_kernel *k)
 {
-	uint64_t addr;
-	struct wh_error *err = wh_kernel_symbol_address(k, "fuse_dev_operations", &addr);
-	if (!err)
-		return addr;
+	uint64_t addr = 0;
+	struct wh_error *err = wh_symbol_address_any(k, "fuse_dev_operations", &addr);
 	wh_error_destroy(err);
-	const struct wh_modules *mods;
-	if ((err = wh_modules_get(k, &mods))) {
-		wh_error_destroy(err);
-		return 0;
-	}
-	for (size_t i = 0; i < mods->count; i++)
-		for (size_t j = 0; j < mods->modules[i].n_symbols; j++)
-			if (!strcmp(mods->modules[i].symbols[j].name, "fuse_dev_operations"))
-				return mods->modules[i].symbols[j].address;
-	return 0;
+	return err ? 0 : addr;
 }
 
 /* A read whose failure only means "skip this one". */
