@@ -361,6 +361,7 @@ void wh_blockdev_describe(struct wh_kernel *k, uint64_t bdev, uint64_t sb, struc
 		wh_superblock_read(k, sb, &info);
 		memcpy(t->fstype, info.fstype, sizeof(t->fstype));
 		t->fstype[sizeof(t->fstype) - 1] = '\0';
+		memcpy(t->mount, info.mount, sizeof(t->mount));
 		t->fs_frozen = info.frozen;
 	}
 	uint64_t disk = 0, q = 0;
@@ -405,7 +406,8 @@ void wh_io_target_summary(const struct wh_io_target *t, char *buf, size_t size)
 	if (t->dm_name[0])
 		PUT(" (device-mapper %s)", t->dm_name);
 	if (t->fstype[0])
-		PUT(", %s%s", t->fstype, t->fs_frozen > 0 ? " frozen" : "");
+		PUT(", %s%s%s%s", t->fstype, t->mount[0] ? " at " : "", t->mount,
+		    t->fs_frozen > 0 ? " (frozen)" : "");
 	if (t->dm_suspended == 1) {
 		PUT(": suspended");
 		if (t->dm_deferred >= 0)

@@ -15,6 +15,7 @@ struct wh_io_target {
 	uint64_t bdev;	    /* struct block_device */
 	char device[40];    /* "vda", "dm-0", "nvme0n1p2" (raw bytes: escape) */
 	char fstype[32];    /* file system whose I/O it is, "" unknown */
+	char mount[256];    /* where that file system is mounted, "" unknown */
 	int fs_frozen;	    /* s_writers.frozen, 0 not frozen, -1 unknown */
 	char dm_name[24];   /* device-mapper name, "" if not a dm device */
 	int dm_suspended;   /* 1/0, -1 unknown or not dm */

@@ -34,8 +34,7 @@ bool wh_inode_plausible(struct wh_kernel *k, uint64_t inode)
 	return found && off == 0 && info.address == sb;
 }
 
-/* Prepend "/NAME" for DENTRY and its parents into PATH (built backwards). */
-static void dentry_path(struct wh_kernel *k, uint64_t dentry, char *path, size_t size)
+void wh_dentry_path(struct wh_kernel *k, uint64_t dentry, char *path, size_t size)
 {
 	char buf[4096];
 	size_t pos = sizeof(buf) - 1;
@@ -86,7 +85,7 @@ void wh_inode_name(struct wh_kernel *k, uint64_t inode, char *buf, size_t size)
 	struct wh_member_info alias;
 	struct wh_error *err = wh_kernel_member(k, "dentry", "d_u.d_alias", &alias);
 	if (!err && read_member(k, "inode", "i_dentry.first", inode, &first) && first)
-		dentry_path(k, first - alias.offset, path, sizeof(path));
+		wh_dentry_path(k, first - alias.offset, path, sizeof(path));
 	wh_error_destroy(err);
 	struct wh_superblock_info info = {0};
 	uint64_t off;
@@ -96,9 +95,9 @@ void wh_inode_name(struct wh_kernel *k, uint64_t inode, char *buf, size_t size)
 	if (sb && !(err = wh_kernel_member(k, "super_block", "s_list", &list)))
 		err = wh_superblock_containing(k, sb + list.offset, "s_list", &info, &off, &found);
 	wh_error_destroy(err);
-	/* "on ext4 vda", but "on tmpfs" where the id repeats the type. */
-	bool same = found && !strncmp(info.fstype, info.id, sizeof(info.fstype));
-	snprintf(buf, size, "%s%s(inode %llu) on %s%s%s", path, path[0] ? " " : "",
-		 (unsigned long long)ino, found ? info.fstype : "?", found && !same ? " " : "",
-		 found && !same ? info.id : "");
+	char label[sizeof(info.mount) + 80] = "?";
+	if (found)
+		wh_superblock_label(&info, label, sizeof(label));
+	snprintf(buf, size, "%s%s(inode %llu) on %s", path, path[0] ? " " : "",
+		 (unsigned long long)ino, label);
 }

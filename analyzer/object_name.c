@@ -90,7 +90,9 @@ static bool fs_lock_of(struct wh_kernel *k, uint64_t addr, char *buf, size_t siz
 	err = wh_superblock_containing(k, addr, "s_umount", &sb, &off, &found);
 	wh_error_destroy(err);
 	if (found && off == 0) {
-		snprintf(buf, size, "s_umount of %s superblock %s", sb.fstype, sb.id);
+		char label[sizeof(sb.mount) + 80];
+		wh_superblock_label(&sb, label, sizeof(label));
+		snprintf(buf, size, "s_umount of %s", label);
 		return true;
 	}
 	return false;

@@ -287,6 +287,11 @@ static void json_io(struct wh_json *j, const struct wh_io_target *t)
 		wh_json_string_n(j, t->fstype, sizeof(t->fstype));
 	else
 		wh_json_null(j);
+	wh_json_key(j, "mount_point");
+	if (t->mount[0])
+		wh_json_string_n(j, t->mount, sizeof(t->mount));
+	else
+		wh_json_null(j);
 	json_tristate(j, "fs_frozen", t->fs_frozen < 0 ? -1 : t->fs_frozen > 0);
 	wh_json_key(j, "dm_name");
 	if (t->dm_name[0])

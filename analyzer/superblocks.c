@@ -1,6 +1,8 @@
 #include "superblocks.h"
+#include "inode_name.h"
 #include "list_walk.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const uint64_t MAX_SUPERBLOCKS = 1u << 20;
@@ -20,6 +22,58 @@ static struct wh_error *visit(void *arg, uint64_t node, bool *stop)
 		*stop = true;
 	}
 	return NULL;
+}
+
+/* Where SB's first mount (sb->s_mounts) sits in the mount tree: the
+ * mountpoint dentries' paths, each inside its parent mount's file system,
+ * joined from the root mount down. struct mount is fs/mount.h's (private
+ * to fs/, defined in fs/namespace.c's compile unit). */
+static void mount_point(struct wh_kernel *k, uint64_t sb, char *buf, size_t size)
+{
+	static const char *const hint[] = {"may_umount_tree", "may_umount", NULL};
+	enum { MAX_MOUNT_DEPTH = 16 };
+	wh_kernel_type_hint(k, hint);
+	struct wh_member_info mounts, instance, parent_m, mp_m;
+	uint64_t node, mnt, parent, mp;
+	struct wh_error *err;
+	buf[0] = '\0';
+	if ((err = wh_kernel_member(k, "super_block", "s_mounts", &mounts)) ||
+	    (err = wh_kernel_member(k, "mount", "mnt_instance", &instance)) ||
+	    (err = wh_kernel_member(k, "mount", "mnt_parent", &parent_m)) ||
+	    (err = wh_kernel_member(k, "mount", "mnt_mountpoint", &mp_m)) ||
+	    (err = wh_dump_read_u64(k->dump, sb + mounts.offset, &node))) {
+		wh_error_destroy(err);
+		return;
+	}
+	if (node == sb + mounts.offset)
+		return; /* not mounted (any more) */
+	mnt = node - instance.offset;
+	char path[1024] = "";
+	for (int depth = 0; depth < MAX_MOUNT_DEPTH; depth++) {
+		if ((err = wh_kernel_read_member(k, mnt, &parent_m, &parent)) ||
+		    (err = wh_kernel_read_member(k, mnt, &mp_m, &mp))) {
+			wh_error_destroy(err);
+			return;
+		}
+		if (parent == mnt || !parent) {
+			snprintf(buf, size, "%s", path[0] ? path : "/");
+			return;
+		}
+		char seg[512], joined[1024];
+		wh_dentry_path(k, mp, seg, sizeof(seg));
+		if (!strcmp(seg, "?"))
+			return;
+		snprintf(joined, sizeof(joined), "%s%s", strcmp(seg, "/") ? seg : "", path);
+		memcpy(path, joined, sizeof(path));
+		mnt = parent;
+	}
+}
+
+void wh_superblock_label(const struct wh_superblock_info *sb, char *buf, size_t size)
+{
+	bool same = !strncmp(sb->fstype, sb->id, sizeof(sb->fstype));
+	snprintf(buf, size, "%s%s%s%s%s", sb->fstype[0] ? sb->fstype : "?", same ? "" : " ",
+		 same ? "" : sb->id, sb->mount[0] ? " at " : "", sb->mount);
 }
 
 void wh_superblock_read(struct wh_kernel *k, uint64_t sb, struct wh_superblock_info *ret)
@@ -44,6 +98,7 @@ void wh_superblock_read(struct wh_kernel *k, uint64_t sb, struct wh_superblock_i
 	    !(err = wh_kernel_read_member(k, sb, &frozen, &v)))
 		ret->frozen = (int)(uint32_t)v;
 	wh_error_destroy(err);
+	mount_point(k, sb, ret->mount, sizeof(ret->mount));
 }
 
 struct wh_error *wh_superblock_containing(struct wh_kernel *k, uint64_t addr, const char *member,

@@ -13,7 +13,12 @@ struct wh_superblock_info {
 	char fstype[32]; /* raw bytes from the dump: escape on output */
 	char id[33];	 /* s_id: the device or "tmpfs" */
 	int frozen;	 /* s_writers.frozen: 0 unfrozen .. 4 complete; -1 unknown */
+	char mount[256]; /* where its first mount is mounted, "" unknown */
 };
+
+/* "ext4 vda at /mnt/q", "tmpfs at /mnt/frozen" (the id is left out when it
+ * repeats the type); raw bytes from the dump: escape on output. */
+void wh_superblock_label(const struct wh_superblock_info *sb, char *buf, size_t size);
 
 /* The superblock containing ADDR within its [start+begin, start+end) member
  * range, where the range is given by member path MEMBER of struct

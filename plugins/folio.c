@@ -4,6 +4,7 @@
  * wait queue is a hashed one shared with other folios. Nobody records who
  * holds a page lock: candidates are inferred from stacks. */
 #include "analyzer/blockdev.h"
+#include "analyzer/inode_name.h"
 #include "analyzer/list_walk.h"
 #include "wait_kind.h"
 #include "waiter_scan.h"
@@ -31,7 +32,7 @@ static const char *const io_frames[] = {"io_schedule", NULL};
 
 struct folio_layout {
 	struct wh_waiter_layout waiter;
-	struct wh_member_info folio, bit_nr, head, flags, mapping, index, host, ino, sb, s_id;
+	struct wh_member_info folio, bit_nr, head, flags, mapping, index, host, sb;
 	int64_t pg_locked, pg_writeback;
 };
 
@@ -54,9 +55,7 @@ static struct wh_error *layout(struct wh_kernel *k, struct folio_layout *l)
 	    (err = wh_kernel_member(k, obj_type, "mapping", &l->mapping)) ||
 	    (err = wh_kernel_member(k, obj_type, "index", &l->index)) ||
 	    (err = wh_kernel_member(k, "address_space", "host", &l->host)) ||
-	    (err = wh_kernel_member(k, "inode", "i_ino", &l->ino)) ||
 	    (err = wh_kernel_member(k, "inode", "i_sb", &l->sb)) ||
-	    (err = wh_kernel_member(k, "super_block", "s_id", &l->s_id)) ||
 	    (err = wh_types_enumerator(k->types, "PG_locked", &l->pg_locked)) ||
 	    (err = wh_types_enumerator(k->types, "PG_writeback", &l->pg_writeback)))
 		return err;
@@ -113,23 +112,23 @@ static void name_folio(const struct wh_wait_context *ctx, const struct folio_lay
 		       struct wh_wait_object *obj, uint64_t flags)
 {
 	struct wh_kernel *k = ctx->k;
-	uint64_t mapping = 0, index = 0, host = 0, ino = 0, sb = 0;
-	char id[33] = "?";
+	uint64_t mapping = 0, index = 0, host = 0, sb = 0;
 	struct wh_error *err;
 	if (!(err = wh_kernel_read_member(k, obj->address, &l->mapping, &mapping)) &&
 	    !(err = wh_kernel_read_member(k, obj->address, &l->index, &index)) && mapping &&
-	    !(mapping & 1) && !(err = wh_kernel_read_member(k, mapping, &l->host, &host)) && host &&
-	    !(err = wh_kernel_read_member(k, host, &l->ino, &ino)) &&
-	    !(err = wh_kernel_read_member(k, host, &l->sb, &sb)) && sb)
-		err = wh_dump_read(k->dump, sb + l->s_id.offset, id, sizeof(id) - 1);
+	    !(mapping & 1) && !(err = wh_kernel_read_member(k, mapping, &l->host, &host)) && host)
+		err = wh_kernel_read_member(k, host, &l->sb, &sb);
 	wh_error_destroy(err);
 	/* Where its I/O goes: a writeback (or a read under the lock) waits
 	 * on the device under the file's superblock. */
 	if (sb)
 		wh_blockdev_of_superblock(k, sb, &obj->io);
-	if (host)
-		snprintf(obj->name, sizeof(obj->name), "page %llu of inode %llu on %s",
-			 (unsigned long long)index, (unsigned long long)ino, id);
+	if (host) {
+		char inode[256];
+		wh_inode_name(k, host, inode, sizeof(inode));
+		snprintf(obj->name, sizeof(obj->name), "page %llu of %.*s", (unsigned long long)index,
+			 (int)sizeof(obj->name) - 32, inode);
+	}
 	else if (mapping & 1)
 		snprintf(obj->name, sizeof(obj->name), "anonymous folio at 0x%llx",
 			 (unsigned long long)obj->address);

@@ -120,8 +120,10 @@ static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wa
 		e = wh_types_struct_size(ctx->k->types, "percpu_rw_semaphore", &size);
 		size_t level = !e && size ? off / size : 0;
 		wh_error_destroy(e);
-		snprintf(obj->name, sizeof(obj->name), "sb_writers (%s level) of %s superblock %s",
-			 level < 3 ? level_names[level] : "?", sb.fstype, sb.id);
+		char label[sizeof(sb.mount) + 80];
+		wh_superblock_label(&sb, label, sizeof(label));
+		snprintf(obj->name, sizeof(obj->name), "sb_writers (%s level) of %.*s",
+			 level < 3 ? level_names[level] : "?", (int)sizeof(obj->name) - 32, label);
 		if (sb.frozen > 0)
 			snprintf(frozen, sizeof(frozen),
 				 "; the filesystem is frozen (s_writers.frozen = %d)", sb.frozen);

@@ -187,6 +187,18 @@ static void check_blocked(const struct fixture *f, const struct jr_value *b)
 	if (path && !strstr(jr_get_string(obj, "name"), path))
 		fail_msg("pid %lld: object name \"%s\" lacks the path %s", (long long)pid,
 			 jr_get_string(obj, "name"), path);
+	/* A page of a file is named with where its file system is mounted. */
+	const char *mount = jr_get_string(want, "mount");
+	if (mount) {
+		char at[300];
+		snprintf(at, sizeof(at), " at %s", mount);
+		if (!strstr(jr_get_string(obj, "name"), at))
+			fail_msg("pid %lld: object name \"%s\" lacks \"%s\"", (long long)pid,
+				 jr_get_string(obj, "name"), at);
+		const struct jr_value *io = jr_get(obj, "io");
+		if (io && io->type == JR_OBJECT)
+			assert_string_equal(jr_get_string(io, "mount_point"), mount);
+	}
 	/* Cycle membership: same members as the truth's cycle. */
 	const struct jr_value *want_cycle = jr_get(b, "cycle");
 	const struct jr_value *got_cycle = jr_get(t, "cycle");
