@@ -72,7 +72,7 @@ static void describe_dm(struct wh_kernel *k, uint64_t disk, struct wh_io_target 
 	if (wh_symbol_address_any(k, "dm_blk_dops", &dm_ops) ||
 	    member_u64(k, disk, "gendisk", "fops", &fops) || fops != dm_ops)
 		return; /* not device-mapper (or dm is not in this kernel) */
-	snprintf(t->dm_name, sizeof(t->dm_name), "?");
+	t->dm = true;
 	struct wh_types *types;
 	if ((err = wh_types_of(k, "dm_mod", &types))) {
 		note(t, "device-mapper state", err);
@@ -105,7 +105,7 @@ static void describe_dm(struct wh_kernel *k, uint64_t disk, struct wh_io_target 
 		wh_error_destroy(err);
 		size_t n = name_m.size < sizeof(t->dm_name) ? name_m.size : sizeof(t->dm_name) - 1;
 		if ((err = wh_dump_read(k->dump, md + name_m.offset, t->dm_name, n)))
-			snprintf(t->dm_name, sizeof(t->dm_name), "?");
+			n = 0;
 		t->dm_name[n] = '\0';
 		wh_error_destroy(err);
 	}
@@ -403,8 +403,8 @@ void wh_io_target_summary(const struct wh_io_target *t, char *buf, size_t size)
 	if (!t->known)
 		return;
 	PUT("%s", t->device);
-	if (t->dm_name[0])
-		PUT(" (device-mapper %s)", t->dm_name);
+	if (t->dm)
+		PUT(" (device-mapper%s%s)", t->dm_name[0] ? " " : "", t->dm_name);
 	if (t->fstype[0])
 		PUT(", %s%s%s%s", t->fstype, t->mount[0] ? " at " : "", t->mount,
 		    t->fs_frozen > 0 ? " (frozen)" : "");

@@ -17,7 +17,8 @@ struct wh_io_target {
 	char fstype[32];    /* file system whose I/O it is, "" unknown */
 	char mount[256];    /* where that file system is mounted, "" unknown */
 	int fs_frozen;	    /* s_writers.frozen, 0 not frozen, -1 unknown */
-	char dm_name[24];   /* device-mapper name, "" if not a dm device */
+	bool dm;	    /* a device-mapper device */
+	char dm_name[24];   /* its name, "" if not dm or unknown */
 	int dm_suspended;   /* 1/0, -1 unknown or not dm */
 	int64_t dm_deferred; /* bios dm holds back while suspended, -1 unknown */
 	int queue_quiesced; /* 1/0/-1 */

@@ -223,6 +223,17 @@ struct wh_error *wh_waits_analyze(struct wh_kernel *k, const struct wh_task_list
 			err = e;
 		else if (e)
 			err = add_warning(ret, wh_error_wrap(e, "describing %s", o->name));
+		/* What could not be learnt about a device (e.g. dm_mod's types
+		 * without -m) is said once per device among the warnings. */
+		if (!err && o->io.known && o->io.incomplete[0]) {
+			char msg[256];
+			snprintf(msg, sizeof(msg), "I/O to %s: %s", o->io.device, o->io.incomplete);
+			bool seen = false;
+			for (size_t w = 0; w < ret->n_warnings && !seen; w++)
+				seen = !strcmp(ret->warnings[w], msg);
+			if (!seen)
+				err = add_warning(ret, wh_error_create(WH_ERR_ABSENT, "%s", msg));
+		}
 	}
 	free(owner_kind);
 	free(first_ctx);
