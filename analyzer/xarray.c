@@ -21,7 +21,9 @@ struct wh_error *wh_xa_load(struct wh_kernel *k, uint64_t xa, uint64_t index, ui
 	struct wh_member_info head_m, shift_m, slots_m;
 	uint64_t entry, shift;
 	struct wh_error *err;
+	static const char *const hint[] = {"xa_load", NULL}; /* lib/xarray.c: xa_node */
 	*ret = 0;
+	wh_kernel_type_hint(k, hint);
 	if ((err = wh_kernel_member(k, "xarray", "xa_head", &head_m)) ||
 	    (err = wh_kernel_member(k, "xa_node", "shift", &shift_m)) ||
 	    (err = wh_kernel_member(k, "xa_node", "slots", &slots_m)) ||
