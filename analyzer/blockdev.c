@@ -9,6 +9,8 @@
 
 /* Bounds on what a hostile dump can make us walk. */
 static const uint64_t MAX_HW_QUEUES = 1024, MAX_BITMAP_WORDS = 4096, MAX_TAGS = 65536;
+/* Tag bits examined per queue, all tag maps together. */
+static const uint64_t TAG_BUDGET = 1u << 18;
 static const uint64_t MAX_DEFERRED_BIOS = 1u << 16;
 
 /* device-mapper's md->flags bits (drivers/md/dm-core.h, unchanged from
@@ -149,13 +151,14 @@ static uint64_t monotonic_now(struct wh_kernel *k)
 }
 
 struct rq_layout {
+	uint64_t budget; /* tag bits left to examine (TAG_BUDGET per queue) */
 	struct wh_member_info q, state, start, word, cleared;
 	uint64_t word_size;
 	int64_t in_flight;
 };
 
 /* Requests holding a tag of TAGS (struct blk_mq_tags) for queue Q. */
-static void count_tags(struct wh_kernel *k, uint64_t tags, uint64_t q, const struct rq_layout *l,
+static void count_tags(struct wh_kernel *k, uint64_t tags, uint64_t q, struct rq_layout *l,
 		       uint64_t now, struct wh_io_target *t)
 {
 	uint64_t nr_tags, reserved, map, map_nr, shift, static_rqs;
@@ -172,11 +175,21 @@ static void count_tags(struct wh_kernel *k, uint64_t tags, uint64_t q, const str
 	}
 	nr_tags &= 0xffffffff;
 	reserved &= 0xffffffff;
-	if (map_nr > MAX_BITMAP_WORDS || shift > 6 || nr_tags > MAX_TAGS || reserved > nr_tags) {
+	/* The bitmap covers the non-reserved tags: more words than that is
+	 * corrupt, and a hostile dump must not make us read forever. */
+	uint64_t bits = nr_tags - (reserved <= nr_tags ? reserved : 0);
+	if (map_nr > MAX_BITMAP_WORDS || shift > 6 || nr_tags > MAX_TAGS || reserved > nr_tags ||
+	    (map_nr && (map_nr - 1) << shift >= bits + (1u << shift))) {
 		note(t, "request tags", wh_error_create(WH_ERR_CORRUPT, "implausible tag bitmap"));
 		t->rq_allocated = -1;
 		return;
 	}
+	if ((map_nr << shift) > l->budget) {
+		note(t, "request tags", wh_error_create(WH_ERR_CORRUPT, "too many tags to examine"));
+		t->rq_allocated = -1;
+		return;
+	}
+	l->budget -= map_nr << shift;
 	for (uint64_t w = 0; w < map_nr && t->rq_allocated >= 0; w++) {
 		uint64_t word, cleared;
 		uint64_t at = map + w * l->word_size;
@@ -230,7 +243,7 @@ static struct wh_error *hw_context(struct wh_kernel *k, uint64_t q, uint64_t i, 
 	return wh_dump_read_u64(k->dump, arr + i * 8, ret);
 }
 
-static void count_sched_tags(struct wh_kernel *k, uint64_t q, const struct rq_layout *l,
+static void count_sched_tags(struct wh_kernel *k, uint64_t q, struct rq_layout *l,
 			     uint64_t now, struct wh_io_target *t)
 {
 	uint64_t nr_hw, shared = 0;
@@ -318,6 +331,7 @@ static void describe_queue(struct wh_kernel *k, uint64_t q, struct wh_io_target 
 		note(t, "requests", err);
 		return;
 	}
+	l.budget = TAG_BUDGET;
 	nr_hw &= 0xffffffff;
 	if (nr_hw > MAX_HW_QUEUES || !l.word_size) {
 		note(t, "requests", wh_error_create(WH_ERR_CORRUPT, "implausible tag set"));

@@ -1,7 +1,9 @@
-/* A wait list that loops, in a real dump: a copy of the fixture's ELF dump
- * with the first waiter of wh_mutex_a made to point at itself. The report
- * must still be built, the damage reported with a reason, and every other
- * object read as before; no endless walk.
+/* Damage in a real dump: copies of the fixture's ELF dump with (1) the
+ * first waiter of wh_mutex_a made to point at itself, (2) the suspended dm
+ * device's deferred bio list made to loop and the quiesced disk's tag
+ * bitmap given an absurd size. The report must still be built, the damage
+ * reported with a reason, and every other object read as before; no
+ * endless walk.
  * usage: test_fixture_corrupt FIXTURE_DIR VMLINUX ELF_VMCORE WORKDIR */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +19,7 @@
 
 #include "analyzer/kernel.h"
 #include "analyzer/report.h"
+#include "analyzer/xarray.h"
 #include "tests/support/json_read.h"
 
 static const char *fixture_dir, *vmlinux_path, *elf_path, *work_dir;
@@ -106,6 +109,99 @@ static void test_looping_wait_list(void **state)
 	unlink(copy);
 }
 
+/* Overwrite SIZE bytes at kernel address VADDR of the ELF dump COPY. */
+static void poke(struct wh_kernel *k, const char *copy, uint64_t vaddr, uint64_t value,
+		 size_t size)
+{
+	uint64_t paddr;
+	assert_null(wh_dump_virt_to_phys(k->dump, vaddr, &paddr));
+	int fd = open(copy, O_RDWR);
+	assert_true(fd >= 0);
+	off_t off = elf_offset(fd, paddr);
+	assert_true(off >= 0);
+	assert_int_equal(pwrite(fd, &value, size, off), (ssize_t)size);
+	close(fd);
+}
+
+static uint64_t member_addr(struct wh_kernel *k, uint64_t obj, const char *type,
+			    const char *member)
+{
+	struct wh_member_info m;
+	assert_null(wh_kernel_member(k, type, member, &m));
+	return obj + m.offset;
+}
+
+static uint64_t member_value(struct wh_kernel *k, uint64_t obj, const char *type,
+			     const char *member)
+{
+	struct wh_member_info m;
+	uint64_t v = 0;
+	assert_null(wh_kernel_member(k, type, member, &m));
+	assert_null(wh_kernel_read_member(k, obj, &m, &v));
+	return v;
+}
+
+static const struct wh_io_target *io_of(const struct wh_report *r, const char *device)
+{
+	for (size_t i = 0; i < r->waits.n_objects; i++)
+		if (r->waits.objects[i].io.known && !strcmp(r->waits.objects[i].io.device, device))
+			return &r->waits.objects[i].io;
+	return NULL;
+}
+
+static void test_damaged_io_targets(void **state)
+{
+	struct wh_kernel *k;
+	struct wh_report r;
+	assert_null(wh_kernel_open(elf_path, vmlinux_path, &k));
+	assert_null(wh_report_build(k, &r));
+	const struct wh_io_target *dm = io_of(&r, "dm-0"), *vda = io_of(&r, "vda");
+	assert_non_null(dm);
+	assert_non_null(vda);
+	assert_true(dm->dm_deferred >= 1);
+	assert_true(vda->rq_allocated >= 1 && vda->scheduler);
+	/* dm: the first deferred bio's bi_next points at itself. */
+	uint64_t disk = member_value(k, dm->bdev, "block_device", "bd_disk");
+	uint64_t md = member_value(k, disk, "gendisk", "private_data");
+	uint64_t bio = member_value(k, md, "mapped_device", "deferred.head");
+	uint64_t next_at = member_addr(k, bio, "bio", "bi_next");
+	/* vda: the first hardware context's scheduler tag bitmap claims 2^31 words. */
+	uint64_t vdisk = member_value(k, vda->bdev, "block_device", "bd_disk");
+	uint64_t q = member_value(k, vdisk, "gendisk", "queue"), hctx;
+	assert_null(wh_xa_load(k, member_addr(k, q, "request_queue", "hctx_table"), 0, &hctx));
+	assert_true(hctx != 0);
+	uint64_t tags = member_value(k, hctx, "blk_mq_hw_ctx", "sched_tags");
+	uint64_t map_nr_at = member_addr(k, tags, "blk_mq_tags", "bitmap_tags.sb.map_nr");
+	wh_report_deinit(&r);
+
+	char copy[4096], cmd[9000];
+	snprintf(copy, sizeof(copy), "%s/damaged-io.elf", work_dir);
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", elf_path, copy);
+	assert_int_equal(system(cmd), 0);
+	poke(k, copy, next_at, bio, 8);
+	poke(k, copy, map_nr_at, 0x80000000u, 4);
+	wh_kernel_destroy(k);
+
+	assert_null(wh_kernel_open(copy, vmlinux_path, &k));
+	struct wh_error *err = wh_report_build(k, &r);
+	if (err)
+		fail_msg("report failed on damaged I/O targets: %s", err->message);
+	dm = io_of(&r, "dm-0");
+	vda = io_of(&r, "vda");
+	assert_non_null(dm);
+	assert_non_null(vda);
+	/* Said, not guessed: unknown counts and a reason. */
+	assert_int_equal(dm->dm_deferred, -1);
+	assert_non_null(strstr(dm->incomplete, "loops"));
+	assert_int_equal(dm->dm_suspended, 1);
+	assert_int_equal(vda->rq_allocated, -1);
+	assert_non_null(strstr(vda->incomplete, "implausible"));
+	assert_int_equal(vda->queue_quiesced, 1);
+	wh_report_deinit(&r);
+	wh_kernel_destroy(k);
+	unlink(copy);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 5) {
@@ -118,6 +214,7 @@ int main(int argc, char **argv)
 	work_dir = argv[4];
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_looping_wait_list),
+		cmocka_unit_test(test_damaged_io_targets),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
