@@ -1,134 +1,10 @@
 #include "dwarf_lines.h"
+#include "dwarf_cursor.h"
 
 #include <libdwarf/dwarf.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* A cursor over [p, end). A read past the end (or a ULEB128 wider than 64
- * bits) sets BAD, moves to the end and yields zeros, so a parse checks BAD
- * once per step rather than after every field. */
-struct cursor {
-	const unsigned char *p, *end;
-	bool bad;
-};
-
-static bool need(struct cursor *c, uint64_t n)
-{
-	if (c->bad || n > (uint64_t)(c->end - c->p)) {
-		c->bad = true;
-		c->p = c->end;
-		return false;
-	}
-	return true;
-}
-
-static void skip(struct cursor *c, uint64_t n)
-{
-	if (need(c, n))
-		c->p += n;
-}
-
-/* Little-endian unsigned of N <= 8 bytes (x86-64 objects only). */
-static uint64_t read_le(struct cursor *c, unsigned n)
-{
-	if (!need(c, n))
-		return 0;
-	uint64_t v = 0;
-	for (unsigned i = 0; i < n; i++)
-		v |= (uint64_t)c->p[i] << (8 * i);
-	c->p += n;
-	return v;
-}
-
-static uint8_t read_u8(struct cursor *c)
-{
-	if (c->p < c->end)
-		return *c->p++;
-	return (uint8_t)read_le(c, 1); /* sets BAD */
-}
-
-static uint64_t read_uleb(struct cursor *c)
-{
-	if (c->p < c->end && !(*c->p & 0x80)) /* most operands: one byte */
-		return *c->p++;
-	uint64_t v = 0;
-	unsigned shift = 0;
-	for (;;) {
-		if (!need(c, 1))
-			return 0;
-		unsigned char b = *c->p++;
-		uint64_t bits = b & 0x7f;
-		/* Significant bits beyond 64 are an overflow, not a wrap. */
-		if ((shift >= 64 && bits) || (shift && shift < 64 && bits >> (64 - shift))) {
-			c->bad = true;
-			c->p = c->end;
-			return 0;
-		}
-		if (shift < 64)
-			v |= bits << shift;
-		if (!(b & 0x80))
-			return v;
-		if (shift < 64)
-			shift += 7;
-	}
-}
-
-static int64_t read_sleb(struct cursor *c)
-{
-	uint64_t v = 0;
-	unsigned shift = 0;
-	unsigned char b;
-	do {
-		if (!need(c, 1))
-			return 0;
-		b = *c->p++;
-		if (shift < 64) {
-			v |= (uint64_t)(b & 0x7f) << shift;
-			shift += 7;
-		}
-	} while (b & 0x80);
-	if (shift < 64 && (b & 0x40))
-		v |= ~(uint64_t)0 << shift;
-	return (int64_t)v;
-}
-
-/* A NUL-terminated string at the cursor. */
-static const char *read_cstr(struct cursor *c)
-{
-	if (c->bad)
-		return NULL;
-	const unsigned char *nul = memchr(c->p, 0, (size_t)(c->end - c->p));
-	if (!nul) {
-		c->bad = true;
-		c->p = c->end;
-		return NULL;
-	}
-	const char *s = (const char *)c->p;
-	c->p = nul + 1;
-	return s;
-}
-
-/* A string section: offsets below LIMIT (just past its last NUL) start a
- * terminated string, so each lookup is one comparison. */
-struct string_section {
-	const char *name;
-	const unsigned char *data;
-	uint64_t limit;
-};
-
-static void string_section_init(struct string_section *s, const char *name,
-				const unsigned char *data, uint64_t size)
-{
-	s->name = name;
-	s->data = data;
-	s->limit = 0;
-	if (!data || !size)
-		return;
-	const unsigned char *nul = memrchr(data, 0, (size_t)size);
-	if (nul)
-		s->limit = (uint64_t)(nul - data) + 1;
-}
 
 struct file_entry {
 	const char *name; /* NULL: the entry has no DW_LNCT_path */
@@ -197,9 +73,9 @@ static void *grow(void *array, size_t *cap, size_t n, size_t size)
 /* ---- header ---- */
 
 struct header_reader {
-	struct cursor c;
+	struct wh_cursor c;
 	unsigned offset_size;
-	struct string_section line_str, str;
+	struct wh_string_section line_str, str;
 };
 
 /* One attribute of a DWARF 5 directory or file entry: a string for the
@@ -207,37 +83,36 @@ struct header_reader {
 static struct wh_error *read_form(struct wh_line_table *t, struct header_reader *h, uint64_t form,
 				  const char **ret_str, uint64_t *ret_num)
 {
-	struct cursor *c = &h->c;
-	const struct string_section *sec = NULL;
+	struct wh_cursor *c = &h->c;
+	const struct wh_string_section *sec = NULL;
 	*ret_str = NULL;
 	*ret_num = 0;
 	switch (form) {
-	case DW_FORM_string: *ret_str = read_cstr(c); return NULL;
+	case DW_FORM_string: *ret_str = cursor_cstr(c); return NULL;
 	case DW_FORM_line_strp: sec = &h->line_str; break;
 	case DW_FORM_strp: sec = &h->str; break;
-	case DW_FORM_udata: *ret_num = read_uleb(c); return NULL;
-	case DW_FORM_sdata: *ret_num = (uint64_t)read_sleb(c); return NULL;
-	case DW_FORM_data1: *ret_num = read_le(c, 1); return NULL;
-	case DW_FORM_data2: *ret_num = read_le(c, 2); return NULL;
-	case DW_FORM_data4: *ret_num = read_le(c, 4); return NULL;
-	case DW_FORM_data8: *ret_num = read_le(c, 8); return NULL;
-	case DW_FORM_data16: skip(c, 16); return NULL;
-	case DW_FORM_block: skip(c, read_uleb(c)); return NULL;
-	case DW_FORM_block1: skip(c, read_le(c, 1)); return NULL;
-	case DW_FORM_block2: skip(c, read_le(c, 2)); return NULL;
-	case DW_FORM_block4: skip(c, read_le(c, 4)); return NULL;
+	case DW_FORM_udata: *ret_num = cursor_uleb(c); return NULL;
+	case DW_FORM_sdata: *ret_num = (uint64_t)cursor_sleb(c); return NULL;
+	case DW_FORM_data1: *ret_num = cursor_le(c, 1); return NULL;
+	case DW_FORM_data2: *ret_num = cursor_le(c, 2); return NULL;
+	case DW_FORM_data4: *ret_num = cursor_le(c, 4); return NULL;
+	case DW_FORM_data8: *ret_num = cursor_le(c, 8); return NULL;
+	case DW_FORM_data16: cursor_skip(c, 16); return NULL;
+	case DW_FORM_block: cursor_skip(c, cursor_uleb(c)); return NULL;
+	case DW_FORM_block1: cursor_skip(c, cursor_le(c, 1)); return NULL;
+	case DW_FORM_block2: cursor_skip(c, cursor_le(c, 2)); return NULL;
+	case DW_FORM_block4: cursor_skip(c, cursor_le(c, 4)); return NULL;
 	default: return format_error(t, "unsupported form in the file table");
 	}
-	uint64_t off = read_le(c, h->offset_size);
+	uint64_t off = cursor_le(c, h->offset_size);
 	if (c->bad)
 		return NULL; /* reported by the caller */
-	if (off >= sec->limit)
+	if (!(*ret_str = wh_string_section_at(sec, off)))
 		return wh_error_create(WH_ERR_FORMAT,
 				       "line program at .debug_line+0x%llx: string offset 0x%llx "
 				       "outside %s",
 				       (unsigned long long)t->offset, (unsigned long long)off,
 				       sec->name);
-	*ret_str = (const char *)sec->data + off;
 	return NULL;
 }
 
@@ -250,12 +125,12 @@ struct entry_format {
 static struct wh_error *read_entries(struct wh_line_table *t, struct header_reader *h, bool files)
 {
 	struct entry_format formats[255];
-	unsigned n_formats = read_u8(&h->c);
+	unsigned n_formats = cursor_u8(&h->c);
 	for (unsigned i = 0; i < n_formats; i++) {
-		formats[i].type = read_uleb(&h->c);
-		formats[i].form = read_uleb(&h->c);
+		formats[i].type = cursor_uleb(&h->c);
+		formats[i].form = cursor_uleb(&h->c);
 	}
-	uint64_t count = read_uleb(&h->c);
+	uint64_t count = cursor_uleb(&h->c);
 	if (h->c.bad)
 		return format_error(t, "truncated entry format");
 	/* Every form read takes a byte or more: a count beyond the bytes
@@ -302,31 +177,31 @@ static struct wh_error *read_entries(struct wh_line_table *t, struct header_read
  * empty string. */
 static struct wh_error *read_v4_tables(struct wh_line_table *t, struct header_reader *h)
 {
-	struct cursor *c = &h->c;
+	struct wh_cursor *c = &h->c;
 	size_t cap = 0;
-	while (need(c, 1) && *c->p) {
+	while (cursor_need(c, 1) && *c->p) {
 		void *dirs = grow(t->dirs, &cap, t->n_dirs, sizeof(*t->dirs));
 		if (!dirs)
 			return &wh_error_nomem;
 		t->dirs = dirs;
-		t->dirs[t->n_dirs++] = read_cstr(c);
+		t->dirs[t->n_dirs++] = cursor_cstr(c);
 	}
-	skip(c, 1);
+	cursor_skip(c, 1);
 	cap = 0;
-	while (need(c, 1) && *c->p) {
+	while (cursor_need(c, 1) && *c->p) {
 		void *files = grow(t->files, &cap, t->n_files, sizeof(*t->files));
 		if (!files)
 			return &wh_error_nomem;
 		t->files = files;
 		struct file_entry *f = &t->files[t->n_files++];
-		f->name = read_cstr(c);
-		f->dir = read_uleb(c);
-		read_uleb(c); /* modification time */
-		read_uleb(c); /* length */
+		f->name = cursor_cstr(c);
+		f->dir = cursor_uleb(c);
+		cursor_uleb(c); /* modification time */
+		cursor_uleb(c); /* length */
 		if (!c->bad && f->dir > t->n_dirs)
 			return format_error(t, "file in a directory that is not listed");
 	}
-	skip(c, 1);
+	cursor_skip(c, 1);
 	if (c->bad)
 		return format_error(t, "truncated file table");
 	return NULL;
@@ -337,13 +212,13 @@ static struct wh_error *read_header(struct wh_line_table *t, const struct wh_lin
 	if (!s->line || t->offset >= s->line_size)
 		return format_error(t, "offset outside .debug_line");
 	struct header_reader h = {.c = {s->line + t->offset, s->line + s->line_size, false}};
-	string_section_init(&h.line_str, ".debug_line_str", s->line_str, s->line_str_size);
-	string_section_init(&h.str, ".debug_str", s->str, s->str_size);
-	struct cursor *c = &h.c;
-	uint64_t length = read_le(c, 4);
+	wh_string_section_init(&h.line_str, ".debug_line_str", s->line_str, s->line_str_size);
+	wh_string_section_init(&h.str, ".debug_str", s->str, s->str_size);
+	struct wh_cursor *c = &h.c;
+	uint64_t length = cursor_le(c, 4);
 	h.offset_size = 4;
 	if (length == 0xffffffff) {
-		length = read_le(c, 8);
+		length = cursor_le(c, 8);
 		h.offset_size = 8;
 	} else if (length >= 0xfffffff0) {
 		return format_error(t, "reserved unit length");
@@ -352,24 +227,24 @@ static struct wh_error *read_header(struct wh_line_table *t, const struct wh_lin
 		return format_error(t, "unit length past the section");
 	t->end = c->p + length;
 	c->end = t->end;
-	t->version = (uint16_t)read_le(c, 2);
+	t->version = (uint16_t)cursor_le(c, 2);
 	if (!c->bad && (t->version < 2 || t->version > 5))
 		return format_error(t, "unsupported version");
 	if (t->version >= 5) {
-		read_u8(c); /* address_size: DW_LNE_set_address has its own length */
-		read_u8(c); /* segment_selector_size */
+		cursor_u8(c); /* address_size: DW_LNE_set_address has its own length */
+		cursor_u8(c); /* segment_selector_size */
 	}
-	uint64_t header_length = read_le(c, h.offset_size);
+	uint64_t header_length = cursor_le(c, h.offset_size);
 	if (c->bad || header_length > (uint64_t)(c->end - c->p))
 		return format_error(t, "header length past the unit");
 	t->program = c->p + header_length;
 	c->end = t->program;
-	t->min_inst_length = read_u8(c);
-	t->max_ops = t->version >= 4 ? read_u8(c) : 1;
-	read_u8(c); /* default_is_stmt: every row counts here */
-	t->line_base = (int8_t)read_u8(c);
-	t->line_range = read_u8(c);
-	t->opcode_base = read_u8(c);
+	t->min_inst_length = cursor_u8(c);
+	t->max_ops = t->version >= 4 ? cursor_u8(c) : 1;
+	cursor_u8(c); /* default_is_stmt: every row counts here */
+	t->line_base = (int8_t)cursor_u8(c);
+	t->line_range = cursor_u8(c);
+	t->opcode_base = cursor_u8(c);
 	if (c->bad)
 		return format_error(t, "truncated header");
 	if (!t->line_range || !t->opcode_base)
@@ -377,7 +252,7 @@ static struct wh_error *read_header(struct wh_line_table *t, const struct wh_lin
 	if (!t->max_ops)
 		t->max_ops = 1;
 	t->std_lengths = c->p;
-	skip(c, t->opcode_base - 1u);
+	cursor_skip(c, t->opcode_base - 1u);
 	if (c->bad)
 		return format_error(t, "truncated standard_opcode_lengths");
 	if (t->version < 5)
@@ -466,36 +341,36 @@ static struct wh_error *emit(struct wh_line_table *t, struct registers *r, bool 
 	return NULL;
 }
 
-static struct wh_error *define_file(struct wh_line_table *t, struct cursor *c)
+static struct wh_error *define_file(struct wh_line_table *t, struct wh_cursor *c)
 {
 	void *defined = grow(t->defined, &t->defined_cap, t->n_defined, sizeof(*t->defined));
 	if (!defined)
 		return &wh_error_nomem;
 	t->defined = defined;
 	struct file_entry f;
-	f.name = read_cstr(c);
-	f.dir = read_uleb(c);
-	read_uleb(c); /* modification time */
-	read_uleb(c); /* length */
+	f.name = cursor_cstr(c);
+	f.dir = cursor_uleb(c);
+	cursor_uleb(c); /* modification time */
+	cursor_uleb(c); /* length */
 	if (c->bad)
 		return format_error(t, "malformed DW_LNE_define_file");
 	t->defined[t->n_defined++] = f;
 	return NULL;
 }
 
-static struct wh_error *extended_opcode(struct wh_line_table *t, struct cursor *c,
+static struct wh_error *extended_opcode(struct wh_line_table *t, struct wh_cursor *c,
 					struct registers *r)
 {
-	uint64_t len = read_uleb(c);
-	if (!need(c, len))
+	uint64_t len = cursor_uleb(c);
+	if (!cursor_need(c, len))
 		return format_error(t, "extended opcode past the end");
 	/* The operands, by the opcode's own length: unknown ones are skipped. */
-	struct cursor op = {c->p, c->p + len, false};
+	struct wh_cursor op = {c->p, c->p + len, false};
 	c->p += len;
 	if (!len)
 		return NULL;
 	struct wh_error *err = NULL;
-	switch (read_u8(&op)) {
+	switch (cursor_u8(&op)) {
 	case DW_LNE_end_sequence:
 		err = emit(t, r, true);
 		reset(r);
@@ -503,7 +378,7 @@ static struct wh_error *extended_opcode(struct wh_line_table *t, struct cursor *
 	case DW_LNE_set_address:
 		if (len < 2 || len - 1 > 8)
 			return format_error(t, "DW_LNE_set_address of a strange size");
-		r->address = read_le(&op, (unsigned)(len - 1));
+		r->address = cursor_le(&op, (unsigned)(len - 1));
 		r->op_index = 0;
 		return NULL;
 	case DW_LNE_define_file:
@@ -513,7 +388,7 @@ static struct wh_error *extended_opcode(struct wh_line_table *t, struct cursor *
 	}
 }
 
-static struct wh_error *standard_opcode(struct wh_line_table *t, struct cursor *c,
+static struct wh_error *standard_opcode(struct wh_line_table *t, struct wh_cursor *c,
 					struct registers *r, uint8_t opcode)
 {
 	/* Opcodes we do not know, or whose operand count the header
@@ -521,21 +396,21 @@ static struct wh_error *standard_opcode(struct wh_line_table *t, struct cursor *
 	unsigned n = t->std_lengths[opcode - 1];
 	if (opcode > N_STANDARD_OPCODES || n != standard_operands[opcode - 1]) {
 		for (unsigned i = 0; i < n; i++)
-			read_uleb(c);
+			cursor_uleb(c);
 		return NULL;
 	}
 	switch (opcode) {
 	case DW_LNS_copy: return emit(t, r, false);
-	case DW_LNS_advance_pc: advance(t, r, read_uleb(c)); break;
-	case DW_LNS_advance_line: r->line += (uint64_t)read_sleb(c); break;
-	case DW_LNS_set_file: r->file = read_uleb(c); break;
-	case DW_LNS_set_column: read_uleb(c); break;
+	case DW_LNS_advance_pc: advance(t, r, cursor_uleb(c)); break;
+	case DW_LNS_advance_line: r->line += (uint64_t)cursor_sleb(c); break;
+	case DW_LNS_set_file: r->file = cursor_uleb(c); break;
+	case DW_LNS_set_column: cursor_uleb(c); break;
 	case DW_LNS_const_add_pc: advance(t, r, (255u - t->opcode_base) / t->line_range); break;
 	case DW_LNS_fixed_advance_pc:
-		r->address += read_le(c, 2);
+		r->address += cursor_le(c, 2);
 		r->op_index = 0;
 		break;
-	case DW_LNS_set_isa: read_uleb(c); break;
+	case DW_LNS_set_isa: cursor_uleb(c); break;
 	default: break; /* negate_stmt, basic_block, prologue_end, epilogue_begin */
 	}
 	return NULL;
@@ -544,13 +419,13 @@ static struct wh_error *standard_opcode(struct wh_line_table *t, struct cursor *
 /* Run the program once, keeping its rows. */
 static struct wh_error *decode_program(struct wh_line_table *t)
 {
-	struct cursor c = {t->program, t->end, false};
+	struct wh_cursor c = {t->program, t->end, false};
 	struct registers r = {.valid_file = UINT64_MAX};
 	struct wh_error *err = NULL;
 	reset(&r);
 	/* Every opcode takes a byte or more: the loop ends with the program. */
 	while (!err && c.p < c.end) {
-		uint8_t opcode = read_u8(&c);
+		uint8_t opcode = cursor_u8(&c);
 		if (opcode >= t->opcode_base) {
 			unsigned adjusted = opcode - t->opcode_base;
 			advance(t, &r, adjusted / t->line_range);

@@ -1,6 +1,7 @@
 #include "dwarf_types.h"
 #include "dwarf_lines.h"
 #include "dwarf_object.h"
+#include "dwarf_unit.h"
 #include "name_map.h"
 
 #include <libdwarf/dwarf.h>
@@ -44,8 +45,10 @@ struct wh_types {
 	unsigned cus_scanned;
 	uint64_t hinted[32]; /* CUs indexed out of order by wh_types_index_cu_at() */
 	size_t n_hinted;
-	Dwarf_Arange *aranges;		       /* loaded on first use */
-	struct wh_line_sections line_sections; /* line_size 0: not loaded yet */
+	Dwarf_Arange *aranges; /* loaded on first use */
+	/* Sections for source lines; line_size 0: not loaded yet. */
+	struct wh_line_sections line_sections;
+	struct wh_unit_sections unit_sections;
 	struct line_cache lines[LINE_CACHE_ENTRIES];
 	uint64_t line_clock;
 	char line_result[512];
@@ -751,7 +754,10 @@ struct wh_error *wh_types_enumerator(struct wh_types *t, const char *name, int64
 	return NULL;
 }
 
-static struct wh_error *cu_offset_at(struct wh_types *t, uint64_t code_addr, Dwarf_Off *ret)
+/* The compile unit of CODE_ADDR: its root DIE's offset in .debug_info,
+ * and its header's when RET_HEADER is not NULL. */
+static struct wh_error *cu_offset_at(struct wh_types *t, uint64_t code_addr, Dwarf_Off *ret,
+				     Dwarf_Off *ret_header)
 {
 	Dwarf_Error e = NULL;
 	if (!t->aranges && dwarf_get_aranges(t->dbg, &t->aranges, &t->n_aranges, &e) != DW_DLV_OK) {
@@ -762,7 +768,8 @@ static struct wh_error *cu_offset_at(struct wh_types *t, uint64_t code_addr, Dwa
 	Dwarf_Arange ar;
 	if (dwarf_get_arange(t->aranges, (Dwarf_Unsigned)t->n_aranges, code_addr, &ar, &e) !=
 		DW_DLV_OK ||
-	    dwarf_get_cu_die_offset(ar, ret, &e) != DW_DLV_OK) {
+	    dwarf_get_cu_die_offset(ar, ret, &e) != DW_DLV_OK ||
+	    (ret_header && dwarf_get_arange_cu_header_offset(ar, ret_header, &e) != DW_DLV_OK)) {
 		if (e)
 			dwarf_dealloc_error(t->dbg, e);
 		return wh_error_create(WH_ERR_ABSENT, "no compile unit covers 0x%llx",
@@ -774,7 +781,7 @@ static struct wh_error *cu_offset_at(struct wh_types *t, uint64_t code_addr, Dwa
 struct wh_error *wh_types_index_cu_at(struct wh_types *t, uint64_t code_addr)
 {
 	Dwarf_Off cu_off;
-	struct wh_error *err = cu_offset_at(t, code_addr, &cu_off);
+	struct wh_error *err = cu_offset_at(t, code_addr, &cu_off, NULL);
 	if (err)
 		return err;
 	/* Each CU once; the sequential scan may meet it again (first wins). */
@@ -794,7 +801,7 @@ struct wh_error *wh_types_variable_near(struct wh_types *t, const char *name, ui
 {
 	Dwarf_Error e = NULL;
 	Dwarf_Off cu_off;
-	struct wh_error *cerr = cu_offset_at(t, code_addr, &cu_off);
+	struct wh_error *cerr = cu_offset_at(t, code_addr, &cu_off, NULL);
 	if (cerr)
 		return cerr;
 	Dwarf_Die cu, child = NULL;
@@ -858,46 +865,56 @@ static struct wh_error *stmt_list_of(struct wh_types *t, Dwarf_Die cu, uint64_t 
 	return derr(t, e, "reading DW_AT_stmt_list");
 }
 
-/* The sections line programs use, as libdwarf sees them (module DWARF
- * relocated, compressed sections inflated). */
+/* The sections source lines use, as libdwarf sees them (module DWARF
+ * relocated, compressed sections inflated); only .debug_line is needed. */
 static struct wh_error *load_line_sections(struct wh_types *t)
 {
 	if (t->line_sections.line_size)
 		return NULL;
-	struct wh_line_sections s = {0};
-	struct wh_error *err =
-	    wh_dwarf_object_section(t->obj, ".debug_line", &s.line, &s.line_size);
-	if (!err && !s.line_size)
-		err = wh_error_create(WH_ERR_ABSENT, "empty .debug_line");
-	/* The string sections are for DWARF 5's DW_FORM_line_strp and _strp. */
+	struct wh_line_sections l = {0};
+	struct wh_unit_sections u = {0};
 	const struct {
 		const char *name;
 		const unsigned char **data;
 		uint64_t *size;
-	} strings[] = {
-	    {".debug_line_str", &s.line_str, &s.line_str_size},
-	    {".debug_str", &s.str, &s.str_size},
+	} sections[] = {
+	    {".debug_line", &l.line, &l.line_size},
+	    {".debug_line_str", &l.line_str, &l.line_str_size},
+	    {".debug_str", &l.str, &l.str_size},
+	    {".debug_info", &u.info, &u.info_size},
+	    {".debug_abbrev", &u.abbrev, &u.abbrev_size},
+	    {".debug_str_offsets", &u.str_offsets, &u.str_offsets_size},
 	};
-	for (size_t i = 0; i < sizeof(strings) / sizeof(*strings) && !err; i++) {
-		err = wh_dwarf_object_section(t->obj, strings[i].name, strings[i].data,
-					      strings[i].size);
-		if (err && err->code == WH_ERR_ABSENT) {
+	struct wh_error *err = NULL;
+	for (size_t i = 0; i < sizeof(sections) / sizeof(*sections) && !err; i++) {
+		err = wh_dwarf_object_section(t->obj, sections[i].name, sections[i].data,
+					      sections[i].size);
+		if (err && err->code == WH_ERR_ABSENT && i > 0) {
 			wh_error_destroy(err);
 			err = NULL;
 		}
 	}
-	if (!err)
-		t->line_sections = s;
-	return err;
-}
-
-static struct wh_error *load_lines(struct wh_types *t, uint64_t cu_off, struct wh_line_table **ret)
-{
-	struct wh_error *err = load_line_sections(t);
+	if (!err && !l.line_size)
+		err = wh_error_create(WH_ERR_ABSENT, "empty .debug_line");
 	if (err)
 		return err;
+	u.str = l.str;
+	u.str_size = l.str_size;
+	u.line_str = l.line_str;
+	u.line_str_size = l.line_str_size;
+	t->line_sections = l;
+	t->unit_sections = u;
+	return NULL;
+}
+
+/* The CU's line table, the CU's attributes read by libdwarf: for what
+ * wh_dwarf_unit_lines() does not read (e.g. a dwz file's strings). */
+static struct wh_error *load_lines_via_libdwarf(struct wh_types *t, uint64_t cu_off,
+						struct wh_line_table **ret)
+{
 	Dwarf_Die cu;
-	if ((err = offdie(t, cu_off, &cu)))
+	struct wh_error *err = offdie(t, cu_off, &cu);
+	if (err)
 		return err;
 	uint64_t offset = 0;
 	err = stmt_list_of(t, cu, &offset);
@@ -909,11 +926,32 @@ static struct wh_error *load_lines(struct wh_types *t, uint64_t cu_off, struct w
 	return err;
 }
 
+/* The line table of the CU whose root DIE is at CU_OFF and header at
+ * HEADER: its attributes read without libdwarf, whose dwarf_offdie_b()
+ * would first set up every CU before it (see dwarf_unit.h). */
+static struct wh_error *load_lines(struct wh_types *t, uint64_t cu_off, uint64_t header,
+				   struct wh_line_table **ret)
+{
+	struct wh_error *err = load_line_sections(t);
+	if (err)
+		return err;
+	uint64_t offset;
+	const char *comp_dir;
+	err = wh_dwarf_unit_lines(&t->unit_sections, header, &offset, &comp_dir);
+	if (err && err->code == WH_ERR_FORMAT) {
+		wh_error_destroy(err);
+		return load_lines_via_libdwarf(t, cu_off, ret);
+	}
+	if (err)
+		return err;
+	return wh_line_table_create(&t->line_sections, offset, comp_dir, ret);
+}
+
 struct wh_error *wh_types_source_line(struct wh_types *t, uint64_t addr, const char **ret_file,
 				      unsigned *ret_line)
 {
-	Dwarf_Off cu_off;
-	struct wh_error *err = cu_offset_at(t, addr, &cu_off);
+	Dwarf_Off cu_off, header;
+	struct wh_error *err = cu_offset_at(t, addr, &cu_off, &header);
 	if (err)
 		return err;
 	struct line_cache *c = NULL, *victim = &t->lines[0];
@@ -925,7 +963,7 @@ struct wh_error *wh_types_source_line(struct wh_types *t, uint64_t addr, const c
 	}
 	if (!c) {
 		struct wh_line_table *table;
-		if ((err = load_lines(t, cu_off, &table)))
+		if ((err = load_lines(t, cu_off, header, &table)))
 			return err;
 		if (t->img)
 			wh_elf_image_release_section(t->img, ".debug_line");

@@ -8,7 +8,9 @@
  *
  * With ELF files as arguments: every compile unit's table against
  * libdwarf's dwarf_srclines_b() on the same section bytes (what whyhung
- * used before), at every row's address and the addresses either side.
+ * used before), at every row's address and the addresses either side;
+ * and the unit's DW_AT_stmt_list and DW_AT_comp_dir as dwarf_unit.c reads
+ * them against libdwarf's reading.
  * ET_REL objects are opened relocated, their sections placed at made-up
  * addresses the way module .ko files are. */
 #include <elf.h>
@@ -24,70 +26,10 @@
 
 #include "symbols/dwarf_lines.h"
 #include "symbols/dwarf_object.h"
+#include "symbols/dwarf_unit.h"
+#include "tests/support/byte_buf.h"
 
 /* ---- laying out line programs ---- */
-
-struct buf {
-	unsigned char bytes[4096];
-	size_t len;
-};
-
-static void put(struct buf *b, const void *p, size_t n)
-{
-	assert_true(b->len + n <= sizeof(b->bytes));
-	memcpy(b->bytes + b->len, p, n);
-	b->len += n;
-}
-
-static void put_u(struct buf *b, uint64_t v, unsigned n)
-{
-	for (unsigned i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)(v >> (8 * i));
-		put(b, &c, 1);
-	}
-}
-
-static void put_uleb(struct buf *b, uint64_t v)
-{
-	do {
-		unsigned char c = v & 0x7f;
-		v >>= 7;
-		if (v)
-			c |= 0x80;
-		put(b, &c, 1);
-	} while (v);
-}
-
-static void put_sleb(struct buf *b, int64_t v)
-{
-	for (;;) {
-		unsigned char c = v & 0x7f;
-		v >>= 7;
-		bool done = (v == 0 && !(c & 0x40)) || (v == -1 && (c & 0x40));
-		if (!done)
-			c |= 0x80;
-		put(b, &c, 1);
-		if (done)
-			return;
-	}
-}
-
-static void put_str(struct buf *b, const char *s)
-{
-	put(b, s, strlen(s) + 1);
-}
-
-/* Patch N bytes at P. */
-static void patch(unsigned char *p, uint64_t v, unsigned n)
-{
-	for (unsigned i = 0; i < n; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static void patch_u(struct buf *b, size_t off, uint64_t v, unsigned n)
-{
-	patch(b->bytes + off, v, n);
-}
 
 enum { OPCODE_BASE = 14 }; /* one vendor standard opcode (13), with 2 operands */
 
@@ -696,7 +638,7 @@ static char *attr_string(Dwarf_Die die, Dwarf_Half name)
 static bool stmt_list(Dwarf_Die die, uint64_t *ret)
 {
 	Dwarf_Attribute attr;
-	Dwarf_Off off;
+	Dwarf_Off off = 0;
 	if (dwarf_attr(die, DW_AT_stmt_list, &attr, NULL) != DW_DLV_OK)
 		return false;
 	bool ok = dwarf_global_formref(attr, &off, NULL) == DW_DLV_OK;
@@ -725,13 +667,41 @@ struct tally {
 	unsigned long initial_file;
 };
 
-static void compare_cu(Dwarf_Debug dbg, Dwarf_Die cu, const struct wh_line_sections *s,
-		       struct tally *tally)
+/* wh_dwarf_unit_lines() must find what libdwarf finds in the CU's DIE. */
+static void compare_unit(Dwarf_Die cu, const struct wh_unit_sections *s, bool has_lines,
+			 uint64_t stmt_list, const char *comp_dir)
 {
-	uint64_t offset;
-	if (!stmt_list(cu, &offset))
+	Dwarf_Off header, length;
+	assert_int_equal(dwarf_die_CU_offset_range(cu, &header, &length, NULL), DW_DLV_OK);
+	uint64_t got;
+	const char *got_dir;
+	struct wh_error *err = wh_dwarf_unit_lines(s, header, &got, &got_dir);
+	if (!has_lines) {
+		if (!err || err->code != WH_ERR_ABSENT)
+			fail_msg("unit at 0x%llx: lines where libdwarf has none",
+				 (unsigned long long)header);
+		wh_error_destroy(err);
 		return;
+	}
+	if (err)
+		fail_msg("%s", err->message);
+	assert_int_equal(got, stmt_list);
+	if (!comp_dir != !got_dir || (comp_dir && strcmp(comp_dir, got_dir)))
+		fail_msg("unit at 0x%llx: comp_dir %s, libdwarf %s", (unsigned long long)header,
+			 got_dir ? got_dir : "(none)", comp_dir ? comp_dir : "(none)");
+}
+
+static void compare_cu(Dwarf_Debug dbg, Dwarf_Die cu, const struct wh_line_sections *s,
+		       const struct wh_unit_sections *us, struct tally *tally)
+{
+	uint64_t offset = 0;
+	bool has_lines = stmt_list(cu, &offset);
 	char *comp_dir = attr_string(cu, DW_AT_comp_dir);
+	compare_unit(cu, us, has_lines, offset, comp_dir);
+	if (!has_lines) {
+		free(comp_dir);
+		return;
+	}
 	struct reference ref;
 	reference_rows(dbg, cu, comp_dir, &ref);
 	struct wh_line_table *t;
@@ -803,6 +773,13 @@ static void test_against_libdwarf(void **state)
 	assert_null(wh_dwarf_object_section(obj, ".debug_line", &s.line, &s.line_size));
 	load(obj, ".debug_line_str", &s.line_str, &s.line_str_size);
 	load(obj, ".debug_str", &s.str, &s.str_size);
+	struct wh_unit_sections us = {.str = s.str,
+				      .str_size = s.str_size,
+				      .line_str = s.line_str,
+				      .line_str_size = s.line_str_size};
+	load(obj, ".debug_info", &us.info, &us.info_size);
+	load(obj, ".debug_abbrev", &us.abbrev, &us.abbrev_size);
+	load(obj, ".debug_str_offsets", &us.str_offsets, &us.str_offsets_size);
 	Dwarf_Debug dbg = wh_dwarf_object_dbg(obj);
 	Dwarf_Unsigned hdr_len, typeoff, next;
 	Dwarf_Half version, addr_size, len_size, ext_size, cu_type;
@@ -815,7 +792,7 @@ static void test_against_libdwarf(void **state)
 				      NULL) == DW_DLV_OK) {
 		Dwarf_Die cu = NULL;
 		assert_int_equal(dwarf_siblingof_b(dbg, NULL, true, &cu, NULL), DW_DLV_OK);
-		compare_cu(dbg, cu, &s, &tally);
+		compare_cu(dbg, cu, &s, &us, &tally);
 		dwarf_dealloc_die(cu);
 		cus++;
 	}
