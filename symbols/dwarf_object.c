@@ -149,25 +149,51 @@ static unsigned char *relocated_copy(struct wh_dwarf_object *o, const struct wh_
 	return copy;
 }
 
+/* Section INDEX's bytes as the DWARF readers see them: straight from the
+ * mmap, or a private copy inflated and/or relocated on first use. NULL
+ * when absent (or hidden), or when the copy could not be made. */
+static const unsigned char *section_bytes(struct wh_dwarf_object *o, unsigned index)
+{
+	const struct wh_elf_section *s = wh_elf_image_section_at(o->img, index);
+	if (!s || hidden_section(s) || !s->data)
+		return NULL;
+	bool relocate = o->relocated && o->relocated[index];
+	if (!(s->flags & SHF_COMPRESSED) && !relocate)
+		return s->data;
+	if (!o->inflated[index])
+		o->inflated[index] = relocate ? relocated_copy(o, s) : inflate_section(s);
+	return o->inflated[index];
+}
+
 static int load_section(void *obj, Dwarf_Half index, Dwarf_Small **ret, int *error)
 {
 	struct wh_dwarf_object *o = obj;
 	const struct wh_elf_section *s = wh_elf_image_section_at(o->img, index);
 	if (!s || hidden_section(s) || !s->data)
 		return DW_DLV_NO_ENTRY;
-	bool relocate = o->relocated && o->relocated[index];
-	if (!(s->flags & SHF_COMPRESSED) && !relocate) {
-		*ret = (Dwarf_Small *)s->data;
-		return DW_DLV_OK;
-	}
-	if (!o->inflated[index])
-		o->inflated[index] = relocate ? relocated_copy(o, s) : inflate_section(s);
-	if (!o->inflated[index]) {
+	const unsigned char *data = section_bytes(o, index);
+	if (!data) {
 		*error = DW_DLE_ALLOC_FAIL;
 		return DW_DLV_ERROR;
 	}
-	*ret = o->inflated[index];
+	*ret = (Dwarf_Small *)data;
 	return DW_DLV_OK;
+}
+
+struct wh_error *wh_dwarf_object_section(struct wh_dwarf_object *o, const char *name,
+					 const unsigned char **ret_data, uint64_t *ret_size)
+{
+	const struct wh_elf_section *s = wh_elf_image_section(o->img, name);
+	if (!s || hidden_section(s) || !s->data)
+		return wh_error_create(WH_ERR_ABSENT, "%s: no %s section",
+				       wh_elf_image_path(o->img), name);
+	const unsigned char *data = section_bytes(o, s->index);
+	if (!data)
+		return wh_error_create(WH_ERR_FORMAT, "%s: cannot inflate or relocate %s",
+				       wh_elf_image_path(o->img), name);
+	*ret_data = data;
+	*ret_size = section_size(s);
+	return NULL;
 }
 
 static const Dwarf_Obj_Access_Methods methods = {

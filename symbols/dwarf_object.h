@@ -34,6 +34,12 @@ struct wh_error *wh_dwarf_object_open_relocated(struct wh_elf_image *img,
 /* Where section INDEX sits: runtime address for relocated objects (0 if
  * not loaded), the link-time sh_addr otherwise. */
 uint64_t wh_dwarf_object_section_address(const struct wh_dwarf_object *obj, unsigned index);
+/* The bytes of debug section NAME (".debug_line", ...) exactly as libdwarf
+ * gets them: inflated when SHF_COMPRESSED, relocated for a relocated
+ * object; owned by OBJ (shared with libdwarf). WH_ERR_ABSENT when the image
+ * has no such section, WH_ERR_FORMAT when it cannot be inflated. */
+struct wh_error *wh_dwarf_object_section(struct wh_dwarf_object *obj, const char *name,
+					 const unsigned char **ret_data, uint64_t *ret_size);
 void wh_dwarf_object_destroy(struct wh_dwarf_object *obj);
 Dwarf_Debug wh_dwarf_object_dbg(const struct wh_dwarf_object *obj);
 /* Turn a libdwarf error into ours (and free it). */

@@ -1,5 +1,7 @@
 #include "dwarf_types.h"
+#include "dwarf_lines.h"
 #include "dwarf_object.h"
+#include "dwarf_unit.h"
 #include "name_map.h"
 
 #include <libdwarf/dwarf.h>
@@ -13,27 +15,14 @@ enum { NS_ENUMERATOR = 100 };
 /* Bounds against hostile or cyclic DWARF. */
 enum { MAX_TYPE_CHAIN = 64, MAX_ANON_DEPTH = 16, MAX_PATH = 256 };
 
-/* The decoded line table of the last compile unit asked about: stacks
- * cluster in a few CUs (sched, locking), so one entry goes far. */
-struct line_row {
-	uint64_t addr;
-	unsigned line;
-	unsigned file; /* index into files */
-	bool end_sequence;
-};
-
+/* Line tables of recent compile units: stacks cycle through a handful of
+ * CUs (sched, locking, entry, the caller's file), evict the least used. */
 struct line_cache {
 	uint64_t cu_off;
-	bool valid;
-	struct line_row *rows;
-	size_t n_rows;
-	char **files;
-	size_t n_files;
+	struct wh_line_table *table; /* NULL: entry unused */
 	uint64_t last_use;
 };
 
-/* Stacks cycle through a handful of CUs (sched, locking, entry, the
- * caller's file): keep several decoded tables, evict the least used. */
 enum { LINE_CACHE_ENTRIES = 16 };
 
 /* Member lookups are memoized, absent members included: layouts are
@@ -57,6 +46,9 @@ struct wh_types {
 	uint64_t hinted[32]; /* CUs indexed out of order by wh_types_index_cu_at() */
 	size_t n_hinted;
 	Dwarf_Arange *aranges; /* loaded on first use */
+	/* Sections for source lines; line_size 0: not loaded yet. */
+	struct wh_line_sections line_sections;
+	struct wh_unit_sections unit_sections;
 	struct line_cache lines[LINE_CACHE_ENTRIES];
 	uint64_t line_clock;
 	char line_result[512];
@@ -382,15 +374,6 @@ struct wh_error *wh_types_create(struct wh_elf_image *img, struct wh_types **ret
 	return NULL;
 }
 
-static void line_cache_clear(struct line_cache *c)
-{
-	free(c->rows);
-	for (size_t i = 0; i < c->n_files; i++)
-		free(c->files[i]);
-	free(c->files);
-	memset(c, 0, sizeof(*c));
-}
-
 void wh_types_destroy(struct wh_types *t)
 {
 	if (!t)
@@ -401,7 +384,7 @@ void wh_types_destroy(struct wh_types *t)
 		free(t->memos[i].key);
 	free(t->memos);
 	for (size_t i = 0; i < LINE_CACHE_ENTRIES; i++)
-		line_cache_clear(&t->lines[i]);
+		wh_line_table_destroy(t->lines[i].table);
 	if (t->aranges) {
 		for (Dwarf_Signed i = 0; i < t->n_aranges; i++)
 			dwarf_dealloc(t->dbg, t->aranges[i], DW_DLA_ARANGE);
@@ -771,7 +754,10 @@ struct wh_error *wh_types_enumerator(struct wh_types *t, const char *name, int64
 	return NULL;
 }
 
-static struct wh_error *cu_offset_at(struct wh_types *t, uint64_t code_addr, Dwarf_Off *ret)
+/* The compile unit of CODE_ADDR: its root DIE's offset in .debug_info,
+ * and its header's when RET_HEADER is not NULL. */
+static struct wh_error *cu_offset_at(struct wh_types *t, uint64_t code_addr, Dwarf_Off *ret,
+				     Dwarf_Off *ret_header)
 {
 	Dwarf_Error e = NULL;
 	if (!t->aranges && dwarf_get_aranges(t->dbg, &t->aranges, &t->n_aranges, &e) != DW_DLV_OK) {
@@ -782,7 +768,8 @@ static struct wh_error *cu_offset_at(struct wh_types *t, uint64_t code_addr, Dwa
 	Dwarf_Arange ar;
 	if (dwarf_get_arange(t->aranges, (Dwarf_Unsigned)t->n_aranges, code_addr, &ar, &e) !=
 		DW_DLV_OK ||
-	    dwarf_get_cu_die_offset(ar, ret, &e) != DW_DLV_OK) {
+	    dwarf_get_cu_die_offset(ar, ret, &e) != DW_DLV_OK ||
+	    (ret_header && dwarf_get_arange_cu_header_offset(ar, ret_header, &e) != DW_DLV_OK)) {
 		if (e)
 			dwarf_dealloc_error(t->dbg, e);
 		return wh_error_create(WH_ERR_ABSENT, "no compile unit covers 0x%llx",
@@ -794,7 +781,7 @@ static struct wh_error *cu_offset_at(struct wh_types *t, uint64_t code_addr, Dwa
 struct wh_error *wh_types_index_cu_at(struct wh_types *t, uint64_t code_addr)
 {
 	Dwarf_Off cu_off;
-	struct wh_error *err = cu_offset_at(t, code_addr, &cu_off);
+	struct wh_error *err = cu_offset_at(t, code_addr, &cu_off, NULL);
 	if (err)
 		return err;
 	/* Each CU once; the sequential scan may meet it again (first wins). */
@@ -814,7 +801,7 @@ struct wh_error *wh_types_variable_near(struct wh_types *t, const char *name, ui
 {
 	Dwarf_Error e = NULL;
 	Dwarf_Off cu_off;
-	struct wh_error *cerr = cu_offset_at(t, code_addr, &cu_off);
+	struct wh_error *cerr = cu_offset_at(t, code_addr, &cu_off, NULL);
 	if (cerr)
 		return cerr;
 	Dwarf_Die cu, child = NULL;
@@ -842,14 +829,6 @@ struct wh_error *wh_types_variable_near(struct wh_types *t, const char *name, ui
 	return wh_error_create(WH_ERR_ABSENT, "variable %s not found", name);
 }
 
-static int compare_rows(const void *a, const void *b)
-{
-	const struct line_row *x = a, *y = b;
-	if (x->addr != y->addr)
-		return x->addr < y->addr ? -1 : 1;
-	return (int)y->end_sequence - (int)x->end_sequence; /* ends before starts */
-}
-
 static char *comp_dir_of(struct wh_types *t, Dwarf_Die cu)
 {
 	Dwarf_Attribute attr;
@@ -866,134 +845,139 @@ static char *comp_dir_of(struct wh_types *t, Dwarf_Die cu)
 	return dir;
 }
 
-static struct wh_error *load_lines(struct wh_types *t, struct line_cache *c, uint64_t cu_off)
+/* The CU's DW_AT_stmt_list: its line program's offset in .debug_line. */
+static struct wh_error *stmt_list_of(struct wh_types *t, Dwarf_Die cu, uint64_t *ret)
 {
-	line_cache_clear(c);
+	Dwarf_Attribute attr;
+	Dwarf_Error e = NULL;
+	int rc = dwarf_attr(cu, DW_AT_stmt_list, &attr, &e);
+	if (rc == DW_DLV_NO_ENTRY)
+		return wh_error_create(WH_ERR_ABSENT, "no line table");
+	if (rc == DW_DLV_OK) {
+		Dwarf_Off off;
+		rc = dwarf_global_formref(attr, &off, &e);
+		dwarf_dealloc_attribute(attr);
+		if (rc == DW_DLV_OK) {
+			*ret = off;
+			return NULL;
+		}
+	}
+	return derr(t, e, "reading DW_AT_stmt_list");
+}
+
+/* The sections source lines use, as libdwarf sees them (module DWARF
+ * relocated, compressed sections inflated); only .debug_line is needed. */
+static struct wh_error *load_line_sections(struct wh_types *t)
+{
+	if (t->line_sections.line_size)
+		return NULL;
+	struct wh_line_sections l = {0};
+	struct wh_unit_sections u = {0};
+	const struct {
+		const char *name;
+		const unsigned char **data;
+		uint64_t *size;
+	} sections[] = {
+	    {".debug_line", &l.line, &l.line_size},
+	    {".debug_line_str", &l.line_str, &l.line_str_size},
+	    {".debug_str", &l.str, &l.str_size},
+	    {".debug_info", &u.info, &u.info_size},
+	    {".debug_abbrev", &u.abbrev, &u.abbrev_size},
+	    {".debug_str_offsets", &u.str_offsets, &u.str_offsets_size},
+	};
+	struct wh_error *err = NULL;
+	for (size_t i = 0; i < sizeof(sections) / sizeof(*sections) && !err; i++) {
+		err = wh_dwarf_object_section(t->obj, sections[i].name, sections[i].data,
+					      sections[i].size);
+		if (err && err->code == WH_ERR_ABSENT && i > 0) {
+			wh_error_destroy(err);
+			err = NULL;
+		}
+	}
+	if (!err && !l.line_size)
+		err = wh_error_create(WH_ERR_ABSENT, "empty .debug_line");
+	if (err)
+		return err;
+	u.str = l.str;
+	u.str_size = l.str_size;
+	u.line_str = l.line_str;
+	u.line_str_size = l.line_str_size;
+	t->line_sections = l;
+	t->unit_sections = u;
+	return NULL;
+}
+
+/* The CU's line table, the CU's attributes read by libdwarf: for what
+ * wh_dwarf_unit_lines() does not read (e.g. a dwz file's strings). */
+static struct wh_error *load_lines_via_libdwarf(struct wh_types *t, uint64_t cu_off,
+						struct wh_line_table **ret)
+{
 	Dwarf_Die cu;
 	struct wh_error *err = offdie(t, cu_off, &cu);
 	if (err)
 		return err;
-	Dwarf_Unsigned version;
-	Dwarf_Small count;
-	Dwarf_Line_Context ctx;
-	Dwarf_Error e = NULL;
-	if (dwarf_srclines_b(cu, &version, &count, &ctx, &e) != DW_DLV_OK) {
-		dwarf_dealloc_die(cu);
-		return e ? derr(t, e, "reading line table")
-			 : wh_error_create(WH_ERR_ABSENT, "no line table");
-	}
-	char *comp_dir = comp_dir_of(t, cu);
-	size_t dir_len = comp_dir ? strlen(comp_dir) : 0;
+	uint64_t offset = 0;
+	err = stmt_list_of(t, cu, &offset);
+	char *comp_dir = err ? NULL : comp_dir_of(t, cu);
 	dwarf_dealloc_die(cu);
-	Dwarf_Line *lines;
-	Dwarf_Signed n;
-	if (dwarf_srclines_from_linecontext(ctx, &lines, &n, &e) != DW_DLV_OK || n < 0) {
-		dwarf_srclines_dealloc_b(ctx);
-		free(comp_dir);
-		return derr(t, e, "reading line table");
-	}
-	c->rows = calloc(n ? (size_t)n : 1, sizeof(*c->rows));
-	c->files = calloc(n ? (size_t)n : 1, sizeof(*c->files));
-	if (!c->rows || !c->files) {
-		dwarf_srclines_dealloc_b(ctx);
-		free(comp_dir);
-		return &wh_error_nomem;
-	}
-	/* File names by the line program's file number, resolved once each:
-	 * asking dwarf_linesrc() for every row (tens of thousands in a big CU)
-	 * allocated and compared a string per row. */
-	size_t n_map = 0;
-	unsigned *file_of = NULL; /* file number -> index in c->files + 1, 0 unknown */
-	for (Dwarf_Signed i = 0; i < n; i++) {
-		Dwarf_Addr addr;
-		Dwarf_Unsigned lineno, fileno;
-		Dwarf_Bool end = false;
-		if (dwarf_lineaddr(lines[i], &addr, &e) != DW_DLV_OK ||
-		    dwarf_lineno(lines[i], &lineno, &e) != DW_DLV_OK ||
-		    dwarf_line_srcfileno(lines[i], &fileno, &e) != DW_DLV_OK || fileno > 1000000) {
-			if (e)
-				dwarf_dealloc_error(t->dbg, e);
-			e = NULL;
-			continue;
-		}
-		dwarf_lineendsequence(lines[i], &end, &e);
-		if (fileno >= n_map) {
-			size_t grown = fileno + 64;
-			unsigned *m = realloc(file_of, grown * sizeof(*m));
-			if (!m)
-				break;
-			memset(m + n_map, 0, (grown - n_map) * sizeof(*m));
-			file_of = m;
-			n_map = grown;
-		}
-		if (!file_of[fileno]) {
-			char *src = NULL;
-			if (dwarf_linesrc(lines[i], &src, &e) != DW_DLV_OK) {
-				if (e)
-					dwarf_dealloc_error(t->dbg, e);
-				e = NULL;
-				continue;
-			}
-			const char *rel = src;
-			if (comp_dir && !strncmp(src, comp_dir, dir_len) && src[dir_len] == '/')
-				rel = src + dir_len + 1;
-			c->files[c->n_files] = strdup(rel);
-			dwarf_dealloc(t->dbg, src, DW_DLA_STRING);
-			if (!c->files[c->n_files])
-				continue;
-			file_of[fileno] = (unsigned)++c->n_files;
-		}
-		struct line_row *r = &c->rows[c->n_rows++];
-		r->addr = addr;
-		r->line = (unsigned)lineno;
-		r->file = file_of[fileno] - 1;
-		r->end_sequence = end;
-	}
-	free(file_of);
-	dwarf_srclines_dealloc_b(ctx);
+	if (!err)
+		err = wh_line_table_create(&t->line_sections, offset, comp_dir, ret);
 	free(comp_dir);
-	qsort(c->rows, c->n_rows, sizeof(*c->rows), compare_rows);
-	c->cu_off = cu_off;
-	c->valid = true;
-	return NULL;
+	return err;
+}
+
+/* The line table of the CU whose root DIE is at CU_OFF and header at
+ * HEADER: its attributes read without libdwarf, whose dwarf_offdie_b()
+ * would first set up every CU before it (see dwarf_unit.h). */
+static struct wh_error *load_lines(struct wh_types *t, uint64_t cu_off, uint64_t header,
+				   struct wh_line_table **ret)
+{
+	struct wh_error *err = load_line_sections(t);
+	if (err)
+		return err;
+	uint64_t offset;
+	const char *comp_dir;
+	err = wh_dwarf_unit_lines(&t->unit_sections, header, &offset, &comp_dir);
+	if (err && err->code == WH_ERR_FORMAT) {
+		wh_error_destroy(err);
+		return load_lines_via_libdwarf(t, cu_off, ret);
+	}
+	if (err)
+		return err;
+	return wh_line_table_create(&t->line_sections, offset, comp_dir, ret);
 }
 
 struct wh_error *wh_types_source_line(struct wh_types *t, uint64_t addr, const char **ret_file,
 				      unsigned *ret_line)
 {
-	Dwarf_Off cu_off;
-	struct wh_error *err = cu_offset_at(t, addr, &cu_off);
+	Dwarf_Off cu_off, header;
+	struct wh_error *err = cu_offset_at(t, addr, &cu_off, &header);
 	if (err)
 		return err;
 	struct line_cache *c = NULL, *victim = &t->lines[0];
 	for (size_t i = 0; i < LINE_CACHE_ENTRIES && !c; i++) {
-		if (t->lines[i].valid && t->lines[i].cu_off == cu_off)
+		if (t->lines[i].table && t->lines[i].cu_off == cu_off)
 			c = &t->lines[i];
-		else if (!t->lines[i].valid || t->lines[i].last_use < victim->last_use)
+		else if (!t->lines[i].table || t->lines[i].last_use < victim->last_use)
 			victim = &t->lines[i];
 	}
 	if (!c) {
-		c = victim;
-		if ((err = load_lines(t, c, cu_off)))
+		struct wh_line_table *table;
+		if ((err = load_lines(t, cu_off, header, &table)))
 			return err;
 		if (t->img)
 			wh_elf_image_release_section(t->img, ".debug_line");
+		c = victim;
+		wh_line_table_destroy(c->table);
+		c->table = table;
+		c->cu_off = cu_off;
 	}
 	c->last_use = ++t->line_clock;
-	size_t lo = 0, hi = c->n_rows;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (c->rows[mid].addr <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (!lo || c->rows[lo - 1].end_sequence)
-		return wh_error_create(WH_ERR_ABSENT, "no line for 0x%llx",
-				       (unsigned long long)addr);
-	const struct line_row *r = &c->rows[lo - 1];
-	snprintf(t->line_result, sizeof(t->line_result), "%s", c->files[r->file]);
+	const char *file;
+	err = wh_line_table_find(c->table, addr, &file, ret_line);
+	if (err)
+		return err;
+	snprintf(t->line_result, sizeof(t->line_result), "%s", file);
 	*ret_file = t->line_result;
-	*ret_line = r->line;
 	return NULL;
 }
