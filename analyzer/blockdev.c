@@ -80,10 +80,13 @@ static void describe_dm(struct wh_kernel *k, uint64_t disk, struct wh_io_target 
 		note(t, "device-mapper state", err);
 		return;
 	}
+	/* A hint indexes the compile unit of the first function found:
+	 * mapped_device is dm.c's, hash_cell dm-ioctl.c's. */
+	static const char *const md_hint[] = {"dm_submit_bio", "dm_get_md", NULL};
+	static const char *const cell_hint[] = {"dm_copy_name_and_uuid", NULL};
 	if (types == k->types) {
-		static const char *const hint[] = {"dm_submit_bio", "dm_get_md",
-						   "dm_copy_name_and_uuid", NULL};
-		wh_kernel_type_hint(k, hint);
+		wh_kernel_type_hint(k, md_hint);
+		wh_kernel_type_hint(k, cell_hint);
 	}
 	struct wh_member_info flags_m, iface_m, cell_name_m, name_m, deferred_m, next;
 	if ((err = wh_types_struct_member(types, "mapped_device", "flags", &flags_m)) ||
