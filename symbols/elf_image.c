@@ -1,5 +1,5 @@
 #include "elf_image.h"
-#include "name_map.h"
+#include "radix_sort.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -22,7 +22,9 @@ struct wh_elf_image {
 	struct wh_symbol *symbols; /* sorted by address once loaded */
 	size_t n_symbols;
 	bool symbols_loaded;
-	struct wh_name_map symbol_names; /* name -> index in symbols */
+	/* Name lookup: (32-bit name hash, index in symbols) sorted by hash;
+	 * among equal names globals come first, then by address order. */
+	struct wh_sort_pair *by_name;
 };
 
 /* Everything below reads from an mmap of a possibly hostile file: every
@@ -124,7 +126,6 @@ struct wh_error *wh_elf_image_open(const char *path, struct wh_elf_image **ret)
 		close(fd);
 		return &wh_error_nomem;
 	}
-	wh_name_map_init(&img->symbol_names);
 	struct wh_error *err = NULL;
 	img->size = (size_t)st.st_size;
 	img->path = strdup(path);
@@ -176,7 +177,7 @@ void wh_elf_image_destroy(struct wh_elf_image *img)
 		return;
 	if (img->map)
 		munmap((void *)img->map, img->size);
-	wh_name_map_deinit(&img->symbol_names);
+	free(img->by_name);
 	free(img->symbols);
 	free(img->sections);
 	free(img->path);
@@ -210,46 +211,64 @@ const char *wh_elf_image_build_id(const struct wh_elf_image *img)
 	return img->has_build_id ? img->build_id : NULL;
 }
 
-/* Sort keys: address, then sized before unsized and global before local
- * (so symbolize() prefers them), then the index; 16 bytes move faster
- * than whole symbols through qsort on a 170k-symbol distro vmlinux. */
-struct sort_key {
-	uint64_t address;
-	uint32_t rank_index; /* rank in the top 2 bits, index below */
-};
-
-static int compare_keys(const void *a, const void *b)
+static uint32_t name_hash(const char *name)
 {
-	const struct sort_key *x = a, *y = b;
-	if (x->address != y->address)
-		return x->address < y->address ? -1 : 1;
-	return x->rank_index < y->rank_index ? -1 : x->rank_index > y->rank_index;
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return h;
 }
 
+/* By address, then sized before unsized and global before local (so
+ * symbolize() prefers them), then symbol table order: two stable radix
+ * sorts, rank first. */
 static struct wh_error *sort_symbols(struct wh_elf_image *img)
 {
 	size_t n = img->n_symbols;
-	if (n >= (1u << 30))
+	if (n >= UINT32_MAX)
 		return wh_error_create(WH_ERR_NO_VMLINUX, "%s: too many symbols", img->path);
-	struct sort_key *keys = malloc((n ? n : 1) * sizeof(*keys));
+	struct wh_sort_pair *keys = malloc((n ? n : 1) * sizeof(*keys));
 	struct wh_symbol *sorted = malloc((n ? n : 1) * sizeof(*sorted));
+	struct wh_error *err = NULL;
 	if (!keys || !sorted) {
-		free(keys);
-		free(sorted);
-		return &wh_error_nomem;
+		err = &wh_error_nomem;
+		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
 		const struct wh_symbol *s = &img->symbols[i];
-		uint32_t rank = (s->size ? 0u : 2u) | (s->global ? 0u : 1u);
-		keys[i] = (struct sort_key){s->address, rank << 30 | (uint32_t)i};
+		keys[i] = (struct wh_sort_pair){(s->size ? 0u : 2u) | (s->global ? 0u : 1u),
+						(uint32_t)i};
 	}
-	qsort(keys, n, sizeof(*keys), compare_keys);
+	if ((err = wh_radix_sort(keys, n)))
+		goto out;
 	for (size_t i = 0; i < n; i++)
-		sorted[i] = img->symbols[keys[i].rank_index & ((1u << 30) - 1)];
-	free(keys);
+		keys[i].key = img->symbols[keys[i].index].address;
+	if ((err = wh_radix_sort(keys, n)))
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		sorted[i] = img->symbols[keys[i].index];
 	free(img->symbols);
 	img->symbols = sorted;
-	return NULL;
+	sorted = NULL;
+out:
+	free(keys);
+	free(sorted);
+	return err;
+}
+
+/* The name index: globals first so that among equal names they win. */
+static struct wh_error *index_names(struct wh_elf_image *img)
+{
+	size_t n = img->n_symbols, k = 0;
+	img->by_name = malloc((n ? n : 1) * sizeof(*img->by_name));
+	if (!img->by_name)
+		return &wh_error_nomem;
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < n; i++)
+			if (img->symbols[i].global == (pass == 0))
+				img->by_name[k++] = (struct wh_sort_pair){
+				    name_hash(img->symbols[i].name), (uint32_t)i};
+	return wh_radix_sort(img->by_name, n);
 }
 
 static struct wh_error *load_symbols(struct wh_elf_image *img)
@@ -288,17 +307,8 @@ static struct wh_error *load_symbols(struct wh_elf_image *img)
 	}
 	img->n_symbols = count;
 	struct wh_error *err = sort_symbols(img);
-	if (err || (err = wh_name_map_reserve(&img->symbol_names, count)))
+	if (err || (err = index_names(img)))
 		return err;
-	/* Globals first so that the name map's first-wins rule prefers them. */
-	for (int pass = 0; pass < 2; pass++) {
-		for (size_t i = 0; i < count; i++) {
-			if (img->symbols[i].global != (pass == 0))
-				continue;
-			if ((err = wh_name_map_add(&img->symbol_names, 0, img->symbols[i].name, i)))
-				return err;
-		}
-	}
 	img->symbols_loaded = true;
 	/* Copied out (names stay: they point into .strtab). */
 	wh_elf_image_release_section(img, ".symtab");
@@ -311,11 +321,23 @@ struct wh_error *wh_elf_image_symbol(struct wh_elf_image *img, const char *name,
 	struct wh_error *err = load_symbols(img);
 	if (err)
 		return err;
-	uint64_t idx;
-	if (!wh_name_map_get(&img->symbol_names, 0, name, &idx))
-		return wh_error_create(WH_ERR_ABSENT, "symbol %s not found", name);
-	*ret = img->symbols[idx];
-	return NULL;
+	uint32_t h = name_hash(name);
+	size_t lo = 0, hi = img->n_symbols;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (img->by_name[mid].key < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < img->n_symbols && img->by_name[lo].key == h; lo++) {
+		const struct wh_symbol *s = &img->symbols[img->by_name[lo].index];
+		if (!strcmp(s->name, name)) {
+			*ret = *s;
+			return NULL;
+		}
+	}
+	return wh_error_create(WH_ERR_ABSENT, "symbol %s not found", name);
 }
 
 struct wh_error *wh_elf_image_symbolize(struct wh_elf_image *img, uint64_t addr,

@@ -13,6 +13,7 @@
 #include "analyzer/task_state.h"
 #include "plugins/wait_kind.h"
 #include "symbols/name_map.h"
+#include "symbols/radix_sort.h"
 
 static void test_error_wrap_reads_outside_in(void **state)
 {
@@ -52,6 +53,41 @@ static void test_name_map_first_wins_and_grows(void **state)
 	assert_false(wh_name_map_get(&map, 1, "n5000", &v));
 	assert_int_equal(map.count, 5001);
 	wh_name_map_deinit(&map);
+}
+
+static int compare_pairs(const void *a, const void *b)
+{
+	const struct wh_sort_pair *x = a, *y = b;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* The radix sort equals a (key, original position) qsort: sorted and
+ * stable, on keys with many ties, shared high bits (kernel addresses)
+ * and full 64-bit spread. */
+static void test_radix_sort_is_a_stable_sort(void **state)
+{
+	enum { N = 20000 };
+	static struct wh_sort_pair a[N], b[N];
+	uint64_t x = 88172645463325252ull; /* xorshift */
+	for (int round = 0; round < 3; round++) {
+		for (uint32_t i = 0; i < N; i++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			uint64_t key = round == 0   ? x % 50 /* ties */
+				       : round == 1 ? 0xffffffff81000000ull + (x & 0xffffff)
+						    : x;
+			a[i] = b[i] = (struct wh_sort_pair){key, i};
+		}
+		assert_null(wh_radix_sort(a, N));
+		qsort(b, N, sizeof(*b), compare_pairs);
+		for (int i = 0; i < N; i++) {
+			assert_int_equal(a[i].key, b[i].key);
+			assert_int_equal(a[i].index, b[i].index);
+		}
+	}
+	assert_null(wh_radix_sort(a, 0));
+	assert_null(wh_radix_sort(a, 1));
 }
 
 static void test_text_escape_neutralises_hostile_names(void **state)
@@ -139,6 +175,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_error_wrap_reads_outside_in),
 		cmocka_unit_test(test_name_map_first_wins_and_grows),
+		cmocka_unit_test(test_radix_sort_is_a_stable_sort),
 		cmocka_unit_test(test_text_escape_neutralises_hostile_names),
 		cmocka_unit_test(test_json_escaping_and_commas),
 		cmocka_unit_test(test_task_state_letters_match_kernel_6_1),
