@@ -36,8 +36,7 @@ static struct wh_error *member_u64(struct wh_kernel *k, uint64_t obj, const char
 	return err ? err : wh_kernel_read_member(k, obj, &m, ret);
 }
 
-static void device_name(struct wh_kernel *k, uint64_t bdev, uint64_t disk,
-			struct wh_io_target *t)
+static void device_name(struct wh_kernel *k, uint64_t bdev, uint64_t disk, struct wh_io_target *t)
 {
 	struct wh_member_info name;
 	uint64_t partno = 0;
@@ -188,7 +187,8 @@ static void count_tags(struct wh_kernel *k, uint64_t tags, uint64_t q, struct rq
 		return;
 	}
 	if ((map_nr << shift) > l->budget) {
-		note(t, "request tags", wh_error_create(WH_ERR_CORRUPT, "too many tags to examine"));
+		note(t, "request tags",
+		     wh_error_create(WH_ERR_CORRUPT, "too many tags to examine"));
 		t->rq_allocated = -1;
 		return;
 	}
@@ -223,7 +223,8 @@ static void count_tags(struct wh_kernel *k, uint64_t tags, uint64_t q, struct rq
 				t->rq_dispatched++;
 			if (now && !wh_kernel_read_member(k, rq, &l->start, &start) && start &&
 			    start <= now &&
-			    (t->oldest_rq_age_ns < 0 || (int64_t)(now - start) > t->oldest_rq_age_ns))
+			    (t->oldest_rq_age_ns < 0 ||
+			     (int64_t)(now - start) > t->oldest_rq_age_ns))
 				t->oldest_rq_age_ns = (int64_t)(now - start);
 		}
 	}
@@ -235,7 +236,8 @@ static struct wh_error *hw_context(struct wh_kernel *k, uint64_t q, uint64_t i, 
 {
 	struct wh_member_info m;
 	bool have_table = false;
-	struct wh_error *err = wh_kernel_member_opt(k, "request_queue", "hctx_table", &m, &have_table);
+	struct wh_error *err =
+	    wh_kernel_member_opt(k, "request_queue", "hctx_table", &m, &have_table);
 	if (err)
 		return err;
 	if (have_table)
@@ -246,8 +248,8 @@ static struct wh_error *hw_context(struct wh_kernel *k, uint64_t q, uint64_t i, 
 	return wh_dump_read_u64(k->dump, arr + i * 8, ret);
 }
 
-static void count_sched_tags(struct wh_kernel *k, uint64_t q, struct rq_layout *l,
-			     uint64_t now, struct wh_io_target *t)
+static void count_sched_tags(struct wh_kernel *k, uint64_t q, struct rq_layout *l, uint64_t now,
+			     struct wh_io_target *t)
 {
 	uint64_t nr_hw, shared = 0;
 	struct wh_member_info shared_m;
@@ -297,9 +299,9 @@ static void describe_queue(struct wh_kernel *k, uint64_t q, struct wh_io_target 
 	else if (have_qd)
 		t->queue_quiesced = (int32_t)v > 0;
 	else if (!(err = member_u64(k, q, "request_queue", "queue_flags", &flags)))
-		t->queue_quiesced =
-		    wh_kernel_version_at_least(k, 4, 17) ? (int)(flags >> QUEUE_FLAG_QUIESCED_4_17 & 1)
-							 : -1;
+		t->queue_quiesced = wh_kernel_version_at_least(k, 4, 17)
+					? (int)(flags >> QUEUE_FLAG_QUIESCED_4_17 & 1)
+					: -1;
 	else
 		note(t, "queue flags", err);
 	if (!(err = member_u64(k, q, "request_queue", "mq_freeze_depth", &depth)))
@@ -345,7 +347,8 @@ static void describe_queue(struct wh_kernel *k, uint64_t q, struct wh_io_target 
 		/* With an I/O scheduler every request holds a tag of its hardware
 		 * context's sched_tags, dispatched or not. */
 		count_sched_tags(k, q, &l, now, t);
-	} else if (have_shared && !(err = wh_kernel_read_member(k, set, &shared_m, &shared)) && shared) {
+	} else if (have_shared && !(err = wh_kernel_read_member(k, set, &shared_m, &shared)) &&
+		   shared) {
 		count_tags(k, shared, q, &l, now, t);
 	} else {
 		wh_error_destroy(err);
@@ -414,7 +417,7 @@ void wh_io_target_summary(const struct wh_io_target *t, char *buf, size_t size)
 #define PUT(...)                                                                                   \
 	do {                                                                                       \
 		if (n < size)                                                                      \
-			n += (size_t)snprintf(buf + n, size - n, __VA_ARGS__);                    \
+			n += (size_t)snprintf(buf + n, size - n, __VA_ARGS__);                     \
 	} while (0)
 	buf[0] = '\0';
 	if (!t->known)

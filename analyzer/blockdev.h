@@ -11,18 +11,18 @@
 #include "kernel.h"
 
 struct wh_io_target {
-	bool known;	    /* false: no device was found for this wait */
-	uint64_t bdev;	    /* struct block_device */
-	char device[40];    /* "vda", "dm-0", "nvme0n1p2" (raw bytes: escape) */
-	char fstype[32];    /* file system whose I/O it is, "" unknown */
-	char mount[256];    /* where that file system is mounted, "" unknown */
-	int fs_frozen;	    /* s_writers.frozen, 0 not frozen, -1 unknown */
-	bool dm;	    /* a device-mapper device */
-	char dm_name[24];   /* its name, "" if not dm or unknown */
-	int dm_suspended;   /* 1/0, -1 unknown or not dm */
-	int64_t dm_deferred; /* bios dm holds back while suspended, -1 unknown */
-	int queue_quiesced; /* 1/0/-1 */
-	int queue_frozen;   /* mq_freeze_depth > 0: 1/0/-1 */
+	bool known;		  /* false: no device was found for this wait */
+	uint64_t bdev;		  /* struct block_device */
+	char device[40];	  /* "vda", "dm-0", "nvme0n1p2" (raw bytes: escape) */
+	char fstype[32];	  /* file system whose I/O it is, "" unknown */
+	char mount[256];	  /* where that file system is mounted, "" unknown */
+	int fs_frozen;		  /* s_writers.frozen, 0 not frozen, -1 unknown */
+	bool dm;		  /* a device-mapper device */
+	char dm_name[24];	  /* its name, "" if not dm or unknown */
+	int dm_suspended;	  /* 1/0, -1 unknown or not dm */
+	int64_t dm_deferred;	  /* bios dm holds back while suspended, -1 unknown */
+	int queue_quiesced;	  /* 1/0/-1 */
+	int queue_frozen;	  /* mq_freeze_depth > 0: 1/0/-1 */
 	int64_t rq_allocated;	  /* blk-mq requests of this queue holding a tag, -1 unknown */
 	int64_t rq_dispatched;	  /* of those, started on the driver, -1 unknown */
 	int64_t oldest_rq_age_ns; /* since the oldest one was allocated, -1 unknown */

@@ -262,7 +262,8 @@ struct wh_error *wh_types_of(struct wh_kernel *k, const char *module, struct wh_
 	for (size_t i = 0; i < mods->count; i++)
 		if (!strcmp(mods->modules[i].name, module)) {
 			if ((err = wh_module_types(k, module, ret)))
-				return wh_error_wrap(err, "%s types (%s.ko debug file needed: -m DIR)",
+				return wh_error_wrap(err,
+						     "%s types (%s.ko debug file needed: -m DIR)",
 						     module, module);
 			return NULL;
 		}

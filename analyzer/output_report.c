@@ -117,8 +117,8 @@ static void text_roots(FILE *out, const struct wh_report *r)
 				wh_io_target_summary(io, raw, sizeof(raw));
 				wh_escape_text(raw, sizeof(raw), sum, sizeof(sum));
 			}
-			snprintf(what, sizeof(what), "%s%s%s", label,
-				 io->known ? ", I/O to " : "", sum);
+			snprintf(what, sizeof(what), "%s%s%s", label, io->known ? ", I/O to " : "",
+				 sum);
 		}
 		bool possible = rc->kind == WH_ROOT_CYCLE && r->graph.cycles[rc->index].inferred;
 		fprintf(out, "  %zu. %s%s: %s; %zu task%s blocked\n", i + 1,
@@ -563,7 +563,8 @@ void wh_output_dot_report(FILE *out, const struct wh_report *r)
 			continue;
 		size_t first = i;
 		for (size_t k = 0; k < i; k++)
-			if (r->waits.objects[k].io.known && r->waits.objects[k].io.bdev == io->bdev) {
+			if (r->waits.objects[k].io.known &&
+			    r->waits.objects[k].io.bdev == io->bdev) {
 				first = k;
 				break;
 			}

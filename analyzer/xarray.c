@@ -43,8 +43,7 @@ struct wh_error *wh_xa_load(struct wh_kernel *k, uint64_t xa, uint64_t index, ui
 		if (shift >= prev_shift || shift % XA_CHUNK_SHIFT)
 			return wh_error_at(WH_ERR_CORRUPT, node, "xarray node shift %u under %u",
 					   (unsigned)shift, prev_shift);
-		if (depth == 0 && shift + XA_CHUNK_SHIFT < 64 &&
-		    index >> (shift + XA_CHUNK_SHIFT))
+		if (depth == 0 && shift + XA_CHUNK_SHIFT < 64 && index >> (shift + XA_CHUNK_SHIFT))
 			return NULL; /* beyond what the tree holds */
 		prev_shift = (unsigned)shift;
 		uint64_t slot = (index >> shift) & ((1u << XA_CHUNK_SHIFT) - 1);

@@ -126,10 +126,9 @@ static void name_folio(const struct wh_wait_context *ctx, const struct folio_lay
 	if (host) {
 		char inode[256];
 		wh_inode_name(k, host, inode, sizeof(inode));
-		snprintf(obj->name, sizeof(obj->name), "page %llu of %.*s", (unsigned long long)index,
-			 (int)sizeof(obj->name) - 32, inode);
-	}
-	else if (mapping & 1)
+		snprintf(obj->name, sizeof(obj->name), "page %llu of %.*s",
+			 (unsigned long long)index, (int)sizeof(obj->name) - 32, inode);
+	} else if (mapping & 1)
 		snprintf(obj->name, sizeof(obj->name), "anonymous folio at 0x%llx",
 			 (unsigned long long)obj->address);
 	if (flags >> l->pg_writeback & 1)

@@ -8,8 +8,8 @@
 
 #include <stdio.h>
 
-static const char *const wait_frames[] = {"__bio_queue_enter", "bio_queue_enter",
-					  "blk_queue_enter", NULL};
+static const char *const wait_frames[] = {"__bio_queue_enter", "bio_queue_enter", "blk_queue_enter",
+					  NULL};
 static const char *const waiter_hint[] = {"blk_queue_enter", NULL};
 
 static const struct wh_list_lock freeze_wait = {

@@ -34,8 +34,7 @@ static struct wh_error *layout(struct wh_kernel *k, struct var_layout *l)
 	return NULL;
 }
 
-static bool is_var_wait(const struct wh_wait_context *ctx, const struct var_layout *l,
-			uint64_t rec)
+static bool is_var_wait(const struct wh_wait_context *ctx, const struct var_layout *l, uint64_t rec)
 {
 	uint64_t func, bit;
 	struct wh_symbolized sym;

@@ -236,8 +236,8 @@ static struct wh_error *sort_symbols(struct wh_elf_image *img)
 	}
 	for (size_t i = 0; i < n; i++) {
 		const struct wh_symbol *s = &img->symbols[i];
-		keys[i] = (struct wh_sort_pair){(s->size ? 0u : 2u) | (s->global ? 0u : 1u),
-						(uint32_t)i};
+		keys[i] =
+		    (struct wh_sort_pair){(s->size ? 0u : 2u) | (s->global ? 0u : 1u), (uint32_t)i};
 	}
 	if ((err = wh_radix_sort(keys, n)))
 		goto out;
