@@ -401,6 +401,34 @@ void wh_blockdev_describe(struct wh_kernel *k, uint64_t bdev, uint64_t sb, struc
 	describe_queue(k, q, t);
 }
 
+bool wh_blockdev_plausible(struct wh_kernel *k, uint64_t bdev)
+{
+	uint64_t disk = 0, part0 = 0, disk2 = 0;
+	struct wh_error *err = NULL;
+	if (!bdev || (err = member_u64(k, bdev, "block_device", "bd_disk", &disk)) || !disk ||
+	    (err = member_u64(k, disk, "gendisk", "part0", &part0)) || !part0 ||
+	    (err = member_u64(k, part0, "block_device", "bd_disk", &disk2))) {
+		wh_error_destroy(err);
+		return false;
+	}
+	return disk2 == disk;
+}
+
+bool wh_bio_device(struct wh_kernel *k, uint64_t bio, uint64_t *ret_bdev)
+{
+	uint64_t bdev;
+	struct wh_member_info m;
+	bool have = false;
+	struct wh_error *err = wh_kernel_member_opt(k, "bio", "bi_bdev", &m, &have);
+	if (!err && have)
+		err = wh_kernel_read_member(k, bio, &m, &bdev);
+	wh_error_destroy(err);
+	if (err || !have || !wh_blockdev_plausible(k, bdev))
+		return false;
+	*ret_bdev = bdev;
+	return true;
+}
+
 void wh_blockdev_of_superblock(struct wh_kernel *k, uint64_t sb, struct wh_io_target *ret)
 {
 	memset(ret, 0, sizeof(*ret));

@@ -38,6 +38,13 @@ void wh_blockdev_describe(struct wh_kernel *k, uint64_t bdev, uint64_t sb,
 /* The same for the device under superblock SB (its s_bdev); known stays
  * false when SB has no block device (tmpfs, proc). */
 void wh_blockdev_of_superblock(struct wh_kernel *k, uint64_t sb, struct wh_io_target *ret);
+/* Does BDEV look like a struct block_device: its disk's whole-disk device
+ * points back at the same disk? Random memory does not close that
+ * triangle; for guesses such as "is this word a buffer_head's b_bdev". */
+bool wh_blockdev_plausible(struct wh_kernel *k, uint64_t bdev);
+/* The block device a struct bio at BIO is for (bio->bi_bdev, 5.12+), if
+ * plausible; false otherwise. */
+bool wh_bio_device(struct wh_kernel *k, uint64_t bio, uint64_t *ret_bdev);
 /* One line for people: "dm-0 (device-mapper whdm): suspended, 1 bio held
  * back". */
 void wh_io_target_summary(const struct wh_io_target *t, char *buf, size_t size);

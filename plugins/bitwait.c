@@ -81,29 +81,24 @@ static struct wh_error *recognize(const struct wh_wait_context *ctx, uint64_t *r
 	return NULL;
 }
 
-/* Is WORD the b_state of a buffer_head? Its b_bdev must be a block device
- * whose disk's whole-disk device points back at the same disk: random
- * memory does not close that triangle. Buffer I/O (wait_on_buffer, jbd2's
- * BH_Shadow) is the common bit wait in a hung machine. */
+/* Is WORD the b_state of a buffer_head? Its b_bdev must be a plausible
+ * block device. Buffer I/O (wait_on_buffer, jbd2's BH_Shadow) is the
+ * common bit wait in a hung machine. */
 static bool buffer_head_at(struct wh_kernel *k, uint64_t word, uint64_t *ret_bdev,
 			   uint64_t *ret_block)
 {
-	struct wh_member_info state, bdev_m, block_m, disk_m, part0_m;
-	uint64_t bh, bdev, disk, part0, disk2;
+	struct wh_member_info state, bdev_m, block_m;
+	uint64_t bh, bdev;
 	struct wh_error *err;
 	if ((err = wh_kernel_member(k, "buffer_head", "b_state", &state)) ||
 	    (err = wh_kernel_member(k, "buffer_head", "b_bdev", &bdev_m)) ||
-	    (err = wh_kernel_member(k, "buffer_head", "b_blocknr", &block_m)) ||
-	    (err = wh_kernel_member(k, "block_device", "bd_disk", &disk_m)) ||
-	    (err = wh_kernel_member(k, "gendisk", "part0", &part0_m))) {
+	    (err = wh_kernel_member(k, "buffer_head", "b_blocknr", &block_m))) {
 		wh_error_destroy(err);
 		return false;
 	}
 	bh = word - state.offset;
-	if ((err = wh_kernel_read_member(k, bh, &bdev_m, &bdev)) || !bdev ||
-	    (err = wh_kernel_read_member(k, bdev, &disk_m, &disk)) || !disk ||
-	    (err = wh_kernel_read_member(k, disk, &part0_m, &part0)) || !part0 ||
-	    (err = wh_kernel_read_member(k, part0, &disk_m, &disk2)) || disk2 != disk ||
+	if ((err = wh_kernel_read_member(k, bh, &bdev_m, &bdev)) ||
+	    !wh_blockdev_plausible(k, bdev) ||
 	    (err = wh_kernel_read_member(k, bh, &block_m, ret_block))) {
 		wh_error_destroy(err);
 		return false;
