@@ -76,8 +76,18 @@ static struct wh_error *backtrace_of_cpu(struct wh_kernel *k, const struct wh_ta
 	struct wh_error *err = wh_cpu_registers(k, cpu, &regs, &found);
 	if (!err && !found)
 		bt->stack.end = WH_UNWIND_NO_START;
-	else if (!err)
-		err = wh_unwind(k, &regs, 0, 0, &bt->stack);
+	else if (!err) {
+		/* When the CPU stopped on its task's stack, that stack bounds the
+		 * fallbacks (resync, scan); on an IRQ stack, none. */
+		uint64_t lo = 0, hi = 0;
+		if (bt->task.address) {
+			struct wh_error *e = wh_task_stack_range(k, &bt->task, &lo, &hi);
+			if (e || regs.sp < lo || regs.sp >= hi)
+				lo = hi = 0;
+			wh_error_destroy(e);
+		}
+		err = wh_unwind(k, &regs, lo, hi, &bt->stack);
+	}
 	if (err) {
 		free(bt);
 		return wh_error_wrap(err, "stack of CPU %u", cpu);

@@ -286,6 +286,48 @@ static void scan_stack(struct wh_kernel *k, uint64_t from, uint64_t lo, uint64_t
 	}
 }
 
+/* Is V a return address: is the instruction before it a call (e8 rel32,
+ * or ff /2 in its 2-, 3-, 6- and 7-byte forms)? */
+static bool after_call(struct wh_kernel *k, uint64_t v)
+{
+	uint8_t b[8];
+	struct wh_error *err = wh_dump_read(k->dump, v - 8, b, sizeof(b));
+	if (err) {
+		wh_error_destroy(err);
+		return false;
+	}
+	if (b[3] == 0xe8)
+		return true;
+	static const unsigned lens[] = {2, 3, 6, 7};
+	for (size_t i = 0; i < sizeof(lens) / sizeof(*lens); i++)
+		if (b[8 - lens[i]] == 0xff && (b[8 - lens[i] + 1] >> 3 & 7) == 2)
+			return true;
+	return false;
+}
+
+/* The first return address on the stack above SP (within 4 KiB): where to
+ * take up ORC again when the starting registers cannot be followed. */
+static bool resync_point(struct wh_kernel *k, uint64_t sp, uint64_t lo, uint64_t hi,
+			 uint64_t *ret_ip, uint64_t *ret_at)
+{
+	if (sp < lo || sp >= hi)
+		return false;
+	for (uint64_t a = sp & ~7ull; a + 8 <= hi && a < sp + 4096; a += 8) {
+		uint64_t v;
+		struct wh_error *err = wh_dump_read_u64(k->dump, a, &v);
+		if (err) {
+			wh_error_destroy(err);
+			return false;
+		}
+		if (wh_is_text_address(k, v) && after_call(k, v)) {
+			*ret_ip = v;
+			*ret_at = a;
+			return true;
+		}
+	}
+	return false;
+}
+
 struct wh_error *wh_unwind(struct wh_kernel *k, const struct wh_regs *start, uint64_t stack_lo,
 			   uint64_t stack_hi, struct wh_stack *ret)
 {
@@ -307,12 +349,31 @@ struct wh_error *wh_unwind(struct wh_kernel *k, const struct wh_regs *start, uin
 			  .at_start = true};
 	unsigned flags = 0;
 	push_frame(ret, k, s.ip, s.sp, 0);
-	while (ret->n < WH_MAX_FRAMES) {
-		if (!step(&s, ret, &flags))
+	for (bool resynced = false;;) {
+		while (ret->n < WH_MAX_FRAMES) {
+			if (!step(&s, ret, &flags))
+				break;
+			push_frame(ret, k, s.ip, s.sp, flags);
+			if (flags & WH_FRAME_REGS)
+				ret->frames[ret->n - 1].regs = s.regs;
+		}
+		/* Registers saved inside a function rather than at a call
+		 * (kdump's crash_setup_regs() in __crash_kexec on the panicking
+		 * CPU) may not match ORC at their IP. Take up ORC once more at
+		 * the first return address above SP; that frame is marked as
+		 * found by scanning. */
+		uint64_t ip, at;
+		if (resynced || ret->n != 1 || ret->end != WH_UNWIND_BAD_ORC ||
+		    !resync_point(k, start->sp, stack_lo, stack_hi, &ip, &at))
 			break;
-		push_frame(ret, k, s.ip, s.sp, flags);
-		if (flags & WH_FRAME_REGS)
-			ret->frames[ret->n - 1].regs = s.regs;
+		resynced = true;
+		s.ip = ip;
+		s.sp = at + 8;
+		s.regs = 0;
+		s.signal = false;
+		s.at_start = false;
+		ret->end = WH_UNWIND_DEPTH;
+		push_frame(ret, k, ip, at, WH_FRAME_SCANNED);
 	}
 	if (ret->n >= WH_MAX_FRAMES)
 		ret->end = WH_UNWIND_DEPTH;
