@@ -10,6 +10,8 @@ enum {
 	SOFTIRQ_OFFSET = 0x100,
 	HARDIRQ_MASK = 0xf0000,
 	NMI_MASK = 0xf00000,
+	NMI_OFFSET = 0x100000, /* nmi_enter() adds this and one HARDIRQ */
+	HARDIRQ_OFFSET = 0x10000,
 	NEED_RESCHED_BIT = 0x80000000,
 	X86_EFLAGS_IF = 0x200,
 };
@@ -123,6 +125,16 @@ struct wh_error *wh_cpus_build(struct wh_kernel *k, const struct wh_task_list *t
 		}
 		v->watchdog_age_s = watchdog_age(k, v->cpu);
 		v->panicking = panic_cpu >= 0 && (unsigned)panic_cpu == v->cpu;
+		/* In an NMI at dump time but no interrupt frame on the stack: the
+		 * saved registers are the interrupted code's (crash_nmi_callback
+		 * saves those), so describe that code. */
+		uint32_t pc = (uint32_t)v->preempt_count;
+		if (v->preempt_count >= 0 && (pc & NMI_MASK) >= NMI_OFFSET &&
+		    (pc & HARDIRQ_MASK) >= HARDIRQ_OFFSET && v->interrupted_frame == SIZE_MAX &&
+		    !v->panicking && v->have_regs) {
+			v->stopped_by_nmi = true;
+			v->context = context_of(pc - NMI_OFFSET - HARDIRQ_OFFSET, v->idle);
+		}
 	}
 	wh_backtraces_deinit(&bts);
 	return NULL;

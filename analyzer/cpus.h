@@ -22,6 +22,10 @@ struct wh_cpu_view {
 	int interrupted_irqs_disabled; /* from that pt_regs' flags: 1, 0, -1 */
 	int64_t watchdog_age_s;	       /* seconds since watchdog_touch_ts, -1 unknown */
 	bool panicking;
+	/* In the NMI that stopped it for the dump (kdump's crash NMI), with
+	 * registers saved from the code it interrupted: context then tells
+	 * what that code was doing. */
+	bool stopped_by_nmi;
 };
 
 struct wh_cpus {

@@ -17,9 +17,10 @@ void wh_output_text_cpus(FILE *out, const struct wh_cpus *c)
 		char comm[4 * WH_COMM_LEN + 1] = "?";
 		if (bt->task.pid >= 0)
 			wh_escape_text(bt->task.comm, WH_COMM_LEN, comm, sizeof(comm));
-		fprintf(out, "%sCPU %u%s: %s[%d], %s context, interrupts %s", i ? "\n" : "", v->cpu,
-			v->panicking ? " (panicking)" : "", comm, bt->task.pid, v->context,
-			tristate(v->irqs_disabled, "off", "on"));
+		fprintf(out, "%sCPU %u%s: %s[%d], %s%s context, interrupts %s", i ? "\n" : "",
+			v->cpu, v->panicking ? " (panicking)" : "", comm, bt->task.pid,
+			v->stopped_by_nmi ? "stopped by an NMI for the dump, was in " : "",
+			v->context, tristate(v->irqs_disabled, "off", "on"));
 		if (v->preempt_count >= 0)
 			fprintf(out, ", preempt count 0x%" PRIx64, (uint64_t)v->preempt_count);
 		if (v->watchdog_age_s >= 0)
@@ -60,6 +61,8 @@ void wh_output_json_cpu_array(struct wh_json *j, const struct wh_cpus *c)
 		wh_json_uint(j, v->cpu);
 		wh_json_key(j, "panicking");
 		wh_json_bool(j, v->panicking);
+		wh_json_key(j, "stopped_by_nmi");
+		wh_json_bool(j, v->stopped_by_nmi);
 		wh_json_key(j, "pid");
 		if (v->bt->task.pid >= 0)
 			wh_json_int(j, v->bt->task.pid);

@@ -4,7 +4,8 @@
 # follow at that IP. whyhung's stack of that CPU must still reach the
 # thread's entry, and contain, in order, every function crash 8.0.6's
 # `bt -a` shows for it except machine_kexec (called after the registers
-# were saved, so not part of their stack).
+# were saved, so not part of their stack). The other CPUs are reported as
+# stopped by the crash NMI, with the context of the code they interrupted.
 # usage: kdump_panic_stack.sh WHYHUNG FIXTURE_DIR VMLINUX
 set -eu
 whyhung=$1 fixture=$2 vmlinux=$3
@@ -32,4 +33,13 @@ sed -n 's/^ *#[0-9]*  \(? \)\{0,1\}\([A-Za-z0-9_.]*\)+.*/\2/p' "$out/bt.txt" >"$
 awk 'BEGIN { i = 0; n = 0 } NR == FNR { want[n++] = $0; next } i < n && $0 == want[i] { i++ } END { exit (i < n) ? 1 : 0 }' \
 	"$out/crash.txt" "$out/whyhung.txt" ||
 	fail "crash's frames $(tr '\n' ' ' <"$out/crash.txt") are not all in whyhung's $(tr '\n' ' ' <"$out/whyhung.txt")"
-echo "PASS: CPU $cpu stack complete, crash's frames in order"
+
+# The other CPUs sat in the crash NMI (nmi_shootdown_cpus) at dump time,
+# with the registers of the code they were interrupted in.
+"$whyhung" cpus "$fixture/vmcore" -k "$vmlinux" >"$out/cpus.txt"
+grep '^CPU ' "$out/cpus.txt" | grep -v '(panicking)' >"$out/others.txt" || true
+[ -s "$out/others.txt" ] || fail "no other CPU in the cpus output"
+if grep -v 'stopped by an NMI for the dump, was in ' "$out/others.txt"; then
+	fail "a non-panicking CPU is not reported as stopped by the crash NMI"
+fi
+echo "PASS: CPU $cpu stack complete, crash's frames in order; other CPUs stopped by NMI"
