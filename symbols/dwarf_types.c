@@ -6,7 +6,7 @@
 #include "dwarf_unit.h"
 #include "name_map.h"
 
-#include <libdwarf/dwarf.h>
+#include "dwarf_constants.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
