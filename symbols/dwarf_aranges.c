@@ -109,7 +109,7 @@ static struct wh_error *parse(struct wh_aranges *a, const unsigned char *data, u
 		return &wh_error_nomem;
 	for (size_t i = 0; i < a->n; i++)
 		a->max_end[i] = i && a->max_end[i - 1] > a->ranges[i].end ? a->max_end[i - 1]
-									 : a->ranges[i].end;
+									  : a->ranges[i].end;
 	if (a->n_units)
 		qsort(a->units, a->n_units, sizeof(*a->units), compare_u64);
 	size_t kept = 0;

@@ -521,8 +521,7 @@ struct wh_error *wh_dwarf_unit_root(struct wh_dwarf_info *info, struct wh_dwarf_
 	return err;
 }
 
-struct wh_error *wh_dwarf_info_die(struct wh_dwarf_info *info, uint64_t offset,
-				   struct wh_die *ret)
+struct wh_error *wh_dwarf_info_die(struct wh_dwarf_info *info, uint64_t offset, struct wh_die *ret)
 {
 	struct wh_dwarf_unit *u = NULL;
 	struct wh_error *err = unit_of(info, offset, &u);
@@ -537,8 +536,8 @@ struct wh_error *wh_dwarf_info_die(struct wh_dwarf_info *info, uint64_t offset,
 }
 
 /* Read a value of FORM at C into V (strings and references unresolved). */
-static struct wh_error *read_form(const struct wh_dwarf_unit *u, struct wh_cursor *c,
-				  uint64_t form, int64_t implicit, struct wh_attr *v)
+static struct wh_error *read_form(const struct wh_dwarf_unit *u, struct wh_cursor *c, uint64_t form,
+				  int64_t implicit, struct wh_attr *v)
 {
 	v->form = form;
 	v->value = 0;
@@ -825,14 +824,15 @@ static struct wh_error *unit_str_offsets_base(struct wh_dwarf_info *info, struct
 		err = find_attr(info, &root, DW_AT_str_offsets_base, &v);
 	if (err)
 		return err;
+	/* A bad base is not recorded: every string index is refused. */
+	if (v.form && v.form != DW_FORM_sec_offset && v.form != DW_FORM_data4 &&
+	    v.form != DW_FORM_data8)
+		return unit_error(u->header, "DW_AT_str_offsets_base of a strange form");
+	if (v.form && v.value > info->s.str_offsets_size)
+		return unit_error(u->header, "DW_AT_str_offsets_base outside .debug_str_offsets");
 	u->base_read = true;
 	u->have_base = v.form != 0;
 	u->str_offsets_base = v.value;
-	if (u->have_base && v.form != DW_FORM_sec_offset && v.form != DW_FORM_data4 &&
-	    v.form != DW_FORM_data8)
-		return unit_error(u->header, "DW_AT_str_offsets_base of a strange form");
-	if (u->have_base && u->str_offsets_base > info->s.str_offsets_size)
-		return unit_error(u->header, "DW_AT_str_offsets_base outside .debug_str_offsets");
 	return NULL;
 }
 
@@ -850,8 +850,7 @@ struct wh_error *wh_die_attr(struct wh_dwarf_info *info, const struct wh_die *di
 struct wh_error *wh_dwarf_info_create(const struct wh_unit_sections *sections,
 				      struct wh_dwarf_info **ret)
 {
-	if (!sections->info || !sections->info_size || !sections->abbrev ||
-	    !sections->abbrev_size)
+	if (!sections->info || !sections->info_size || !sections->abbrev || !sections->abbrev_size)
 		return wh_error_create(WH_ERR_NO_DEBUGINFO, "no .debug_info or .debug_abbrev");
 	struct wh_dwarf_info *info = calloc(1, sizeof(*info));
 	if (!info)

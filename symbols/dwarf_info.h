@@ -74,8 +74,7 @@ struct wh_error *wh_dwarf_unit_root(struct wh_dwarf_info *info, struct wh_dwarf_
 				    struct wh_die *ret);
 /* The DIE at OFFSET in .debug_info, found in the units read so far or, if
  * none contains it, by reading headers from the nearest hint before it. */
-struct wh_error *wh_dwarf_info_die(struct wh_dwarf_info *info, uint64_t offset,
-				   struct wh_die *ret);
+struct wh_error *wh_dwarf_info_die(struct wh_dwarf_info *info, uint64_t offset, struct wh_die *ret);
 
 /* First child of DIE, and next sibling (by DW_AT_sibling when present,
  * else past DIE's subtree); RET->offset 0 when there is none. */

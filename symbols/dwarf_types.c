@@ -46,7 +46,7 @@ struct wh_types {
 	size_t n_memos;
 	bool scan_done;
 	struct wh_dwarf_unit *scanned; /* the last unit of the sequential scan */
-	uint64_t hinted[32]; /* CUs indexed out of order by wh_types_index_cu_at() */
+	uint64_t hinted[32];	       /* CUs indexed out of order by wh_types_index_cu_at() */
 	size_t n_hinted;
 	struct wh_aranges *aranges; /* loaded on first use */
 	/* Sections for source lines; line_size 0: not loaded yet. */
@@ -737,7 +737,8 @@ struct wh_error *wh_types_enumerator(struct wh_types *t, const char *name, int64
 		return err;
 	struct wh_die die;
 	bool ok;
-	if ((err = offdie(t, off, &die)) || (err = attr_sdata(t, &die, DW_AT_const_value, ret, &ok)))
+	if ((err = offdie(t, off, &die)) ||
+	    (err = attr_sdata(t, &die, DW_AT_const_value, ret, &ok)))
 		return err;
 	if (!ok)
 		return wh_error_create(WH_ERR_FORMAT, "enumerator %s has no value", name);
@@ -750,7 +751,8 @@ static struct wh_error *cu_at(struct wh_types *t, uint64_t code_addr, uint64_t *
 	if (!t->aranges) {
 		const unsigned char *data;
 		uint64_t size;
-		struct wh_error *err = wh_dwarf_object_section(t->obj, ".debug_aranges", &data, &size);
+		struct wh_error *err =
+		    wh_dwarf_object_section(t->obj, ".debug_aranges", &data, &size);
 		if (err && err->code == WH_ERR_ABSENT) {
 			wh_error_destroy(err);
 			return wh_error_create(WH_ERR_ABSENT, "no .debug_aranges");
@@ -816,9 +818,8 @@ static struct wh_error *load_line_section(struct wh_types *t)
 {
 	if (t->line_sections.line_size)
 		return NULL;
-	struct wh_error *err = wh_dwarf_object_section(t->obj, ".debug_line",
-						       &t->line_sections.line,
-						       &t->line_sections.line_size);
+	struct wh_error *err = wh_dwarf_object_section(
+	    t->obj, ".debug_line", &t->line_sections.line, &t->line_sections.line_size);
 	if (!err && !t->line_sections.line_size)
 		err = wh_error_create(WH_ERR_ABSENT, "empty .debug_line");
 	return err;

@@ -114,8 +114,7 @@ static const Dwarf_Obj_Access_Methods methods = {
     .relocate_a_section = NULL,
 };
 
-struct libdwarf_oracle *libdwarf_oracle_open(struct wh_elf_image *img,
-					     struct wh_dwarf_object *obj)
+struct libdwarf_oracle *libdwarf_oracle_open(struct wh_elf_image *img, struct wh_dwarf_object *obj)
 {
 	struct libdwarf_oracle *o = calloc(1, sizeof(*o));
 	if (!o)

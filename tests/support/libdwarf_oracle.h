@@ -11,8 +11,7 @@
 struct libdwarf_oracle;
 
 /* NULL when libdwarf cannot open it; OBJ must outlive the result. */
-struct libdwarf_oracle *libdwarf_oracle_open(struct wh_elf_image *img,
-					     struct wh_dwarf_object *obj);
+struct libdwarf_oracle *libdwarf_oracle_open(struct wh_elf_image *img, struct wh_dwarf_object *obj);
 Dwarf_Debug libdwarf_oracle_dbg(const struct libdwarf_oracle *oracle);
 void libdwarf_oracle_close(struct libdwarf_oracle *oracle);
 
