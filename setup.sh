@@ -1,5 +1,6 @@
 #!/bin/sh
-# Install build dependencies (Debian 12, as root or via sudo), build whyhung,
+# Install build dependencies (Debian 12, as root or via sudo; libdwarf-dev is
+# for the tests only, as their reference DWARF reader), build whyhung,
 # and unpack the bundled fixture vmlinux next to the build.
 set -eu
 cd "$(dirname "$0")"

@@ -1,7 +1,7 @@
 #include "dwarf_lines.h"
 #include "dwarf_cursor.h"
 
-#include <libdwarf/dwarf.h>
+#include "dwarf_constants.h"
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>

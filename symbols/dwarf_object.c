@@ -8,8 +8,6 @@
 
 struct wh_dwarf_object {
 	struct wh_elf_image *img;
-	Dwarf_Obj_Access_Interface iface;
-	Dwarf_Debug dbg;
 	unsigned char **inflated; /* per section index: inflated and/or relocated copies */
 	size_t n_sections;
 	/* Relocating objects (modules) only: runtime address per section (0 when
@@ -18,21 +16,10 @@ struct wh_dwarf_object {
 	bool *relocated;
 };
 
-/* Location and range lists are never evaluated here (variables are looked
- * up by DW_AT_location expressions, code by .debug_aranges), but libdwarf
- * reads every table header of .debug_loclists/.debug_rnglists as soon as
- * it sets up a DWARF 5 compile unit: on Debian's vmlinux that touched 23 MB
- * of pages for nothing. Hidden, they cost nothing. */
+/* Relocation sections are applied, never read as DWARF. */
 static bool hidden_section(const struct wh_elf_section *s)
 {
-	static const char *const unused[] = {".debug_loclists", ".debug_rnglists", ".debug_loc",
-					     ".debug_ranges", NULL};
-	if (s->type == SHT_RELA || s->type == SHT_REL)
-		return true;
-	for (const char *const *u = unused; *u; u++)
-		if (s->name && !strcmp(s->name, *u))
-			return true;
-	return false;
+	return s->type == SHT_RELA || s->type == SHT_REL;
 }
 
 /* Uncompressed size of an SHF_COMPRESSED section, 0 if malformed. */
@@ -45,52 +32,6 @@ static uint64_t compressed_size(const struct wh_elf_section *s)
 	if (ch.ch_type != ELFCOMPRESS_ZLIB || ch.ch_size > (1ull << 32))
 		return 0;
 	return ch.ch_size;
-}
-
-static int get_section_info(void *obj, Dwarf_Half index, Dwarf_Obj_Access_Section *ret, int *error)
-{
-	struct wh_dwarf_object *o = obj;
-	const struct wh_elf_section *s = wh_elf_image_section_at(o->img, index);
-	(void)error;
-	if (!s)
-		return DW_DLV_NO_ENTRY;
-	memset(ret, 0, sizeof(*ret));
-	if (hidden_section(s)) {
-		ret->name = ".whyhung.hidden";
-		return DW_DLV_OK;
-	}
-	ret->addr = o->section_addr ? o->section_addr[index] : s->addr;
-	ret->type = s->type;
-	ret->size = (s->flags & SHF_COMPRESSED) ? compressed_size(s) : s->size;
-	ret->name = s->name;
-	ret->link = s->link;
-	ret->info = s->info;
-	ret->entrysize = s->entsize;
-	return DW_DLV_OK;
-}
-
-static Dwarf_Endianness get_byte_order(void *obj)
-{
-	(void)obj;
-	return DW_OBJECT_LSB;
-}
-
-static Dwarf_Small get_length_size(void *obj)
-{
-	(void)obj;
-	return 4;
-}
-
-static Dwarf_Small get_pointer_size(void *obj)
-{
-	(void)obj;
-	return 8;
-}
-
-static Dwarf_Unsigned get_section_count(void *obj)
-{
-	struct wh_dwarf_object *o = obj;
-	return wh_elf_image_num_sections(o->img);
 }
 
 static unsigned char *inflate_section(const struct wh_elf_section *s)
@@ -165,21 +106,6 @@ static const unsigned char *section_bytes(struct wh_dwarf_object *o, unsigned in
 	return o->inflated[index];
 }
 
-static int load_section(void *obj, Dwarf_Half index, Dwarf_Small **ret, int *error)
-{
-	struct wh_dwarf_object *o = obj;
-	const struct wh_elf_section *s = wh_elf_image_section_at(o->img, index);
-	if (!s || hidden_section(s) || !s->data)
-		return DW_DLV_NO_ENTRY;
-	const unsigned char *data = section_bytes(o, index);
-	if (!data) {
-		*error = DW_DLE_ALLOC_FAIL;
-		return DW_DLV_ERROR;
-	}
-	*ret = (Dwarf_Small *)data;
-	return DW_DLV_OK;
-}
-
 struct wh_error *wh_dwarf_object_section(struct wh_dwarf_object *o, const char *name,
 					 const unsigned char **ret_data, uint64_t *ret_size)
 {
@@ -194,25 +120,6 @@ struct wh_error *wh_dwarf_object_section(struct wh_dwarf_object *o, const char *
 	*ret_data = data;
 	*ret_size = section_size(s);
 	return NULL;
-}
-
-static const Dwarf_Obj_Access_Methods methods = {
-    .get_section_info = get_section_info,
-    .get_byte_order = get_byte_order,
-    .get_length_size = get_length_size,
-    .get_pointer_size = get_pointer_size,
-    .get_section_count = get_section_count,
-    .load_section = load_section,
-    .relocate_a_section = NULL,
-};
-
-struct wh_error *wh_dwarf_error(Dwarf_Debug dbg, Dwarf_Error derr, const char *what)
-{
-	struct wh_error *err = wh_error_create(WH_ERR_FORMAT, "%s: %s", what,
-					       derr ? dwarf_errmsg(derr) : "malformed DWARF");
-	if (derr)
-		dwarf_dealloc_error(dbg, derr);
-	return err;
 }
 
 static struct wh_error *check_debug_info(struct wh_elf_image *img)
@@ -238,23 +145,7 @@ static struct wh_error *object_create(struct wh_elf_image *img, struct wh_dwarf_
 		free(o);
 		return &wh_error_nomem;
 	}
-	o->iface.object = o;
-	o->iface.methods = &methods;
 	*ret = o;
-	return NULL;
-}
-
-static struct wh_error *object_init(struct wh_dwarf_object *o)
-{
-	Dwarf_Error derr = NULL;
-	int rc = dwarf_object_init_b(&o->iface, NULL, NULL, DW_GROUPNUMBER_ANY, &o->dbg, &derr);
-	if (rc != DW_DLV_OK) {
-		struct wh_error *err = wh_error_create(
-		    WH_ERR_NO_DEBUGINFO, "%s: unusable DWARF: %s", wh_elf_image_path(o->img),
-		    derr ? dwarf_errmsg(derr) : "no debug sections");
-		o->dbg = NULL;
-		return err;
-	}
 	return NULL;
 }
 
@@ -266,10 +157,6 @@ struct wh_error *wh_dwarf_object_open(struct wh_elf_image *img, struct wh_dwarf_
 		err = object_create(img, &o);
 	if (err)
 		return err;
-	if ((err = object_init(o))) {
-		wh_dwarf_object_destroy(o);
-		return err;
-	}
 	*ret = o;
 	return NULL;
 }
@@ -292,7 +179,7 @@ static struct wh_error *plan_relocation(struct wh_dwarf_object *o, wh_section_ad
 	}
 	for (size_t i = 0; i < o->n_sections; i++) {
 		const struct wh_elf_section *s = wh_elf_image_section_at(o->img, i);
-		/* Only what libdwarf reads: other sections' relocations (objtool's
+		/* Only DWARF sections: other sections' relocations (objtool's
 		 * .discard.*, ...) may use types debug sections never do. */
 		if ((s->flags & SHF_ALLOC) || strncmp(s->name, ".debug_", 7) || !s->data ||
 		    !wh_elf_has_relocations(o->img, (unsigned)i))
@@ -322,11 +209,8 @@ struct wh_error *wh_dwarf_object_open_relocated(struct wh_elf_image *img,
 	struct wh_error *err = object_create(img, &o);
 	if (err)
 		return err;
-	if ((err = plan_relocation(o, resolve, arg)))
+	if ((err = plan_relocation(o, resolve, arg))) {
 		err = wh_error_wrap(err, "%s", wh_elf_image_path(img));
-	if (!err)
-		err = object_init(o);
-	if (err) {
 		wh_dwarf_object_destroy(o);
 		return err;
 	}
@@ -347,17 +231,10 @@ void wh_dwarf_object_destroy(struct wh_dwarf_object *o)
 {
 	if (!o)
 		return;
-	if (o->dbg)
-		dwarf_object_finish(o->dbg, NULL);
 	for (size_t i = 0; i < o->n_sections; i++)
 		free(o->inflated[i]);
 	free(o->inflated);
 	free(o->section_addr);
 	free(o->relocated);
 	free(o);
-}
-
-Dwarf_Debug wh_dwarf_object_dbg(const struct wh_dwarf_object *o)
-{
-	return o->dbg;
 }

@@ -1,15 +1,13 @@
-/* Hands an ELF image's debug sections to libdwarf through its object-access
- * interface instead of dwarf_init_path(): section bytes come straight from
- * our mmap (only touched pages cost memory), SHF_COMPRESSED sections are
- * inflated on first use, and .rela.debug_* sections are hidden because an
- * ET_EXEC vmlinux's debug sections are already final (applying them costs
- * ~800 MB on a distro vmlinux, see tooling-notes.md). A module .ko is
- * ET_REL and does need them: wh_dwarf_object_open_relocated() applies them
- * itself, against the module's runtime section addresses. */
+/* An ELF image's debug sections as our DWARF readers see them: bytes
+ * straight from our mmap (only touched pages cost memory), SHF_COMPRESSED
+ * sections inflated on first use. .rela.debug_* sections are not applied
+ * for an ET_EXEC vmlinux, whose debug sections are already final
+ * (applying them costs ~800 MB on a distro vmlinux, see
+ * tooling-notes.md). A module .ko is ET_REL and does need them:
+ * wh_dwarf_object_open_relocated() applies them, against the module's
+ * runtime section addresses. */
 #ifndef WHYHUNG_DWARF_OBJECT_H
 #define WHYHUNG_DWARF_OBJECT_H
-
-#include <libdwarf/libdwarf.h>
 
 #include "elf_image.h"
 
@@ -26,7 +24,7 @@ typedef bool wh_section_address_fn(void *arg, const char *name, uint64_t *ret);
  * section sat at the address RESOLVE gives, so addresses in it (low_pc,
  * line table, aranges) are runtime addresses. The debug sections'
  * .rela.debug_* are all checked here (WH_ERR_FORMAT for a malformed or
- * unsupported one) and applied on private copies when libdwarf loads a
+ * unsupported one) and applied on private copies when a reader first asks for a
  * section. RESOLVE is called during this call only. */
 struct wh_error *wh_dwarf_object_open_relocated(struct wh_elf_image *img,
 						wh_section_address_fn *resolve, void *arg,
@@ -34,15 +32,12 @@ struct wh_error *wh_dwarf_object_open_relocated(struct wh_elf_image *img,
 /* Where section INDEX sits: runtime address for relocated objects (0 if
  * not loaded), the link-time sh_addr otherwise. */
 uint64_t wh_dwarf_object_section_address(const struct wh_dwarf_object *obj, unsigned index);
-/* The bytes of debug section NAME (".debug_line", ...) exactly as libdwarf
- * gets them: inflated when SHF_COMPRESSED, relocated for a relocated
- * object; owned by OBJ (shared with libdwarf). WH_ERR_ABSENT when the image
- * has no such section, WH_ERR_FORMAT when it cannot be inflated. */
+/* The bytes of debug section NAME (".debug_line", ...): inflated when
+ * SHF_COMPRESSED, relocated for a relocated object; owned by OBJ.
+ * WH_ERR_ABSENT when the image has no such section, WH_ERR_FORMAT when it
+ * cannot be inflated. */
 struct wh_error *wh_dwarf_object_section(struct wh_dwarf_object *obj, const char *name,
 					 const unsigned char **ret_data, uint64_t *ret_size);
 void wh_dwarf_object_destroy(struct wh_dwarf_object *obj);
-Dwarf_Debug wh_dwarf_object_dbg(const struct wh_dwarf_object *obj);
-/* Turn a libdwarf error into ours (and free it). */
-struct wh_error *wh_dwarf_error(Dwarf_Debug dbg, Dwarf_Error derr, const char *what);
 
 #endif

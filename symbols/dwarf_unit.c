@@ -1,7 +1,7 @@
 #include "dwarf_unit.h"
 #include "dwarf_cursor.h"
 
-#include <libdwarf/dwarf.h>
+#include "dwarf_constants.h"
 
 struct unit {
 	const struct wh_unit_sections *s;

@@ -13,7 +13,7 @@
 
 #include "../analyzer/error.h"
 
-/* As relocated and inflated for libdwarf (wh_dwarf_object_section()); the
+/* As relocated and inflated by wh_dwarf_object_section(); the
  * string sections may be NULL when absent. */
 struct wh_unit_sections {
 	const unsigned char *info; /* .debug_info */
@@ -32,7 +32,7 @@ struct wh_unit_sections {
  * line program in .debug_line and its compilation directory (NULL when it
  * has none; the string lives in the sections). WH_ERR_ABSENT when the
  * unit has no line program; WH_ERR_FORMAT when it is malformed or uses a
- * form this reader does not know (libdwarf may). */
+ * form this reader does not know. */
 struct wh_error *wh_dwarf_unit_lines(const struct wh_unit_sections *sections, uint64_t offset,
 				     uint64_t *ret_stmt_list, const char **ret_comp_dir);
 

@@ -28,6 +28,7 @@
 #include "symbols/dwarf_object.h"
 #include "symbols/dwarf_unit.h"
 #include "tests/support/byte_buf.h"
+#include "tests/support/libdwarf_oracle.h"
 
 /* ---- laying out line programs ---- */
 
@@ -780,7 +781,9 @@ static void test_against_libdwarf(void **state)
 	load(obj, ".debug_info", &us.info, &us.info_size);
 	load(obj, ".debug_abbrev", &us.abbrev, &us.abbrev_size);
 	load(obj, ".debug_str_offsets", &us.str_offsets, &us.str_offsets_size);
-	Dwarf_Debug dbg = wh_dwarf_object_dbg(obj);
+	struct libdwarf_oracle *oracle = libdwarf_oracle_open(img, obj);
+	assert_non_null(oracle);
+	Dwarf_Debug dbg = libdwarf_oracle_dbg(oracle);
 	Dwarf_Unsigned hdr_len, typeoff, next;
 	Dwarf_Half version, addr_size, len_size, ext_size, cu_type;
 	Dwarf_Off abbrev_off;
@@ -800,6 +803,7 @@ static void test_against_libdwarf(void **state)
 	       "where libdwarf starts DWARF 5's file register at 0\n",
 	       object_path, cus, tally.checked, tally.initial_file);
 	assert_true(tally.checked > 0);
+	libdwarf_oracle_close(oracle);
 	wh_dwarf_object_destroy(obj);
 	wh_elf_image_destroy(img);
 }

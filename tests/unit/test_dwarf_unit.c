@@ -6,7 +6,7 @@
  * WH_ERR_ABSENT, never a crash, and any directory returned lies inside
  * the sections (the ASan build runs this too). Real compiler output is
  * checked against libdwarf by test_dwarf_lines. */
-#include <libdwarf/dwarf.h>
+#include "symbols/dwarf_constants.h"
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
