@@ -37,7 +37,9 @@ static bool in_file(const struct wh_elf_image *img, uint64_t off, uint64_t len)
 static struct wh_error *parse_sections(struct wh_elf_image *img)
 {
 	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)img->map;
-	if (eh->e_shentsize != sizeof(Elf64_Shdr) ||
+	/* Read in place as an array: it must be aligned, or that is undefined
+	 * behaviour on a hostile file. */
+	if (eh->e_shentsize != sizeof(Elf64_Shdr) || eh->e_shoff % _Alignof(Elf64_Shdr) ||
 	    !in_file(img, eh->e_shoff, (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr)))
 		return wh_error_create(WH_ERR_NO_VMLINUX, "bad ELF section header table");
 	const Elf64_Shdr *sh = (const Elf64_Shdr *)(img->map + eh->e_shoff);
@@ -289,10 +291,12 @@ static struct wh_error *load_symbols(struct wh_elf_image *img)
 	img->symbols = calloc(n ? n : 1, sizeof(*img->symbols));
 	if (!img->symbols)
 		return &wh_error_nomem;
-	const Elf64_Sym *syms = (const Elf64_Sym *)symtab->data;
 	size_t count = 0;
 	for (size_t i = 0; i < n; i++) {
-		const Elf64_Sym *s = &syms[i];
+		/* Copied: a hostile file's table need not be aligned. */
+		Elf64_Sym sym;
+		memcpy(&sym, symtab->data + i * sizeof(sym), sizeof(sym));
+		const Elf64_Sym *s = &sym;
 		unsigned type = ELF64_ST_TYPE(s->st_info);
 		if (s->st_name == 0 || s->st_name >= strs->size || s->st_shndx == SHN_UNDEF ||
 		    type == STT_SECTION || type == STT_FILE)

@@ -46,6 +46,14 @@ expect 6 "text file as vmlinux" -- "$vmcore" -k "$work/text"
 expect 6 "dump given as vmlinux" -- "$vmcore" -k "$vmcore"
 expect 7 "vmlinux without DWARF" -- "$vmcore" -k "$work/vmlinux-nodebug"
 expect 8 "vmlinux of another build" -- "$vmcore" -k "$work/vmlinux-other"
+# A vmlinux whose section header table offset (e_shoff, at byte 40) is moved
+# 4 bytes back, still inside the file but misaligned: rejected, not read
+# misaligned (UBSan stops on that).
+cp "$vmlinux" "$work/vmlinux-misaligned"
+low=$(od -An -tu1 -j40 -N1 "$vmlinux" | tr -d ' ')
+[ "$low" -ge 4 ] || { echo "FAIL: e_shoff's low byte is $low, cannot move it back"; exit 1; }
+printf "\\$(printf %o $((low - 4)))" | dd of="$work/vmlinux-misaligned" bs=1 seek=40 conv=notrunc 2>/dev/null
+expect 6 "vmlinux with a misaligned section header table" -- "$vmcore" -k "$work/vmlinux-misaligned"
 expect 8 "tasks: vmlinux of another build" -- tasks "$vmcore" -k "$work/vmlinux-other"
 
 # Damaged page data (as in a dump that was corrupted in transit): the
@@ -66,5 +74,6 @@ for pct in 3 10 30 50 70 90; do
 	fi
 done
 
-rm -f "$work/truncated" "$work/vmlinux-nodebug" "$work/vmlinux-other" "$work/damaged"
+rm -f "$work/truncated" "$work/vmlinux-nodebug" "$work/vmlinux-other" "$work/damaged" \
+	"$work/vmlinux-misaligned"
 [ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
