@@ -1,5 +1,5 @@
 /* Bounds-checked reading of DWARF bytes for our own small readers
- * (dwarf_lines.c, dwarf_unit.c): little-endian x86-64 objects only. */
+ * (dwarf_lines.c, dwarf_info.c, dwarf_aranges.c): little-endian x86-64 objects only. */
 #ifndef WHYHUNG_DWARF_CURSOR_H
 #define WHYHUNG_DWARF_CURSOR_H
 

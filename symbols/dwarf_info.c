@@ -875,3 +875,29 @@ void wh_dwarf_info_destroy(struct wh_dwarf_info *info)
 	free(info->hints);
 	free(info);
 }
+
+struct wh_error *wh_dwarf_unit_line_program(struct wh_dwarf_info *info, uint64_t header,
+					    uint64_t *ret_stmt_list, const char **ret_comp_dir)
+{
+	struct wh_dwarf_unit *unit;
+	struct wh_die root;
+	struct wh_attr stmt = {0}, dir = {0};
+	struct wh_error *err = wh_dwarf_info_unit(info, header, &unit);
+	if (err)
+		return err;
+	if (!(err = wh_dwarf_unit_root(info, unit, &root)) &&
+	    !(err = wh_die_attr(info, &root, DW_AT_stmt_list, &stmt)))
+		err = wh_die_attr(info, &root, DW_AT_comp_dir, &dir);
+	wh_dwarf_unit_release(info, unit);
+	if (err)
+		return err;
+	if (!stmt.form)
+		return wh_error_create(WH_ERR_ABSENT, "no line table");
+	if (stmt.string || stmt.block)
+		return wh_error_create(WH_ERR_FORMAT,
+				       "unit at 0x%llx: DW_AT_stmt_list of a non-offset form",
+				       (unsigned long long)header);
+	*ret_stmt_list = stmt.value;
+	*ret_comp_dir = dir.form ? dir.string : NULL;
+	return NULL;
+}

@@ -3,7 +3,7 @@
  * header read, its abbreviations parsed), never because it comes before
  * another. libdwarf's dwarf_offdie_b() builds a context for every unit
  * before the one asked; for the types a `report` needs on Debian's
- * vmlinux that meant ~100 MB of touched pages (see dwarf_unit.h).
+ * vmlinux that meant ~100 MB of touched pages.
  *
  * Everything read is bounds-checked against the sections given; walks are
  * bounded (offsets must progress, nesting is limited); forms this reader
@@ -17,7 +17,21 @@
 #include <stdint.h>
 
 #include "../analyzer/error.h"
-#include "dwarf_unit.h"
+
+/* As relocated and inflated by wh_dwarf_object_section(); the
+ * string sections may be NULL when absent. */
+struct wh_unit_sections {
+	const unsigned char *info; /* .debug_info */
+	uint64_t info_size;
+	const unsigned char *abbrev; /* .debug_abbrev */
+	uint64_t abbrev_size;
+	const unsigned char *str; /* .debug_str */
+	uint64_t str_size;
+	const unsigned char *line_str; /* .debug_line_str */
+	uint64_t line_str_size;
+	const unsigned char *str_offsets; /* .debug_str_offsets: DW_FORM_strx* */
+	uint64_t str_offsets_size;
+};
 
 struct wh_dwarf_info;
 struct wh_dwarf_unit;
@@ -89,5 +103,13 @@ struct wh_error *wh_die_sibling(struct wh_dwarf_info *info, const struct wh_die 
  * references are WH_ERR_FORMAT). */
 struct wh_error *wh_die_attr(struct wh_dwarf_info *info, const struct wh_die *die, uint64_t name,
 			     struct wh_attr *ret);
+
+/* Where the line program of the unit whose header is at HEADER is:
+ * DW_AT_stmt_list and DW_AT_comp_dir of its root DIE (NULL when it has
+ * none; the string lives in the sections). Only that unit is read, and its
+ * abbreviations are dropped again. WH_ERR_ABSENT when the unit has no line
+ * program; WH_ERR_FORMAT when it is malformed. */
+struct wh_error *wh_dwarf_unit_line_program(struct wh_dwarf_info *info, uint64_t header,
+					    uint64_t *ret_stmt_list, const char **ret_comp_dir);
 
 #endif

@@ -3,7 +3,6 @@
 #include "dwarf_info.h"
 #include "dwarf_lines.h"
 #include "dwarf_object.h"
-#include "dwarf_unit.h"
 #include "name_map.h"
 
 #include "dwarf_constants.h"
@@ -825,8 +824,7 @@ static struct wh_error *load_line_section(struct wh_types *t)
 	return err;
 }
 
-/* The line table of the CU whose header is at HEADER, its attributes
- * read by dwarf_unit.c. */
+/* The line table of the CU whose header is at HEADER. */
 static struct wh_error *load_lines(struct wh_types *t, uint64_t header, struct wh_line_table **ret)
 {
 	struct wh_error *err = load_line_section(t);
@@ -834,7 +832,7 @@ static struct wh_error *load_lines(struct wh_types *t, uint64_t header, struct w
 		return err;
 	uint64_t offset;
 	const char *comp_dir;
-	if ((err = wh_dwarf_unit_lines(&t->unit_sections, header, &offset, &comp_dir)))
+	if ((err = wh_dwarf_unit_line_program(t->info, header, &offset, &comp_dir)))
 		return err;
 	return wh_line_table_create(&t->line_sections, offset, comp_dir, ret);
 }

@@ -9,7 +9,7 @@
  * With ELF files as arguments: every compile unit's table against
  * libdwarf's dwarf_srclines_b() on the same section bytes (what whyhung
  * used before), at every row's address and the addresses either side;
- * and the unit's DW_AT_stmt_list and DW_AT_comp_dir as dwarf_unit.c reads
+ * and the unit's DW_AT_stmt_list and DW_AT_comp_dir as dwarf_info.c reads
  * them against libdwarf's reading.
  * ET_REL objects are opened relocated, their sections placed at made-up
  * addresses the way module .ko files are. */
@@ -26,7 +26,7 @@
 
 #include "symbols/dwarf_lines.h"
 #include "symbols/dwarf_object.h"
-#include "symbols/dwarf_unit.h"
+#include "symbols/dwarf_info.h"
 #include "tests/support/byte_buf.h"
 #include "tests/support/libdwarf_oracle.h"
 
@@ -668,7 +668,8 @@ struct tally {
 	unsigned long initial_file;
 };
 
-/* wh_dwarf_unit_lines() must find what libdwarf finds in the CU's DIE. */
+/* wh_dwarf_unit_line_program() must find what libdwarf finds in the CU's
+ * DIE. */
 static void compare_unit(Dwarf_Die cu, const struct wh_unit_sections *s, bool has_lines,
 			 uint64_t stmt_list, const char *comp_dir)
 {
@@ -676,7 +677,10 @@ static void compare_unit(Dwarf_Die cu, const struct wh_unit_sections *s, bool ha
 	assert_int_equal(dwarf_die_CU_offset_range(cu, &header, &length, NULL), DW_DLV_OK);
 	uint64_t got;
 	const char *got_dir;
-	struct wh_error *err = wh_dwarf_unit_lines(s, header, &got, &got_dir);
+	struct wh_dwarf_info *info;
+	assert_null(wh_dwarf_info_create(s, &info));
+	struct wh_error *err = wh_dwarf_unit_line_program(info, header, &got, &got_dir);
+	wh_dwarf_info_destroy(info);
 	if (!has_lines) {
 		if (!err || err->code != WH_ERR_ABSENT)
 			fail_msg("unit at 0x%llx: lines where libdwarf has none",
