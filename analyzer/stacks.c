@@ -30,15 +30,16 @@ static struct wh_error *regs_from_crash_notes(struct wh_kernel *k, unsigned cpu,
 	wh_kernel_type_hint(k, prstatus_hint);
 	if ((err = wh_kernel_member(k, "elf_prstatus", "pr_reg", &pr_reg)))
 		return err;
-	static const char *const names[] = {"ip", "sp", "bp", "dx", "di", "r10", "r13", "flags"};
+	/* pr_reg is an elf_gregset_t: the x86-64 ELF core ABI's register order
+	 * (struct user_regs_struct, as libkdumpfile reads file notes). That
+	 * struct is in no compile unit's DWARF, and the ABI does not change. */
+	enum { R13 = 2, BP = 4, R10 = 7, DX = 12, DI = 14, IP = 16, FLAGS = 18, SP = 19 };
+	static const unsigned index[] = {IP, SP, BP, DX, DI, R10, R13, FLAGS};
 	uint64_t *out[] = {&ret->ip, &ret->sp,	&ret->bp,  &ret->dx,
 			   &ret->di, &ret->r10, &ret->r13, &ret->flags};
-	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
-		struct wh_member_info m;
-		if ((err = wh_kernel_member(k, "user_regs_struct", names[i], &m)) ||
-		    (err = wh_dump_read_u64(k->dump, desc + pr_reg.offset + m.offset, out[i])))
+	for (size_t i = 0; i < sizeof(index) / sizeof(*index); i++)
+		if ((err = wh_dump_read_u64(k->dump, desc + pr_reg.offset + 8 * index[i], out[i])))
 			return err;
-	}
 	ret->have_flags = true;
 	*ret_found = true;
 	return NULL;

@@ -45,6 +45,7 @@ struct wh_types {
 	size_t n_memos;
 	bool scan_done;
 	struct wh_dwarf_unit *scanned; /* the last unit of the sequential scan */
+	size_t units_scanned;	       /* how many it indexed (not hinted ones) */
 	uint64_t hinted[32];	       /* CUs indexed out of order by wh_types_index_cu_at() */
 	size_t n_hinted;
 	struct wh_aranges *aranges; /* loaded on first use */
@@ -270,6 +271,7 @@ static struct wh_error *scan_next_cu(struct wh_types *t)
 	t->scanned = unit;
 	if (was_hinted(t, wh_dwarf_unit_header(unit)))
 		return NULL;
+	t->units_scanned++;
 	err = index_cu(t, unit);
 	/* Its DIEs are asked again only if one of its types is used. */
 	wh_dwarf_unit_release(t->info, unit);
@@ -870,4 +872,9 @@ struct wh_error *wh_types_source_line(struct wh_types *t, uint64_t addr, const c
 	snprintf(t->line_result, sizeof(t->line_result), "%s", file);
 	*ret_file = t->line_result;
 	return NULL;
+}
+
+size_t wh_types_units_scanned(const struct wh_types *t)
+{
+	return t->units_scanned;
 }

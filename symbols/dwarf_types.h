@@ -37,7 +37,6 @@ struct wh_member_info {
 	struct wh_type type; /* the member's declared type (typedefs kept) */
 };
 
-
 /* WH_ERR_NO_DEBUGINFO when the image has no usable DWARF. Keeps a reference
  * to IMG, which must outlive the result. */
 struct wh_error *wh_types_create(struct wh_elf_image *img, struct wh_types **ret);
@@ -48,6 +47,9 @@ struct wh_error *wh_types_create(struct wh_elf_image *img, struct wh_types **ret
 struct wh_dwarf_object;
 struct wh_error *wh_types_create_from_object(struct wh_dwarf_object *obj, struct wh_types **ret);
 void wh_types_destroy(struct wh_types *types);
+/* Compile units indexed by the sequential scan so far (a type missing from
+ * the hinted units costs one each): a regression guard for type hints. */
+size_t wh_types_units_scanned(const struct wh_types *types);
 
 /* Find a named type definition. WH_ERR_ABSENT when this kernel has none. */
 struct wh_error *wh_types_find(struct wh_types *types, enum wh_type_kind kind, const char *name,
@@ -89,6 +91,5 @@ struct wh_error *wh_types_index_cu_at(struct wh_types *types, uint64_t code_addr
  * until the next call. WH_ERR_ABSENT when no line covers ADDR. */
 struct wh_error *wh_types_source_line(struct wh_types *types, uint64_t addr, const char **ret_file,
 				      unsigned *ret_line);
-
 
 #endif
