@@ -2,6 +2,7 @@
 #include "dwarf_cursor.h"
 
 #include "dwarf_constants.h"
+#include <stdlib.h>
 #include <string.h>
 
 /* Entries of one range list, and nesting of blocks: beyond these the
@@ -113,14 +114,12 @@ static struct wh_error *unit_ranges_init(struct wh_dwarf_info *info, struct wh_d
 	return err;
 }
 
-static bool in_range(uint64_t pc, uint64_t lo, uint64_t hi)
-{
-	return lo <= pc && pc < hi;
-}
+/* Called for each address range [LO, HI) of a DIE; true stops the walk. */
+typedef bool range_visit(void *arg, uint64_t lo, uint64_t hi);
 
 /* DWARF 5: the range list at OFFSET in .debug_rnglists. */
-static struct wh_error *rnglist_contains(const struct unit_ranges *u, uint64_t offset, uint64_t pc,
-					 bool *ret)
+static struct wh_error *rnglist_walk(const struct unit_ranges *u, uint64_t offset,
+				     range_visit *visit, void *arg)
 {
 	const struct wh_unit_sections *s = u->s;
 	if (!s->rnglists || offset >= s->rnglists_size)
@@ -177,17 +176,15 @@ static struct wh_error *rnglist_contains(const struct unit_ranges *u, uint64_t o
 			return err;
 		if (c.bad)
 			return range_error(u, "range list past .debug_rnglists");
-		if (range && in_range(pc, lo, hi)) {
-			*ret = true;
+		if (range && lo < hi && visit(arg, lo, hi))
 			return NULL;
-		}
 	}
 	return range_error(u, "range list too long");
 }
 
 /* DWARF 2-4: the range list at OFFSET in .debug_ranges. */
-static struct wh_error *ranges_contains(const struct unit_ranges *u, uint64_t offset, uint64_t pc,
-					bool *ret)
+static struct wh_error *ranges_walk(const struct unit_ranges *u, uint64_t offset,
+				    range_visit *visit, void *arg)
 {
 	const struct wh_unit_sections *s = u->s;
 	if (!s->ranges || offset >= s->ranges_size)
@@ -206,16 +203,16 @@ static struct wh_error *ranges_contains(const struct unit_ranges *u, uint64_t of
 			base = hi;
 			continue;
 		}
-		if (in_range(pc, base + lo, base + hi)) {
-			*ret = true;
+		if (lo < hi && visit(arg, base + lo, base + hi))
 			return NULL;
-		}
 	}
 	return range_error(u, "range list too long");
 }
 
-static struct wh_error *contains(const struct unit_ranges *u, const struct wh_die *die, uint64_t pc,
-				 bool *ret)
+/* Every address range of DIE: low/high pc or DW_AT_ranges; none when it
+ * has neither. */
+static struct wh_error *die_ranges(const struct unit_ranges *u, const struct wh_die *die,
+				   range_visit *visit, void *arg)
 {
 	struct wh_attr low, high, ranges;
 	struct wh_error *err = wh_die_attr(u->info, die, DW_AT_low_pc, &low);
@@ -223,7 +220,6 @@ static struct wh_error *contains(const struct unit_ranges *u, const struct wh_di
 		err = wh_die_attr(u->info, die, DW_AT_high_pc, &high);
 	if (err)
 		return err;
-	*ret = false;
 	if (low.form && high.form) {
 		uint64_t lo, hi;
 		if ((err = attr_address(u, &low, &lo)))
@@ -232,7 +228,8 @@ static struct wh_error *contains(const struct unit_ranges *u, const struct wh_di
 			hi = lo + high.value;
 		else if ((err = attr_address(u, &high, &hi)))
 			return err;
-		*ret = in_range(pc, lo, hi);
+		if (lo < hi)
+			visit(arg, lo, hi);
 		return NULL;
 	}
 	if ((err = wh_die_attr(u->info, die, DW_AT_ranges, &ranges)))
@@ -258,8 +255,29 @@ static struct wh_error *contains(const struct unit_ranges *u, const struct wh_di
 		return range_error(u, "DW_AT_ranges of a strange form");
 	}
 	if (u->version >= 5)
-		return rnglist_contains(u, offset, pc, ret);
-	return ranges_contains(u, offset, pc, ret);
+		return rnglist_walk(u, offset, visit, arg);
+	return ranges_walk(u, offset, visit, arg);
+}
+
+struct contains_arg {
+	uint64_t pc;
+	bool in;
+};
+
+static bool visit_contains(void *arg, uint64_t lo, uint64_t hi)
+{
+	struct contains_arg *c = arg;
+	c->in = lo <= c->pc && c->pc < hi;
+	return c->in;
+}
+
+static struct wh_error *contains(const struct unit_ranges *u, const struct wh_die *die, uint64_t pc,
+				 bool *ret)
+{
+	struct contains_arg arg = {pc, false};
+	struct wh_error *err = die_ranges(u, die, visit_contains, &arg);
+	*ret = arg.in;
+	return err;
 }
 
 struct wh_error *wh_die_contains(struct wh_dwarf_info *info, const struct wh_die *die, uint64_t pc,
@@ -349,12 +367,163 @@ static struct wh_error *child_containing(const struct unit_ranges *u, const stru
 	return err;
 }
 
-struct wh_error *wh_dwarf_inline_chain(struct wh_dwarf_info *info, uint64_t header, uint64_t pc,
+/* ---- the top-level subprograms of a unit, by address ---- */
+
+struct sub_range {
+	uint64_t lo, hi, die;
+};
+
+struct cu_index {
+	uint64_t header;
+	struct sub_range *ranges; /* sorted by LO; NULL with N 0: none, or unused */
+	size_t n, cap;
+	bool used;
+	uint64_t last_use;
+};
+
+/* Units indexed: a set of stacks runs through a handful (sched, locking,
+ * the callers'); the least recently used is dropped. */
+enum { INDEXED_UNITS = 16, MAX_UNIT_RANGES = 1 << 20 };
+
+struct wh_inline_cache {
+	struct wh_dwarf_info *info;
+	struct cu_index units[INDEXED_UNITS];
+	uint64_t clock;
+};
+
+struct wh_error *wh_inline_cache_create(struct wh_dwarf_info *info, struct wh_inline_cache **ret)
+{
+	struct wh_inline_cache *c = calloc(1, sizeof(*c));
+	if (!c)
+		return &wh_error_nomem;
+	c->info = info;
+	*ret = c;
+	return NULL;
+}
+
+void wh_inline_cache_destroy(struct wh_inline_cache *cache)
+{
+	if (!cache)
+		return;
+	for (size_t i = 0; i < INDEXED_UNITS; i++)
+		free(cache->units[i].ranges);
+	free(cache);
+}
+
+struct add_arg {
+	struct cu_index *index;
+	uint64_t die;
+	bool nomem, too_many;
+};
+
+static bool visit_add(void *arg, uint64_t lo, uint64_t hi)
+{
+	struct add_arg *a = arg;
+	struct cu_index *x = a->index;
+	if (x->n >= MAX_UNIT_RANGES) {
+		a->too_many = true;
+		return true;
+	}
+	if (x->n == x->cap) {
+		size_t cap = x->cap ? x->cap * 2 : 256;
+		struct sub_range *grown = reallocarray(x->ranges, cap, sizeof(*grown));
+		if (!grown) {
+			a->nomem = true;
+			return true;
+		}
+		x->ranges = grown;
+		x->cap = cap;
+	}
+	x->ranges[x->n++] = (struct sub_range){lo, hi, a->die};
+	return false;
+}
+
+static int compare_lo(const void *a, const void *b)
+{
+	const struct sub_range *x = a, *y = b;
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+/* Every range of every top-level DW_TAG_subprogram of U, sorted. */
+static struct wh_error *index_unit(const struct unit_ranges *u, const struct wh_die *root,
+				   struct cu_index *x)
+{
+	struct wh_die d;
+	struct wh_error *err = wh_die_child(u->info, root, &d);
+	/* wh_die_sibling() only moves forward: the loop ends with the unit. */
+	while (!err && d.offset) {
+		if (d.tag == DW_TAG_subprogram) {
+			struct add_arg arg = {x, d.offset, false, false};
+			if ((err = die_ranges(u, &d, visit_add, &arg)))
+				return err;
+			if (arg.nomem)
+				return &wh_error_nomem;
+			if (arg.too_many)
+				return range_error(u, "too many subprogram ranges");
+		}
+		err = wh_die_sibling(u->info, &d, &d);
+	}
+	if (err)
+		return err;
+	if (x->n)
+		qsort(x->ranges, x->n, sizeof(*x->ranges), compare_lo);
+	return NULL;
+}
+
+/* The indexed unit at HEADER, indexed now when it is not. */
+static struct wh_error *unit_index(struct wh_inline_cache *c, const struct unit_ranges *u,
+				   const struct wh_die *root, uint64_t header,
+				   const struct cu_index **ret)
+{
+	struct cu_index *x = NULL, *victim = &c->units[0];
+	for (size_t i = 0; i < INDEXED_UNITS && !x; i++) {
+		if (c->units[i].used && c->units[i].header == header)
+			x = &c->units[i];
+		else if (!c->units[i].used || c->units[i].last_use < victim->last_use)
+			victim = &c->units[i];
+	}
+	if (!x) {
+		x = victim;
+		free(x->ranges);
+		memset(x, 0, sizeof(*x));
+		struct wh_error *err = index_unit(u, root, x);
+		if (err) {
+			free(x->ranges);
+			memset(x, 0, sizeof(*x));
+			return err;
+		}
+		x->header = header;
+		x->used = true;
+	}
+	x->last_use = ++c->clock;
+	*ret = x;
+	return NULL;
+}
+
+/* The top-level subprogram whose range contains PC: of the ranges
+ * starting at or before PC, the one starting last (subprograms do not
+ * overlap); offset 0 when none. */
+static uint64_t subprogram_at(const struct cu_index *x, uint64_t pc)
+{
+	size_t lo = 0, hi = x->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (x->ranges[mid].lo <= pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo && pc < x->ranges[lo - 1].hi ? x->ranges[lo - 1].die : 0;
+}
+
+struct wh_error *wh_dwarf_inline_chain(struct wh_inline_cache *cache, uint64_t header, uint64_t pc,
 				       struct wh_inline_call *ret, size_t *ret_n)
 {
+	struct wh_dwarf_info *info = cache->info;
 	struct wh_dwarf_unit *unit;
 	struct unit_ranges u;
-	struct wh_die root, d;
+	struct wh_die root, d = {0};
+	const struct cu_index *x;
 	*ret_n = 0;
 	struct wh_error *err = wh_dwarf_info_unit(info, header, &unit);
 	if (!err)
@@ -362,7 +531,10 @@ struct wh_error *wh_dwarf_inline_chain(struct wh_dwarf_info *info, uint64_t head
 	if (!err)
 		err = unit_ranges_init(info, unit, &u);
 	if (!err)
-		err = child_containing(&u, &root, DW_TAG_subprogram, DW_TAG_subprogram, pc, &d);
+		err = unit_index(cache, &u, &root, header, &x);
+	uint64_t sub = err ? 0 : subprogram_at(x, pc);
+	if (sub)
+		err = wh_dwarf_info_die(info, sub, &d);
 	size_t n = 0;
 	/* Outermost first while descending. */
 	for (unsigned depth = 0; !err && d.offset; depth++) {

@@ -34,11 +34,18 @@ struct wh_inline_call {
 	unsigned call_line;
 };
 
+/* The units asked about, each indexed once: the address ranges of its
+ * top-level subprograms, sorted (a unit's DIEs are walked once, not per
+ * address). INFO must outlive it. */
+struct wh_inline_cache;
+struct wh_error *wh_inline_cache_create(struct wh_dwarf_info *info, struct wh_inline_cache **ret);
+void wh_inline_cache_destroy(struct wh_inline_cache *cache);
+
 /* The inlined calls containing PC in the unit whose header is at HEADER,
  * innermost first, in RET (room for WH_MAX_INLINE_DEPTH); *RET_N is 0
  * when no subprogram of the unit contains PC or nothing is inlined there.
  * Function names live in the sections. */
-struct wh_error *wh_dwarf_inline_chain(struct wh_dwarf_info *info, uint64_t header, uint64_t pc,
+struct wh_error *wh_dwarf_inline_chain(struct wh_inline_cache *cache, uint64_t header, uint64_t pc,
 				       struct wh_inline_call *ret, size_t *ret_n);
 
 /* Does DIE's address range (low/high pc or DW_AT_ranges) contain PC?

@@ -49,7 +49,8 @@ struct wh_types {
 	size_t units_scanned;	       /* how many it indexed (not hinted ones) */
 	uint64_t hinted[32];	       /* CUs indexed out of order by wh_types_index_cu_at() */
 	size_t n_hinted;
-	struct wh_aranges *aranges; /* loaded on first use */
+	struct wh_aranges *aranges;	 /* loaded on first use */
+	struct wh_inline_cache *inlines; /* made on first use */
 	/* Sections for source lines; line_size 0: not loaded yet. */
 	struct wh_line_sections line_sections;
 	struct wh_unit_sections unit_sections;
@@ -379,6 +380,7 @@ void wh_types_destroy(struct wh_types *t)
 	for (size_t i = 0; i < LINE_CACHE_ENTRIES; i++)
 		wh_line_table_destroy(t->lines[i].table);
 	wh_aranges_destroy(t->aranges);
+	wh_inline_cache_destroy(t->inlines);
 	wh_dwarf_info_destroy(t->info);
 	wh_dwarf_object_destroy(t->obj);
 	free(t);
@@ -907,8 +909,10 @@ struct wh_error *wh_types_inlined_at(struct wh_types *t, uint64_t addr, struct w
 	*ret = NULL;
 	*ret_n = 0;
 	struct wh_error *err = cu_at(t, addr, &cu_off);
+	if (!err && !t->inlines)
+		err = wh_inline_cache_create(t->info, &t->inlines);
 	if (!err)
-		err = wh_dwarf_inline_chain(t->info, cu_off, addr, calls, &n);
+		err = wh_dwarf_inline_chain(t->inlines, cu_off, addr, calls, &n);
 	if (err || !n)
 		return err;
 	bool any_file = false;
