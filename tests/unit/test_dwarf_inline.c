@@ -222,7 +222,8 @@ static void make_sample(struct sample *s)
 	put_u(g, 0x10, 8);
 	put_u(g, 0x20, 8);
 	put_u(g, 0x40, 8);
-	put_u(g, 0, 16);
+	put_u(g, 0, 8); /* the terminating (0, 0) */
+	put_u(g, 0, 8);
 
 	s->u4 = b->len;
 	put_u(b, 0, 4);
