@@ -373,16 +373,20 @@ struct sub_range {
 	uint64_t lo, hi, die;
 };
 
+/* Indexed as far as lookups needed: the ranges of the subprograms before
+ * NEXT, the next top-level DIE to read (0: all read). */
 struct cu_index {
 	uint64_t header;
-	struct sub_range *ranges; /* sorted by LO; NULL with N 0: none, or unused */
+	struct sub_range *ranges; /* sorted by LO */
 	size_t n, cap;
+	uint64_t next;
 	bool used;
 	uint64_t last_use;
 };
 
 /* Units indexed: a set of stacks runs through a handful (sched, locking,
- * the callers'); the least recently used is dropped. */
+ * the callers'); the least recently used is dropped. A unit is read only
+ * as far as the subprograms asked for: core.c's DIEs are megabytes. */
 enum { INDEXED_UNITS = 16, MAX_UNIT_RANGES = 1 << 20 };
 
 struct wh_inline_cache {
@@ -444,36 +448,9 @@ static int compare_lo(const void *a, const void *b)
 	return x->lo < y->lo ? -1 : x->lo > y->lo;
 }
 
-/* Every range of every top-level DW_TAG_subprogram of U, sorted. */
-static struct wh_error *index_unit(const struct unit_ranges *u, const struct wh_die *root,
-				   struct cu_index *x)
-{
-	struct wh_die d;
-	struct wh_error *err = wh_die_child(u->info, root, &d);
-	/* wh_die_sibling() only moves forward: the loop ends with the unit. */
-	while (!err && d.offset) {
-		if (d.tag == DW_TAG_subprogram) {
-			struct add_arg arg = {x, d.offset, false, false};
-			if ((err = die_ranges(u, &d, visit_add, &arg)))
-				return err;
-			if (arg.nomem)
-				return &wh_error_nomem;
-			if (arg.too_many)
-				return range_error(u, "too many subprogram ranges");
-		}
-		err = wh_die_sibling(u->info, &d, &d);
-	}
-	if (err)
-		return err;
-	if (x->n)
-		qsort(x->ranges, x->n, sizeof(*x->ranges), compare_lo);
-	return NULL;
-}
-
-/* The indexed unit at HEADER, indexed now when it is not. */
-static struct wh_error *unit_index(struct wh_inline_cache *c, const struct unit_ranges *u,
-				   const struct wh_die *root, uint64_t header,
-				   const struct cu_index **ret)
+/* The indexed unit at HEADER, made (empty) now when it is not. */
+static struct wh_error *unit_index(struct wh_inline_cache *c, const struct wh_die *root,
+				   uint64_t header, struct cu_index **ret)
 {
 	struct cu_index *x = NULL, *victim = &c->units[0];
 	for (size_t i = 0; i < INDEXED_UNITS && !x; i++) {
@@ -483,16 +460,15 @@ static struct wh_error *unit_index(struct wh_inline_cache *c, const struct unit_
 			victim = &c->units[i];
 	}
 	if (!x) {
+		struct wh_die first;
+		struct wh_error *err = wh_die_child(c->info, root, &first);
+		if (err)
+			return err;
 		x = victim;
 		free(x->ranges);
 		memset(x, 0, sizeof(*x));
-		struct wh_error *err = index_unit(u, root, x);
-		if (err) {
-			free(x->ranges);
-			memset(x, 0, sizeof(*x));
-			return err;
-		}
 		x->header = header;
+		x->next = first.offset;
 		x->used = true;
 	}
 	x->last_use = ++c->clock;
@@ -500,9 +476,9 @@ static struct wh_error *unit_index(struct wh_inline_cache *c, const struct unit_
 	return NULL;
 }
 
-/* The top-level subprogram whose range contains PC: of the ranges
- * starting at or before PC, the one starting last (subprograms do not
- * overlap); offset 0 when none. */
+/* The top-level subprogram whose range contains PC among those indexed:
+ * of the ranges starting at or before PC, the one starting last
+ * (subprograms do not overlap); 0 when none. */
 static uint64_t subprogram_at(const struct cu_index *x, uint64_t pc)
 {
 	size_t lo = 0, hi = x->n;
@@ -516,6 +492,45 @@ static uint64_t subprogram_at(const struct cu_index *x, uint64_t pc)
 	return lo && pc < x->ranges[lo - 1].hi ? x->ranges[lo - 1].die : 0;
 }
 
+/* Index the top-level DIEs after those read so far until a subprogram
+ * containing PC turns up (its offset in RET) or the unit ends (0). */
+static struct wh_error *index_until(const struct unit_ranges *u, struct cu_index *x, uint64_t pc,
+				    uint64_t *ret)
+{
+	struct wh_error *err = NULL;
+	*ret = 0;
+	/* wh_die_sibling() only moves forward: the loop ends with the unit. */
+	while (!err && x->next && !*ret) {
+		struct wh_die d;
+		if ((err = wh_dwarf_info_die(u->info, x->next, &d)))
+			break;
+		if (d.tag == DW_TAG_subprogram) {
+			size_t first = x->n;
+			struct add_arg arg = {x, d.offset, false, false};
+			if ((err = die_ranges(u, &d, visit_add, &arg)))
+				break;
+			if (arg.nomem) {
+				err = &wh_error_nomem;
+				break;
+			}
+			if (arg.too_many) {
+				err = range_error(u, "too many subprogram ranges");
+				break;
+			}
+			for (size_t i = first; i < x->n; i++)
+				if (x->ranges[i].lo <= pc && pc < x->ranges[i].hi)
+					*ret = d.offset;
+		}
+		if (!(err = wh_die_sibling(u->info, &d, &d)))
+			x->next = d.offset;
+	}
+	if (err)
+		x->next = 0; /* what was indexed stays; the rest is unreadable */
+	if (x->n)
+		qsort(x->ranges, x->n, sizeof(*x->ranges), compare_lo);
+	return err;
+}
+
 struct wh_error *wh_dwarf_inline_chain(struct wh_inline_cache *cache, uint64_t header, uint64_t pc,
 				       struct wh_inline_call *ret, size_t *ret_n)
 {
@@ -523,7 +538,7 @@ struct wh_error *wh_dwarf_inline_chain(struct wh_inline_cache *cache, uint64_t h
 	struct wh_dwarf_unit *unit;
 	struct unit_ranges u;
 	struct wh_die root, d = {0};
-	const struct cu_index *x;
+	struct cu_index *x;
 	*ret_n = 0;
 	struct wh_error *err = wh_dwarf_info_unit(info, header, &unit);
 	if (!err)
@@ -531,9 +546,11 @@ struct wh_error *wh_dwarf_inline_chain(struct wh_inline_cache *cache, uint64_t h
 	if (!err)
 		err = unit_ranges_init(info, unit, &u);
 	if (!err)
-		err = unit_index(cache, &u, &root, header, &x);
+		err = unit_index(cache, &root, header, &x);
 	uint64_t sub = err ? 0 : subprogram_at(x, pc);
-	if (sub)
+	if (!err && !sub)
+		err = index_until(&u, x, pc, &sub);
+	if (!err && sub)
 		err = wh_dwarf_info_die(info, sub, &d);
 	size_t n = 0;
 	/* Outermost first while descending. */
