@@ -5,11 +5,49 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The inlined calls at ADDR into SRC: the innermost gets SRC's line (the
+ * address's own), each outer one the call site of the one inside it, and
+ * SRC the call site of the outermost. */
+static void add_inlined(struct wh_types *types, uint64_t addr, struct wh_frame_source *src)
+{
+	struct wh_inline_site *sites;
+	size_t n;
+	struct wh_error *err = wh_types_inlined_at(types, addr, &sites, &n);
+	if (err || !n) {
+		wh_error_destroy(err);
+		return;
+	}
+	struct wh_inline_frame *frames = calloc(n, sizeof(*frames));
+	if (!frames) {
+		wh_inline_sites_destroy(sites, n);
+		return;
+	}
+	for (size_t k = 0; k < n; k++) {
+		frames[k].function = sites[k].function;
+		sites[k].function = NULL;
+		if (k == 0) {
+			frames[k].file = src->file;
+			frames[k].line = src->file ? src->line : 0;
+		} else {
+			frames[k].file = sites[k - 1].call_file;
+			frames[k].line = sites[k - 1].call_line;
+			sites[k - 1].call_file = NULL;
+		}
+	}
+	src->file = sites[n - 1].call_file;
+	src->line = sites[n - 1].call_line;
+	sites[n - 1].call_file = NULL;
+	src->inlined = frames;
+	src->n_inlined = n;
+	wh_inline_sites_destroy(sites, n);
+}
+
 void wh_backtrace_add_sources(struct wh_kernel *k, struct wh_backtrace *bt)
 {
 	for (size_t i = 0; i < bt->stack.n; i++) {
 		const struct wh_frame *f = &bt->stack.frames[i];
-		if (!f->have_symbol || bt->sources[i].file)
+		struct wh_frame_source *src = &bt->sources[i];
+		if (!f->have_symbol || src->file || src->inlined)
 			continue;
 		/* A return address points after the call: look up the call. */
 		uint64_t before = i > 0 && !(f->flags & WH_FRAME_REGS);
@@ -22,15 +60,21 @@ void wh_backtrace_add_sources(struct wh_kernel *k, struct wh_backtrace *bt)
 			err = wh_module_types(k, f->sym.module, &types);
 			addr = f->ip - before;
 		}
+		if (err) {
+			wh_error_destroy(err);
+			continue;
+		}
 		const char *file;
 		unsigned line;
-		if (!err)
-			err = wh_types_source_line(types, addr, &file, &line);
+		err = wh_types_source_line(types, addr, &file, &line);
 		if (!err) {
-			bt->sources[i].file = strdup(file);
-			bt->sources[i].line = line;
+			src->file = strdup(file);
+			src->line = line;
 		}
 		wh_error_destroy(err);
+		/* Inlined functions are extra: without them the frame stays
+		 * as it is. */
+		add_inlined(types, addr, src);
 	}
 }
 
@@ -147,8 +191,15 @@ void wh_backtrace_destroy(struct wh_backtrace *bt)
 {
 	if (!bt)
 		return;
-	for (size_t i = 0; i < bt->stack.n; i++)
-		free(bt->sources[i].file);
+	for (size_t i = 0; i < bt->stack.n; i++) {
+		struct wh_frame_source *src = &bt->sources[i];
+		for (size_t k = 0; k < src->n_inlined; k++) {
+			free(src->inlined[k].function);
+			free(src->inlined[k].file);
+		}
+		free(src->inlined);
+		free(src->file);
+	}
 	free(bt);
 }
 

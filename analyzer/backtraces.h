@@ -6,9 +6,23 @@
 #include "tasks.h"
 #include "unwind.h"
 
+/* A function inlined into a physical frame, and where its code at the
+ * frame's address is (for the innermost, the address's own line; for
+ * the others, the line where the next inner one was inlined). */
+struct wh_inline_frame {
+	char *function; /* NULL when the DWARF names none */
+	char *file;	/* NULL when unknown */
+	unsigned line;
+};
+
+/* Side data of a physical frame, filled by wh_backtrace_add_sources().
+ * With inlined functions, FILE:LINE is where the outermost of them was
+ * inlined into the frame's function (what gdb and drgn show). */
 struct wh_frame_source {
 	char *file; /* NULL when unknown */
 	unsigned line;
+	struct wh_inline_frame *inlined; /* innermost first; NULL when none */
+	size_t n_inlined;
 };
 
 struct wh_backtrace {

@@ -25,6 +25,27 @@ void wh_output_text_frame(FILE *out, const struct wh_backtrace *bt, size_t i)
 		fputs(" <interrupted here>", out);
 }
 
+void wh_output_text_frame_lines(FILE *out, const struct wh_backtrace *bt, size_t i,
+				const char *indent)
+{
+	const struct wh_frame_source *src = &bt->sources[i];
+	char name[512], file[512];
+	for (size_t k = 0; k < src->n_inlined; k++) {
+		const struct wh_inline_frame *in = &src->inlined[k];
+		/* No number: the numbers are the physical frames'. */
+		fprintf(out, "%s     %s (inlined)", indent,
+			in->function ? wh_escape_text(in->function, SIZE_MAX, name, sizeof(name))
+				     : "?");
+		if (in->file)
+			fprintf(out, " (%s:%u)",
+				wh_escape_text(in->file, SIZE_MAX, file, sizeof(file)), in->line);
+		fputc('\n', out);
+	}
+	fputs(indent, out);
+	wh_output_text_frame(out, bt, i);
+	fputc('\n', out);
+}
+
 static void print_header(FILE *out, const struct wh_backtrace *bt)
 {
 	char comm[4 * WH_COMM_LEN + 1], dur[32];
@@ -52,10 +73,8 @@ void wh_output_text_backtraces(FILE *out, const struct wh_backtraces *bts)
 		if (b)
 			fputc('\n', out);
 		print_header(out, bt);
-		for (size_t i = 0; i < bt->stack.n; i++) {
-			wh_output_text_frame(out, bt, i);
-			fputc('\n', out);
-		}
+		for (size_t i = 0; i < bt->stack.n; i++)
+			wh_output_text_frame_lines(out, bt, i, "");
 		if (!wh_unwind_complete(&bt->stack)) {
 			fprintf(out, " -- trace ends: %s", wh_unwind_end_name(bt->stack.end));
 			if (bt->stack.end_address)
@@ -89,6 +108,23 @@ void wh_output_json_frames(struct wh_json *j, const struct wh_backtrace *bt)
 			wh_json_uint(j, bt->sources[i].line);
 		else
 			wh_json_null(j);
+		wh_json_key(j, "inlined");
+		wh_json_begin_array(j);
+		for (size_t k = 0; k < bt->sources[i].n_inlined; k++) {
+			const struct wh_inline_frame *in = &bt->sources[i].inlined[k];
+			wh_json_begin_object(j);
+			wh_json_key(j, "function");
+			wh_json_string(j, in->function);
+			wh_json_key(j, "file");
+			wh_json_string(j, in->file);
+			wh_json_key(j, "line");
+			if (in->file)
+				wh_json_uint(j, in->line);
+			else
+				wh_json_null(j);
+			wh_json_end_object(j);
+		}
+		wh_json_end_array(j);
 		wh_json_key(j, "scanned");
 		wh_json_bool(j, f->flags & WH_FRAME_SCANNED);
 		wh_json_key(j, "interrupted");

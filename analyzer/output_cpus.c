@@ -34,9 +34,7 @@ void wh_output_text_cpus(FILE *out, const struct wh_cpus *c)
 			if (f == v->interrupted_frame)
 				fprintf(out, "  -- interrupted code (interrupts were %s):\n",
 					tristate(v->interrupted_irqs_disabled, "off", "on"));
-			fputs(" ", out);
-			wh_output_text_frame(out, bt, f);
-			fputc('\n', out);
+			wh_output_text_frame_lines(out, bt, f, " ");
 		}
 		if (!wh_unwind_complete(&bt->stack))
 			fprintf(out, "  -- trace ends: %s\n", wh_unwind_end_name(bt->stack.end));

@@ -175,11 +175,8 @@ static void text_groups(FILE *out, const struct wh_report *r)
 			fprintf(out, " and %zu more", grp->n - 12);
 		fputc('\n', out);
 		const struct wh_backtrace *bt = r->bts.items[grp->members[0]];
-		for (size_t i = 0; i < bt->stack.n; i++) {
-			fputs("  ", out);
-			wh_output_text_frame(out, bt, i);
-			fputc('\n', out);
-		}
+		for (size_t i = 0; i < bt->stack.n; i++)
+			wh_output_text_frame_lines(out, bt, i, "  ");
 		if (!wh_unwind_complete(&bt->stack))
 			fprintf(out, "   -- trace ends: %s\n", wh_unwind_end_name(bt->stack.end));
 	}

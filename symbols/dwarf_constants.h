@@ -7,6 +7,7 @@
 enum {
 	DW_TAG_array_type = 0x1,
 	DW_TAG_enumeration_type = 0x4,
+	DW_TAG_lexical_block = 0xb,
 	DW_TAG_member = 0xd,
 	DW_TAG_pointer_type = 0xf,
 	DW_TAG_compile_unit = 0x11,
@@ -22,6 +23,7 @@ enum {
 	DW_TAG_variable = 0x34,
 	DW_TAG_volatile_type = 0x35,
 	DW_TAG_restrict_type = 0x37,
+	DW_TAG_inlined_subroutine = 0x1d,
 	DW_TAG_atomic_type = 0x47,
 };
 
@@ -47,15 +49,20 @@ enum {
 	DW_AT_upper_bound = 0x2f,
 	DW_AT_count = 0x37,
 	DW_AT_data_member_location = 0x38,
+	DW_AT_abstract_origin = 0x31,
 	DW_AT_declaration = 0x3c,
 	DW_AT_encoding = 0x3e,
 	DW_AT_external = 0x3f,
+	DW_AT_specification = 0x47,
 	DW_AT_frame_base = 0x40,
 	DW_AT_type = 0x49,
 	DW_AT_ranges = 0x55,
+	DW_AT_call_file = 0x58,
+	DW_AT_call_line = 0x59,
 	DW_AT_data_bit_offset = 0x6b,
 	DW_AT_str_offsets_base = 0x72,
 	DW_AT_addr_base = 0x73,
+	DW_AT_rnglists_base = 0x74,
 	DW_AT_GNU_dwo_name = 0x2130,
 };
 
@@ -116,6 +123,17 @@ enum {
 	DW_UT_skeleton = 0x4,
 	DW_UT_split_compile = 0x5,
 	DW_UT_split_type = 0x6,
+};
+
+enum {
+	DW_RLE_end_of_list = 0x0,
+	DW_RLE_base_addressx = 0x1,
+	DW_RLE_startx_endx = 0x2,
+	DW_RLE_startx_length = 0x3,
+	DW_RLE_offset_pair = 0x4,
+	DW_RLE_base_address = 0x5,
+	DW_RLE_start_end = 0x6,
+	DW_RLE_start_length = 0x7,
 };
 
 enum {

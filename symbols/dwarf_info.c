@@ -195,6 +195,26 @@ uint64_t wh_dwarf_unit_header(const struct wh_dwarf_unit *unit)
 	return unit->header;
 }
 
+unsigned wh_dwarf_unit_version(const struct wh_dwarf_unit *unit)
+{
+	return unit->version;
+}
+
+unsigned wh_dwarf_unit_address_size(const struct wh_dwarf_unit *unit)
+{
+	return unit->address_size;
+}
+
+unsigned wh_dwarf_unit_offset_size(const struct wh_dwarf_unit *unit)
+{
+	return unit->offset_size;
+}
+
+const struct wh_unit_sections *wh_dwarf_info_sections(const struct wh_dwarf_info *info)
+{
+	return &info->s;
+}
+
 struct wh_error *wh_dwarf_info_set_unit_hints(struct wh_dwarf_info *info, const uint64_t *offsets,
 					      size_t n)
 {

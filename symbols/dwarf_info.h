@@ -31,6 +31,13 @@ struct wh_unit_sections {
 	uint64_t line_str_size;
 	const unsigned char *str_offsets; /* .debug_str_offsets: DW_FORM_strx* */
 	uint64_t str_offsets_size;
+	/* For address ranges (dwarf_inline.c); NULL when absent. */
+	const unsigned char *ranges; /* .debug_ranges: DWARF 2-4 */
+	uint64_t ranges_size;
+	const unsigned char *rnglists; /* .debug_rnglists: DWARF 5 */
+	uint64_t rnglists_size;
+	const unsigned char *addr; /* .debug_addr: DW_FORM_addrx*, DW_RLE_*x */
+	uint64_t addr_size;
 };
 
 struct wh_dwarf_info;
@@ -79,6 +86,12 @@ struct wh_error *wh_dwarf_info_unit(struct wh_dwarf_info *info, uint64_t header,
 struct wh_error *wh_dwarf_info_next_unit(struct wh_dwarf_info *info, struct wh_dwarf_unit *unit,
 					 struct wh_dwarf_unit **ret);
 uint64_t wh_dwarf_unit_header(const struct wh_dwarf_unit *unit);
+/* The unit's DWARF version (2 to 5), address and offset sizes. */
+unsigned wh_dwarf_unit_version(const struct wh_dwarf_unit *unit);
+unsigned wh_dwarf_unit_address_size(const struct wh_dwarf_unit *unit);
+unsigned wh_dwarf_unit_offset_size(const struct wh_dwarf_unit *unit);
+/* The sections INFO was created on. */
+const struct wh_unit_sections *wh_dwarf_info_sections(const struct wh_dwarf_info *info);
 /* Stop keeping UNIT's abbreviations (a scan is done with it); they are
  * parsed again if one of its DIEs is asked for later. */
 void wh_dwarf_unit_release(struct wh_dwarf_info *info, struct wh_dwarf_unit *unit);

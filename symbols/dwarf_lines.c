@@ -596,3 +596,13 @@ struct wh_error *wh_line_table_find(struct wh_line_table *t, uint64_t addr, cons
 	*ret_line = best->line;
 	return NULL;
 }
+
+struct wh_error *wh_line_table_file(struct wh_line_table *t, uint64_t index, const char **ret_file)
+{
+	const struct file_entry *f = file_entry(t, index);
+	if (!f)
+		return wh_error_create(WH_ERR_ABSENT,
+				       "line program at .debug_line+0x%llx: no file %llu",
+				       (unsigned long long)t->offset, (unsigned long long)index);
+	return file_name(t, f, ret_file);
+}

@@ -46,4 +46,11 @@ void wh_line_table_destroy(struct wh_line_table *table);
 struct wh_error *wh_line_table_find(struct wh_line_table *table, uint64_t addr,
 				    const char **ret_file, unsigned *ret_line);
 
+/* The name of file INDEX of the table's file list (as DW_AT_call_file
+ * gives it: 0-based in DWARF 5, 1-based before), built as for
+ * wh_line_table_find(); it lives until the next call on TABLE.
+ * WH_ERR_ABSENT when the table names no valid file INDEX. */
+struct wh_error *wh_line_table_file(struct wh_line_table *table, uint64_t index,
+				    const char **ret_file);
+
 #endif

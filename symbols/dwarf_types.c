@@ -1,6 +1,7 @@
 #include "dwarf_types.h"
 #include "dwarf_aranges.h"
 #include "dwarf_info.h"
+#include "dwarf_inline.h"
 #include "dwarf_lines.h"
 #include "dwarf_object.h"
 #include "name_map.h"
@@ -48,7 +49,8 @@ struct wh_types {
 	size_t units_scanned;	       /* how many it indexed (not hinted ones) */
 	uint64_t hinted[32];	       /* CUs indexed out of order by wh_types_index_cu_at() */
 	size_t n_hinted;
-	struct wh_aranges *aranges; /* loaded on first use */
+	struct wh_aranges *aranges;	 /* loaded on first use */
+	struct wh_inline_cache *inlines; /* made on first use */
 	/* Sections for source lines; line_size 0: not loaded yet. */
 	struct wh_line_sections line_sections;
 	struct wh_unit_sections unit_sections;
@@ -310,6 +312,9 @@ static struct wh_error *load_sections(struct wh_types *t)
 	    {".debug_str", &u.str, &u.str_size, false},
 	    {".debug_line_str", &u.line_str, &u.line_str_size, false},
 	    {".debug_str_offsets", &u.str_offsets, &u.str_offsets_size, false},
+	    {".debug_ranges", &u.ranges, &u.ranges_size, false},
+	    {".debug_rnglists", &u.rnglists, &u.rnglists_size, false},
+	    {".debug_addr", &u.addr, &u.addr_size, false},
 	};
 	for (size_t i = 0; i < sizeof(sections) / sizeof(*sections); i++) {
 		struct wh_error *err = wh_dwarf_object_section(t->obj, sections[i].name,
@@ -375,6 +380,7 @@ void wh_types_destroy(struct wh_types *t)
 	for (size_t i = 0; i < LINE_CACHE_ENTRIES; i++)
 		wh_line_table_destroy(t->lines[i].table);
 	wh_aranges_destroy(t->aranges);
+	wh_inline_cache_destroy(t->inlines);
 	wh_dwarf_info_destroy(t->info);
 	wh_dwarf_object_destroy(t->obj);
 	free(t);
@@ -839,13 +845,10 @@ static struct wh_error *load_lines(struct wh_types *t, uint64_t header, struct w
 	return wh_line_table_create(&t->line_sections, offset, comp_dir, ret);
 }
 
-struct wh_error *wh_types_source_line(struct wh_types *t, uint64_t addr, const char **ret_file,
-				      unsigned *ret_line)
+/* The line table of the CU whose header is at CU_OFF, from the cache. */
+static struct wh_error *cached_lines(struct wh_types *t, uint64_t cu_off,
+				     struct wh_line_table **ret)
 {
-	uint64_t cu_off;
-	struct wh_error *err = cu_at(t, addr, &cu_off);
-	if (err)
-		return err;
 	struct line_cache *c = NULL, *victim = &t->lines[0];
 	for (size_t i = 0; i < LINE_CACHE_ENTRIES && !c; i++) {
 		if (t->lines[i].table && t->lines[i].cu_off == cu_off)
@@ -855,7 +858,8 @@ struct wh_error *wh_types_source_line(struct wh_types *t, uint64_t addr, const c
 	}
 	if (!c) {
 		struct wh_line_table *table;
-		if ((err = load_lines(t, cu_off, &table)))
+		struct wh_error *err = load_lines(t, cu_off, &table);
+		if (err)
 			return err;
 		if (t->img)
 			wh_elf_image_release_section(t->img, ".debug_line");
@@ -865,12 +869,81 @@ struct wh_error *wh_types_source_line(struct wh_types *t, uint64_t addr, const c
 		c->cu_off = cu_off;
 	}
 	c->last_use = ++t->line_clock;
+	*ret = c->table;
+	return NULL;
+}
+
+struct wh_error *wh_types_source_line(struct wh_types *t, uint64_t addr, const char **ret_file,
+				      unsigned *ret_line)
+{
+	uint64_t cu_off;
+	struct wh_line_table *table;
+	struct wh_error *err = cu_at(t, addr, &cu_off);
+	if (!err)
+		err = cached_lines(t, cu_off, &table);
 	const char *file;
-	err = wh_line_table_find(c->table, addr, &file, ret_line);
+	if (!err)
+		err = wh_line_table_find(table, addr, &file, ret_line);
 	if (err)
 		return err;
 	snprintf(t->line_result, sizeof(t->line_result), "%s", file);
 	*ret_file = t->line_result;
+	return NULL;
+}
+
+void wh_inline_sites_destroy(struct wh_inline_site *sites, size_t n)
+{
+	for (size_t i = 0; sites && i < n; i++) {
+		free(sites[i].function);
+		free(sites[i].call_file);
+	}
+	free(sites);
+}
+
+struct wh_error *wh_types_inlined_at(struct wh_types *t, uint64_t addr, struct wh_inline_site **ret,
+				     size_t *ret_n)
+{
+	uint64_t cu_off;
+	struct wh_inline_call calls[WH_MAX_INLINE_DEPTH];
+	size_t n;
+	*ret = NULL;
+	*ret_n = 0;
+	struct wh_error *err = cu_at(t, addr, &cu_off);
+	if (!err && !t->inlines)
+		err = wh_inline_cache_create(t->info, &t->inlines);
+	if (!err)
+		err = wh_dwarf_inline_chain(t->inlines, cu_off, addr, calls, &n);
+	if (err || !n)
+		return err;
+	bool any_file = false;
+	for (size_t i = 0; i < n; i++)
+		any_file |= calls[i].have_call_file;
+	/* Without a file table the calls keep their lines, not files. */
+	struct wh_line_table *table = NULL;
+	struct wh_error *lines_err = any_file ? cached_lines(t, cu_off, &table) : NULL;
+	if (lines_err)
+		table = NULL;
+	wh_error_destroy(lines_err);
+	struct wh_inline_site *sites = calloc(n, sizeof(*sites));
+	if (!sites)
+		return &wh_error_nomem;
+	for (size_t i = 0; i < n; i++) {
+		const char *file = NULL;
+		if (table && calls[i].have_call_file) {
+			struct wh_error *e = wh_line_table_file(table, calls[i].call_file, &file);
+			if (e)
+				file = NULL;
+			wh_error_destroy(e);
+		}
+		sites[i].call_line = calls[i].call_line;
+		if ((calls[i].function && !(sites[i].function = strdup(calls[i].function))) ||
+		    (file && !(sites[i].call_file = strdup(file)))) {
+			wh_inline_sites_destroy(sites, n);
+			return &wh_error_nomem;
+		}
+	}
+	*ret = sites;
+	*ret_n = n;
 	return NULL;
 }
 

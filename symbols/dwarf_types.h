@@ -92,4 +92,20 @@ struct wh_error *wh_types_index_cu_at(struct wh_types *types, uint64_t code_addr
 struct wh_error *wh_types_source_line(struct wh_types *types, uint64_t addr, const char **ret_file,
 				      unsigned *ret_line);
 
+/* An inlined call containing a code address: the inlined function
+ * (NULL: unnamed) and where it was inlined, in the function around it
+ * (CALL_FILE NULL, CALL_LINE 0 when the DWARF does not say). Owned. */
+struct wh_inline_site {
+	char *function;
+	char *call_file;
+	unsigned call_line;
+};
+
+/* The inlined calls at code address ADDR (as for wh_types_source_line()),
+ * innermost first; none (*RET NULL, *RET_N 0) when nothing is inlined
+ * there. Free with wh_inline_sites_destroy(). */
+struct wh_error *wh_types_inlined_at(struct wh_types *types, uint64_t addr,
+				     struct wh_inline_site **ret, size_t *ret_n);
+void wh_inline_sites_destroy(struct wh_inline_site *sites, size_t n);
+
 #endif

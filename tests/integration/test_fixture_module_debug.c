@@ -55,8 +55,8 @@ static void remove_tree(const char *dir)
 }
 
 /* DIR/lib/modules/RELEASE/extra/NAME, like a -dbg package's tree. */
-static void make_tree(struct wh_kernel *k, char *dir, size_t size, const char *name,
-		      char *ret_path, size_t path_size)
+static void make_tree(struct wh_kernel *k, char *dir, size_t size, const char *name, char *ret_path,
+		      size_t path_size)
 {
 	snprintf(dir, size, "/tmp/whyhung-mdbg-XXXXXX");
 	assert_non_null(mkdtemp(dir));
@@ -136,24 +136,38 @@ static const char *section_of(struct fixture *f, uint64_t addr, uint64_t *ret_of
 
 /* binutils' answer for OFFSET in SECTION of the .ko: false when addr2line
  * is not installed. */
-static bool addr2line(const char *section, uint64_t offset, char *file, size_t size,
-		      unsigned *line)
+/* addr2line -i: the innermost location first, then where each inlined
+ * function was called, the frame's own function last. */
+struct location {
+	char file[4096];
+	unsigned line;
+};
+
+static bool addr2line(const char *section, uint64_t offset, struct location *ret, size_t cap,
+		      size_t *ret_n)
 {
 	char cmd[4200], out[4096];
-	snprintf(cmd, sizeof(cmd), "addr2line -e '%s' -j '%s' 0x%llx 2>/dev/null", ko_path, section,
-		 (unsigned long long)offset);
+	snprintf(cmd, sizeof(cmd), "addr2line -i -e '%s' -j '%s' 0x%llx 2>/dev/null", ko_path,
+		 section, (unsigned long long)offset);
 	FILE *p = popen(cmd, "r");
 	if (!p)
 		return false;
-	bool ok = fgets(out, sizeof(out), p) != NULL;
-	if (pclose(p) != 0 || !ok)
+	size_t n = 0;
+	bool ok = true;
+	while (fgets(out, sizeof(out), p)) {
+		char *colon = strrchr(out, ':');
+		if (n >= cap || !colon || sscanf(colon + 1, "%u", &ret[n].line) != 1) {
+			ok = false;
+			continue;
+		}
+		*colon = '\0';
+		snprintf(ret[n].file, sizeof(ret[n].file), "%s", out);
+		n++;
+	}
+	if (pclose(p) != 0 || !n)
 		return false;
-	char *colon = strrchr(out, ':');
-	if (!colon || sscanf(colon + 1, "%u", line) != 1)
-		return false;
-	*colon = '\0';
-	snprintf(file, size, "%s", out);
-	return true;
+	*ret_n = n;
+	return ok;
 }
 
 static void test_module_frames_get_lines(void **state)
@@ -182,15 +196,29 @@ static void test_module_frames_get_lines(void **state)
 			uint64_t off = 0, addr = fr->ip - (j > 0 && !(fr->flags & WH_FRAME_REGS));
 			const char *section = section_of(f, addr, &off);
 			assert_non_null(section);
-			char file[4096];
-			unsigned line;
-			if (!addr2line(section, off, file, sizeof(file), &line))
+			struct location locs[16];
+			size_t n;
+			if (!addr2line(section, off, locs, 16, &n))
 				continue;
-			if (!ends_with(file, src->file) || line != src->line)
-				fail_msg("pid %d %s+0x%llx: whyhung says %s:%u, addr2line %s:%u",
+			/* Ours in addr2line's order: the inlined functions'
+			 * locations, innermost first, then the frame's. */
+			if (n != src->n_inlined + 1)
+				fail_msg("pid %d %s+0x%llx: %zu inlined functions, addr2line %zu",
 					 t->pid, fr->sym.function,
-					 (unsigned long long)fr->sym.offset,
-					 src->file, src->line, file, line);
+					 (unsigned long long)fr->sym.offset, src->n_inlined, n - 1);
+			for (size_t k = 0; k < n; k++) {
+				const char *file =
+				    k < src->n_inlined ? src->inlined[k].file : src->file;
+				unsigned line =
+				    k < src->n_inlined ? src->inlined[k].line : src->line;
+				if (!file || !ends_with(locs[k].file, file) || line != locs[k].line)
+					fail_msg("pid %d %s+0x%llx [%zu]: whyhung says %s:%u, "
+						 "addr2line %s:%u",
+						 t->pid, fr->sym.function,
+						 (unsigned long long)fr->sym.offset, k,
+						 file ? file : "-", line, locs[k].file,
+						 locs[k].line);
+			}
 			by_addr2line++;
 		}
 		wh_backtrace_destroy(bt);
@@ -241,8 +269,8 @@ static void test_module_types(void **state)
 	for (size_t i = 0; i < sizeof(members) / sizeof(*members); i++) {
 		struct wh_member_info in_module, in_vmlinux;
 		assert_null(wh_types_struct_member(types, "proc_ops", members[i], &in_module));
-		assert_null(wh_types_struct_member(f->k->types, "proc_ops", members[i],
-						   &in_vmlinux));
+		assert_null(
+		    wh_types_struct_member(f->k->types, "proc_ops", members[i], &in_vmlinux));
 		assert_int_equal(in_module.offset, in_vmlinux.offset);
 		assert_int_equal(in_module.size, in_vmlinux.size);
 	}
@@ -257,8 +285,8 @@ static void test_find_type_any(void **state)
 	struct wh_type type;
 	assert_null(wh_kernel_find_type_any(f->k, WH_TYPE_STRUCT, "task_struct", &types, &type));
 	assert_ptr_equal(types, f->k->types);
-	struct wh_error *err = wh_kernel_find_type_any(f->k, WH_TYPE_STRUCT,
-						       "whyhung_no_such_type", &types, &type);
+	struct wh_error *err =
+	    wh_kernel_find_type_any(f->k, WH_TYPE_STRUCT, "whyhung_no_such_type", &types, &type);
 	assert_non_null(err);
 	assert_int_equal(err->code, WH_ERR_ABSENT);
 	wh_error_destroy(err);
@@ -380,11 +408,11 @@ int main(int argc, char **argv)
 	vmcore_path = argv[2];
 	ko_path = argv[3];
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_module_frames_get_lines),
-		cmocka_unit_test(test_module_types),
-		cmocka_unit_test(test_find_type_any),
-		cmocka_unit_test(test_wrong_files_rejected),
-		cmocka_unit_test(test_missing_dir),
+	    cmocka_unit_test(test_module_frames_get_lines),
+	    cmocka_unit_test(test_module_types),
+	    cmocka_unit_test(test_find_type_any),
+	    cmocka_unit_test(test_wrong_files_rejected),
+	    cmocka_unit_test(test_missing_dir),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,7 +1,8 @@
 /* Stacks of the fixture's D tasks, compared with the reference tools'
  * saved traces (drgn; crash >= 8.0.3 when saved): the same functions in
- * the same order, inlined frames (drgn only) left out, compiler suffixes
- * (.constprop.0, .isra.0, .cold) ignored.
+ * the same order, compiler suffixes (.constprop.0, .isra.0, .cold)
+ * ignored; with drgn, inlined functions included (drgn lists them as their
+ * own frames), with crash, physical frames only.
  * usage: test_fixture_stacks FIXTURE_DIR VMLINUX VMCORE [EXPECTED_ORC_SOURCE] */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,7 +14,9 @@
 #include <cmocka.h>
 
 #include "analyzer/backtraces.h"
+#include "analyzer/dump.h"
 #include "analyzer/kernel.h"
+#include "analyzer/module_debug.h"
 #include "analyzer/orc.h"
 #include "analyzer/summary.h"
 
@@ -22,25 +25,57 @@ static const char *fixture_dir, *vmlinux_path, *vmcore_path, *expect_orc_source;
 struct fixture {
 	struct wh_kernel *k;
 	struct wh_summary s;
+	char module_dir[64]; /* "" when the fixture has no module .ko */
 };
+
+/* drgn had the fixture module's DWARF and lists what is inlined into
+ * its functions: give ours the committed .ko as -m would, in a
+ * temporary tree laid out like a -dbg package's. */
+static struct wh_error *add_module_debug(struct fixture *f)
+{
+	char ko[4096], cmd[8400];
+	snprintf(ko, sizeof(ko), "%s/whyhung_fixture.ko", fixture_dir);
+	FILE *probe = fopen(ko, "rb");
+	if (!probe)
+		return NULL;
+	fclose(probe);
+	snprintf(f->module_dir, sizeof(f->module_dir), "/tmp/whyhung-stacks-XXXXXX");
+	if (!mkdtemp(f->module_dir))
+		return wh_error_create(WH_ERR_IO, "mkdtemp failed");
+	snprintf(cmd, sizeof(cmd),
+		 "mkdir -p '%s/lib/modules/%s/extra' && cp '%s' '%s/lib/modules/%s/extra/'",
+		 f->module_dir, wh_dump_release(f->k->dump), ko, f->module_dir,
+		 wh_dump_release(f->k->dump));
+	if (system(cmd) != 0)
+		return wh_error_create(WH_ERR_IO, "cannot copy %s", ko);
+	return wh_kernel_set_module_dir(f->k, f->module_dir);
+}
 
 static int setup(void **state)
 {
 	static struct fixture f;
+	*state = &f; /* teardown runs after a failed setup too */
 	struct wh_error *err = wh_kernel_open(vmcore_path, vmlinux_path, &f.k);
+	if (!err)
+		err = add_module_debug(&f);
 	if (!err)
 		err = wh_summary_build(f.k, &f.s);
 	if (err) {
 		fprintf(stderr, "%s\n", err->message);
 		return -1;
 	}
-	*state = &f;
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
+	if (f->module_dir[0]) {
+		char cmd[128];
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->module_dir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "cannot remove %s\n", f->module_dir);
+	}
 	wh_summary_deinit(&f->s);
 	wh_kernel_destroy(f->k);
 	return 0;
@@ -58,14 +93,48 @@ static void base_name(const char *in, char *out, size_t size)
 struct ref_stack {
 	int pid;
 	char names[64][128];
+	bool inlined[64];
 	size_t n;
 };
+
+/* Our stack as the reference tools list it: for drgn (WITH_INLINED),
+ * each physical frame preceded by the functions inlined into it,
+ * innermost first; for crash, physical frames only. */
+struct our_entry {
+	char name[128];
+	const struct wh_frame *frame; /* the physical frame, or the one inlined into */
+	bool inlined;
+};
+
+static size_t flatten(const struct wh_backtrace *bt, bool with_inlined, struct our_entry *out,
+		      size_t cap)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < bt->stack.n; i++) {
+		const struct wh_frame *fr = &bt->stack.frames[i];
+		const struct wh_frame_source *src = &bt->sources[i];
+		for (size_t k = 0; with_inlined && k < src->n_inlined && n < cap; k++, n++) {
+			base_name(src->inlined[k].function ? src->inlined[k].function : "?",
+				  out[n].name, sizeof(out[n].name));
+			out[n].frame = fr;
+			out[n].inlined = true;
+		}
+		if (n == cap)
+			break;
+		base_name(fr->have_symbol ? fr->sym.function : "?", out[n].name,
+			  sizeof(out[n].name));
+		out[n].frame = fr;
+		out[n].inlined = false;
+		n++;
+	}
+	return n;
+}
 
 /* Compare our stack of PID with REF; fail with both on a difference.
  * SUBSEQUENCE: REF may skip some of our frames (crash 8.0.6 drops the
  * caller frame of a function split into .cold text; drgn does not). */
 static void compare_stack(struct fixture *f, const struct ref_stack *ref, const char *tool,
-			  bool subsequence)
+			  bool subsequence, bool with_inlined)
 {
 	const struct wh_task *task = wh_task_list_find_pid(&f->s.tasks, ref->pid);
 	if (!task)
@@ -74,56 +143,56 @@ static void compare_stack(struct fixture *f, const struct ref_stack *ref, const 
 	struct wh_error *err = wh_backtrace_of_task(f->k, task, &bt);
 	if (err)
 		fail_msg("pid %d: %s", ref->pid, err->message);
+	static struct our_entry ours[256];
+	size_t n = flatten(bt, with_inlined, ours, sizeof(ours) / sizeof(*ours));
 	/* drgn follows the registers into user space: a bare address. */
 	size_t ref_n = ref->n;
 	if (bt->stack.user_mode && ref_n && !strncmp(ref->names[ref_n - 1], "0x", 2))
 		ref_n--;
-	bool ok = (subsequence ? bt->stack.n >= ref_n : bt->stack.n == ref_n) &&
-		  wh_unwind_complete(&bt->stack);
+	bool ok = (subsequence ? n >= ref_n : n == ref_n) && wh_unwind_complete(&bt->stack);
 	size_t skipped = 0;
 	for (size_t i = 0; ok && i < ref_n; i++) {
-		if (i + skipped >= bt->stack.n) {
+		if (i + skipped >= n) {
 			ok = false;
 			break;
 		}
-		const struct wh_frame *fr = &bt->stack.frames[i + skipped];
-		char name[128] = "?";
-		if (fr->have_symbol)
-			base_name(fr->sym.function, name, sizeof(name));
-		ok = !strcmp(name, ref->names[i]);
+		const struct our_entry *e = &ours[i + skipped];
+		const struct wh_frame *fr = e->frame;
+		ok = e->inlined == ref->inlined[i] && !strcmp(e->name, ref->names[i]);
 		/* We name an address like the kernel does, by the nearest symbol,
 		 * which may be a label inside the function drgn names from DWARF
 		 * (entry_SYSCALL_64_after_hwframe in entry_SYSCALL_64). */
 		struct wh_symbol sym;
-		if (!ok && fr->have_symbol && !fr->sym.module) {
-			struct wh_error *err2 = wh_elf_image_symbol(f->k->vmlinux, ref->names[i], &sym);
+		if (!ok && !e->inlined && !ref->inlined[i] && fr->have_symbol && !fr->sym.module) {
+			struct wh_error *err2 =
+			    wh_elf_image_symbol(f->k->vmlinux, ref->names[i], &sym);
 			if (!err2 && sym.size)
 				ok = fr->sym.link_address - 1 - sym.address < sym.size;
 			wh_error_destroy(err2);
 		}
-		if (!ok && subsequence && skipped < 2 && i + skipped + 1 < bt->stack.n) {
+		if (!ok && subsequence && skipped < 2 && i + skipped + 1 < n) {
 			skipped++;
 			i--; /* retry this reference frame against our next frame */
 			ok = true;
 		}
 	}
-	if (ok && subsequence && ref_n + skipped != bt->stack.n)
+	if (ok && subsequence && ref_n + skipped != n)
 		ok = false;
 	if (!ok) {
 		fprintf(stderr, "pid %d differs from %s (end: %s):\n", ref->pid, tool,
 			wh_unwind_end_name(bt->stack.end));
-		for (size_t i = 0; i < bt->stack.n || i < ref_n; i++)
-			fprintf(stderr, "  %-40s %s\n",
-				i < bt->stack.n && bt->stack.frames[i].have_symbol
-					? bt->stack.frames[i].sym.function
-					: "-",
-				i < ref_n ? ref->names[i] : "-");
+		for (size_t i = 0; i < n || i < ref_n; i++)
+			fprintf(stderr, "  %-40s%s %s%s\n", i < n ? ours[i].name : "-",
+				i < n && ours[i].inlined ? " (inlined)" : "",
+				i < ref_n ? ref->names[i] : "-",
+				i < ref_n && ref->inlined[i] ? " (inlined)" : "");
 	}
 	wh_backtrace_destroy(bt);
 	assert_true(ok);
 }
 
-/* drgn-tasks.txt blocks: "== PID COMM" then "#N name" or "#N name (inlined)". */
+/* drgn-tasks.txt blocks: "== PID COMM" then "#N name" or "#N name (inlined)":
+ * the whole sequence, inlined functions included, in drgn's order. */
 static void test_d_stacks_equal_drgn(void **state)
 {
 	struct fixture *f = *state;
@@ -139,18 +208,19 @@ static void test_d_stacks_equal_drgn(void **state)
 		char name[128];
 		if (sscanf(line, "== %d", &pid) == 1) {
 			if (ref.pid >= 0) {
-				compare_stack(f, &ref, "drgn", false);
+				compare_stack(f, &ref, "drgn", false, true);
 				compared++;
 			}
 			memset(&ref, 0, sizeof(ref));
 			ref.pid = pid;
 		} else if (ref.pid >= 0 && sscanf(line, "#%d %127s", &idx, name) == 2 &&
-			   !strstr(line, "(inlined)") && ref.n < 64) {
+			   ref.n < 64) {
+			ref.inlined[ref.n] = strstr(line, "(inlined)") != NULL;
 			base_name(name, ref.names[ref.n++], sizeof(ref.names[0]));
 		}
 	}
 	if (ref.pid >= 0) {
-		compare_stack(f, &ref, "drgn", false);
+		compare_stack(f, &ref, "drgn", false, true);
 		compared++;
 	}
 	fclose(in);
@@ -174,18 +244,18 @@ static void test_d_stacks_equal_crash(void **state)
 		unsigned long long sp;
 		if (sscanf(line, "PID: %d", &pid) == 1) {
 			if (ref.pid >= 0) {
-				compare_stack(f, &ref, "crash", true);
+				compare_stack(f, &ref, "crash", true, false);
 				compared++;
 			}
 			memset(&ref, 0, sizeof(ref));
 			ref.pid = pid;
-		} else if (ref.pid >= 0 && sscanf(line, " #%d [%llx] %127s", &idx, &sp, name) == 3 &&
-			   ref.n < 64) {
+		} else if (ref.pid >= 0 &&
+			   sscanf(line, " #%d [%llx] %127s", &idx, &sp, name) == 3 && ref.n < 64) {
 			base_name(name, ref.names[ref.n++], sizeof(ref.names[0]));
 		}
 	}
 	if (ref.pid >= 0) {
-		compare_stack(f, &ref, "crash", true);
+		compare_stack(f, &ref, "crash", true, false);
 		compared++;
 	}
 	fclose(in);
@@ -204,7 +274,8 @@ static void test_d_stacks_complete(void **state)
 		struct wh_backtrace *bt;
 		assert_null(wh_backtrace_of_task(f->k, t, &bt));
 		if (!wh_unwind_complete(&bt->stack))
-			fail_msg("pid %d: trace ends: %s", t->pid, wh_unwind_end_name(bt->stack.end));
+			fail_msg("pid %d: trace ends: %s", t->pid,
+				 wh_unwind_end_name(bt->stack.end));
 		assert_true(bt->stack.n >= 4);
 		assert_string_equal(bt->stack.frames[0].sym.function, "__schedule");
 		for (size_t j = 0; j < bt->stack.n; j++)
@@ -237,10 +308,10 @@ int main(int argc, char **argv)
 	if (argc > 4)
 		expect_orc_source = argv[4];
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_orc_source),
-		cmocka_unit_test(test_d_stacks_complete),
-		cmocka_unit_test(test_d_stacks_equal_drgn),
-		cmocka_unit_test(test_d_stacks_equal_crash),
+	    cmocka_unit_test(test_orc_source),
+	    cmocka_unit_test(test_d_stacks_complete),
+	    cmocka_unit_test(test_d_stacks_equal_drgn),
+	    cmocka_unit_test(test_d_stacks_equal_crash),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

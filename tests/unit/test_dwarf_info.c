@@ -337,16 +337,18 @@ static void make_sample(struct sample *s)
 static struct wh_unit_sections sections_of(const unsigned char *info, size_t info_size,
 					   const unsigned char *abbrev, size_t abbrev_size)
 {
-	return (struct wh_unit_sections){info,
-					 info_size,
-					 abbrev,
-					 abbrev_size,
-					 (const unsigned char *)debug_str,
-					 sizeof(debug_str),
-					 (const unsigned char *)line_str,
-					 sizeof(line_str),
-					 str_offsets,
-					 sizeof(str_offsets)};
+	return (struct wh_unit_sections){
+	    .info = info,
+	    .info_size = info_size,
+	    .abbrev = abbrev,
+	    .abbrev_size = abbrev_size,
+	    .str = (const unsigned char *)debug_str,
+	    .str_size = sizeof(debug_str),
+	    .line_str = (const unsigned char *)line_str,
+	    .line_str_size = sizeof(line_str),
+	    .str_offsets = str_offsets,
+	    .str_offsets_size = sizeof(str_offsets),
+	};
 }
 
 static struct wh_dwarf_info *open_info(const struct wh_unit_sections *sec)
