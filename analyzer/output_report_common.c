@@ -1,0 +1,40 @@
+#include "output_report_common.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+
+const char *wh_owner_how_name(enum wh_owner_how how)
+{
+	return how == WH_OWNER_FIELD ? "owner-field" : "inferred";
+}
+
+const char *wh_root_kind_name(enum wh_root_kind kind)
+{
+	switch (kind) {
+	case WH_ROOT_CYCLE: return "deadlock";
+	case WH_ROOT_TASK: return "holder";
+	case WH_ROOT_OBJECT: return "no-holder";
+	}
+	return "unknown";
+}
+
+void wh_report_task_label_by_address(const struct wh_report *r, uint64_t addr, char *buf,
+				     size_t size)
+{
+	const struct wh_task *t = wh_task_list_find_address(&r->summary.tasks, addr);
+	if (t)
+		wh_report_task_label(t, buf, size);
+	else
+		snprintf(buf, size, "task 0x%" PRIx64, addr);
+}
+
+bool wh_report_task_interesting(const struct wh_report *r, const struct wh_task *t)
+{
+	if (t->state == 'D' || wh_waits_of_task(&r->waits, t->address))
+		return true;
+	for (size_t i = 0; i < r->waits.n_objects; i++)
+		for (size_t j = 0; j < r->waits.objects[i].n_owners; j++)
+			if (r->waits.objects[i].owners[j].task == t->address)
+				return true;
+	return false;
+}
