@@ -2,7 +2,6 @@
 #include "output_report.h"
 #include "output_report_common.h"
 
-
 /* DOT string literal: only printable ASCII, quotes and backslashes escaped. */
 static void dot_string(FILE *out, const char *s)
 {

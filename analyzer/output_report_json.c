@@ -5,7 +5,6 @@
 #include "output_report.h"
 #include "output_report_common.h"
 
-
 static void json_task(struct wh_json *j, const struct wh_report *r, const struct wh_task *t)
 {
 	wh_json_begin_object(j);
