@@ -228,6 +228,14 @@ bool wh_backtrace_same_functions(const struct wh_backtrace *a, const struct wh_b
 			return false;
 		if (!x->have_symbol && x->ip != y->ip)
 			return false;
+		/* The same functions inlined into it, too: a group shows one
+		 * member's inlined lines for all. */
+		const struct wh_frame_source *p = &a->sources[i], *q = &b->sources[i];
+		if (p->n_inlined != q->n_inlined)
+			return false;
+		for (size_t j = 0; j < p->n_inlined; j++)
+			if (!same_name(p->inlined[j].function, q->inlined[j].function))
+				return false;
 	}
 	return true;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "analyzer/backtraces.h"
 #include "analyzer/error.h"
 #include "analyzer/escape.h"
 #include "analyzer/json_writer.h"
@@ -17,7 +18,8 @@
 
 static void test_error_wrap_reads_outside_in(void **state)
 {
-	struct wh_error *err = wh_error_at(WH_ERR_EXCLUDED, 0x1000, "page at 0x%x excluded", 0x1000);
+	struct wh_error *err =
+	    wh_error_at(WH_ERR_EXCLUDED, 0x1000, "page at 0x%x excluded", 0x1000);
 	err = wh_error_wrap(err, "task at 0x%x", 0xffff);
 	err = wh_error_wrap(err, "reading task list");
 	assert_string_equal(err->message,
@@ -90,6 +92,33 @@ static void test_radix_sort_is_a_stable_sort(void **state)
 	assert_null(wh_radix_sort(a, 1));
 }
 
+/* The report groups stacks with the same functions, inlined ones
+ * included: two stacks that differ only in what was inlined into a frame
+ * are two groups (one group would print one member's inlined lines for
+ * all). */
+static void test_stack_groups_compare_inlined_functions(void **state)
+{
+	struct wh_backtrace *a = calloc(1, sizeof(*a)), *b = calloc(1, sizeof(*b));
+	assert_non_null(a);
+	assert_non_null(b);
+	struct wh_inline_frame ia = {.function = "context_switch"};
+	struct wh_inline_frame ib = {.function = "finish_task_switch"};
+	for (struct wh_backtrace *bt = a; bt; bt = bt == a ? b : NULL) {
+		bt->stack.n = 1;
+		bt->stack.frames[0] = (struct wh_frame){.ip = 0x1000, .have_symbol = true};
+		bt->stack.frames[0].sym.function = "__schedule";
+	}
+	assert_true(wh_backtrace_same_functions(a, b));
+	a->sources[0] = (struct wh_frame_source){.inlined = &ia, .n_inlined = 1};
+	assert_false(wh_backtrace_same_functions(a, b)); /* one has it inlined */
+	b->sources[0] = (struct wh_frame_source){.inlined = &ib, .n_inlined = 1};
+	assert_false(wh_backtrace_same_functions(a, b)); /* another function */
+	b->sources[0].inlined = &ia;
+	assert_true(wh_backtrace_same_functions(a, b));
+	free(a);
+	free(b);
+}
+
 static void test_text_escape_neutralises_hostile_names(void **state)
 {
 	char out[64];
@@ -124,8 +153,8 @@ static void test_json_escaping_and_commas(void **state)
 	wh_json_end_array(&j);
 	wh_json_end_object(&j);
 	fclose(f);
-	assert_string_equal(buf,
-			    "{\"comm\":\"a\\\"b\\\\c\\u000a\\u00ff\",\"list\":[-1,\"0xffff8880\",null]}\n");
+	assert_string_equal(
+	    buf, "{\"comm\":\"a\\\"b\\\\c\\u000a\\u00ff\",\"list\":[-1,\"0xffff8880\",null]}\n");
 	free(buf);
 }
 
@@ -134,25 +163,25 @@ static void test_task_state_letters_match_kernel_6_1(void **state)
 	assert_int_equal(wh_task_state_char(0, 0), 'R');
 	assert_int_equal(wh_task_state_char(0x1, 0), 'S');
 	assert_int_equal(wh_task_state_char(0x2, 0), 'D');
-	assert_int_equal(wh_task_state_char(0x102, 0), 'D');  /* TASK_KILLABLE */
-	assert_int_equal(wh_task_state_char(0x402, 0), 'I');  /* TASK_IDLE */
+	assert_int_equal(wh_task_state_char(0x102, 0), 'D'); /* TASK_KILLABLE */
+	assert_int_equal(wh_task_state_char(0x402, 0), 'I'); /* TASK_IDLE */
 	assert_int_equal(wh_task_state_char(0x4, 0), 'T');
 	assert_int_equal(wh_task_state_char(0x8, 0), 't');
 	assert_int_equal(wh_task_state_char(0x40, 0), 'P');
-	assert_int_equal(wh_task_state_char(0, 0x20), 'Z');   /* EXIT_ZOMBIE */
+	assert_int_equal(wh_task_state_char(0, 0x20), 'Z');    /* EXIT_ZOMBIE */
 	assert_int_equal(wh_task_state_char(0x80, 0x10), 'X'); /* TASK_DEAD|EXIT_DEAD */
-	assert_int_equal(wh_task_state_char(0x1000, 0), 'D'); /* TASK_RTLOCK_WAIT */
-	assert_int_equal(wh_task_state_char(0x8000, 0), 'D'); /* TASK_FROZEN */
-	assert_int_equal(wh_task_state_char(0x2001, 0), 'S'); /* FREEZABLE|INTERRUPTIBLE */
+	assert_int_equal(wh_task_state_char(0x1000, 0), 'D');  /* TASK_RTLOCK_WAIT */
+	assert_int_equal(wh_task_state_char(0x8000, 0), 'D');  /* TASK_FROZEN */
+	assert_int_equal(wh_task_state_char(0x2001, 0), 'S');  /* FREEZABLE|INTERRUPTIBLE */
 }
 
 /* Every plugin file is registered (a kind missing from the list silently
  * degrades to "generic wait queue"), and the generic one comes last. */
 static void test_every_wait_kind_is_registered(void **state)
 {
-	static const char *const expected[] = {"mutex", "rwsem", "semaphore", "completion",
-					       "fuse", "percpu-rwsem", "folio", "bit",
-					       "jbd2", "queue-freeze", "var", "waitqueue"};
+	static const char *const expected[] = {"mutex", "rwsem",	"semaphore", "completion",
+					       "fuse",	"percpu-rwsem", "folio",     "bit",
+					       "jbd2",	"queue-freeze", "var",	     "waitqueue"};
 	const struct wh_wait_kind_ops *const *kinds = wh_wait_kinds();
 	size_t n = 0;
 	while (kinds[n])
@@ -173,13 +202,14 @@ static void test_every_wait_kind_is_registered(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_error_wrap_reads_outside_in),
-		cmocka_unit_test(test_name_map_first_wins_and_grows),
-		cmocka_unit_test(test_radix_sort_is_a_stable_sort),
-		cmocka_unit_test(test_text_escape_neutralises_hostile_names),
-		cmocka_unit_test(test_json_escaping_and_commas),
-		cmocka_unit_test(test_task_state_letters_match_kernel_6_1),
-		cmocka_unit_test(test_every_wait_kind_is_registered),
+	    cmocka_unit_test(test_error_wrap_reads_outside_in),
+	    cmocka_unit_test(test_name_map_first_wins_and_grows),
+	    cmocka_unit_test(test_radix_sort_is_a_stable_sort),
+	    cmocka_unit_test(test_stack_groups_compare_inlined_functions),
+	    cmocka_unit_test(test_text_escape_neutralises_hostile_names),
+	    cmocka_unit_test(test_json_escaping_and_commas),
+	    cmocka_unit_test(test_task_state_letters_match_kernel_6_1),
+	    cmocka_unit_test(test_every_wait_kind_is_registered),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
