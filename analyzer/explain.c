@@ -158,7 +158,7 @@ static bool explain_io_device(FILE *f, const struct wh_report *r, size_t root, b
 	char io[400], esc[4 * sizeof(io)];
 	wh_io_target_summary(&r->waits.objects[rc->index].io, io, sizeof(io));
 	wh_escape_text(io, sizeof(io), esc, sizeof(esc));
-	fprintf(f, "%zu task%s %s stuck behind I/O that does not complete on %s:", blocked,
+	fprintf(f, "%zu task%s %s stuck behind I/O that has not completed on %s:", blocked,
 		blocked == 1 ? "" : "s", blocked == 1 ? "is" : "are", esc);
 	const char *sep = " ";
 	size_t direct = 0;

@@ -260,7 +260,7 @@ static void test_root_causes_and_explanation(void **state)
 		char want[96];
 		if (!dev)
 			continue;
-		snprintf(want, sizeof(want), "I/O that does not complete on %s", dev);
+		snprintf(want, sizeof(want), "I/O that has not completed on %s", dev);
 		if (!strstr(ex, want))
 			fail_msg("explanation lacks \"%s\":\n%s", want, ex);
 	}
