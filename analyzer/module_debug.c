@@ -271,40 +271,6 @@ struct wh_error *wh_types_of(struct wh_kernel *k, const char *module, struct wh_
 	return NULL;
 }
 
-struct wh_error *wh_kernel_find_type_any(struct wh_kernel *k, enum wh_type_kind kind,
-					 const char *name, struct wh_types **ret_types,
-					 struct wh_type *ret_type)
-{
-	struct wh_error *err = wh_types_find(k->types, kind, name, ret_type);
-	if (!err)
-		*ret_types = k->types;
-	if (!err || err->code != WH_ERR_ABSENT || !k->module_debug)
-		return err;
-	const struct wh_modules *mods;
-	struct wh_error *merr = wh_modules_get(k, &mods);
-	if (merr) {
-		wh_error_destroy(err);
-		return merr;
-	}
-	for (size_t i = 0; i < mods->count; i++) {
-		struct wh_types *types;
-		merr = wh_module_types(k, mods->modules[i].name, &types);
-		if (!merr)
-			merr = wh_types_find(types, kind, name, ret_type);
-		if (!merr) {
-			wh_error_destroy(err);
-			*ret_types = types;
-			return NULL;
-		}
-		if (merr->code != WH_ERR_ABSENT) {
-			wh_error_destroy(err);
-			return wh_error_wrap(merr, "module %s", mods->modules[i].name);
-		}
-		wh_error_destroy(merr);
-	}
-	return wh_error_wrap(err, "vmlinux and loaded modules' debug files");
-}
-
 size_t wh_module_debug_warnings(const struct wh_kernel *k, const char *const **ret)
 {
 	const struct wh_module_debug *md = k->module_debug;

@@ -30,14 +30,6 @@ struct wh_error *wh_module_types(struct wh_kernel *k, const char *name, struct w
  * that only a module defines would scan all of its DWARF for nothing. */
 struct wh_error *wh_types_of(struct wh_kernel *k, const char *module, struct wh_types **ret);
 
-/* The definition of NAME of KIND in the vmlinux, else in the loaded
- * modules' debug files in module-list order. Missing from the vmlinux means
- * a full scan of its DWARF (seconds on a distro kernel) once; when the
- * module is known, wh_module_types() + wh_types_find() avoids that. */
-struct wh_error *wh_kernel_find_type_any(struct wh_kernel *k, enum wh_type_kind kind,
-					 const char *name, struct wh_types **ret_types,
-					 struct wh_type *ret_type);
-
 /* Warnings so far (rejected or unreadable files), for the CLI to print;
  * valid until the next lookup. */
 size_t wh_module_debug_warnings(const struct wh_kernel *k, const char *const **ret);

@@ -4,7 +4,8 @@
 
 #include <inttypes.h>
 
-void wh_output_text_frame(FILE *out, const struct wh_backtrace *bt, size_t i)
+/* One frame line "#N func+0xoff [module] (file:line)" without newline. */
+static void text_frame(FILE *out, const struct wh_backtrace *bt, size_t i)
 {
 	const struct wh_frame *f = &bt->stack.frames[i];
 	char name[512], mod[4 * 64 + 1];
@@ -42,7 +43,7 @@ void wh_output_text_frame_lines(FILE *out, const struct wh_backtrace *bt, size_t
 		fputc('\n', out);
 	}
 	fputs(indent, out);
-	wh_output_text_frame(out, bt, i);
+	text_frame(out, bt, i);
 	fputc('\n', out);
 }
 

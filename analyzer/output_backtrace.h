@@ -11,8 +11,6 @@
 
 void wh_output_text_backtraces(FILE *out, const struct wh_backtraces *bts);
 void wh_output_json_backtraces(FILE *out, const struct wh_backtraces *bts);
-/* One frame line "#N func+0xoff [module] (file:line)" without newline. */
-void wh_output_text_frame(FILE *out, const struct wh_backtrace *bt, size_t i);
 /* The functions inlined into frame I, one line each, innermost first
  * ("    func (inlined) (file:line)", unnumbered), then frame I's line;
  * each line starts with INDENT and ends with a newline. */

@@ -42,14 +42,6 @@ static struct wh_error *grow(struct wh_name_map *map)
 	return grow_to(map, map->capacity ? map->capacity * 2 : 1024);
 }
 
-struct wh_error *wh_name_map_reserve(struct wh_name_map *map, size_t n)
-{
-	size_t cap = map->capacity ? map->capacity : 1024;
-	while (n * 4 >= cap * 3)
-		cap *= 2;
-	return cap > map->capacity ? grow_to(map, cap) : NULL;
-}
-
 static struct wh_error *grow_to(struct wh_name_map *map, size_t cap)
 {
 	struct wh_name_map old = *map;

@@ -25,8 +25,6 @@ struct wh_name_map {
 
 void wh_name_map_init(struct wh_name_map *map);
 void wh_name_map_deinit(struct wh_name_map *map);
-/* Make room for N entries at once (avoids rehashing while loading). */
-struct wh_error *wh_name_map_reserve(struct wh_name_map *map, size_t n);
 /* Insert unless (tag, key) is present; the first insertion wins. */
 struct wh_error *wh_name_map_add(struct wh_name_map *map, unsigned tag, const char *key,
 				 uint64_t value);

@@ -278,20 +278,6 @@ static void test_module_types(void **state)
 	assert_int_equal(wh_module_debug_warnings(f->k, &warnings), 0);
 }
 
-static void test_find_type_any(void **state)
-{
-	struct fixture *f = *state;
-	struct wh_types *types;
-	struct wh_type type;
-	assert_null(wh_kernel_find_type_any(f->k, WH_TYPE_STRUCT, "task_struct", &types, &type));
-	assert_ptr_equal(types, f->k->types);
-	struct wh_error *err =
-	    wh_kernel_find_type_any(f->k, WH_TYPE_STRUCT, "whyhung_no_such_type", &types, &type);
-	assert_non_null(err);
-	assert_int_equal(err->code, WH_ERR_ABSENT);
-	wh_error_destroy(err);
-}
-
 /* A fresh kernel context whose -m tree holds FILE_NAME with the fixture
  * .ko's bytes, patched by PATCH: its module lookup must fail with a
  * warning that names the reason. */
@@ -376,6 +362,21 @@ static void not_a_module(unsigned char *buf, size_t size)
 	replace(buf, size, ".gnu.linkonce.this_module", ".gnu.linkonce.that_module");
 }
 
+/* Code that may be built in or modular (fuse, jbd2, dm_mod) takes its
+ * types from wh_types_of(): the loaded module's -m debug file, the vmlinux
+ * for a name that is not a loaded module. */
+static void test_types_of_module_or_kernel(void **state)
+{
+	struct fixture *f = *state;
+	struct wh_types *types, *module_types;
+	assert_null(wh_module_types(f->k, "whyhung_fixture", &module_types));
+	assert_null(wh_types_of(f->k, "whyhung_fixture", &types));
+	assert_ptr_equal(types, module_types);
+	assert_true(types != f->k->types);
+	assert_null(wh_types_of(f->k, "no_such_module", &types));
+	assert_ptr_equal(types, f->k->types);
+}
+
 static void test_wrong_files_rejected(void **state)
 {
 	(void)state;
@@ -410,7 +411,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_module_frames_get_lines),
 	    cmocka_unit_test(test_module_types),
-	    cmocka_unit_test(test_find_type_any),
+	    cmocka_unit_test(test_types_of_module_or_kernel),
 	    cmocka_unit_test(test_wrong_files_rejected),
 	    cmocka_unit_test(test_missing_dir),
 	};
