@@ -5,6 +5,7 @@
 #include "xarray.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Bounds on what a hostile dump can make us walk. */
@@ -366,7 +367,8 @@ static void describe_queue(struct wh_kernel *k, uint64_t q, struct wh_io_target 
 		t->rq_dispatched = t->oldest_rq_age_ns = -1;
 }
 
-void wh_blockdev_describe(struct wh_kernel *k, uint64_t bdev, uint64_t sb, struct wh_io_target *t)
+/* The device itself: name, device-mapper state, request queue. */
+static void describe_device(struct wh_kernel *k, uint64_t bdev, struct wh_io_target *t)
 {
 	/* block/blk-mq.c defines every block type read here. */
 	static const char *const hint[] = {"blk_mq_alloc_request", "blk_mq_init_queue", NULL};
@@ -376,14 +378,6 @@ void wh_blockdev_describe(struct wh_kernel *k, uint64_t bdev, uint64_t sb, struc
 	t->bdev = bdev;
 	t->fs_frozen = t->dm_suspended = t->queue_quiesced = t->queue_frozen = -1;
 	t->dm_deferred = t->rq_allocated = t->rq_dispatched = t->oldest_rq_age_ns = -1;
-	if (sb) {
-		struct wh_superblock_info info;
-		wh_superblock_read(k, sb, &info);
-		memcpy(t->fstype, info.fstype, sizeof(t->fstype));
-		t->fstype[sizeof(t->fstype) - 1] = '\0';
-		memcpy(t->mount, info.mount, sizeof(t->mount));
-		t->fs_frozen = info.frozen;
-	}
 	uint64_t disk = 0, q = 0;
 	struct wh_error *err;
 	if ((err = member_u64(k, bdev, "block_device", "bd_disk", &disk)) || !disk) {
@@ -429,14 +423,95 @@ bool wh_bio_device(struct wh_kernel *k, uint64_t bio, uint64_t *ret_bdev)
 	return true;
 }
 
-void wh_blockdev_of_superblock(struct wh_kernel *k, uint64_t sb, struct wh_io_target *ret)
+struct wh_blockdev_cache {
+	struct cached_device {
+		uint64_t bdev;
+		struct wh_io_target target; /* without the file system part */
+	} * devices;
+	size_t n_devices, cap_devices;
+	struct cached_fs {
+		uint64_t sb;
+		struct wh_superblock_info info;
+	} * fs;
+	size_t n_fs, cap_fs;
+};
+
+struct wh_blockdev_cache *wh_blockdev_cache_create(void)
+{
+	return calloc(1, sizeof(struct wh_blockdev_cache));
+}
+
+void wh_blockdev_cache_destroy(struct wh_blockdev_cache *cache)
+{
+	if (cache) {
+		free(cache->devices);
+		free(cache->fs);
+	}
+	free(cache);
+}
+
+/* Make room for one more element in *ARRAY; false when out of memory (the
+ * caller then just does not remember). */
+static bool room(void **array, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return true;
+	size_t grown = *cap ? *cap * 2 : 8;
+	void *p = realloc(*array, grown * size);
+	if (!p)
+		return false;
+	*array = p;
+	*cap = grown;
+	return true;
+}
+
+static void file_system(struct wh_kernel *k, struct wh_blockdev_cache *cache, uint64_t sb,
+			struct wh_superblock_info *ret)
+{
+	for (size_t i = 0; cache && i < cache->n_fs; i++)
+		if (cache->fs[i].sb == sb) {
+			*ret = cache->fs[i].info;
+			return;
+		}
+	wh_superblock_read(k, sb, ret);
+	if (cache && room((void **)&cache->fs, cache->n_fs, &cache->cap_fs, sizeof(*cache->fs)))
+		cache->fs[cache->n_fs++] = (struct cached_fs){.sb = sb, .info = *ret};
+}
+
+void wh_blockdev_describe(struct wh_kernel *k, struct wh_blockdev_cache *cache, uint64_t bdev,
+			  uint64_t sb, struct wh_io_target *ret)
+{
+	size_t i = 0;
+	while (cache && i < cache->n_devices && cache->devices[i].bdev != bdev)
+		i++;
+	if (cache && i < cache->n_devices) {
+		*ret = cache->devices[i].target;
+	} else {
+		describe_device(k, bdev, ret);
+		if (cache && room((void **)&cache->devices, cache->n_devices, &cache->cap_devices,
+				  sizeof(*cache->devices)))
+			cache->devices[cache->n_devices++] =
+			    (struct cached_device){.bdev = bdev, .target = *ret};
+	}
+	if (sb) {
+		struct wh_superblock_info info;
+		file_system(k, cache, sb, &info);
+		memcpy(ret->fstype, info.fstype, sizeof(ret->fstype));
+		ret->fstype[sizeof(ret->fstype) - 1] = '\0';
+		memcpy(ret->mount, info.mount, sizeof(ret->mount));
+		ret->fs_frozen = info.frozen;
+	}
+}
+
+void wh_blockdev_of_superblock(struct wh_kernel *k, struct wh_blockdev_cache *cache, uint64_t sb,
+			       struct wh_io_target *ret)
 {
 	memset(ret, 0, sizeof(*ret));
 	uint64_t bdev = 0;
 	struct wh_error *err = member_u64(k, sb, "super_block", "s_bdev", &bdev);
 	wh_error_destroy(err);
 	if (!err && bdev)
-		wh_blockdev_describe(k, bdev, sb, ret);
+		wh_blockdev_describe(k, cache, bdev, sb, ret);
 }
 
 void wh_io_target_summary(const struct wh_io_target *t, char *buf, size_t size)

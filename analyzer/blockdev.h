@@ -30,14 +30,22 @@ struct wh_io_target {
 	char incomplete[128];	  /* what could not be read, or "" */
 };
 
+/* Descriptions already made during one analysis: every object waiting on a
+ * device (300 writeback waiters on one disk) would otherwise walk its
+ * tag bitmaps again. NULL caches nothing. */
+struct wh_blockdev_cache;
+struct wh_blockdev_cache *wh_blockdev_cache_create(void);
+void wh_blockdev_cache_destroy(struct wh_blockdev_cache *cache);
+
 /* Describe the block device BDEV (struct block_device *) into RET; SB, a
  * superblock on it or 0, names the file system. Never fails: unreadable
  * parts stay unknown and are noted in ret->incomplete. */
-void wh_blockdev_describe(struct wh_kernel *k, uint64_t bdev, uint64_t sb,
-			  struct wh_io_target *ret);
+void wh_blockdev_describe(struct wh_kernel *k, struct wh_blockdev_cache *cache, uint64_t bdev,
+			  uint64_t sb, struct wh_io_target *ret);
 /* The same for the device under superblock SB (its s_bdev); known stays
  * false when SB has no block device (tmpfs, proc). */
-void wh_blockdev_of_superblock(struct wh_kernel *k, uint64_t sb, struct wh_io_target *ret);
+void wh_blockdev_of_superblock(struct wh_kernel *k, struct wh_blockdev_cache *cache, uint64_t sb,
+			       struct wh_io_target *ret);
 /* Does BDEV look like a struct block_device: its disk's whole-disk device
  * points back at the same disk? Random memory does not close that
  * triangle; for guesses such as "is this word a buffer_head's b_bdev". */

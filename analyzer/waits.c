@@ -150,6 +150,11 @@ struct wh_error *wh_waits_analyze(struct wh_kernel *k, const struct wh_task_list
 	struct wh_error *err = wh_stack_index_build(k, tasks, &idx);
 	if (err)
 		return err;
+	struct wh_blockdev_cache *devices = wh_blockdev_cache_create();
+	if (!devices) {
+		wh_stack_index_destroy(idx);
+		return &wh_error_nomem;
+	}
 	const struct wh_wait_kind_ops *const *kinds = wh_wait_kinds();
 	/* Which plugin found each object, and one waiter's context to describe it. */
 	const struct wh_wait_kind_ops **owner_kind = NULL;
@@ -158,8 +163,12 @@ struct wh_error *wh_waits_analyze(struct wh_kernel *k, const struct wh_task_list
 		const struct wh_backtrace *bt = bts->items[b];
 		if (bt->cpu >= 0 || !maybe_waiting(&bt->task))
 			continue;
-		struct wh_wait_context ctx = {
-		    .k = k, .tasks = tasks, .task = &bt->task, .bt = bt, .stacks = idx};
+		struct wh_wait_context ctx = {.k = k,
+					      .tasks = tasks,
+					      .task = &bt->task,
+					      .bt = bt,
+					      .stacks = idx,
+					      .devices = devices};
 		if (!wh_stack_index_range(idx, bt->task.address, &ctx.stack_lo, &ctx.stack_hi))
 			continue;
 		for (const struct wh_wait_kind_ops *const *op = kinds; *op; op++) {
@@ -238,6 +247,7 @@ struct wh_error *wh_waits_analyze(struct wh_kernel *k, const struct wh_task_list
 	free(owner_kind);
 	free(first_ctx);
 	wh_stack_index_destroy(idx);
+	wh_blockdev_cache_destroy(devices);
 	if (err)
 		wh_waits_deinit(ret);
 	return err;

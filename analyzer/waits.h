@@ -66,6 +66,7 @@ struct wh_wait_context {
 	const struct wh_backtrace *bt;
 	uint64_t stack_lo, stack_hi;
 	const struct wh_stack_index *stacks;
+	struct wh_blockdev_cache *devices; /* devices described so far */
 };
 
 /* Task stacks by address: "is this word on task T's stack?" */

@@ -140,7 +140,7 @@ static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wa
 	uint64_t bdev, block, rec, bit;
 	bool found;
 	if (buffer_head_at(ctx->k, obj->address, &bdev, &block)) {
-		wh_blockdev_describe(ctx->k, bdev, 0, &obj->io);
+		wh_blockdev_describe(ctx->k, ctx->devices, bdev, 0, &obj->io);
 		snprintf(obj->name, sizeof(obj->name), "buffer_head of block %llu on %s",
 			 (unsigned long long)block, obj->io.device);
 		const char *bit_name = NULL;

@@ -101,7 +101,7 @@ static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wa
 	uint64_t bio, bdev;
 	if (obj->address >= ctx->stack_lo && obj->address < ctx->stack_hi &&
 	    bio_of_completion(ctx, obj->address, &bio, &bdev)) {
-		wh_blockdev_describe(ctx->k, bdev, 0, &obj->io);
+		wh_blockdev_describe(ctx->k, ctx->devices, bdev, 0, &obj->io);
 		snprintf(obj->name, sizeof(obj->name), "completion of bio 0x%llx to %s",
 			 (unsigned long long)bio, obj->io.device);
 		snprintf(obj->state, sizeof(obj->state),

@@ -122,7 +122,7 @@ static void name_folio(const struct wh_wait_context *ctx, const struct folio_lay
 	/* Where its I/O goes: a writeback (or a read under the lock) waits
 	 * on the device under the file's superblock. */
 	if (sb)
-		wh_blockdev_of_superblock(k, sb, &obj->io);
+		wh_blockdev_of_superblock(k, ctx->devices, sb, &obj->io);
 	if (host) {
 		char inode[256];
 		wh_inode_name(k, host, inode, sizeof(inode));

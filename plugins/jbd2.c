@@ -96,7 +96,7 @@ static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wa
 		}
 	}
 	if (!(err = wh_kernel_read_member(k, obj->address, &l.dev, &dev)) && dev)
-		wh_blockdev_describe(k, dev, 0, &obj->io);
+		wh_blockdev_describe(k, ctx->devices, dev, 0, &obj->io);
 	wh_error_destroy(err);
 	wh_waiter_list_read(ctx, obj->address + l.head_off, &l.waiter, NULL, 0, obj);
 	return NULL;

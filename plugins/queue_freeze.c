@@ -65,7 +65,7 @@ static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wa
 	    have_disk && !(err = wh_kernel_read_member(k, q, &disk_m, &disk)) && disk &&
 	    !(err = wh_kernel_member(k, "gendisk", "part0", &part0_m)) &&
 	    !(err = wh_kernel_read_member(k, disk, &part0_m, &part0)) && part0) {
-		wh_blockdev_describe(k, part0, 0, &obj->io);
+		wh_blockdev_describe(k, ctx->devices, part0, 0, &obj->io);
 		snprintf(obj->name, sizeof(obj->name), "request queue of %s", obj->io.device);
 	}
 	wh_error_destroy(err);
