@@ -53,7 +53,13 @@ static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wa
 		char ev[192];
 		snprintf(ev, sizeof(ev), "mutex owner field 0x%llx%s", (unsigned long long)owner,
 			 owner & MUTEX_FLAG_PICKUP ? " (handed off, not yet picked up)" : "");
-		snprintf(obj->state, sizeof(obj->state), "locked%s",
+		/* PICKUP: the unlocker handed the mutex to the task in the owner
+		 * field, which has not run yet to take it. It is who the others
+		 * wait behind, but it does not hold the lock yet: say so. */
+		snprintf(obj->state, sizeof(obj->state), "%s%s",
+			 owner & MUTEX_FLAG_PICKUP ? "handed off to the task below, which has not "
+						     "taken it yet"
+						   : "locked",
 			 owner & 1 ? ", waiters flagged" : "");
 		wh_object_add_owner(ctx, obj, owner & ~MUTEX_FLAGS, WH_OWNER_FIELD, ev);
 	}
