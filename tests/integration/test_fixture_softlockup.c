@@ -14,6 +14,7 @@
 #include "analyzer/kernel.h"
 #include "analyzer/output_report.h"
 #include "analyzer/report.h"
+#include "tests/support/crash_ref.h"
 #include "tests/support/json_read.h"
 
 static const char *fixture_dir, *vmlinux_path;
@@ -138,35 +139,15 @@ static void test_spinlock_spinners_and_holder(void **state)
 static void test_cpu_stack_matches_crash(void **state)
 {
 	struct fixture *f = *state;
-	char path[4096], line[512], names[64][128];
-	size_t n = 0;
+	char path[4096];
 	snprintf(path, sizeof(path), "%s/reference/crash-bt-a.txt", fixture_dir);
-	FILE *in = fopen(path, "r");
-	if (!in)
+	struct crash_stack *stacks;
+	if (!crash_stacks_read(path, &stacks))
 		skip();
-	int cpu = -1;
-	bool in_block = false;
-	while (fgets(line, sizeof(line), in)) {
-		int pid, c;
-		unsigned long long task;
-		if (sscanf(line, "PID: %d TASK: %llx CPU: %d", &pid, &task, &c) == 3) {
-			if (n)
-				break;
-			in_block = true;
-			cpu = c;
-			continue;
-		}
-		unsigned long long sp;
-		int idx;
-		char fn[128];
-		if (in_block && n < 64 && sscanf(line, " #%d [%llx] %127s", &idx, &sp, fn) == 3) {
-			char *dot = strchr(fn, '.');
-			if (dot)
-				*dot = '\0';
-			snprintf(names[n++], sizeof(names[0]), "%s", fn);
-		}
-	}
-	fclose(in);
+	/* The first block: the holder CPU. */
+	int cpu = stacks[0].cpu;
+	size_t n = stacks[0].n;
+	char(*names)[128] = stacks[0].names;
 	assert_true(n >= 4);
 	const struct wh_cpu_view *v = NULL;
 	for (size_t i = 0; i < f->r.cpus.count; i++)
@@ -183,6 +164,7 @@ static void test_cpu_stack_matches_crash(void **state)
 	if (j != n)
 		fail_msg("crash's frame %zu (%s) not found in order in CPU %d's stack", j, names[j],
 			 cpu);
+	free(stacks);
 }
 
 int main(int argc, char **argv)
@@ -194,10 +176,10 @@ int main(int argc, char **argv)
 	fixture_dir = argv[1];
 	vmlinux_path = argv[2];
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_panic_is_soft_lockup),
-		cmocka_unit_test(test_cpus_run_the_truth_tasks),
-		cmocka_unit_test(test_spinlock_spinners_and_holder),
-		cmocka_unit_test(test_cpu_stack_matches_crash),
+	    cmocka_unit_test(test_panic_is_soft_lockup),
+	    cmocka_unit_test(test_cpus_run_the_truth_tasks),
+	    cmocka_unit_test(test_spinlock_spinners_and_holder),
+	    cmocka_unit_test(test_cpu_stack_matches_crash),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

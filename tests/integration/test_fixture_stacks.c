@@ -14,11 +14,13 @@
 #include <cmocka.h>
 
 #include "analyzer/backtraces.h"
+#include "analyzer/cpus.h"
 #include "analyzer/dump.h"
 #include "analyzer/kernel.h"
 #include "analyzer/module_debug.h"
 #include "analyzer/orc.h"
 #include "analyzer/summary.h"
+#include "tests/support/crash_ref.h"
 
 static const char *fixture_dir, *vmlinux_path, *vmcore_path, *expect_orc_source;
 
@@ -227,39 +229,83 @@ static void test_d_stacks_equal_drgn(void **state)
 	assert_true(compared >= 10);
 }
 
-/* crash's "foreach UN bt": "PID: N ..." then " #0 [ffff...] func at ffff..." */
+/* crash's "foreach UN bt" (tests/support/crash_ref.c reads it). */
 static void test_d_stacks_equal_crash(void **state)
 {
 	struct fixture *f = *state;
-	char path[4096], line[512];
+	char path[4096];
 	snprintf(path, sizeof(path), "%s/reference/crash-foreach-UN-bt.txt", fixture_dir);
-	FILE *in = fopen(path, "r");
-	if (!in)
+	struct crash_stack *stacks;
+	size_t n = crash_stacks_read(path, &stacks);
+	if (!stacks)
 		skip();
-	struct ref_stack ref = {.pid = -1};
-	size_t compared = 0;
-	while (fgets(line, sizeof(line), in)) {
-		int pid, idx;
-		char name[128];
-		unsigned long long sp;
-		if (sscanf(line, "PID: %d", &pid) == 1) {
-			if (ref.pid >= 0) {
-				compare_stack(f, &ref, "crash", true, false);
-				compared++;
-			}
-			memset(&ref, 0, sizeof(ref));
-			ref.pid = pid;
-		} else if (ref.pid >= 0 &&
-			   sscanf(line, " #%d [%llx] %127s", &idx, &sp, name) == 3 && ref.n < 64) {
-			base_name(name, ref.names[ref.n++], sizeof(ref.names[0]));
-		}
-	}
-	if (ref.pid >= 0) {
+	for (size_t i = 0; i < n; i++) {
+		struct ref_stack ref = {.pid = stacks[i].pid, .n = stacks[i].n};
+		memcpy(ref.names, stacks[i].names, sizeof(ref.names));
 		compare_stack(f, &ref, "crash", true, false);
-		compared++;
 	}
-	fclose(in);
-	assert_true(compared >= 10);
+	free(stacks);
+	assert_true(n >= 10);
+}
+
+/* The panicking CPU's stack is complete and contains, in order, the frames
+ * crash's "bt -a" shows for it, except machine_kexec: on a kdump the
+ * registers are taken in __crash_kexec (crash_setup_regs) before it is
+ * called, and ORC cannot follow them there (the unwinder resumes at the
+ * next return address). On a kdump the other CPUs sat in the crash NMI at
+ * dump time and are said to be stopped by it. */
+static void test_panic_cpu_stack_equal_crash(void **state)
+{
+	struct fixture *f = *state;
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/reference/crash-bt-a.txt", fixture_dir);
+	struct crash_stack *stacks;
+	size_t n = crash_stacks_read(path, &stacks);
+	int cpu = f->s.panic.cpu;
+	if (!stacks || cpu < 0) {
+		free(stacks);
+		skip();
+	}
+	struct wh_cpus cpus;
+	assert_null(wh_cpus_build(f->k, &f->s.tasks, cpu, &cpus));
+	const struct crash_stack *ref = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (stacks[i].cpu == cpu)
+			ref = &stacks[i];
+	assert_non_null(ref);
+	bool kdump = wh_dump_vmcoreinfo(f->k->dump, "CRASHTIME") != NULL;
+	for (size_t c = 0; c < cpus.count; c++) {
+		const struct wh_cpu_view *v = &cpus.cpus[c];
+		if ((int)v->cpu != cpu) {
+			if (kdump && !v->stopped_by_nmi)
+				fail_msg(
+				    "kdump: CPU %u is not reported as stopped by the crash NMI",
+				    v->cpu);
+			continue;
+		}
+		if (!wh_unwind_complete(&v->bt->stack))
+			fail_msg("panicking CPU %d: trace ends: %s", cpu,
+				 wh_unwind_end_name(v->bt->stack.end));
+		size_t j = 0;
+		for (size_t i = 0; i < v->bt->stack.n && j < ref->n; i++) {
+			char name[128];
+			base_name(v->bt->stack.frames[i].have_symbol
+				      ? v->bt->stack.frames[i].sym.function
+				      : "?",
+				  name, sizeof(name));
+			while (j < ref->n && !strcmp(ref->names[j], "machine_kexec"))
+				j++;
+			if (j < ref->n && !strcmp(name, ref->names[j]))
+				j++;
+		}
+		while (j < ref->n && !strcmp(ref->names[j], "machine_kexec"))
+			j++;
+		if (j != ref->n)
+			fail_msg("crash's frame %zu (%s) of CPU %d not found in order", j,
+				 ref->names[j], cpu);
+	}
+	wh_cpus_deinit(&cpus);
+	free(stacks);
 }
 
 /* Every D task's trace ends normally and resolves every frame. */
@@ -312,6 +358,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_d_stacks_complete),
 	    cmocka_unit_test(test_d_stacks_equal_drgn),
 	    cmocka_unit_test(test_d_stacks_equal_crash),
+	    cmocka_unit_test(test_panic_cpu_stack_equal_crash),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
