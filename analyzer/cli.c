@@ -333,7 +333,9 @@ static struct wh_error *run(const struct options *o)
 		return err;
 	}
 	struct wh_summary s;
-	err = wh_summary_build(k, &s);
+	/* Only summary and cpus show the panic (cpus marks its CPU). */
+	bool panic = o->command != CMD_BT && o->command != CMD_TASKS;
+	err = panic ? wh_summary_build(k, &s) : wh_summary_build_tasks(k, &s);
 	if (!err) {
 		if (o->command == CMD_BT)
 			err = run_bt(k, o, &s);

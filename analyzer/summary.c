@@ -70,7 +70,7 @@ static struct wh_error *classify_panic(struct wh_kernel *k, struct wh_summary *s
 	return NULL;
 }
 
-struct wh_error *wh_summary_build(struct wh_kernel *k, struct wh_summary *s)
+static struct wh_error *build(struct wh_kernel *k, bool with_panic, struct wh_summary *s)
 {
 	memset(s, 0, sizeof(*s));
 	snprintf(s->release, sizeof(s->release), "%s", wh_dump_release(k->dump));
@@ -92,7 +92,11 @@ struct wh_error *wh_summary_build(struct wh_kernel *k, struct wh_summary *s)
 		return err;
 	for (size_t i = 0; i < s->tasks.count; i++)
 		s->state_counts[wh_summary_state_index(s->tasks.tasks[i].state)]++;
-	if ((err = classify_panic(k, s))) {
+	if (!with_panic)
+		err = wh_panic_classify(NULL, 0, &s->panic); /* empty: cpu, pid -1 */
+	else
+		err = classify_panic(k, s);
+	if (err) {
 		wh_summary_deinit(s);
 		return err;
 	}
@@ -100,6 +104,16 @@ struct wh_error *wh_summary_build(struct wh_kernel *k, struct wh_summary *s)
 	wh_dump_get_stats(k->dump, &stats);
 	s->excluded_reads = stats.excluded_reads;
 	return NULL;
+}
+
+struct wh_error *wh_summary_build(struct wh_kernel *k, struct wh_summary *ret)
+{
+	return build(k, true, ret);
+}
+
+struct wh_error *wh_summary_build_tasks(struct wh_kernel *k, struct wh_summary *ret)
+{
+	return build(k, false, ret);
 }
 
 void wh_summary_deinit(struct wh_summary *s)

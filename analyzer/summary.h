@@ -33,6 +33,9 @@ struct wh_summary {
 };
 
 struct wh_error *wh_summary_build(struct wh_kernel *k, struct wh_summary *ret);
+/* The same without the panic (the kernel log is not read), for the
+ * commands that do not show it (tasks, bt); ret->panic is empty. */
+struct wh_error *wh_summary_build_tasks(struct wh_kernel *k, struct wh_summary *ret);
 void wh_summary_deinit(struct wh_summary *s);
 size_t wh_summary_state_index(char letter);
 
