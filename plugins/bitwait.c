@@ -24,29 +24,9 @@ static const char *const inner_frames[] = {
     "__wait_on_bit", "__wait_on_bit_lock", "io_schedule",      NULL,
 };
 
-struct bit_layout {
-	struct wh_waiter_layout waiter;
-	struct wh_member_info word, bit_nr;
-};
-
-static struct wh_error *layout(struct wh_kernel *k, struct bit_layout *l)
-{
-	struct wh_member_info wq, entry, private;
-	struct wh_error *err;
-	if ((err = wh_kernel_member(k, "wait_bit_queue_entry", "wq_entry", &wq)) ||
-	    (err = wh_kernel_member(k, "wait_bit_queue_entry", "key.flags", &l->word)) ||
-	    (err = wh_kernel_member(k, "wait_bit_queue_entry", "key.bit_nr", &l->bit_nr)) ||
-	    (err = wh_kernel_member(k, "wait_queue_entry", "entry", &entry)) ||
-	    (err = wh_kernel_member(k, "wait_queue_entry", "private", &private)))
-		return err;
-	l->waiter = (struct wh_waiter_layout){.list_off = wq.offset + entry.offset,
-					      .task_off = wq.offset + private.offset,
-					      .mode_off = UINT64_MAX};
-	return NULL;
-}
-
-static struct wh_error *find_record(const struct wh_wait_context *ctx, const struct bit_layout *l,
-				    uint64_t *ret_rec, bool *ret_found)
+static struct wh_error *find_record(const struct wh_wait_context *ctx,
+				    const struct wh_wait_bit_layout *l, uint64_t *ret_rec,
+				    bool *ret_found)
 {
 	*ret_found = false;
 	int frame = wh_wait_frame(ctx->bt, wait_frames, inner_frames);
@@ -64,14 +44,14 @@ static void bit_mode(const void *arg, uint64_t bit, char mode[8])
 static struct wh_error *recognize(const struct wh_wait_context *ctx, uint64_t *ret_object,
 				  char ret_mode[8], bool *ret_found)
 {
-	struct bit_layout l;
-	struct wh_error *err = layout(ctx->k, &l);
+	struct wh_wait_bit_layout l;
+	struct wh_error *err = wh_wait_bit_layout(ctx->k, &l);
 	if (err)
 		return err;
 	uint64_t rec, word, bit = 0;
 	if ((err = find_record(ctx, &l, &rec, ret_found)) || !*ret_found)
 		return err;
-	if ((err = wh_kernel_read_member(ctx->k, rec, &l.word, &word)) ||
+	if ((err = wh_kernel_read_member(ctx->k, rec, &l.key, &word)) ||
 	    (err = wh_kernel_read_member(ctx->k, rec, &l.bit_nr, &bit))) {
 		*ret_found = false;
 		return err;
@@ -124,8 +104,8 @@ static const char *bh_bit_name(struct wh_kernel *k, uint64_t bit)
 
 static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wait_object *obj)
 {
-	struct bit_layout l;
-	struct wh_error *err = layout(ctx->k, &l);
+	struct wh_wait_bit_layout l;
+	struct wh_error *err = wh_wait_bit_layout(ctx->k, &l);
 	if (err)
 		return err;
 	uint64_t value = 0;
@@ -160,8 +140,8 @@ static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wa
 				 (unsigned long long)value);
 	}
 	int frame = wh_wait_frame(ctx->bt, wait_frames, inner_frames);
-	if ((err = wh_hashed_queue_waiters(ctx, frame, &l.waiter, &l.word, &l.bit_nr, bit_mode,
-					   NULL, obj)))
+	if ((err = wh_hashed_queue_waiters(ctx, frame, &l.waiter, &l.key, &l.bit_nr, bit_mode, NULL,
+					   obj)))
 		return err;
 	return NULL;
 }

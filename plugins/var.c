@@ -10,36 +10,13 @@
 #include <stdio.h>
 #include <string.h>
 
-struct var_layout {
-	struct wh_waiter_layout waiter;
-	struct wh_member_info key, bit_nr, func;
-	uint64_t entry_off; /* of wq_entry in wait_bit_queue_entry */
-};
-
-static struct wh_error *layout(struct wh_kernel *k, struct var_layout *l)
-{
-	struct wh_member_info wq, entry, private;
-	struct wh_error *err;
-	if ((err = wh_kernel_member(k, "wait_bit_queue_entry", "wq_entry", &wq)) ||
-	    (err = wh_kernel_member(k, "wait_bit_queue_entry", "key.flags", &l->key)) ||
-	    (err = wh_kernel_member(k, "wait_bit_queue_entry", "key.bit_nr", &l->bit_nr)) ||
-	    (err = wh_kernel_member(k, "wait_queue_entry", "entry", &entry)) ||
-	    (err = wh_kernel_member(k, "wait_queue_entry", "private", &private)) ||
-	    (err = wh_kernel_member(k, "wait_queue_entry", "func", &l->func)))
-		return err;
-	l->entry_off = wq.offset;
-	l->waiter = (struct wh_waiter_layout){.list_off = wq.offset + entry.offset,
-					      .task_off = wq.offset + private.offset,
-					      .mode_off = UINT64_MAX};
-	return NULL;
-}
-
-static bool is_var_wait(const struct wh_wait_context *ctx, const struct var_layout *l, uint64_t rec)
+static bool is_var_wait(const struct wh_wait_context *ctx, const struct wh_wait_bit_layout *l,
+			uint64_t rec)
 {
 	uint64_t func, bit;
 	struct wh_symbolized sym;
 	struct wh_error *err;
-	if ((err = wh_dump_read_u64(ctx->k->dump, rec + l->entry_off + l->func.offset, &func)) ||
+	if ((err = wh_dump_read_u64(ctx->k->dump, rec + l->func.offset, &func)) ||
 	    (err = wh_kernel_read_member(ctx->k, rec, &l->bit_nr, &bit)) ||
 	    (err = wh_symbolize(ctx->k, func, &sym))) {
 		wh_error_destroy(err);
@@ -61,8 +38,8 @@ static struct wh_error *recognize(const struct wh_wait_context *ctx, uint64_t *r
 {
 	*ret_found = false;
 	ret_mode[0] = '\0';
-	struct var_layout l;
-	struct wh_error *err = layout(ctx->k, &l);
+	struct wh_wait_bit_layout l;
+	struct wh_error *err = wh_wait_bit_layout(ctx->k, &l);
 	int frame = wh_caller_of_schedule(ctx->bt);
 	uint64_t rec;
 	if (err || frame < 0)
@@ -77,8 +54,8 @@ static struct wh_error *recognize(const struct wh_wait_context *ctx, uint64_t *r
 
 static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wait_object *obj)
 {
-	struct var_layout l;
-	struct wh_error *err = layout(ctx->k, &l);
+	struct wh_wait_bit_layout l;
+	struct wh_error *err = wh_wait_bit_layout(ctx->k, &l);
 	if (err)
 		return err;
 	uint64_t value = 0;

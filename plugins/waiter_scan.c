@@ -374,3 +374,21 @@ struct wh_error *wh_hashed_queue_waiters(const struct wh_wait_context *ctx, int 
 	wh_error_destroy(err);
 	return NULL;
 }
+
+struct wh_error *wh_wait_bit_layout(struct wh_kernel *k, struct wh_wait_bit_layout *ret)
+{
+	struct wh_member_info wq, entry, private;
+	struct wh_error *err;
+	if ((err = wh_kernel_member(k, "wait_bit_queue_entry", "wq_entry", &wq)) ||
+	    (err = wh_kernel_member(k, "wait_bit_queue_entry", "key.flags", &ret->key)) ||
+	    (err = wh_kernel_member(k, "wait_bit_queue_entry", "key.bit_nr", &ret->bit_nr)) ||
+	    (err = wh_kernel_member(k, "wait_queue_entry", "entry", &entry)) ||
+	    (err = wh_kernel_member(k, "wait_queue_entry", "private", &private)) ||
+	    (err = wh_kernel_member(k, "wait_queue_entry", "func", &ret->func)))
+		return err;
+	ret->func.offset += wq.offset;
+	ret->waiter = (struct wh_waiter_layout){.list_off = wq.offset + entry.offset,
+						.task_off = wq.offset + private.offset,
+						.mode_off = UINT64_MAX};
+	return NULL;
+}

@@ -70,6 +70,14 @@ struct wh_error *wh_hashed_queue_waiters(const struct wh_wait_context *ctx, int 
 					 const struct wh_member_info *key,
 					 const struct wh_member_info *bit, wh_mode_name_fn *mode_of,
 					 const void *arg, struct wh_wait_object *obj);
+/* struct wait_bit_queue_entry (wait_on_bit, wait_var_event): the waiter
+ * record of the hashed bit_wait_table queues. */
+struct wh_wait_bit_layout {
+	struct wh_waiter_layout waiter;	   /* list and task of its wq_entry */
+	struct wh_member_info key, bit_nr; /* key.flags (the word or variable), key.bit_nr */
+	struct wh_member_info func;	   /* wq_entry.func, offset from the record */
+};
+struct wh_error *wh_wait_bit_layout(struct wh_kernel *k, struct wh_wait_bit_layout *ret);
 /* Append a waiter to OBJ (hashed wait queues filter their own). */
 struct wh_error *wh_object_add_waiter(struct wh_wait_object *obj, size_t *cap, uint64_t task,
 				      const char *mode);
