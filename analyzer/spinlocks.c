@@ -1,5 +1,6 @@
 #include "spinlocks.h"
 #include "object_name.h"
+#include "symbolize.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,23 +23,12 @@ enum { Q_LOCKED_MASK = 0xff, Q_PENDING_SHIFT = 8, Q_TAIL_CPU_SHIFT = 18 };
 static const char *const lock_registers[] = {"di", "dx",  "si",	 "cx",	"ax",  "bx",  "r8",
 					     "r9", "r10", "r11", "r12", "r13", "r14", "r15"};
 
-static bool base_name_in(const char *name, const char *const *list)
-{
-	if (!name)
-		return false;
-	size_t n = strcspn(name, ".");
-	for (; *list; list++)
-		if (strlen(*list) == n && !strncmp(name, *list, n))
-			return true;
-	return false;
-}
-
 bool wh_cpu_is_spinning(const struct wh_cpu_view *v)
 {
 	if (v->interrupted_frame == SIZE_MAX)
 		return false;
 	const struct wh_frame *f = &v->bt->stack.frames[v->interrupted_frame];
-	return f->have_symbol && base_name_in(f->sym.function, spin_functions);
+	return f->have_symbol && wh_function_is_one_of(f->sym.function, spin_functions);
 }
 
 /* A plausible held qspinlock at ADDR: readable, locked or pending, tail CPU

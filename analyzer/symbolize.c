@@ -53,3 +53,14 @@ bool wh_is_text_address(struct wh_kernel *k, uint64_t addr)
 	const struct wh_module *m = wh_modules_find(mods, addr);
 	return m && addr - m->base < m->text_size;
 }
+
+bool wh_function_is_one_of(const char *name, const char *const *names)
+{
+	if (!name || !names)
+		return false;
+	size_t n = strcspn(name, ".");
+	for (; *names; names++)
+		if (strlen(*names) == n && !strncmp(name, *names, n))
+			return true;
+	return false;
+}

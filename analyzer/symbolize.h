@@ -13,11 +13,15 @@ struct wh_symbolized {
 	uint64_t offset;
 	const char *module;    /* NULL for the vmlinux */
 	uint64_t link_address; /* vmlinux: ADDR without the KASLR slide */
-	uint64_t size;         /* of the function, 0 when unknown */
+	uint64_t size;	       /* of the function, 0 when unknown */
 };
 
 /* WH_ERR_ABSENT when ADDR is not in any known text. */
 struct wh_error *wh_symbolize(struct wh_kernel *k, uint64_t addr, struct wh_symbolized *ret);
+/* Is function NAME one of NAMES (NULL-terminated; either may be NULL),
+ * ignoring compiler suffixes: "__mutex_lock.constprop.0" is
+ * "__mutex_lock"? */
+bool wh_function_is_one_of(const char *name, const char *const *names);
 /* Kernel or module text? (the stack scan's notion of a return address) */
 bool wh_is_text_address(struct wh_kernel *k, uint64_t addr);
 

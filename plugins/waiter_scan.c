@@ -1,5 +1,6 @@
 #include "waiter_scan.h"
 #include "analyzer/list_walk.h"
+#include "analyzer/symbolize.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,17 +17,6 @@ static const char *const scheduler_frames[] = {
     NULL,
 };
 
-static bool base_name_in(const char *name, const char *const *list)
-{
-	if (!name || !list)
-		return false;
-	size_t n = strcspn(name, ".");
-	for (; *list; list++)
-		if (strlen(*list) == n && !strncmp(name, *list, n))
-			return true;
-	return false;
-}
-
 int wh_wait_frame(const struct wh_backtrace *bt, const char *const *names,
 		  const char *const *also_skip)
 {
@@ -35,9 +25,10 @@ int wh_wait_frame(const struct wh_backtrace *bt, const char *const *names,
 		if (f->flags & WH_FRAME_SCANNED)
 			return -1;
 		const char *fn = f->have_symbol ? f->sym.function : NULL;
-		if (base_name_in(fn, scheduler_frames) || base_name_in(fn, also_skip))
+		if (wh_function_is_one_of(fn, scheduler_frames) ||
+		    wh_function_is_one_of(fn, also_skip))
 			continue;
-		return base_name_in(fn, names) ? (int)i : -1;
+		return wh_function_is_one_of(fn, names) ? (int)i : -1;
 	}
 	return -1;
 }
@@ -48,7 +39,7 @@ int wh_caller_of_schedule(const struct wh_backtrace *bt)
 		const struct wh_frame *f = &bt->stack.frames[i];
 		if (f->flags & WH_FRAME_SCANNED)
 			return -1;
-		if (!base_name_in(f->have_symbol ? f->sym.function : "", scheduler_frames))
+		if (!wh_function_is_one_of(f->have_symbol ? f->sym.function : "", scheduler_frames))
 			return (int)i;
 	}
 	return -1;
