@@ -97,7 +97,10 @@ static void describe_dm(struct wh_kernel *k, uint64_t disk, struct wh_io_target 
 		note(t, "device-mapper state", err);
 		return;
 	}
-	t->dm_suspended = (flags >> DMF_SUSPENDED & 1) || (flags >> DMF_BLOCK_IO_FOR_SUSPEND & 1);
+	/* BLOCK_IO_FOR_SUSPEND without SUSPENDED: a suspend still waiting for
+	 * in-flight I/O to drain; new I/O is already held back. */
+	t->dm_suspended = flags >> DMF_SUSPENDED & 1;
+	t->dm_suspending = !t->dm_suspended && (flags >> DMF_BLOCK_IO_FOR_SUSPEND & 1);
 	/* The name dmsetup shows lives in dm-ioctl's hash_cell; md->name is
 	 * only "MAJ:MIN". */
 	uint64_t cell = 0, cell_name = 0;
@@ -376,7 +379,8 @@ static void describe_device(struct wh_kernel *k, uint64_t bdev, struct wh_io_tar
 	memset(t, 0, sizeof(*t));
 	t->known = true;
 	t->bdev = bdev;
-	t->fs_frozen = t->dm_suspended = t->queue_quiesced = t->queue_frozen = -1;
+	t->fs_frozen = t->dm_suspended = t->dm_suspending = t->queue_quiesced = -1;
+	t->queue_frozen = -1;
 	t->dm_deferred = t->rq_allocated = t->rq_dispatched = t->oldest_rq_age_ns = -1;
 	uint64_t disk = 0, q = 0;
 	struct wh_error *err;
@@ -531,16 +535,18 @@ void wh_io_target_summary(const struct wh_io_target *t, char *buf, size_t size)
 	if (t->fstype[0])
 		PUT(", %s%s%s%s", t->fstype, t->mount[0] ? " at " : "", t->mount,
 		    t->fs_frozen > 0 ? " (frozen)" : "");
-	if (t->dm_suspended == 1) {
-		PUT(": suspended");
+	if (t->dm_suspended == 1 || t->dm_suspending == 1) {
+		PUT(": %s", t->dm_suspended == 1 ? "suspended" : "suspend in progress");
 		if (t->dm_deferred >= 0)
 			PUT(", %lld bio%s held back", (long long)t->dm_deferred,
 			    t->dm_deferred == 1 ? "" : "s");
 	}
 	if (t->queue_quiesced == 1)
-		PUT("%s queue quiesced", t->dm_suspended == 1 ? ";" : ":");
+		PUT("%s queue quiesced", t->dm_suspended == 1 || t->dm_suspending == 1 ? ";" : ":");
 	if (t->queue_frozen == 1)
-		PUT("%s queue frozen", t->dm_suspended == 1 || t->queue_quiesced == 1 ? ";" : ":");
+		PUT("%s queue frozen",
+		    t->dm_suspended == 1 || t->dm_suspending == 1 || t->queue_quiesced == 1 ? ";"
+											    : ":");
 	if (t->rq_allocated > 0) {
 		PUT("; %lld request%s allocated, %lld dispatched to the driver",
 		    (long long)t->rq_allocated, t->rq_allocated == 1 ? "" : "s",

@@ -20,6 +20,7 @@ struct wh_io_target {
 	bool dm;		  /* a device-mapper device */
 	char dm_name[24];	  /* its name, "" if not dm or unknown */
 	int dm_suspended;	  /* 1/0, -1 unknown or not dm */
+	int dm_suspending;	  /* suspend waiting for I/O to drain: 1/0/-1 */
 	int64_t dm_deferred;	  /* bios dm holds back while suspended, -1 unknown */
 	int queue_quiesced;	  /* 1/0/-1 */
 	int queue_frozen;	  /* mq_freeze_depth > 0: 1/0/-1 */

@@ -94,6 +94,7 @@ static void json_io(struct wh_json *j, const struct wh_io_target *t)
 	else
 		wh_json_null(j);
 	json_tristate(j, "dm_suspended", t->dm_suspended);
+	json_tristate(j, "dm_suspend_in_progress", t->dm_suspending);
 	json_count(j, "dm_deferred_bios", t->dm_deferred);
 	json_tristate(j, "queue_quiesced", t->queue_quiesced);
 	json_tristate(j, "queue_frozen", t->queue_frozen);

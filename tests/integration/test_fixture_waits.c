@@ -181,8 +181,12 @@ static void check_blocked(const struct fixture *f, const struct jr_value *b)
 			assert_int_equal(jr_get_int(io, "requests_dispatched", -1), 0);
 			assert_true(jr_get_int(io, "oldest_request_age_ms", -1) > 0);
 		}
-		if (dm)
+		if (dm) {
 			assert_true(jr_get_int(io, "dm_deferred_bios", -1) >= 1);
+			/* Suspended, not a suspend still draining I/O. */
+			const struct jr_value *p = jr_get(io, "dm_suspend_in_progress");
+			assert_true(p && p->type == JR_BOOL && !p->boolean);
+		}
 	}
 	/* A lock in an inode is named by the inode's path in its file system. */
 	const char *path = jr_get_string(want, "path");
