@@ -68,6 +68,8 @@ enum wh_exit_code wh_exit_code_for(const struct wh_error *err)
 	case WH_ERR_EXCLUDED:
 	case WH_ERR_ABSENT:
 	case WH_ERR_CORRUPT:
+	case WH_ERR_INCOMPLETE:
+	case WH_ERR_BUDGET:
 	case WH_ERR_FORMAT: return WH_EXIT_CORRUPT;
 	case WH_ERR_NOMEM:
 	case WH_ERR_INTERNAL: return WH_EXIT_INTERNAL;

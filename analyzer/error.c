@@ -89,6 +89,8 @@ const char *wh_error_code_name(enum wh_error_code code)
 	case WH_ERR_CORRUPT: return "corrupt";
 	case WH_ERR_FORMAT: return "format";
 	case WH_ERR_INTERNAL: return "internal";
+	case WH_ERR_INCOMPLETE: return "incomplete";
+	case WH_ERR_BUDGET: return "budget";
 	}
 	return "unknown";
 }

@@ -23,6 +23,8 @@ enum wh_error_code {
 	WH_ERR_CORRUPT,	     /* kernel data inconsistent: loops, bad sizes, ... */
 	WH_ERR_FORMAT,	     /* malformed DWARF/ELF/other metadata */
 	WH_ERR_INTERNAL,
+	WH_ERR_INCOMPLETE, /* page not saved: the dump file ends early */
+	WH_ERR_BUDGET,	   /* the analysis' budget (pages, list steps, time) ran out */
 };
 
 struct wh_error {

@@ -39,7 +39,7 @@ expect 2 "unknown option" -- "$vmcore" -k "$vmlinux" --frobnicate
 expect 3 "missing dump" -- "$work/does-not-exist" -k "$vmlinux"
 expect 4 "text file as dump" -- "$work/text" -k "$vmlinux"
 expect 4 "empty file as dump" -- "$work/empty" -k "$vmlinux"
-expect 5 "truncated dump" -- "$work/truncated" -k "$vmlinux"
+expect 9 "dump cut in half (kernel data not saved)" -- "$work/truncated" -k "$vmlinux"
 expect 5 "dump cut after its header" -- "$work/header-only" -k "$vmlinux"
 expect 6 "missing vmlinux" -- "$vmcore" -k "$work/does-not-exist"
 expect 6 "text file as vmlinux" -- "$vmcore" -k "$work/text"
