@@ -46,6 +46,12 @@ struct wh_error *wh_error_wrap(struct wh_error *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void wh_error_destroy(struct wh_error *err);
 
+/* Did a read fail because the page is not there to read (filtered out,
+ * unmapped, not saved in an incomplete dump, damaged in the file, or the
+ * analysis' budget spent)? Such failures end a walk or a stack with what
+ * was read, never the analysis. */
+bool wh_error_unreadable(const struct wh_error *err);
+
 /* Short stable name of a code ("excluded", "fault", ...), used in JSON output. */
 const char *wh_error_code_name(enum wh_error_code code);
 

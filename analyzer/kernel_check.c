@@ -115,12 +115,17 @@ struct wh_error *wh_kernel_check_match(struct wh_kernel *k)
 		return err;
 	const char *release = wh_dump_release(k->dump);
 	if (!banner_has_release(want, release)) {
+		/* With the same build id, which side is damaged? When the
+		 * dump's own banner agrees with the vmlinux, its VMCOREINFO. */
+		err = wh_dump_read_cstr(k->dump, addr + k->kaslr_offset, got, sizeof(got));
+		bool dump_damaged = same_build && !err && !strcmp(want, got);
+		wh_error_destroy(err);
 		chomp(want);
 		return wh_error_create(
-		    same_build ? WH_ERR_CORRUPT : WH_ERR_MISMATCH,
+		    dump_damaged ? WH_ERR_CORRUPT : WH_ERR_MISMATCH,
 		    "%s: dump is %s, vmlinux is \"%s\"",
-		    same_build ? "the dump's release does not match its build id"
-			       : "vmlinux does not match the dump",
+		    dump_damaged ? "the dump's VMCOREINFO release is damaged (the build ids match)"
+				 : "vmlinux does not match the dump",
 		    esc(release, e1, sizeof(e1)), esc(want, e2, sizeof(e2)));
 	}
 	/* Same release can still be a different build: compare the whole
