@@ -40,7 +40,8 @@ static const char usage_text[] =
     "  -k, --vmlinux FILE   the dump's kernel with debug info (default: the\n"
     "                       Debian -dbg location for the dump's release)\n"
     "  -f, --format FMT     text (default), json, or dot (report only: Graphviz)\n"
-    "  -m, --modules DIR    module debug files (NAME.ko), searched recursively\n"
+    "  -m, --modules DIR    module debug files (NAME.ko), searched recursively;\n"
+    "                       or one NAME.ko file (anything else: exit 3)\n"
     "  -p, --pid N          bt: this task (repeatable)\n"
     "  -s, --state X        bt: tasks in state X (ps letter, e.g. D)\n"
     "  -c, --cpu N          bt: what CPU N was running (\"all\" for every CPU)\n"
@@ -48,9 +49,15 @@ static const char usage_text[] =
     "  -h, --help           this text\n"
     "  -V, --version        version\n"
     "\n"
-    "exit codes: 0 ok, 1 internal error, 2 usage, 3 I/O error, 4 not a dump,\n"
-    "5 truncated dump, 6 vmlinux missing or not a kernel, 7 no debug info,\n"
-    "8 vmlinux does not match the dump, 9 kernel data unreadable/corrupt\n";
+    "environment: WHYHUNG_LIMITS=pages=N,steps=N,seconds=N lowers or raises the\n"
+    "  analysis budget (default 4000000 pages, 20000000 list steps, 600 s)\n"
+    "\n"
+    "exit codes: 0 ok (also a partial report of an incomplete dump or a spent\n"
+    "budget, which says so first), 1 internal error, 2 usage, 3 I/O error or bad\n"
+    "-m, 4 not a dump (or headers whyhung refuses), 5 dump headers cut short,\n"
+    "6 vmlinux missing or not a kernel (a program, a module), 7 no debug info,\n"
+    "8 vmlinux does not match the dump, 9 kernel data unreadable/corrupt (also a\n"
+    "damaged dump whose build id matches)\n";
 
 enum wh_exit_code wh_exit_code_for(const struct wh_error *err)
 {
