@@ -30,7 +30,7 @@ static struct wh_error *banner_symbol(struct wh_kernel *k, struct wh_symbol *ret
 	if (err->code == WH_ERR_NOMEM)
 		return err;
 	err->code = WH_ERR_NO_VMLINUX;
-	return wh_error_wrap(err, "%s is not a usable vmlinux", wh_elf_image_path(k->vmlinux));
+	return wh_error_wrap(err, "not a usable vmlinux");
 }
 
 /* linux_banner as linked into the vmlinux file. */
