@@ -29,10 +29,12 @@ static const char *whyhung, *vmcore, *elf_vmcore, *vmlinux, *work;
 
 enum { RUN_SECONDS = 120 };
 
+/* One run's output; runs are sequential, so one buffer serves all. */
+static char out_buf[1 << 21], err_buf[1 << 16];
+
 struct run {
 	int status; /* exit code, or -signal */
-	char out[4096];
-	char err[4096];
+	char *out, *err;
 };
 
 static void slurp(const char *path, char *buf, size_t size)
@@ -81,8 +83,10 @@ static void run_whyhung(struct run *r, const char *const *args)
 		usleep(20000);
 	}
 	r->status = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
-	slurp(out, r->out, sizeof(r->out));
-	slurp(err, r->err, sizeof(r->err));
+	r->out = out_buf;
+	r->err = err_buf;
+	slurp(out, out_buf, sizeof(out_buf));
+	slurp(err, err_buf, sizeof(err_buf));
 }
 
 /* Exit code in WANT (a -1 terminated list); a failure is one line,
