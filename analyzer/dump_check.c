@@ -181,8 +181,7 @@ static bool note_named(const char *want, const unsigned char *name, uint32_t nam
 
 /* The notes libkdumpfile processes at open, walked the way it walks them
  * (a note that does not fit ends the walk). */
-struct wh_error *wh_dump_check_notes(const unsigned char *notes, uint64_t size,
-				     uint32_t page_size)
+struct wh_error *wh_dump_check_notes(const unsigned char *notes, uint64_t size, uint32_t page_size)
 {
 	if (size > MAX_NOTES)
 		return wh_error_create(WH_ERR_NOT_DUMP, "ELF notes of %llu bytes are implausible",
@@ -245,9 +244,10 @@ static struct wh_error *add_load(struct wh_dump_layout *l, const Elf64_Phdr *ph)
 	if (!grown)
 		return &wh_error_nomem;
 	l->loads = grown;
-	grown[l->n_loads++] = (struct wh_dump_load){
-	    .paddr = ph->p_paddr, .memsz = ph->p_memsz, .filesz = ph->p_filesz,
-	    .offset = ph->p_offset};
+	grown[l->n_loads++] = (struct wh_dump_load){.paddr = ph->p_paddr,
+						    .memsz = ph->p_memsz,
+						    .filesz = ph->p_filesz,
+						    .offset = ph->p_offset};
 	return NULL;
 }
 
@@ -412,8 +412,8 @@ static struct wh_error *check_diskdump(int fd, uint64_t size, struct wh_dump_lay
 		return wh_error_create(WH_ERR_NOT_DUMP, "kdump header version %d is invalid",
 				       version);
 	if (version < 3)
-		return wh_error_create(WH_ERR_NOT_DUMP,
-				       "kdump header version %d has no VMCOREINFO", version);
+		return wh_error_create(WH_ERR_NOT_DUMP, "kdump header version %d has no VMCOREINFO",
+				       version);
 	/* The library computes the bitmap's offset in an int: keep it there. */
 	if (sub_hdr_size < 1 || (uint64_t)sub_hdr_size + 1 > INT32_MAX / block_size ||
 	    bitmap_blocks > INT32_MAX || bitmap_blocks < 2 || (bitmap_blocks & 1))
@@ -435,8 +435,8 @@ static struct wh_error *check_diskdump(int fd, uint64_t size, struct wh_dump_lay
 	 * max_mapnr fits in half the bitmap area; otherwise it takes the
 	 * first one (all RAM) for it and reads the wrong descriptors. */
 	uint64_t half_bits = bitmap_len / 2 * 8;
-	uint64_t max_pfn = version >= 6 ? get_u64(sub + SUB_MAX_MAPNR_64)
-					: get_u32(hdr + DD_MAX_MAPNR);
+	uint64_t max_pfn =
+	    version >= 6 ? get_u64(sub + SUB_MAX_MAPNR_64) : get_u32(hdr + DD_MAX_MAPNR);
 	if (max_pfn == 0 || max_pfn > half_bits)
 		return wh_error_create(WH_ERR_NOT_DUMP,
 				       "kdump max_mapnr %llu does not match its bitmap of %llu "

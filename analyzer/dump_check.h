@@ -23,8 +23,7 @@ struct wh_error *wh_dump_check_file(int fd);
 
 /* The checks of an ELF note area (CPU notes, VMCOREINFO) on bytes in
  * memory; PAGE_SIZE is what the dump's pages are. For the fuzzers. */
-struct wh_error *wh_dump_check_notes(const unsigned char *notes, uint64_t size,
-				     uint32_t page_size);
+struct wh_error *wh_dump_check_notes(const unsigned char *notes, uint64_t size, uint32_t page_size);
 /* The checks of VMCOREINFO text alone. */
 struct wh_error *wh_dump_check_vmcoreinfo(const char *text, uint64_t size, uint32_t page_size);
 

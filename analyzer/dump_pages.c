@@ -21,9 +21,9 @@ struct wh_dump_pages {
 	struct wh_dump_layout layout;
 	int fd;
 	/* diskdump */
-	unsigned char *bitmap;	/* dumpable pages, pfns [0, end_pfn) */
-	uint64_t *prefix;	/* descriptors before each chunk */
-	unsigned char *state;	/* enum chunk_state per chunk */
+	unsigned char *bitmap;	 /* dumpable pages, pfns [0, end_pfn) */
+	uint64_t *prefix;	 /* descriptors before each chunk */
+	unsigned char *state;	 /* enum chunk_state per chunk */
 	unsigned char **verdict; /* CHUNK_MIXED: enum wh_page_state per pfn */
 	uint64_t n_chunks, chunks_checked;
 	struct wh_dump_missing missing;
@@ -180,8 +180,7 @@ static enum wh_page_state check_elf_page(const struct wh_dump_pages *p, uint64_t
 	return WH_PAGE_OK;
 }
 
-struct wh_error *wh_dump_pages_check(struct wh_dump_pages *p, uint64_t pfn,
-				     enum wh_page_state *ret)
+struct wh_error *wh_dump_pages_check(struct wh_dump_pages *p, uint64_t pfn, enum wh_page_state *ret)
 {
 	switch (p->layout.kind) {
 	case WH_DUMP_DISKDUMP: return check_diskdump_page(p, pfn, ret);
@@ -213,8 +212,8 @@ static void elf_missing(struct wh_dump_pages *p)
 		const struct wh_dump_load *ld = &p->layout.loads[i];
 		if (!ld->filesz || ld->offset + ld->filesz <= p->layout.file_size)
 			continue;
-		uint64_t kept = p->layout.file_size > ld->offset ? p->layout.file_size - ld->offset
-								 : 0;
+		uint64_t kept =
+		    p->layout.file_size > ld->offset ? p->layout.file_size - ld->offset : 0;
 		uint64_t first = (ld->paddr + kept) >> ELF_PAGE_SHIFT;
 		uint64_t last = (ld->paddr + ld->filesz - 1) >> ELF_PAGE_SHIFT;
 		note_missing(&p->missing, first, last);

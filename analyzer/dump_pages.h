@@ -30,10 +30,10 @@ struct wh_dump_pages;
 
 /* What a read of one physical page would give. */
 enum wh_page_state {
-	WH_PAGE_OK,	    /* the library may read it */
-	WH_PAGE_ABSENT,	    /* not in the dump (filtered out, or no such page) */
-	WH_PAGE_MISSING,    /* its data lies past the end of the file */
-	WH_PAGE_CORRUPT,    /* its descriptor is damaged */
+	WH_PAGE_OK,	 /* the library may read it */
+	WH_PAGE_ABSENT,	 /* not in the dump (filtered out, or no such page) */
+	WH_PAGE_MISSING, /* its data lies past the end of the file */
+	WH_PAGE_CORRUPT, /* its descriptor is damaged */
 };
 
 enum { WH_MISSING_RANGES = 8 };

@@ -36,8 +36,7 @@ static enum wh_error_code state_code(enum wh_page_state s)
 	}
 }
 
-struct wh_error *wh_dump_phys_read(struct wh_dump_phys *phys, uint64_t paddr,
-				   unsigned char *buf)
+struct wh_error *wh_dump_phys_read(struct wh_dump_phys *phys, uint64_t paddr, unsigned char *buf)
 {
 	enum wh_page_state state;
 	struct wh_error *err = wh_dump_pages_check(phys->pages, paddr / phys->page_size, &state);
@@ -52,7 +51,8 @@ struct wh_error *wh_dump_phys_read(struct wh_dump_phys *phys, uint64_t paddr,
 		return NULL;
 	kdump_clear_err(phys->ctx);
 	if (st == KDUMP_ERR_NODATA)
-		return wh_error_at(WH_ERR_EXCLUDED, paddr, "physical page 0x%llx excluded from dump",
+		return wh_error_at(WH_ERR_EXCLUDED, paddr,
+				   "physical page 0x%llx excluded from dump",
 				   (unsigned long long)paddr);
 	if (st == KDUMP_ERR_EOF)
 		return wh_error_at(WH_ERR_INCOMPLETE, paddr,
@@ -120,8 +120,8 @@ static addrxlat_status vmcoreinfo_number(struct wh_dump_phys *phys, const char *
 	return ADDRXLAT_OK;
 }
 
-static addrxlat_status vmcoreinfo_key(const addrxlat_cb_t *cb, const char *kind,
-				      const char *name, int base, addrxlat_addr_t *val)
+static addrxlat_status vmcoreinfo_key(const addrxlat_cb_t *cb, const char *kind, const char *name,
+				      int base, addrxlat_addr_t *val)
 {
 	char key[256];
 	if ((size_t)snprintf(key, sizeof(key), "%s(%s)", kind, name) >= sizeof(key))
@@ -129,14 +129,12 @@ static addrxlat_status vmcoreinfo_key(const addrxlat_cb_t *cb, const char *kind,
 	return vmcoreinfo_number(cb->priv, key, base, val);
 }
 
-static addrxlat_status sym_value(const addrxlat_cb_t *cb, const char *name,
-				 addrxlat_addr_t *val)
+static addrxlat_status sym_value(const addrxlat_cb_t *cb, const char *name, addrxlat_addr_t *val)
 {
 	return vmcoreinfo_key(cb, "SYMBOL", name, 16, val);
 }
 
-static addrxlat_status sym_sizeof(const addrxlat_cb_t *cb, const char *name,
-				  addrxlat_addr_t *val)
+static addrxlat_status sym_sizeof(const addrxlat_cb_t *cb, const char *name, addrxlat_addr_t *val)
 {
 	return vmcoreinfo_key(cb, "SIZE", name, 0, val);
 }
@@ -150,15 +148,13 @@ static addrxlat_status sym_offsetof(const addrxlat_cb_t *cb, const char *obj, co
 	return vmcoreinfo_key(cb, "OFFSET", name, 0, val);
 }
 
-static addrxlat_status num_value(const addrxlat_cb_t *cb, const char *name,
-				 addrxlat_addr_t *val)
+static addrxlat_status num_value(const addrxlat_cb_t *cb, const char *name, addrxlat_addr_t *val)
 {
 	return vmcoreinfo_key(cb, "NUMBER", name, 0, val);
 }
 
 /* CPU 0's registers from the dump's notes (cr3 in QEMU's notes). */
-static addrxlat_status reg_value(const addrxlat_cb_t *cb, const char *name,
-				 addrxlat_addr_t *val)
+static addrxlat_status reg_value(const addrxlat_cb_t *cb, const char *name, addrxlat_addr_t *val)
 {
 	struct wh_dump_phys *phys = cb->priv;
 	char key[64];
@@ -218,7 +214,7 @@ struct wh_error *wh_dump_phys_create(kdump_ctx_t *ctx, struct wh_dump_pages *pag
 	unsigned n = build_opts(phys, opts);
 	if (addrxlat_sys_os_init(phys->axsys, phys->axctx, n, opts) != ADDRXLAT_OK) {
 		wh_dump_phys_destroy(phys);
-		return wh_error_create(WH_ERR_NOT_DUMP,
+		return wh_error_create(WH_ERR_CORRUPT,
 				       "the kernel's page tables cannot be found in the dump");
 	}
 	*ret = phys;
@@ -236,13 +232,12 @@ void wh_dump_phys_destroy(struct wh_dump_phys *phys)
 	free(phys);
 }
 
-struct wh_error *wh_dump_phys_translate(struct wh_dump_phys *phys, uint64_t vaddr,
-					uint64_t *ret)
+struct wh_error *wh_dump_phys_translate(struct wh_dump_phys *phys, uint64_t vaddr, uint64_t *ret)
 {
 	addrxlat_fulladdr_t fa = {.addr = vaddr, .as = ADDRXLAT_KVADDR};
 	phys->pt_error = 0;
-	addrxlat_status st = addrxlat_fulladdr_conv(&fa, ADDRXLAT_KPHYSADDR, phys->axctx,
-						    phys->axsys);
+	addrxlat_status st =
+	    addrxlat_fulladdr_conv(&fa, ADDRXLAT_KPHYSADDR, phys->axctx, phys->axsys);
 	if (st == ADDRXLAT_OK) {
 		*ret = fa.addr;
 		return NULL;

@@ -24,13 +24,11 @@ void wh_dump_phys_destroy(struct wh_dump_phys *phys);
 /* One whole page at page-aligned physical address PADDR into BUF. Errors:
  * WH_ERR_EXCLUDED (not in the dump), WH_ERR_INCOMPLETE (past the end of an
  * incomplete file), WH_ERR_CORRUPT (damaged page descriptor or data). */
-struct wh_error *wh_dump_phys_read(struct wh_dump_phys *phys, uint64_t paddr,
-				   unsigned char *buf);
+struct wh_error *wh_dump_phys_read(struct wh_dump_phys *phys, uint64_t paddr, unsigned char *buf);
 /* The same at page-aligned kernel virtual address VADDR; WH_ERR_FAULT when
  * the page tables do not map it. */
 struct wh_error *wh_dump_phys_read_virt(struct wh_dump_phys *phys, uint64_t vaddr,
 					unsigned char *buf);
-struct wh_error *wh_dump_phys_translate(struct wh_dump_phys *phys, uint64_t vaddr,
-					uint64_t *ret);
+struct wh_error *wh_dump_phys_translate(struct wh_dump_phys *phys, uint64_t vaddr, uint64_t *ret);
 
 #endif

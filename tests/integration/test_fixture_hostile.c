@@ -103,7 +103,8 @@ static void check_run(const struct run *r, const char *what, const int *want)
 	if (strstr(r->err, "Sanitizer") || strstr(r->err, "runtime error"))
 		fail_msg("%s: sanitizer report: %s", what, r->err);
 	if (r->status != 0) {
-		if (strncmp(r->err, "whyhung: ", 9) || strchr(r->err, '\n') != r->err + strlen(r->err) - 1)
+		if (strncmp(r->err, "whyhung: ", 9) ||
+		    strchr(r->err, '\n') != r->err + strlen(r->err) - 1)
 			fail_msg("%s: stderr is not one whyhung line: %s", what, r->err);
 		for (const char *p = r->err; *p; p++)
 			if ((unsigned char)*p < 0x20 && *p != '\n')
@@ -389,21 +390,23 @@ static void test_budget(void **state)
 		check_run(&r, limits[i], ok_or_data);
 		char line[512];
 		assert_int_equal(r.status, 0);
-		if (strncmp(first_line(r.out, line, sizeof(line)), "warning: analysis budget spent (",
-			    32))
+		if (strncmp(first_line(r.out, line, sizeof(line)),
+			    "warning: analysis budget spent (", 32))
 			fail_msg("%s: first line: %s", limits[i], line);
 		assert_non_null(strstr(r.out, "\nwarning: analysis budget spent ("));
 		const char *json[] = {vmcore, "-k", vmlinux, "-f", "json", NULL};
 		run_whyhung(&r, json);
 		assert_int_equal(r.status, 0);
-		assert_true(strstr(r.out, "\"budget_spent\":\"") || strstr(r.out, "\"budget_spent\": \""));
+		assert_true(strstr(r.out, "\"budget_spent\":\"") ||
+			    strstr(r.out, "\"budget_spent\": \""));
 	}
 	unsetenv("WHYHUNG_LIMITS");
 	struct run r;
 	const char *json[] = {vmcore, "-k", vmlinux, "-f", "json", NULL};
 	run_whyhung(&r, json);
 	assert_int_equal(r.status, 0);
-	assert_true(strstr(r.out, "\"budget_spent\":null") || strstr(r.out, "\"budget_spent\": null"));
+	assert_true(strstr(r.out, "\"budget_spent\":null") ||
+		    strstr(r.out, "\"budget_spent\": null"));
 	assert_true(strstr(r.out, "\"incomplete\":null") || strstr(r.out, "\"incomplete\": null"));
 }
 
@@ -420,11 +423,9 @@ int main(int argc, char **argv)
 	work = argv[5];
 	mkdir(work, 0755);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_damaged_headers),
-		cmocka_unit_test(test_damaged_descriptors),
-		cmocka_unit_test(test_truncated),
-		cmocka_unit_test(test_truncated_elf),
-		cmocka_unit_test(test_budget),
+	    cmocka_unit_test(test_damaged_headers), cmocka_unit_test(test_damaged_descriptors),
+	    cmocka_unit_test(test_truncated),	    cmocka_unit_test(test_truncated_elf),
+	    cmocka_unit_test(test_budget),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -80,7 +80,7 @@ int main(int argc, char **argv)
 	}
 	sample = argv[1];
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_failed_inflate_is_cached),
+	    cmocka_unit_test(test_failed_inflate_is_cached),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
