@@ -437,7 +437,11 @@ static struct wh_error *check_diskdump(int fd, uint64_t size, struct wh_dump_lay
 	uint64_t half_bits = bitmap_len / 2 * 8;
 	uint64_t max_pfn =
 	    version >= 6 ? get_u64(sub + SUB_MAX_MAPNR_64) : get_u32(hdr + DD_MAX_MAPNR);
-	if (max_pfn == 0 || max_pfn > half_bits)
+	/* makedumpfile sizes each bitmap to max_mapnr rounded up to a block;
+	 * a larger one would have us read and hold what no page needs. */
+	uint64_t block_bits = 8ull * block_size;
+	if (max_pfn == 0 || max_pfn > half_bits ||
+	    half_bits > (max_pfn + block_bits - 1) / block_bits * block_bits)
 		return wh_error_create(WH_ERR_NOT_DUMP,
 				       "kdump max_mapnr %llu does not match its bitmap of %llu "
 				       "pages",

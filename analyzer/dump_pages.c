@@ -240,12 +240,16 @@ static uint64_t pfn_of_index(const struct wh_dump_pages *p, uint64_t idx)
 }
 
 /* Is descriptor IDX's page (or the first following one that has its own
- * data, not the shared zero page) past the end of the file? */
+ * data, not the shared zero page) past the end of the file? At most
+ * MAX_ZERO_RUN zero-page descriptors are skipped, so that a hostile file
+ * cannot make each step of the binary search read the whole table. */
 static struct wh_error *past_end(struct wh_dump_pages *p, uint64_t idx, uint64_t zero_off,
 				 bool *ret)
 {
+	enum { MAX_ZERO_RUN = 1 << 16 };
 	unsigned char raw[DESC_SIZE * 256];
-	while (idx < p->layout.ndesc) {
+	uint64_t limit = idx + MAX_ZERO_RUN;
+	while (idx < p->layout.ndesc && idx < limit) {
 		size_t n = p->layout.ndesc - idx < 256 ? (size_t)(p->layout.ndesc - idx) : 256;
 		size_t have;
 		struct wh_error *err = read_descs(p, idx, n, raw, &have);
@@ -332,7 +336,7 @@ static struct wh_error *diskdump_missing(struct wh_dump_pages *p)
 		for (size_t k = 0; k < want; k++, pfn++) {
 			while (!has_desc(p, pfn) && pfn < p->layout.end_pfn)
 				pfn++;
-			struct desc d;
+			struct desc d = {0};
 			if (k < have)
 				decode(raw + k * DESC_SIZE, &d);
 			if (k >= have || judge(p, &d) == WH_PAGE_MISSING)
