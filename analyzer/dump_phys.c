@@ -58,6 +58,11 @@ struct wh_error *wh_dump_phys_read(struct wh_dump_phys *phys, uint64_t paddr, un
 		return wh_error_at(WH_ERR_INCOMPLETE, paddr,
 				   "physical page 0x%llx not saved: dump incomplete",
 				   (unsigned long long)paddr);
+	if (st == KDUMP_ERR_NOTIMPL)
+		return wh_error_at(WH_ERR_CORRUPT, paddr,
+				   "physical page 0x%llx is compressed with a method this "
+				   "libkdumpfile cannot read",
+				   (unsigned long long)paddr);
 	return wh_error_at(WH_ERR_CORRUPT, paddr,
 			   "physical page 0x%llx cannot be read: its data is damaged",
 			   (unsigned long long)paddr);
