@@ -377,6 +377,43 @@ static void test_truncated_elf(void **state)
 	}
 }
 
+/* The dump's linux_banner damaged (an escape sequence and a newline in
+ * it) while its build id matches the vmlinux: the dump is what is corrupt
+ * (9, not 8), said on one escaped line. */
+static void test_damaged_banner(void **state)
+{
+	char *copy = copy_path("damaged-banner.elf");
+	copy_file(elf_vmcore, copy, 0);
+	static const char needle[] = "Linux version 6.1.192-whyhung (";
+	int fd = open(copy, O_RDWR);
+	assert_true(fd >= 0);
+	static char buf[1 << 20];
+	size_t patched = 0;
+	for (uint64_t off = 0;; off += sizeof(buf) - 64) {
+		ssize_t n = pread(fd, buf, sizeof(buf), (off_t)off);
+		if (n <= 0)
+			break;
+		for (char *p = buf; (p = memmem(p, (size_t)(buf + n - p), needle,
+						 sizeof(needle) - 1));
+		     p++) {
+			assert_int_equal(pwrite(fd, "\x1b[2J\n", 6, (off_t)(off + (uint64_t)(p - buf) + 22)),
+					 6);
+			patched++;
+		}
+		if ((size_t)n < sizeof(buf))
+			break;
+	}
+	close(fd);
+	assert_true(patched >= 1);
+	struct run r;
+	const char *args[] = {copy, "-k", vmlinux, NULL};
+	run_whyhung(&r, args);
+	int nine[] = {9, -1};
+	check_run(&r, "damaged banner", nine);
+	assert_non_null(strstr(r.err, "\\x1b"));
+	unlink(copy);
+}
+
 /* A budget spent (WHYHUNG_LIMITS): still a report, which says so first;
  * the fixtures never reach the default budget. */
 static void test_budget(void **state)
@@ -426,6 +463,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_damaged_headers), cmocka_unit_test(test_damaged_descriptors),
 	    cmocka_unit_test(test_truncated),	    cmocka_unit_test(test_truncated_elf),
 	    cmocka_unit_test(test_budget),
+	    cmocka_unit_test(test_damaged_banner),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
