@@ -302,8 +302,24 @@ static struct wh_error *run_report(struct wh_kernel *k, const struct options *o)
 
 /* Module debug files rejected on the way are worth knowing: stderr, after
  * the output, one line each. */
-static void close_kernel(struct wh_kernel *k)
+static void close_kernel(struct wh_kernel *k, const struct options *o)
 {
+	/* report and summary say these in their first lines; the other
+	 * commands' output has no place for them. */
+	if (o->command != CMD_REPORT && o->command != CMD_SUMMARY) {
+		const struct wh_dump_missing *m = wh_dump_missing(k->dump);
+		if (m)
+			fprintf(stderr,
+				"whyhung: warning: dump incomplete: %llu pages not saved, "
+				"reads of them fail\n",
+				(unsigned long long)m->pages);
+		const char *spent = wh_dump_budget(k->dump)->exhausted;
+		if (spent)
+			fprintf(stderr,
+				"whyhung: warning: analysis budget spent (%s): the output is "
+				"partial\n",
+				spent);
+	}
 	const char *const *warnings;
 	size_t n = wh_module_debug_warnings(k, &warnings);
 	for (size_t i = 0; i < n; i++) {
@@ -333,12 +349,12 @@ static struct wh_error *run(const struct options *o)
 	}
 	if (o->command == CMD_LOG) {
 		err = run_log(k, o);
-		close_kernel(k);
+		close_kernel(k, o);
 		return err;
 	}
 	if (o->command == CMD_REPORT) {
 		err = run_report(k, o);
-		close_kernel(k);
+		close_kernel(k, o);
 		return err;
 	}
 	struct wh_summary s;
@@ -360,7 +376,7 @@ static struct wh_error *run(const struct options *o)
 			wh_output_text_summary(stdout, &s);
 		wh_summary_deinit(&s);
 	}
-	close_kernel(k);
+	close_kernel(k, o);
 	return err;
 }
 
