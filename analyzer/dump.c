@@ -64,10 +64,16 @@ static struct wh_error *kdump_error(kdump_status status, const char *what)
 	}
 }
 
-/* libkdumpfile 0.5.1 tears down its format's state when kdump_open_fd()
- * fails but leaves attribute overrides pointing into it: kdump_free()
- * would then touch freed memory (a crash in Release builds, issue 10).
- * Such a context is never freed; it stays reachable here until exit. */
+/* libkdumpfile 0.5.1's diskdump probe, when it fails after finding its
+ * signature, frees its private data (diskdump_cleanup) but leaves the
+ * page_size attribute's template pointing at the override embedded in it,
+ * and its format ops in place. kdump_free() then frees the attributes
+ * through that freed template (its ops) and calls diskdump_attr_cleanup()
+ * on the NULL private data, which walks the same freed override chain: a
+ * crash in Release builds (issue 10); ASan does not see it, the freed
+ * block sits in its quarantine. dump_check.c refuses what would make the
+ * probe fail; any context the library still fails to open is never freed:
+ * it stays reachable here until exit. */
 struct buried_ctx {
 	kdump_ctx_t *ctx;
 	struct buried_ctx *next;
