@@ -283,6 +283,12 @@ static void test_damaged_headers(void **state)
 	bad_header("max_mapnr_64 huge", g.block_size + 96, &huge, 8, 4);
 	uint32_t odd = 4095;
 	bad_header("block size 4095", 428, &odd, 4, 4);
+	int32_t big = 0x7fffffff;
+	bad_header("sub_hdr_size huge", 432, &big, 4, 4);
+	uint32_t three = 3;
+	bad_header("odd bitmap_blocks", 436, &three, 4, 4);
+	uint64_t near_end = file_size(vmcore) - 10;
+	bad_header("offset_note near the end of the file", g.block_size + 48, &near_end, 8, 5);
 	uint64_t pagesize = find_bytes(vmcore, "PAGESIZE=4096");
 	bad_header("VMCOREINFO PAGESIZE=4095", pagesize, "PAGESIZE=4095", 13, 4);
 	bad_header("VMCOREINFO PAGESIZE=0", pagesize, "PAGESIZE=0000", 13, 4);
