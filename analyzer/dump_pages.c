@@ -288,29 +288,34 @@ static struct wh_error *diskdump_missing(struct wh_dump_pages *p)
 	if (err)
 		return err;
 	if (!cut) {
-		/* The last page may share the zero page: look at the last
-		 * descriptor with its own data instead. */
-		uint64_t i = n;
-		while (!err && i > 0) {
-			unsigned char raw[DESC_SIZE];
+		/* The last pages may share the zero page: look at the last
+		 * descriptor with data of its own, reading backwards a block at
+		 * a time (at most MAX_TAIL descriptors: a hostile file of zero
+		 * pages cannot make this read the whole table). */
+		enum { BLOCK = 256, MAX_TAIL = 1 << 20 };
+		unsigned char raw[DESC_SIZE * BLOCK];
+		uint64_t end = n;
+		bool found = false;
+		while (!found && end > 0 && n - end < MAX_TAIL) {
+			uint64_t start = end > BLOCK ? end - BLOCK : 0;
 			size_t have;
-			if ((err = read_descs(p, --i, 1, raw, &have)))
-				break;
-			if (!have) {
-				cut = true;
-				hi = i;
-				break;
+			if ((err = read_descs(p, start, (size_t)(end - start), raw, &have)))
+				return err;
+			for (uint64_t i = end; i-- > start;) {
+				struct desc d = {0};
+				if (i - start < have)
+					decode(raw + (i - start) * DESC_SIZE, &d);
+				if (i - start >= have || d.offset != zero_off || i == 0) {
+					cut = i - start >= have || judge(p, &d) == WH_PAGE_MISSING;
+					hi = i;
+					found = true;
+					break;
+				}
 			}
-			struct desc d;
-			decode(raw, &d);
-			if (d.offset != zero_off || i == 0) {
-				cut = judge(p, &d) == WH_PAGE_MISSING;
-				hi = i;
-				break;
-			}
+			end = start;
 		}
-		if (err || !cut)
-			return err;
+		if (!cut)
+			return NULL;
 	}
 	/* The first descriptor whose data is cut lies in [lo, hi]; all of
 	 * them when even the shared zero page is. */
