@@ -11,6 +11,7 @@
 #include "printk.h"
 #include "report.h"
 #include "summary.h"
+#include "wh_version.h"
 
 #include <getopt.h>
 #include <stdint.h>
@@ -19,7 +20,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define WH_VERSION "0.1.0"
 
 static const char usage_text[] =
     "usage: whyhung [COMMAND] VMCORE -k VMLINUX [--format text|json|dot] [OPTIONS]\n"
