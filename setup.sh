@@ -11,10 +11,10 @@ cd "$(dirname "$0")"
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 if ! dpkg -s libkdumpfile-dev libdwarf-dev libelf-dev zlib1g-dev libcmocka-dev cmake \
-	pkg-config xz-utils gcc make >/dev/null 2>&1; then
+	pkg-config xz-utils gcc make python3 >/dev/null 2>&1; then
 	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q
 	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-		build-essential cmake pkg-config xz-utils \
+		build-essential cmake pkg-config xz-utils python3 \
 		libkdumpfile-dev libdwarf-dev libelf-dev zlib1g-dev libcmocka-dev
 fi
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWHYHUNG_TESTS=$tests >/dev/null

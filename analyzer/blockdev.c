@@ -71,9 +71,14 @@ static void describe_dm(struct wh_kernel *k, uint64_t disk, struct wh_io_target 
 {
 	uint64_t fops = 0, dm_ops = 0, md = 0, flags = 0, bio = 0;
 	struct wh_error *err;
-	if (wh_symbol_address_any(k, "dm_blk_dops", &dm_ops) ||
-	    member_u64(k, disk, "gendisk", "fops", &fops) || fops != dm_ops)
-		return; /* not device-mapper (or dm is not in this kernel) */
+	if (!wh_best_effort(wh_symbol_address_any(k, "dm_blk_dops", &dm_ops)))
+		return; /* device-mapper is not in this kernel */
+	if ((err = member_u64(k, disk, "gendisk", "fops", &fops))) {
+		note(t, "disk operations", err);
+		return;
+	}
+	if (fops != dm_ops)
+		return; /* not device-mapper */
 	t->dm = true;
 	struct wh_types *types;
 	if ((err = wh_types_of(k, "dm_mod", &types))) {
@@ -149,7 +154,7 @@ static uint64_t monotonic_now(struct wh_kernel *k)
 	wh_kernel_type_hint(k, hint);
 	/* The timekeeper's monotonic base, updated every tick: "now" within a
 	 * tick of the panic. */
-	if (wh_kernel_symbol_address(k, "shadow_timekeeper", &tk))
+	if (!wh_best_effort(wh_kernel_symbol_address(k, "shadow_timekeeper", &tk)))
 		return 0;
 	struct wh_error *err = member_u64(k, tk, "timekeeper", "tkr_mono.base", &base);
 	wh_error_destroy(err);
@@ -222,10 +227,10 @@ static void count_tags(struct wh_kernel *k, uint64_t tags, uint64_t q, struct rq
 			if (rq_q != q)
 				continue; /* a tag set shared with another queue */
 			t->rq_allocated++;
-			if (!wh_kernel_read_member(k, rq, &l->state, &state) &&
+			if (wh_best_effort(wh_kernel_read_member(k, rq, &l->state, &state)) &&
 			    (int64_t)state == l->in_flight)
 				t->rq_dispatched++;
-			if (now && !wh_kernel_read_member(k, rq, &l->start, &start) && start &&
+			if (now && wh_best_effort(wh_kernel_read_member(k, rq, &l->start, &start)) && start &&
 			    start <= now &&
 			    (t->oldest_rq_age_ns < 0 ||
 			     (int64_t)(now - start) > t->oldest_rq_age_ns))

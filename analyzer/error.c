@@ -64,6 +64,12 @@ struct wh_error *wh_error_wrap(struct wh_error *err, const char *fmt, ...)
 	return err;
 }
 
+bool wh_best_effort(struct wh_error *err)
+{
+	wh_error_destroy(err);
+	return !err;
+}
+
 void wh_error_destroy(struct wh_error *err)
 {
 	if (!err || err == &wh_error_nomem)

@@ -44,6 +44,12 @@ struct wh_error *wh_error_wrap(struct wh_error *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void wh_error_destroy(struct wh_error *err);
 
+/* A best-effort step whose failure only leaves one field unknown: true when
+ * ERR is NULL; otherwise destroys ERR and returns false. Using it says at
+ * the call that the error is deliberately not reported
+ * (tests/lint/dropped_errors.py flags results used as booleans). */
+bool wh_best_effort(struct wh_error *err);
+
 /* Short stable name of a code ("excluded", "fault", ...), used in JSON output. */
 const char *wh_error_code_name(enum wh_error_code code);
 

@@ -162,13 +162,14 @@ static struct wh_error *read_task(struct collector *c, uint64_t addr, struct wh_
 	t->state = wh_task_state_char(t->raw_state, t->exit_state);
 	t->kthread = t->flags & PF_KTHREAD;
 	t->cpu = -1;
-	if (!wh_kernel_read_member(k, addr, &l->cpu, &v) && v < k->nr_cpu_ids)
+	if (wh_best_effort(wh_kernel_read_member(k, addr, &l->cpu, &v)) && v < k->nr_cpu_ids)
 		t->cpu = (int)v;
 	t->in_state_ns = -1;
 	if (t->cpu >= 0 && c->cpu_curr && c->cpu_curr[t->cpu] == addr)
 		t->on_cpu = true;
 	if (l->have_exec_start && t->cpu >= 0 && !t->on_cpu && c->cpu_clock &&
-	    c->cpu_clock[t->cpu] && !wh_kernel_read_member(k, addr, &l->exec_start, &v) && v &&
+	    c->cpu_clock[t->cpu] &&
+	    wh_best_effort(wh_kernel_read_member(k, addr, &l->exec_start, &v)) && v &&
 	    v <= c->cpu_clock[t->cpu])
 		t->in_state_ns = (int64_t)(c->cpu_clock[t->cpu] - v);
 	return NULL;

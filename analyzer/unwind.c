@@ -213,7 +213,8 @@ static bool step(struct state *s, struct wh_stack *st, unsigned *ret_flags)
 	}
 	switch (e.bp_reg) {
 	case WH_ORC_REG_UNDEFINED:
-		if (s->regs && s->full_regs && !read_word(s, s->regs + s->rl->bp, &v))
+		if (s->regs && s->full_regs &&
+		    wh_best_effort(read_word(s, s->regs + s->rl->bp, &v)))
 			new_bp = v;
 		break;
 	case WH_ORC_REG_PREV_SP:
