@@ -11,8 +11,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "analyzer/dump.h"
-#include "analyzer/dump_check.h"
+#include "dump.h"
+#include "dump_check.h"
 
 static int temp_file(const void *data, size_t len)
 {

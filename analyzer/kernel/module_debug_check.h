@@ -9,7 +9,7 @@
 
 #include "kernel.h"
 #include "modules.h"
-#include "symbols/elf_image.h"
+#include "elf_image.h"
 
 /* Runtime address of MOD's section NAME (from the dump's sect_attrs). */
 bool wh_module_section_address(const struct wh_module *mod, const char *name, uint64_t *ret);

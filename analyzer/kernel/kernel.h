@@ -8,8 +8,8 @@
 #include <stdint.h>
 
 #include "dump.h"
-#include "symbols/dwarf_types.h"
-#include "symbols/elf_image.h"
+#include "dwarf_types.h"
+#include "elf_image.h"
 
 enum { WH_MAX_CPUS = 8192 };
 

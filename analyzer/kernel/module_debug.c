@@ -1,7 +1,7 @@
 #include "module_debug.h"
 #include "module_debug_check.h"
 #include "modules.h"
-#include "symbols/dwarf_object.h"
+#include "dwarf_object.h"
 
 #include <errno.h>
 #include <fts.h>

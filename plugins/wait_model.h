@@ -1,9 +1,9 @@
-/* What blocked tasks wait on and who holds it: the objects found by the
- * wait-kind plugins (plugins/), with owners and waiters in queue order.
+/* The wait model the wait-kind plugins fill and the analysis reads: the
+ * objects blocked tasks wait on, with owners and waiters in queue order.
  * Every owner says how it is known: read from an owner field, or inferred
  * with the evidence. */
-#ifndef WHYHUNG_WAITS_H
-#define WHYHUNG_WAITS_H
+#ifndef WHYHUNG_WAIT_MODEL_H
+#define WHYHUNG_WAIT_MODEL_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -11,6 +11,7 @@
 
 #include "backtraces.h"
 #include "blockdev.h"
+#include "stack_index.h"
 #include "tasks.h"
 
 enum wh_owner_how {
@@ -68,22 +69,5 @@ struct wh_wait_context {
 	const struct wh_stack_index *stacks;
 	struct wh_blockdev_cache *devices; /* devices described so far */
 };
-
-/* Task stacks by address: "is this word on task T's stack?" */
-struct wh_stack_index;
-struct wh_error *wh_stack_index_build(struct wh_kernel *k, const struct wh_task_list *tasks,
-				      struct wh_stack_index **ret);
-void wh_stack_index_destroy(struct wh_stack_index *idx);
-/* The task whose stack contains ADDR, or 0. */
-uint64_t wh_stack_index_owner(const struct wh_stack_index *idx, uint64_t addr);
-bool wh_stack_index_range(const struct wh_stack_index *idx, uint64_t task, uint64_t *lo,
-			  uint64_t *hi);
-
-/* Find the waits of every blocked task (state D, or S inside a lock slow
- * path), describe each object once. BTS must hold those tasks' stacks. */
-struct wh_error *wh_waits_analyze(struct wh_kernel *k, const struct wh_task_list *tasks,
-				  const struct wh_backtraces *bts, struct wh_waits *ret);
-void wh_waits_deinit(struct wh_waits *w);
-const struct wh_task_wait *wh_waits_of_task(const struct wh_waits *w, uint64_t task);
 
 #endif
