@@ -1,7 +1,7 @@
 #include "waits.h"
 #include "object_name.h"
 #include "wait_kind.h"
-#include "stacks.h"
+#include "stack_start.h"
 
 #include <stdio.h>
 #include <stdlib.h>

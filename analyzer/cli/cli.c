@@ -3,7 +3,7 @@
 #include "escape.h"
 #include "kernel.h"
 #include "module_debug.h"
-#include "output.h"
+#include "output_summary.h"
 #include "output_backtrace.h"
 #include "output_cpus.h"
 #include "output_log.h"

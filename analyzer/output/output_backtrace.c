@@ -1,6 +1,6 @@
 #include "output_backtrace.h"
 #include "escape.h"
-#include "output.h"
+#include "output_summary.h"
 
 #include <inttypes.h>
 

@@ -1,5 +1,5 @@
 #include "json_writer.h"
-#include "output.h"
+#include "output_summary.h"
 #include "output_backtrace.h"
 #include "output_cpus.h"
 #include "output_report.h"

@@ -1,6 +1,6 @@
 #include "escape.h"
 #include "explain.h"
-#include "output.h"
+#include "output_summary.h"
 #include "output_backtrace.h"
 #include "output_cpus.h"
 #include "output_report.h"

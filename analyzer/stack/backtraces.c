@@ -1,6 +1,6 @@
 #include "backtraces.h"
 #include "module_debug.h"
-#include "stacks.h"
+#include "stack_start.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 #include "cpus.h"
-#include "stacks.h"
+#include "stack_start.h"
 
 #include <stdlib.h>
 #include <string.h>

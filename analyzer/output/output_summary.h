@@ -1,6 +1,6 @@
 /* Output formats. Each renders a struct wh_summary and nothing else. */
-#ifndef WHYHUNG_OUTPUT_H
-#define WHYHUNG_OUTPUT_H
+#ifndef WHYHUNG_OUTPUT_SUMMARY_H
+#define WHYHUNG_OUTPUT_SUMMARY_H
 
 #include <stdio.h>
 

@@ -1,5 +1,5 @@
 #include "escape.h"
-#include "output.h"
+#include "output_summary.h"
 #include "task_state.h"
 
 #include <inttypes.h>

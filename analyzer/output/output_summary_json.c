@@ -1,5 +1,5 @@
 #include "json_writer.h"
-#include "output.h"
+#include "output_summary.h"
 #include "task_state.h"
 
 static void write_kernel(struct wh_json *j, const struct wh_summary *s)

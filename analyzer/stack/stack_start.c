@@ -1,4 +1,4 @@
-#include "stacks.h"
+#include "stack_start.h"
 
 #include <elf.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* Where a task's or a CPU's stack starts: a sleeping task's saved switch
  * frame, or the registers the dump recorded for a CPU at the crash. */
-#ifndef WHYHUNG_STACKS_H
-#define WHYHUNG_STACKS_H
+#ifndef WHYHUNG_STACK_START_H
+#define WHYHUNG_STACK_START_H
 
 #include "tasks.h"
 #include "unwind.h"
