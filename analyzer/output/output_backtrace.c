@@ -3,6 +3,7 @@
 #include "output_summary.h"
 
 #include <inttypes.h>
+#include <string.h>
 
 /* One frame line "#N func+0xoff [module] (file:line)" without newline. */
 static void text_frame(FILE *out, const struct wh_backtrace *bt, size_t i)
@@ -76,13 +77,26 @@ void wh_output_text_backtraces(FILE *out, const struct wh_backtraces *bts)
 		print_header(out, bt);
 		for (size_t i = 0; i < bt->stack.n; i++)
 			wh_output_text_frame_lines(out, bt, i, "");
-		if (!wh_unwind_complete(&bt->stack)) {
-			fprintf(out, " -- trace ends: %s", wh_unwind_end_name(bt->stack.end));
-			if (bt->stack.end_address)
-				fprintf(out, " at 0x%" PRIx64, bt->stack.end_address);
-			fputc('\n', out);
-		}
+		wh_output_text_trace_end(out, &bt->stack, " ", true);
 	}
+}
+
+void wh_output_text_trace_end(FILE *out, const struct wh_stack *stack, const char *indent,
+			      bool with_address)
+{
+	if (wh_unwind_complete(stack))
+		return;
+	fprintf(out, "%s-- trace ends: %s", indent, wh_unwind_end_name(stack->end));
+	if (with_address && stack->end_address)
+		fprintf(out, " at 0x%" PRIx64, stack->end_address);
+	if (stack->end_detail[0]) {
+		char esc[4 * sizeof(stack->end_detail) + 1];
+		fprintf(out, " (%s)",
+			wh_escape_text(stack->end_detail, strnlen(stack->end_detail,
+								  sizeof(stack->end_detail)),
+				       esc, sizeof(esc)));
+	}
+	fputc('\n', out);
 }
 
 void wh_output_json_frames(struct wh_json *j, const struct wh_backtrace *bt)
@@ -170,6 +184,11 @@ void wh_output_json_backtraces(FILE *out, const struct wh_backtraces *bts)
 		wh_json_bool(&j, wh_unwind_complete(&bt->stack));
 		wh_json_key(&j, "end");
 		wh_json_string(&j, wh_unwind_end_name(bt->stack.end));
+		wh_json_key(&j, "end_detail");
+		if (bt->stack.end_detail[0])
+			wh_json_string(&j, bt->stack.end_detail);
+		else
+			wh_json_null(&j);
 		wh_json_key(&j, "user_mode");
 		wh_json_bool(&j, bt->stack.user_mode);
 		wh_json_end_object(&j);

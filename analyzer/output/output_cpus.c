@@ -36,8 +36,7 @@ void wh_output_text_cpus(FILE *out, const struct wh_cpus *c)
 					tristate(v->interrupted_irqs_disabled, "off", "on"));
 			wh_output_text_frame_lines(out, bt, f, " ");
 		}
-		if (!wh_unwind_complete(&bt->stack))
-			fprintf(out, "  -- trace ends: %s\n", wh_unwind_end_name(bt->stack.end));
+		wh_output_text_trace_end(out, &bt->stack, "  ", false);
 	}
 }
 

@@ -150,8 +150,7 @@ static void text_groups(FILE *out, const struct wh_report *r)
 		const struct wh_backtrace *bt = r->bts.items[grp->members[0]];
 		for (size_t i = 0; i < bt->stack.n; i++)
 			wh_output_text_frame_lines(out, bt, i, "  ");
-		if (!wh_unwind_complete(&bt->stack))
-			fprintf(out, "   -- trace ends: %s\n", wh_unwind_end_name(bt->stack.end));
+		wh_output_text_trace_end(out, &bt->stack, "   ", false);
 	}
 }
 

@@ -2,6 +2,7 @@
 #include "module_debug.h"
 #include "stack_start.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,9 +88,17 @@ static struct wh_error *task_backtrace(struct wh_kernel *k, const struct wh_task
 	bt->task = *task;
 	bt->cpu = -1;
 	struct wh_error *err = wh_task_stack(k, task, &bt->stack);
-	if (err) {
+	if (err == &wh_error_nomem) {
 		free(bt);
-		return wh_error_wrap(err, "stack of pid %d", task->pid);
+		return err;
+	}
+	if (err) {
+		/* A type, member or symbol this kernel lacks costs the stack,
+		 * not the whole analysis: the trace says what is missing. */
+		memset(&bt->stack, 0, sizeof(bt->stack));
+		bt->stack.end = WH_UNWIND_NO_LAYOUT;
+		snprintf(bt->stack.end_detail, sizeof(bt->stack.end_detail), "%s", err->message);
+		wh_error_destroy(err);
 	}
 	if (with_sources)
 		wh_backtrace_add_sources(k, bt);

@@ -100,21 +100,28 @@ struct wh_error *wh_cpu_registers(struct wh_kernel *k, unsigned cpu, struct wh_r
 }
 
 /* THREAD_SIZE: the linker script reserves exactly that for init's stack
- * (INIT_TASK_DATA); older kernels have union thread_union in DWARF. */
+ * (INIT_TASK_DATA), between __start_init_task and __end_init_task, renamed
+ * __start_init_stack/__end_init_stack in 6.10 (include/asm-generic/
+ * vmlinux.lds.h); older kernels have union thread_union in DWARF. */
 static struct wh_error *thread_size(struct wh_kernel *k, uint64_t *ret)
 {
-	uint64_t start, end;
-	struct wh_error *err;
-	if (!(err = wh_kernel_symbol_address(k, "__start_init_task", &start)) &&
-	    !(err = wh_kernel_symbol_address(k, "__end_init_task", &end)) && end > start &&
-	    end - start <= (1u << 20)) {
-		*ret = end - start;
-		return NULL;
+	static const char *const bounds[][2] = {{"__start_init_stack", "__end_init_stack"},
+						{"__start_init_task", "__end_init_task"}};
+	for (size_t i = 0; i < sizeof(bounds) / sizeof(*bounds); i++) {
+		uint64_t start, end;
+		struct wh_error *err;
+		if (!(err = wh_kernel_symbol_address(k, bounds[i][0], &start)) &&
+		    !(err = wh_kernel_symbol_address(k, bounds[i][1], &end)) && end > start &&
+		    end - start <= (1u << 20)) {
+			*ret = end - start;
+			return NULL;
+		}
+		wh_error_destroy(err);
 	}
-	wh_error_destroy(err);
 	struct wh_type tu;
-	if ((err = wh_types_find(k->types, WH_TYPE_UNION, "thread_union", &tu)))
-		return err;
+	struct wh_error *err = wh_types_find(k->types, WH_TYPE_UNION, "thread_union", &tu);
+	if (err)
+		return wh_error_wrap(err, "kernel stack size (no init stack bounds in the symbols)");
 	return wh_types_sizeof(k->types, tu, ret);
 }
 

@@ -32,6 +32,7 @@ const char *wh_unwind_end_name(enum wh_unwind_end end)
 	case WH_UNWIND_WRONG_WAY: return "stack pointer went backwards";
 	case WH_UNWIND_DEPTH: return "too many frames";
 	case WH_UNWIND_NO_START: return "no starting registers";
+	case WH_UNWIND_NO_LAYOUT: return "stack layout unknown";
 	}
 	return "unknown";
 }

@@ -39,6 +39,8 @@ enum wh_unwind_end {
 	WH_UNWIND_WRONG_WAY,	/* the stack pointer went backwards (corrupt frame) */
 	WH_UNWIND_DEPTH,	/* WH_MAX_FRAMES reached */
 	WH_UNWIND_NO_START,	/* no starting registers (e.g. no CPU note) */
+	WH_UNWIND_NO_LAYOUT,	/* the stack's bounds or frame layout are not in the
+				 * debug info: end_detail says what is missing */
 };
 
 struct wh_stack {
@@ -47,6 +49,7 @@ struct wh_stack {
 	enum wh_unwind_end end;
 	uint64_t end_address; /* where it stopped, when meaningful */
 	bool user_mode;	      /* the bottom frame came from user space */
+	char end_detail[160]; /* WH_UNWIND_NO_LAYOUT: why, else "" */
 };
 
 /* Registers to start from. ORC needs IP, SP, BP; DX/DI/R10/R13 only when
