@@ -12,9 +12,9 @@
 #include <cmocka.h>
 #include <zlib.h>
 
-#include "analyzer/dump.h"
-#include "analyzer/dump_check.h"
-#include "analyzer/dump_pages.h"
+#include "dump.h"
+#include "dump_check.h"
+#include "dump_pages.h"
 
 static int temp_file(const void *data, size_t len)
 {
