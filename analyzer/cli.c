@@ -22,9 +22,13 @@
 #define WH_VERSION "0.1.0"
 
 static const char usage_text[] =
-    "usage: whyhung [COMMAND] VMCORE -k VMLINUX [--format text|json|dot] [OPTIONS]\n"
+    "usage: whyhung [COMMAND] VMCORE... -k VMLINUX [--format text|json|dot] [OPTIONS]\n"
     "\n"
     "Explain why a Linux machine hung, from its crash dump.\n"
+    "\n"
+    "VMCORE: an ELF or kdump-compressed dump, flattened (makedumpfile -F) or\n"
+    "not, possibly compressed as a whole (gzip, bzip2, lz4, xz, zstd); the files\n"
+    "of a split dump (makedumpfile --split); or a directory holding them.\n"
     "\n"
     "commands:\n"
     "  report    (default) the whole analysis: panic, why it hung (who waits on\n"
@@ -85,13 +89,14 @@ static const struct {
     {"log", CMD_LOG},	    {"bt", CMD_BT},	      {"cpus", CMD_CPUS},
 };
 
-enum { MAX_PIDS = 1024 };
+enum { MAX_PIDS = 1024, MAX_DUMP_FILES = 256 };
 enum format { FMT_TEXT, FMT_JSON, FMT_DOT };
 
 struct options {
 	enum command command;
 	enum format format;
-	const char *vmcore;
+	const char *vmcores[MAX_DUMP_FILES];
+	size_t n_vmcores;
 	const char *vmlinux;
 	const char *module_dir;
 	bool have_command;
@@ -134,7 +139,7 @@ static struct wh_error *parse_args(int argc, char **argv, struct options *o)
 			const char *arg = argv[optind++];
 			bool is_command = false;
 			for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++) {
-				if (!o->have_command && !o->vmcore &&
+				if (!o->have_command && !o->n_vmcores &&
 				    !strcmp(arg, commands[i].name) && access(arg, F_OK) != 0) {
 					o->command = commands[i].command;
 					o->have_command = is_command = true;
@@ -142,10 +147,10 @@ static struct wh_error *parse_args(int argc, char **argv, struct options *o)
 			}
 			if (is_command)
 				continue;
-			if (o->vmcore)
-				return wh_error_create(WH_ERR_USAGE, "unexpected argument: %s",
+			if (o->n_vmcores == MAX_DUMP_FILES)
+				return wh_error_create(WH_ERR_USAGE, "too many dump files: %s",
 						       arg);
-			o->vmcore = arg;
+			o->vmcores[o->n_vmcores++] = arg;
 			continue;
 		}
 		switch (c) {
@@ -200,16 +205,16 @@ static struct wh_error *parse_args(int argc, char **argv, struct options *o)
 	if (o->command == CMD_BT && !o->bt.n_pids && !o->bt.state && o->bt.cpu < 0 && !o->bt.all &&
 	    !o->bt.all_cpus)
 		o->bt.state = 'D';
-	if (!o->vmcore)
+	if (!o->n_vmcores)
 		return wh_error_create(WH_ERR_USAGE, "no VMCORE given (see whyhung --help)");
 	return NULL;
 }
 
 /* Without -k, look where Debian's linux-image-*-dbg installs the vmlinux. */
-static struct wh_error *default_vmlinux(const char *vmcore, char *buf, size_t size)
+static struct wh_error *default_vmlinux(const struct options *o, char *buf, size_t size)
 {
 	struct wh_dump *dump;
-	struct wh_error *err = wh_dump_open(vmcore, &dump);
+	struct wh_error *err = wh_dump_open_files(o->vmcores, o->n_vmcores, &dump);
 	if (err)
 		return err;
 	const char *release = wh_dump_release(dump);
@@ -311,12 +316,12 @@ static struct wh_error *run(const struct options *o)
 	const char *vmlinux = o->vmlinux;
 	struct wh_error *err;
 	if (!vmlinux) {
-		if ((err = default_vmlinux(o->vmcore, found, sizeof(found))))
+		if ((err = default_vmlinux(o, found, sizeof(found))))
 			return err;
 		vmlinux = found;
 	}
 	struct wh_kernel *k;
-	if ((err = wh_kernel_open(o->vmcore, vmlinux, &k)))
+	if ((err = wh_kernel_open_files(o->vmcores, o->n_vmcores, vmlinux, &k)))
 		return err;
 	if (o->module_dir && (err = wh_kernel_set_module_dir(k, o->module_dir))) {
 		wh_kernel_destroy(k);

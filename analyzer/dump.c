@@ -1,5 +1,6 @@
 #include "dump.h"
 #include "dump_check.h"
+#include "dump_source.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,7 +25,7 @@ struct cache_slot {
 
 struct wh_dump {
 	kdump_ctx_t *ctx;
-	int fd;
+	struct wh_dump_source *source; /* the files libkdumpfile reads */
 	char *format;
 	char *release;
 	char *build_id;
@@ -99,16 +100,19 @@ static struct wh_error *read_attrs(struct wh_dump *dump)
 
 struct wh_error *wh_dump_open(const char *path, struct wh_dump **ret)
 {
+	return wh_dump_open_files(&path, 1, ret);
+}
+
+struct wh_error *wh_dump_open_files(const char *const *paths, size_t n, struct wh_dump **ret)
+{
 	struct wh_dump *dump = calloc(1, sizeof(*dump));
 	if (!dump)
 		return &wh_error_nomem;
-	struct wh_error *err = NULL;
-	dump->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (dump->fd < 0) {
-		err = wh_error_create(WH_ERR_IO, "cannot open dump %s: %s", path, strerror(errno));
+	struct wh_error *err = wh_dump_source_open(paths, n, &dump->source);
+	if (err)
 		goto fail;
-	}
-	err = wh_dump_check_file(dump->fd);
+	for (size_t i = 0; i < dump->source->n_fds && !err; i++)
+		err = wh_dump_check_file(dump->source->fds[i]);
 	if (err)
 		goto fail_path;
 	dump->ctx = kdump_new();
@@ -123,7 +127,8 @@ struct wh_error *wh_dump_open(const char *path, struct wh_dump **ret)
 		err = kdump_error(dump, st, "setting OS type");
 		goto fail_path;
 	}
-	st = kdump_open_fd(dump->ctx, dump->fd);
+	/* A file set: makedumpfile --split members, in pfn order. */
+	st = kdump_open_fdset(dump->ctx, (unsigned)dump->source->n_fds, dump->source->fds);
 	if (st != KDUMP_OK) {
 		err = kdump_error(dump, st, "not a kernel dump");
 		goto fail_path;
@@ -140,10 +145,27 @@ struct wh_error *wh_dump_open(const char *path, struct wh_dump **ret)
 	return NULL;
 
 fail_path:
-	err = wh_error_wrap(err, "%s", path);
+	/* Say what was done to the file, e.g. that a stream ended early. */
+	if (dump->source->note)
+		err = wh_error_wrap(err, "%s (%s)", dump->source->label, dump->source->note);
+	else
+		err = wh_error_wrap(err, "%s", dump->source->label);
 fail:
 	wh_dump_destroy(dump);
 	return err;
+}
+
+const char *wh_dump_source_note(const struct wh_dump *dump)
+{
+	return dump->source ? dump->source->note : NULL;
+}
+
+size_t wh_dump_files(const struct wh_dump *dump, const char *const **ret)
+{
+	if (!dump->source)
+		return 0;
+	*ret = (const char *const *)dump->source->files;
+	return dump->source->n_files;
 }
 
 void wh_dump_destroy(struct wh_dump *dump)
@@ -152,8 +174,7 @@ void wh_dump_destroy(struct wh_dump *dump)
 		return;
 	if (dump->ctx)
 		kdump_free(dump->ctx);
-	if (dump->fd >= 0)
-		close(dump->fd);
+	wh_dump_source_destroy(dump->source);
 	if (dump->slots) {
 		for (size_t i = 0; i < CACHE_SLOTS; i++)
 			free(dump->slots[i].data);
@@ -244,7 +265,6 @@ struct wh_error *wh_dump_create_synthetic(const struct wh_dump_segment *segments
 	struct wh_dump *dump = calloc(1, sizeof(*dump));
 	if (!dump)
 		return &wh_error_nomem;
-	dump->fd = -1;
 	dump->segments = segments;
 	dump->n_segments = n;
 	dump->page_size = 4096;

@@ -98,10 +98,16 @@ bool wh_kernel_in_text(struct wh_kernel *k, uint64_t addr)
 struct wh_error *wh_kernel_open(const char *dump_path, const char *vmlinux_path,
 				struct wh_kernel **ret)
 {
+	return wh_kernel_open_files(&dump_path, 1, vmlinux_path, ret);
+}
+
+struct wh_error *wh_kernel_open_files(const char *const *dump_paths, size_t n_dumps,
+				      const char *vmlinux_path, struct wh_kernel **ret)
+{
 	struct wh_kernel *k = calloc(1, sizeof(*k));
 	if (!k)
 		return &wh_error_nomem;
-	struct wh_error *err = wh_dump_open(dump_path, &k->dump);
+	struct wh_error *err = wh_dump_open_files(dump_paths, n_dumps, &k->dump);
 	if (!err)
 		err = wh_elf_image_open(vmlinux_path, &k->vmlinux);
 	if (!err) {

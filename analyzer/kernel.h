@@ -41,6 +41,9 @@ struct wh_kernel {
  * WH_ERR_NO_DEBUGINFO, WH_ERR_MISMATCH. */
 struct wh_error *wh_kernel_open(const char *dump_path, const char *vmlinux_path,
 				struct wh_kernel **ret);
+/* The dump as several files (split) or a directory: see wh_dump_open_files(). */
+struct wh_error *wh_kernel_open_files(const char *const *dump_paths, size_t n_dumps,
+				      const char *vmlinux_path, struct wh_kernel **ret);
 void wh_kernel_destroy(struct wh_kernel *k);
 
 /* Runtime address of a global (KASLR slide applied). Per-CPU symbols give

@@ -120,6 +120,12 @@ void wh_output_text_header(FILE *out, const struct wh_summary *s)
 	fprintf(out, "kernel:     %s\n", release);
 	fprintf(out, "dump:       %s format, %u CPU%s\n", s->dump_format, s->cpus_present,
 		s->cpus_present == 1 ? "" : "s");
+	if (s->dump_source[0]) {
+		char source[sizeof(s->dump_source) * 4];
+		fprintf(out, "source:     %s\n",
+			wh_escape_text(s->dump_source, sizeof(s->dump_source), source,
+				       sizeof(source)));
+	}
 	fprintf(out, "crash time: %s%s%s%s\n", when, s->have_crash_time ? " (from " : "",
 		s->have_crash_time ? s->crash_time_source : "", s->have_crash_time ? ")" : "");
 	fprintf(out, "tasks:      %zu:", s->tasks.count);

@@ -79,6 +79,8 @@ static struct wh_error *build(struct wh_kernel *k, bool with_panic, struct wh_su
 		id = wh_elf_image_build_id(k->vmlinux);
 	snprintf(s->build_id, sizeof(s->build_id), "%s", id ? id : "");
 	snprintf(s->dump_format, sizeof(s->dump_format), "%s", wh_dump_format(k->dump));
+	const char *source = wh_dump_source_note(k->dump);
+	snprintf(s->dump_source, sizeof(s->dump_source), "%s", source ? source : "");
 	snprintf(s->vmlinux_path, sizeof(s->vmlinux_path), "%s", wh_elf_image_path(k->vmlinux));
 	s->kaslr_offset = k->kaslr_offset;
 	for (unsigned cpu = 0; cpu < k->nr_cpu_ids; cpu++) {

@@ -1,0 +1,18 @@
+/* The most bytes a plain dump can span, from its own header: what a
+ * rebuilt (flattened) dump may grow to before its records are treated as
+ * hostile. */
+#ifndef WHYHUNG_DUMP_SIZE_LIMIT_H
+#define WHYHUNG_DUMP_SIZE_LIMIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Never more than this, whatever a header says (16 TiB: ext4's largest file). */
+static const uint64_t WH_DUMP_SIZE_CAP = 1ull << 44;
+
+/* FD holds the dump's first PREFIX bytes (the rest may not be written yet).
+ * True and *RET when the header there tells the size; false when it needs
+ * more of the file or is no header we know. */
+bool wh_dump_size_limit(int fd, uint64_t prefix, uint64_t *ret);
+
+#endif
