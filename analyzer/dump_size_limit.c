@@ -1,6 +1,5 @@
 #include "dump_size_limit.h"
 
-#include <elf.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -55,30 +54,6 @@ static bool kdump_limit(int fd, uint64_t prefix, uint64_t *ret)
 	return true;
 }
 
-static bool elf_limit(int fd, uint64_t prefix, uint64_t *ret)
-{
-	Elf64_Ehdr eh;
-	if (prefix < sizeof(eh) || !read_at(fd, 0, &eh, sizeof(eh)) ||
-	    eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_phentsize != sizeof(Elf64_Phdr))
-		return false;
-	uint64_t ph_end = eh.e_phoff + (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr);
-	if (ph_end < eh.e_phoff || ph_end > prefix)
-		return false;
-	uint64_t limit = ph_end;
-	for (unsigned i = 0; i < eh.e_phnum; i++) {
-		Elf64_Phdr ph;
-		if (!read_at(fd, eh.e_phoff + (uint64_t)i * sizeof(ph), &ph, sizeof(ph)))
-			return false;
-		uint64_t end = ph.p_offset + ph.p_filesz;
-		if (end < ph.p_offset)
-			end = UINT64_MAX;
-		if (end > limit)
-			limit = end;
-	}
-	*ret = limit < WH_DUMP_SIZE_CAP ? limit : WH_DUMP_SIZE_CAP;
-	return true;
-}
-
 bool wh_dump_size_limit(int fd, uint64_t prefix, uint64_t *ret)
 {
 	unsigned char magic[8];
@@ -86,7 +61,5 @@ bool wh_dump_size_limit(int fd, uint64_t prefix, uint64_t *ret)
 		return false;
 	if (!memcmp(magic, "KDUMP   ", 8) || !memcmp(magic, "DISKDUMP", 8))
 		return kdump_limit(fd, prefix, ret);
-	if (!memcmp(magic, ELFMAG, SELFMAG))
-		return elf_limit(fd, prefix, ret);
 	return false;
 }

@@ -10,8 +10,10 @@
 
 static const char FLAT_SIGNATURE[16] = "makedumpfile";
 enum { FLAT_TYPE = 1, FLAT_VERSION = 1, RECORD_HEADER_SIZE = 16 };
-/* Until the dump's own header is in, records must stay near the start:
- * makedumpfile writes headers (and ELF notes) first. */
+/* Without a header that bounds the dump (ELF inside, or before the kdump
+ * header is in), a record may reach no further than twice the data the
+ * stream has carried so far plus this: makedumpfile's ELF output is dense,
+ * so a hostile stream gets a file no bigger than about twice its own size. */
 static const uint64_t HEADER_WINDOW = 64ull << 20;
 /* Written ranges kept apart; real streams collapse into a handful. */
 enum { MAX_RUNS = 65536 };
@@ -38,6 +40,7 @@ struct wh_flat_rebuild {
 	bool limit_known;
 	uint64_t limit_tried_prefix;
 	uint64_t extent; /* end of the furthest byte written */
+	uint64_t carried; /* record data bytes so far */
 };
 
 bool wh_flat_has_signature(const void *head, size_t len)
@@ -59,7 +62,6 @@ struct wh_error *wh_flat_rebuild_create(int out_fd, struct wh_flat_rebuild **ret
 	if (!r)
 		return &wh_error_nomem;
 	r->fd = out_fd;
-	r->limit = HEADER_WINDOW;
 	*ret = r;
 	return NULL;
 }
@@ -178,21 +180,27 @@ static struct wh_error *start_record(struct wh_flat_rebuild *r)
 		return NULL;
 	}
 	uint64_t end = (uint64_t)off + (uint64_t)size;
-	if (end > r->limit) {
-		if (!r->limit_known)
-			return corrupt(r, "puts data at 0x%llx, before the dump's header allows "
-					  "anything past 0x%llx",
-				       (unsigned long long)off, (unsigned long long)r->limit);
+	if (r->limit_known && end > r->limit)
 		return corrupt(r, "puts data up to 0x%llx, past the 0x%llx bytes the dump's "
 				  "header allows",
 			       (unsigned long long)end, (unsigned long long)r->limit);
-	}
+	if (end > WH_DUMP_SIZE_CAP)
+		return corrupt(r, "puts data up to 0x%llx, past any dump's size (0x%llx)",
+			       (unsigned long long)end, (unsigned long long)WH_DUMP_SIZE_CAP);
+	/* Below the cap, so no overflow. */
+	uint64_t reach = 2 * (r->carried + (uint64_t)size) + HEADER_WINDOW;
+	if (!r->limit_known && end > reach)
+		return corrupt(r, "puts data up to 0x%llx, far past the %llu bytes the stream "
+				  "has carried",
+			       (unsigned long long)end,
+			       (unsigned long long)(r->carried + (uint64_t)size));
 	struct wh_error *err = claim_range(r, (uint64_t)off, end);
 	if (err)
 		return err;
 	r->rec_off = (uint64_t)off;
 	r->rec_size = (uint64_t)size;
 	r->rec_done = 0;
+	r->carried += (uint64_t)size;
 	r->state = ST_DATA;
 	return NULL;
 }

@@ -141,14 +141,20 @@ static void test_record_past_the_header_limit(void **state)
 	free(s.bytes);
 }
 
-/* Before any header: only the first 64 MiB. */
-static void test_record_far_before_any_header(void **state)
+/* Without a header that bounds the dump: no further than the stream
+ * could fill, and never past any dump's size. */
+static void test_record_far_past_the_stream(void **state)
 {
 	struct flat_stream s = {0};
 	flat_header(&s, 1, 1);
 	flat_record(&s, (1ll << 62), "x", 1);
 	flat_end(&s);
-	expect_error(&s, WH_ERR_NOT_DUMP, "before the dump's header");
+	expect_error(&s, WH_ERR_NOT_DUMP, "past any dump");
+	s.len = 0;
+	flat_header(&s, 1, 1);
+	flat_record(&s, 1ll << 30, "x", 1);
+	flat_end(&s);
+	expect_error(&s, WH_ERR_NOT_DUMP, "far past the 1 bytes the stream has carried");
 	free(s.bytes);
 }
 
@@ -267,7 +273,7 @@ int main(void)
 	    cmocka_unit_test(test_bad_type_or_version),
 	    cmocka_unit_test(test_shorter_than_its_header),
 	    cmocka_unit_test(test_record_past_the_header_limit),
-	    cmocka_unit_test(test_record_far_before_any_header),
+	    cmocka_unit_test(test_record_far_past_the_stream),
 	    cmocka_unit_test(test_negative_size),
 	    cmocka_unit_test(test_overlapping_records),
 	    cmocka_unit_test(test_truncated_record_header),
