@@ -145,14 +145,29 @@ struct wh_error *wh_dump_open_files(const char *const *paths, size_t n, struct w
 	return NULL;
 
 fail_path:
-	/* Say what was done to the file, e.g. that a stream ended early. */
-	if (dump->source->note)
-		err = wh_error_wrap(err, "%s (%s)", dump->source->label, dump->source->note);
-	else
-		err = wh_error_wrap(err, "%s", dump->source->label);
+	err = wh_dump_wrap_error(dump, err);
 fail:
 	wh_dump_destroy(dump);
 	return err;
+}
+
+struct wh_error *wh_dump_wrap_error(const struct wh_dump *dump, struct wh_error *err)
+{
+	if (!dump->source || err == &wh_error_nomem)
+		return err;
+	if (!dump->source->incomplete)
+		return wh_error_wrap(err, "%s", dump->source->label);
+	/* The rebuilt file lacks its end: that, not the symptom, is the cause. */
+	err = wh_error_wrap(err, "%s: %s, so the dump is incomplete", dump->source->label,
+			    dump->source->incomplete);
+	if (err != &wh_error_nomem)
+		err->code = WH_ERR_TRUNCATED;
+	return err;
+}
+
+const char *wh_dump_source_incomplete(const struct wh_dump *dump)
+{
+	return dump->source ? dump->source->incomplete : NULL;
 }
 
 const char *wh_dump_source_note(const struct wh_dump *dump)

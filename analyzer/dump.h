@@ -36,6 +36,12 @@ uint32_t wh_dump_page_size(const struct wh_dump *dump);
 /* What was done to read the file(s) (rebuilt, unpacked, split set), or
  * NULL when they were read as they are. */
 const char *wh_dump_source_note(const struct wh_dump *dump);
+/* ERR, met opening or first reading the dump, named with the dump's files;
+ * when a rebuilt stream ended early, that is said and ERR becomes
+ * WH_ERR_TRUNCATED (the missing end is the cause of what failed). */
+/* Why a rebuilt file lacks the end of its dump, or NULL. */
+const char *wh_dump_source_incomplete(const struct wh_dump *dump);
+struct wh_error *wh_dump_wrap_error(const struct wh_dump *dump, struct wh_error *err);
 /* The dump files read (directories expanded); 0 for synthetic dumps. */
 size_t wh_dump_files(const struct wh_dump *dump, const char *const **ret);
 /* Raw VMCOREINFO value for KEY, or NULL. The string lives as long as dump. */

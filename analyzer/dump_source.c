@@ -9,6 +9,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -76,7 +77,8 @@ static void append(char *note, const char *fmt, ...)
 }
 
 /* Rebuild PATH (open as *FD) into a temporary file; *FD becomes it. */
-static struct wh_error *rebuild(const char *path, int *fd, enum wh_compression comp, char *note)
+static struct wh_error *rebuild(const char *path, int *fd, enum wh_compression comp, char *note,
+			       char *incomplete, bool name_it)
 {
 	double t0 = now_ms();
 	int out;
@@ -113,12 +115,18 @@ static struct wh_error *rebuild(const char *path, int *fd, enum wh_compression c
 	       res.flattened ? "rebuilt in" : "unpacked into", now_ms() - t0);
 	/* The decompressor stopped first, or the flattened stream did. */
 	const char *why = early[0] ? early : res.early;
-	if (why[0])
+	if (why[0]) {
 		append(note, " (%s: the rest of the dump is missing)", why);
+		/* Errors name the file already; name it again only among several. */
+		append(incomplete, "%s%s%s", *incomplete ? "; " : "",
+		       name_it ? base_name(path) : "", name_it ? ": " : "");
+		append(incomplete, "%s", why);
+	}
 	return NULL;
 }
 
-static struct wh_error *open_one(const char *path, int *ret_fd, char *note)
+static struct wh_error *open_one(const char *path, int *ret_fd, char *note, char *incomplete,
+				bool name_it)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -133,7 +141,7 @@ static struct wh_error *open_one(const char *path, int *ret_fd, char *note)
 	}
 	enum wh_compression comp = wh_compression_detect(head, (size_t)n);
 	if (comp != WH_COMPRESSION_NONE || wh_flat_has_signature(head, (size_t)n)) {
-		struct wh_error *err = rebuild(path, &fd, comp, note);
+		struct wh_error *err = rebuild(path, &fd, comp, note, incomplete, name_it);
 		if (err) {
 			close(fd);
 			return wh_error_wrap(err, "%s", path);
@@ -184,7 +192,7 @@ static struct wh_error *make_label(struct wh_dump_source *src)
 	return NULL;
 }
 
-static struct wh_error *open_all(struct wh_dump_source *src, char *note)
+static struct wh_error *open_all(struct wh_dump_source *src, char *note, char *incomplete)
 {
 	struct wh_error *err = make_label(src);
 	if (err)
@@ -193,35 +201,44 @@ static struct wh_error *open_all(struct wh_dump_source *src, char *note)
 	if (!src->fds)
 		return &wh_error_nomem;
 	for (size_t i = 0; i < src->n_files; i++) {
-		if ((err = open_one(src->files[i], &src->fds[i], note)))
+		if ((err = open_one(src->files[i], &src->fds[i], note, incomplete, src->n_files > 1)))
 			return err;
 		src->n_fds++;
 	}
 	return order_split(src, note);
 }
 
+/* Keep BUF as *RET when it says something. */
+static void keep(char *buf, char **ret)
+{
+	if (buf[0])
+		*ret = buf;
+	else
+		free(buf);
+}
+
 struct wh_error *wh_dump_source_open(const char *const *paths, size_t n,
 				     struct wh_dump_source **ret)
 {
 	struct wh_dump_source *src = calloc(1, sizeof(*src));
-	char *note = calloc(1, NOTE_MAX);
-	if (!src || !note) {
+	char *note = calloc(1, NOTE_MAX), *incomplete = calloc(1, NOTE_MAX);
+	if (!src || !note || !incomplete) {
 		free(src);
 		free(note);
+		free(incomplete);
 		return &wh_error_nomem;
 	}
 	struct wh_error *err = wh_dump_files_expand(paths, n, &src->files, &src->n_files);
 	if (!err)
-		err = open_all(src, note);
+		err = open_all(src, note, incomplete);
 	if (err) {
 		free(note);
+		free(incomplete);
 		wh_dump_source_destroy(src);
 		return err;
 	}
-	if (note[0])
-		src->note = note;
-	else
-		free(note);
+	keep(note, &src->note);
+	keep(incomplete, &src->incomplete);
 	*ret = src;
 	return NULL;
 }
@@ -236,5 +253,6 @@ void wh_dump_source_destroy(struct wh_dump_source *src)
 	wh_dump_files_free(src->files, src->n_files);
 	free(src->label);
 	free(src->note);
+	free(src->incomplete);
 	free(src);
 }

@@ -121,6 +121,8 @@ struct wh_error *wh_kernel_open_files(const char *const *dump_paths, size_t n_du
 		err = load_cpus(k);
 	if (!err)
 		load_text_ranges(k);
+	if (err && k->dump && wh_dump_source_incomplete(k->dump))
+		err = wh_dump_wrap_error(k->dump, err);
 	if (err) {
 		wh_kernel_destroy(k);
 		return err;
