@@ -1,6 +1,7 @@
 #include "cli.h"
 #include "backtraces.h"
 #include "escape.h"
+#include "kdump_log_file.h"
 #include "kernel.h"
 #include "module_debug.h"
 #include "output.h"
@@ -239,9 +240,17 @@ static struct wh_error *default_vmlinux(const struct options *o, char *buf, size
 static struct wh_error *run_log(struct wh_kernel *k, const struct options *o)
 {
 	struct wh_log log;
-	struct wh_error *err = wh_log_read(k, &log);
+	struct wh_error *err = wh_log_read_or_beside(k, &log);
 	if (err)
 		return err;
+	if (log.file) {
+		char a[4096], b[4096];
+		fprintf(stderr,
+			"whyhung: warning: the dump's kernel log is unreadable (%s); showing %s, "
+			"the log kdump saved beside the dump\n",
+			wh_escape_text(log.dump_error, SIZE_MAX, a, sizeof(a)),
+			wh_escape_text(log.file, SIZE_MAX, b, sizeof(b)));
+	}
 	if (o->format == FMT_JSON)
 		wh_output_json_log(stdout, &log);
 	else

@@ -124,7 +124,9 @@ static void write_panic(struct wh_json *j, const struct wh_panic *p)
 	else
 		wh_json_null(j);
 	wh_json_key(j, "log_error");
-	wh_json_string(j, p->log_unavailable ? p->log_error : NULL);
+	wh_json_string(j, p->log_unavailable || p->log_file[0] ? p->log_error : NULL);
+	wh_json_key(j, "log_file");
+	wh_json_string(j, p->log_file[0] ? p->log_file : NULL);
 	wh_json_end_object(j);
 }
 

@@ -103,6 +103,11 @@ static void print_panic(FILE *out, const struct wh_panic *p)
 				wh_escape_text(p->comm, sizeof(p->comm), a, sizeof(a)), p->pid);
 	}
 	fputc('\n', out);
+	if (p->log_file[0])
+		fprintf(out, "            (from %s, the log kdump saved beside the dump: the dump's "
+			     "own is unreadable: %s)\n",
+			wh_escape_text(p->log_file, sizeof(p->log_file), a, sizeof(a)),
+			wh_escape_text(p->log_error, sizeof(p->log_error), b, sizeof(b)));
 }
 
 void wh_output_text_header(FILE *out, const struct wh_summary *s)

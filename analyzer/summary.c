@@ -1,4 +1,5 @@
 #include "summary.h"
+#include "kdump_log_file.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,12 +53,17 @@ static void read_crash_time(struct wh_kernel *k, struct wh_summary *s)
 static struct wh_error *classify_panic(struct wh_kernel *k, struct wh_summary *s)
 {
 	struct wh_log log;
-	struct wh_error *log_err = wh_log_read(k, &log);
+	struct wh_error *log_err = wh_log_read_or_beside(k, &log);
 	if (log_err == &wh_error_nomem)
 		return log_err;
 	struct wh_error *err =
 	    wh_panic_classify(log_err ? NULL : log.records, log_err ? 0 : log.count, &s->panic);
 	if (!log_err) {
+		if (log.file) {
+			snprintf(s->panic.log_file, sizeof(s->panic.log_file), "%s", log.file);
+			snprintf(s->panic.log_error, sizeof(s->panic.log_error), "%s",
+				 log.dump_error);
+		}
 		wh_log_deinit(&log);
 	} else {
 		s->panic.log_unavailable = true;
