@@ -8,10 +8,10 @@
 
 #include <elf.h>
 #include <errno.h>
-#include <stdarg.h>
-#include <stdbool.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,19 +66,38 @@ static const char *inner_kind(int fd)
 	return "unrecognised";
 }
 
+static void append_v(char *buf, size_t size, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+static void append_v(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	size_t len = strlen(buf);
+	if (len + 1 < size)
+		vsnprintf(buf + len, size - len, fmt, ap);
+}
+
+static void append_to(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void append_to(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	append_v(buf, size, fmt, ap);
+	va_end(ap);
+}
+
+/* NOTE is NOTE_MAX bytes. */
 static void append(char *note, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void append(char *note, const char *fmt, ...)
 {
-	size_t len = strlen(note);
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(note + len, NOTE_MAX - len, fmt, ap);
+	append_v(note, NOTE_MAX, fmt, ap);
 	va_end(ap);
 }
 
 /* Rebuild PATH (open as *FD) into a temporary file; *FD becomes it. */
 static struct wh_error *rebuild(const char *path, int *fd, enum wh_compression comp, char *note,
-			       char *incomplete, bool name_it)
+				char *incomplete, bool name_it)
 {
 	double t0 = now_ms();
 	int out;
@@ -126,7 +145,7 @@ static struct wh_error *rebuild(const char *path, int *fd, enum wh_compression c
 }
 
 static struct wh_error *open_one(const char *path, int *ret_fd, char *note, char *incomplete,
-				bool name_it)
+				 bool name_it)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -136,8 +155,7 @@ static struct wh_error *open_one(const char *path, int *ret_fd, char *note, char
 	if (n < 0) {
 		int saved = errno;
 		close(fd);
-		return wh_error_create(WH_ERR_IO, "cannot read dump %s: %s", path,
-				       strerror(saved));
+		return wh_error_create(WH_ERR_IO, "cannot read dump %s: %s", path, strerror(saved));
 	}
 	enum wh_compression comp = wh_compression_detect(head, (size_t)n);
 	if (comp != WH_COMPRESSION_NONE || wh_flat_has_signature(head, (size_t)n)) {
@@ -166,7 +184,8 @@ static struct wh_error *order_split(struct wh_dump_source *src, char *note)
 	if (!m)
 		return &wh_error_nomem;
 	for (size_t i = 0; i < src->n_fds; i++)
-		m[i] = (struct wh_split_member){.fd = src->fds[i], .name = base_name(src->files[i])};
+		m[i] =
+		    (struct wh_split_member){.fd = src->fds[i], .name = base_name(src->files[i])};
 	bool split;
 	struct wh_error *err = wh_split_check(m, src->n_fds, &split);
 	if (!err && split) {
@@ -201,11 +220,28 @@ static struct wh_error *open_all(struct wh_dump_source *src, char *note, char *i
 	if (!src->fds)
 		return &wh_error_nomem;
 	for (size_t i = 0; i < src->n_files; i++) {
-		if ((err = open_one(src->files[i], &src->fds[i], note, incomplete, src->n_files > 1)))
+		if ((err =
+			 open_one(src->files[i], &src->fds[i], note, incomplete, src->n_files > 1)))
 			return err;
 		src->n_fds++;
 	}
 	return order_split(src, note);
+}
+
+/* A directory whose files are not one split dump (kdump-tools leaves a
+ * raw vmcore.STAMP beside a failed dump.STAMP): the user must choose. */
+static struct wh_error *several_in_dir(const char *dir, const struct wh_dump_source *src,
+				       struct wh_error *err)
+{
+	char names[1024] = "";
+	for (size_t i = 0; i < src->n_files; i++)
+		append_to(names, sizeof(names), "%s%s", i ? ", " : "", base_name(src->files[i]));
+	struct wh_error *why = wh_error_create(WH_ERR_USAGE,
+					       "%s holds %zu dumps that are not one split dump "
+					       "(%s): name the one to read (%s)",
+					       dir, src->n_files, names, err->message);
+	wh_error_destroy(err);
+	return why;
 }
 
 /* Keep BUF as *RET when it says something. */
@@ -231,6 +267,8 @@ struct wh_error *wh_dump_source_open(const char *const *paths, size_t n,
 	struct wh_error *err = wh_dump_files_expand(paths, n, &src->files, &src->n_files);
 	if (!err)
 		err = open_all(src, note, incomplete);
+	if (err && err->code == WH_ERR_USAGE && n == 1 && src->n_files > 1)
+		err = several_in_dir(paths[0], src, err);
 	if (err) {
 		free(note);
 		free(incomplete);

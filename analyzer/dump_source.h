@@ -12,10 +12,10 @@
 struct wh_dump_source {
 	int *fds; /* for kdump_open_fdset(), split members in pfn order */
 	size_t n_fds;
-	char *label;  /* how errors name the dump: its path, or the set's */
-	char *note;   /* what was done to read it; NULL when nothing was */
+	char *label;	  /* how errors name the dump: its path, or the set's */
+	char *note;	  /* what was done to read it; NULL when nothing was */
 	char *incomplete; /* why a rebuilt file lacks the end of its dump, or NULL */
-	char **files; /* the dump files, directories expanded, as given */
+	char **files;	  /* the dump files, directories expanded, as given */
 	size_t n_files;
 };
 

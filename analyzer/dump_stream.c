@@ -52,8 +52,8 @@ static struct wh_error *write_plain(struct wh_dump_stream *s, const unsigned cha
 		if (!(n == SPARSE_BLOCK && all_zero(buf, n))) {
 			size_t done = 0;
 			while (done < n) {
-				ssize_t w = pwrite(s->fd, buf + done, n - done,
-						   (off_t)(s->pos + done));
+				ssize_t w =
+				    pwrite(s->fd, buf + done, n - done, (off_t)(s->pos + done));
 				if (w < 0 && errno == EINTR)
 					continue;
 				if (w <= 0)

@@ -39,13 +39,14 @@ struct wh_flat_rebuild {
 	uint64_t limit;
 	bool limit_known;
 	uint64_t limit_tried_prefix;
-	uint64_t extent; /* end of the furthest byte written */
+	uint64_t extent;  /* end of the furthest byte written */
 	uint64_t carried; /* record data bytes so far */
 };
 
 bool wh_flat_has_signature(const void *head, size_t len)
 {
-	return len >= sizeof(FLAT_SIGNATURE) && !memcmp(head, FLAT_SIGNATURE, sizeof(FLAT_SIGNATURE));
+	return len >= sizeof(FLAT_SIGNATURE) &&
+	       !memcmp(head, FLAT_SIGNATURE, sizeof(FLAT_SIGNATURE));
 }
 
 static int64_t be64(const unsigned char *p)
@@ -83,10 +84,9 @@ static struct wh_error *corrupt(const struct wh_flat_rebuild *r, const char *fmt
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	return wh_error_create(WH_ERR_NOT_DUMP,
-			       "corrupt flattened stream: record %llu (stream byte %llu): %s",
-			       (unsigned long long)r->records + 1,
-			       (unsigned long long)r->record_pos, what);
+	return wh_error_create(
+	    WH_ERR_NOT_DUMP, "corrupt flattened stream: record %llu (stream byte %llu): %s",
+	    (unsigned long long)r->records + 1, (unsigned long long)r->record_pos, what);
 }
 
 static struct wh_error *check_flat_header(const struct wh_flat_rebuild *r)
@@ -181,8 +181,9 @@ static struct wh_error *start_record(struct wh_flat_rebuild *r)
 	}
 	uint64_t end = (uint64_t)off + (uint64_t)size;
 	if (r->limit_known && end > r->limit)
-		return corrupt(r, "puts data up to 0x%llx, past the 0x%llx bytes the dump's "
-				  "header allows",
+		return corrupt(r,
+			       "puts data up to 0x%llx, past the 0x%llx bytes the dump's "
+			       "header allows",
 			       (unsigned long long)end, (unsigned long long)r->limit);
 	if (end > WH_DUMP_SIZE_CAP)
 		return corrupt(r, "puts data up to 0x%llx, past any dump's size (0x%llx)",
@@ -190,8 +191,9 @@ static struct wh_error *start_record(struct wh_flat_rebuild *r)
 	/* Below the cap, so no overflow. */
 	uint64_t reach = 2 * (r->carried + (uint64_t)size) + HEADER_WINDOW;
 	if (!r->limit_known && end > reach)
-		return corrupt(r, "puts data up to 0x%llx, far past the %llu bytes the stream "
-				  "has carried",
+		return corrupt(r,
+			       "puts data up to 0x%llx, far past the %llu bytes the stream "
+			       "has carried",
 			       (unsigned long long)end,
 			       (unsigned long long)(r->carried + (uint64_t)size));
 	struct wh_error *err = claim_range(r, (uint64_t)off, end);
@@ -220,8 +222,9 @@ static struct wh_error *update_limit(struct wh_flat_rebuild *r)
 	r->limit_known = true;
 	r->limit = limit;
 	if (r->extent > limit)
-		return corrupt(r, "data was placed up to 0x%llx, past the 0x%llx bytes the dump's "
-				  "header allows",
+		return corrupt(r,
+			       "data was placed up to 0x%llx, past the 0x%llx bytes the dump's "
+			       "header allows",
 			       (unsigned long long)r->extent, (unsigned long long)limit);
 	return NULL;
 }
@@ -319,8 +322,7 @@ struct wh_error *wh_flat_rebuild_finish(struct wh_flat_rebuild *r, struct wh_fla
 				 n, (unsigned long long)r->record_pos);
 		else
 			snprintf(ret->early, sizeof(ret->early),
-				 "the stream ends after record %llu without its end marker",
-				 n - 1);
+				 "the stream ends after record %llu without its end marker", n - 1);
 		break;
 	case ST_DATA:
 		snprintf(ret->early, sizeof(ret->early),

@@ -18,10 +18,10 @@ enum { WH_FLAT_HEADER_SIZE = 4096 };
 struct wh_flat_rebuild;
 
 struct wh_flat_result {
-	uint64_t size;	   /* of the rebuilt dump */
-	uint64_t records;  /* data records applied */
-	bool complete;	   /* the end marker was read */
-	char early[160];   /* when not complete: where and how the stream stopped */
+	uint64_t size;	  /* of the rebuilt dump */
+	uint64_t records; /* data records applied */
+	bool complete;	  /* the end marker was read */
+	char early[160];  /* when not complete: where and how the stream stopped */
 };
 
 /* Does the stream start with the flattened signature? */

@@ -146,8 +146,8 @@ static struct wh_error *check_tiling(const struct wh_split_member *m, size_t n)
 	return NULL;
 }
 
-static struct wh_error *check_members(struct wh_split_member *members, size_t n,
-				      struct header *h, bool *ret_split)
+static struct wh_error *check_members(struct wh_split_member *members, size_t n, struct header *h,
+				      bool *ret_split)
 {
 	struct wh_error *err;
 	size_t n_split = 0;

@@ -47,6 +47,11 @@ expect 5 "split dump incomplete: pfns 0x[0-9a-f]*-0x[0-9a-f]* are in none" \
 	"$work/set/a" "$work/set/c"
 expect 2 "both hold pfns" "$work/set/a" "$work/set/a" "$work/set/b" "$work/set/c"
 expect 2 "is not part of a split dump" "$work/set/a" "$plain"
+# kdump-tools leaves a raw vmcore.STAMP beside a failed dump: two dumps.
+mkdir "$work/two"
+cp "$plain" "$work/two/vmcore.202612020301"
+cp "$work/flat" "$work/two/dump.202612020301"
+expect 2 "holds 2 dumps that are not one split dump .*name the one to read" "$work/two"
 mkdir "$work/empty"
 echo "not a dump" >"$work/empty/dmesg.202612020301"
 expect 4 "holds no dump file" "$work/empty"

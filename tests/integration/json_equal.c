@@ -12,8 +12,8 @@ static bool ignored(const char *parent, const char *key)
 	return parent && !strcmp(parent, "dump") && !strcmp(key, "source");
 }
 
-static bool equal(const struct jr_value *a, const struct jr_value *b, const char *name,
-		  char *path, size_t path_size)
+static bool equal(const struct jr_value *a, const struct jr_value *b, const char *name, char *path,
+		  size_t path_size)
 {
 	if (a->type != b->type || a->count != b->count)
 		return false;

@@ -39,8 +39,8 @@ struct set {
 static void add(struct set *s, const char *name, uint64_t start, uint64_t end, bool split,
 		uint32_t stamp)
 {
-	s->m[s->n++] = (struct wh_split_member){.fd = member(start, end, split, stamp),
-						.name = name};
+	s->m[s->n++] =
+	    (struct wh_split_member){.fd = member(start, end, split, stamp), .name = name};
 }
 
 static struct wh_error *check(struct set *s, bool *split)
