@@ -27,7 +27,7 @@ static bool file_looks_like_dump(const char *path)
 	unsigned char head[PROBE_LEN];
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return false;
+		return true; /* opened again later, to say why it cannot be */
 	ssize_t n = pread(fd, head, sizeof(head), 0);
 	close(fd);
 	return n > 0 && wh_dump_files_looks_like_dump(head, (size_t)n);

@@ -1,5 +1,6 @@
 #include "dump_size_limit.h"
 
+#include <elf.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -54,12 +55,39 @@ static bool kdump_limit(int fd, uint64_t prefix, uint64_t *ret)
 	return true;
 }
 
-bool wh_dump_size_limit(int fd, uint64_t prefix, uint64_t *ret)
+static bool elf_limit(int fd, uint64_t prefix, uint64_t *ret)
+{
+	Elf64_Ehdr eh;
+	if (prefix < sizeof(eh) || !read_at(fd, 0, &eh, sizeof(eh)) ||
+	    eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_phentsize != sizeof(Elf64_Phdr))
+		return false;
+	uint64_t ph_end = eh.e_phoff + (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr);
+	if (ph_end < eh.e_phoff || ph_end > prefix)
+		return false;
+	uint64_t limit = ph_end;
+	for (unsigned i = 0; i < eh.e_phnum; i++) {
+		Elf64_Phdr ph;
+		if (!read_at(fd, eh.e_phoff + (uint64_t)i * sizeof(ph), &ph, sizeof(ph)))
+			return false;
+		uint64_t end = ph.p_offset + ph.p_filesz;
+		if (end < ph.p_offset || end > WH_DUMP_SIZE_CAP)
+			end = WH_DUMP_SIZE_CAP;
+		if (end > limit)
+			limit = end;
+	}
+	limit += TRAILER_SLACK;
+	*ret = limit < WH_DUMP_SIZE_CAP ? limit : WH_DUMP_SIZE_CAP;
+	return true;
+}
+
+bool wh_dump_size_limit(int fd, uint64_t prefix, bool elf_final, uint64_t *ret)
 {
 	unsigned char magic[8];
 	if (prefix < sizeof(magic) || !read_at(fd, 0, magic, sizeof(magic)))
 		return false;
 	if (!memcmp(magic, "KDUMP   ", 8) || !memcmp(magic, "DISKDUMP", 8))
 		return kdump_limit(fd, prefix, ret);
+	if (elf_final && !memcmp(magic, ELFMAG, SELFMAG))
+		return elf_limit(fd, prefix, ret);
 	return false;
 }

@@ -1,4 +1,5 @@
 #include "dump_stream.h"
+#include "dump_size_limit.h"
 #include "flattened.h"
 
 #include <errno.h>
@@ -16,6 +17,9 @@ struct wh_dump_stream {
 	bool decided;
 	struct wh_flat_rebuild *flat; /* NULL: plain copy */
 	uint64_t pos;		      /* plain copy: bytes received */
+	/* Plain copy: the most the dump's header allows, once read. */
+	uint64_t limit;
+	uint64_t next_try; /* pos at which to look at the header again */
 };
 
 struct wh_error *wh_dump_stream_create(int out_fd, struct wh_dump_stream **ret)
@@ -24,6 +28,8 @@ struct wh_error *wh_dump_stream_create(int out_fd, struct wh_dump_stream **ret)
 	if (!s)
 		return &wh_error_nomem;
 	s->fd = out_fd;
+	s->limit = WH_DUMP_SIZE_CAP;
+	s->next_try = SPARSE_BLOCK;
 	*ret = s;
 	return NULL;
 }
@@ -43,8 +49,32 @@ static bool all_zero(const unsigned char *p, size_t n)
 
 /* Plain copy: whole zero blocks are skipped, leaving holes (ELF dumps of
  * idle memory are mostly zeros). */
+/* A compressed file that unpacks past what its dump's header says (a
+ * decompression bomb) stops there. Tried as the header comes in, up to 64 MiB. */
+static struct wh_error *check_limit(struct wh_dump_stream *s, size_t len)
+{
+	if (s->pos >= s->next_try && s->next_try) {
+		uint64_t limit;
+		if (wh_dump_size_limit(s->fd, s->pos, true, &limit)) {
+			s->limit = limit;
+			s->next_try = 0;
+		} else {
+			s->next_try = s->pos < (64u << 20) ? s->pos * 2 : 0;
+		}
+	}
+	if (s->pos + len > s->limit)
+		return wh_error_create(WH_ERR_NOT_DUMP,
+				       "the unpacked dump runs past the %llu bytes its header "
+				       "allows",
+				       (unsigned long long)s->limit);
+	return NULL;
+}
+
 static struct wh_error *write_plain(struct wh_dump_stream *s, const unsigned char *buf, size_t len)
 {
+	struct wh_error *err = check_limit(s, len);
+	if (err)
+		return err;
 	while (len) {
 		size_t n = SPARSE_BLOCK - (size_t)(s->pos % SPARSE_BLOCK);
 		if (n > len)

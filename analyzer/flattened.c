@@ -17,6 +17,9 @@ enum { FLAT_TYPE = 1, FLAT_VERSION = 1, RECORD_HEADER_SIZE = 16 };
 static const uint64_t HEADER_WINDOW = 64ull << 20;
 /* Written ranges kept apart; real streams collapse into a handful. */
 enum { MAX_RUNS = 65536 };
+/* makedumpfile writes no empty records; a stream of them (cheap to
+ * compress) would only keep us busy. */
+enum { MAX_EMPTY_RECORDS = 1 << 20 };
 
 enum state { ST_FLAT_HEADER, ST_RECORD_HEADER, ST_DATA, ST_END };
 
@@ -41,6 +44,7 @@ struct wh_flat_rebuild {
 	uint64_t limit_tried_prefix;
 	uint64_t extent;  /* end of the furthest byte written */
 	uint64_t carried; /* record data bytes so far */
+	uint64_t empty_records;
 };
 
 bool wh_flat_has_signature(const void *head, size_t len)
@@ -175,6 +179,8 @@ static struct wh_error *start_record(struct wh_flat_rebuild *r)
 		return corrupt(r, "negative offset %lld or size %lld", (long long)off,
 			       (long long)size);
 	if (size == 0) {
+		if (++r->empty_records > MAX_EMPTY_RECORDS)
+			return corrupt(r, "more than %d empty records", MAX_EMPTY_RECORDS);
 		/* Nothing to place; the header itself moved the stream on. */
 		r->record_pos = r->stream_pos;
 		return NULL;
@@ -217,7 +223,7 @@ static struct wh_error *update_limit(struct wh_flat_rebuild *r)
 		return NULL;
 	r->limit_tried_prefix = prefix;
 	uint64_t limit;
-	if (!wh_dump_size_limit(r->fd, prefix, &limit))
+	if (!wh_dump_size_limit(r->fd, prefix, false, &limit))
 		return NULL;
 	r->limit_known = true;
 	r->limit = limit;

@@ -60,11 +60,13 @@ static struct wh_error *read_member(struct wh_split_member *m, struct header *h)
 {
 	unsigned char dd[DD_HEADER_END];
 	struct wh_error *err = read_at(m->fd, m->name, 0, dd, sizeof(dd));
-	if (err) {
-		/* Too short for a kdump header: not ours to judge. */
+	if (err && err->code == WH_ERR_TRUNCATED) {
+		/* Too short for a kdump header: dump_check judges it. */
 		wh_error_destroy(err);
 		return NULL;
 	}
+	if (err)
+		return err;
 	if (memcmp(dd, "KDUMP   ", 8) || (int32_t)get_u32(dd + DD_VERSION) < 2)
 		return NULL;
 	uint32_t block = get_u32(dd + DD_BLOCK_SIZE);

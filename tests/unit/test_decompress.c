@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <elf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -272,6 +273,43 @@ static void test_each_format_corrupt(void **state)
 	free(dump);
 }
 
+/* A small file that unpacks far past what its dump's header allows (an ELF
+ * core of one 4 KiB segment followed by 80 MiB of zeros) stops there. */
+static void test_bomb_stops_at_the_header_limit(void **state)
+{
+	size_t len = 80u << 20;
+	unsigned char *plain = calloc(1, len);
+	assert_non_null(plain);
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)plain;
+	memcpy(eh->e_ident, ELFMAG, SELFMAG);
+	eh->e_ident[EI_CLASS] = ELFCLASS64;
+	eh->e_type = ET_CORE;
+	eh->e_phoff = sizeof(*eh);
+	eh->e_phentsize = sizeof(Elf64_Phdr);
+	eh->e_phnum = 1;
+	Elf64_Phdr *ph = (Elf64_Phdr *)(plain + sizeof(*eh));
+	ph->p_type = PT_LOAD;
+	ph->p_offset = 4096;
+	ph->p_filesz = 4096;
+	size_t cap = ZSTD_compressBound(len);
+	struct blob z = {malloc(cap), 0};
+	z.len = ZSTD_compress(z.bytes, cap, plain, len, 1);
+	assert_false(ZSTD_isError(z.len));
+	free(plain);
+
+	char *path = write_file("small", z.bytes, z.len);
+	struct wh_dump_source *src;
+	const char *p = path;
+	struct wh_error *err = wh_dump_source_open(&p, 1, &src);
+	assert_non_null(err);
+	assert_int_equal(err->code, WH_ERR_NOT_DUMP);
+	if (!strstr(err->message, "runs past the"))
+		fail_msg("%s", err->message);
+	wh_error_destroy(err);
+	remove_file(path);
+	free(z.bytes);
+}
+
 static void test_detect(void **state)
 {
 	assert_int_equal(wh_compression_detect("KDUMP   ", 8), WH_COMPRESSION_NONE);
@@ -287,6 +325,7 @@ int main(void)
 	    cmocka_unit_test(test_compressed_plain_dump),
 	    cmocka_unit_test(test_each_format_cut_short),
 	    cmocka_unit_test(test_each_format_corrupt),
+	    cmocka_unit_test(test_bomb_stops_at_the_header_limit),
 	    cmocka_unit_test(test_detect),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -254,6 +254,18 @@ static void test_zero_size_records(void **state)
 	free(s.bytes);
 }
 
+/* ... but a stream of nothing but them is refused. */
+static void test_too_many_empty_records(void **state)
+{
+	struct flat_stream s = {0};
+	flat_header(&s, 1, 1);
+	for (int i = 0; i <= (1 << 20); i++)
+		flat_record(&s, 0, NULL, 0);
+	flat_end(&s);
+	expect_error(&s, WH_ERR_NOT_DUMP, "empty records");
+	free(s.bytes);
+}
+
 /* Records scattered one byte apart: refused past a bound, in bounded time. */
 static void test_scattered_records(void **state)
 {
@@ -279,6 +291,7 @@ int main(void)
 	    cmocka_unit_test(test_truncated_record_header),
 	    cmocka_unit_test(test_truncated_record_data),
 	    cmocka_unit_test(test_zero_size_records),
+	    cmocka_unit_test(test_too_many_empty_records),
 	    cmocka_unit_test(test_scattered_records),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
