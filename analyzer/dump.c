@@ -129,6 +129,12 @@ struct wh_error *wh_dump_open_files(const char *const *paths, size_t n, struct w
 	}
 	/* A file set: makedumpfile --split members, in pfn order. */
 	st = kdump_open_fdset(dump->ctx, (unsigned)dump->source->n_fds, dump->source->fds);
+	if (st == KDUMP_ERR_NOTIMPL) {
+		/* libkdumpfile's "Cannot set file.set.0.fd: Unknown file format". */
+		err = wh_error_create(WH_ERR_NOT_DUMP, "not a kernel dump: no dump format whyhung "
+						       "reads starts like this file");
+		goto fail_path;
+	}
 	if (st != KDUMP_OK) {
 		err = kdump_error(dump, st, "not a kernel dump");
 		goto fail_path;

@@ -39,6 +39,12 @@ cp "$work/flat" "$work/flat.v2"
 printf '\002' | dd of="$work/flat.v2" bs=1 seek=31 conv=notrunc 2>/dev/null
 expect 4 "flattened dump of type 1 version 2" "$work/flat.v2"
 
+# Bad magic: no form whyhung knows, said in its own words.
+cp "$work/flat" "$work/flat.magic"
+printf 'X' | dd of="$work/flat.magic" bs=1 seek=11 conv=notrunc 2>/dev/null
+expect 4 "not a kernel dump: no dump format whyhung reads starts like this file" \
+	"$work/flat.magic"
+
 # Split sets with a member missing, given twice, or mixed with a plain dump.
 mkdir "$work/set"
 makedumpfile --split -c -d 31 --splitblock-size 4 "$plain" "$work/set/a" "$work/set/b" \

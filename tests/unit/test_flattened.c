@@ -104,7 +104,7 @@ static void test_rebuilds_out_of_order_records(void **state)
 	free(s.bytes);
 }
 
-static void test_bad_type_or_version(void **state)
+static void test_bad_magic_type_or_version(void **state)
 {
 	struct flat_stream s = {0};
 	flat_header(&s, 1, 2);
@@ -114,6 +114,10 @@ static void test_bad_type_or_version(void **state)
 	flat_header(&s, 3, 1);
 	flat_end(&s);
 	expect_error(&s, WH_ERR_NOT_DUMP, "type 3");
+	/* Bad magic: not taken for a flattened stream at all. */
+	s.bytes[11] = 'X';
+	assert_false(wh_flat_has_signature(s.bytes, s.len));
+	expect_error(&s, WH_ERR_NOT_DUMP, "bad signature");
 	free(s.bytes);
 }
 
@@ -282,7 +286,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_rebuilds_out_of_order_records),
-	    cmocka_unit_test(test_bad_type_or_version),
+	    cmocka_unit_test(test_bad_magic_type_or_version),
 	    cmocka_unit_test(test_shorter_than_its_header),
 	    cmocka_unit_test(test_record_past_the_header_limit),
 	    cmocka_unit_test(test_record_far_past_the_stream),
