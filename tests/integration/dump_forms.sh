@@ -1,6 +1,7 @@
 #!/bin/sh
 # One dump saved again in another form whyhung reads gives the same report
-# (JSON, all but dump.source), and the report says what was done.
+# (JSON, all but dump.source) and the same output of every other command
+# (text, all but the source line), and the report says what was done.
 # usage: dump_forms.sh WHYHUNG JSON_EQUAL VMLINUX PLAIN FORM WORKDIR
 # FORM: flat (makedumpfile -F of a kdump-compressed PLAIN), flat-elf
 # (makedumpfile -F -E of an ELF PLAIN), flat.gz flat.bz2 flat.lz4 flat.xz
@@ -77,6 +78,13 @@ esac
 "$whyhung" report "$@" -k "$vmlinux" --format json >"$work/form.json" ||
 	fail "report on $*"
 "$json_equal" "$work/plain.json" "$work/form.json" || fail "reports differ"
+# Every command reads it: the same text but for the source line.
+for cmd in summary tasks bt cpus log; do
+	"$whyhung" "$cmd" "$plain" -k "$vmlinux" >"$work/plain.$cmd" 2>&1 || fail "$cmd on plain"
+	"$whyhung" "$cmd" "$@" -k "$vmlinux" 2>&1 | grep -v '^source: ' >"$work/form.$cmd" ||
+		fail "$cmd on $*"
+	cmp -s "$work/plain.$cmd" "$work/form.$cmd" || fail "$cmd output differs"
+done
 if [ -n "$want" ]; then
 	grep -q "\"source\":\"[^\"]*$want" "$work/form.json" || fail "dump.source lacks '$want'"
 	"$whyhung" summary "$@" -k "$vmlinux" | grep -q "^source: .*$want" ||
