@@ -21,8 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "analyzer/dump.h"
-#include "analyzer/dump_source.h"
+#include "dump.h"
+#include "dump_source.h"
 
 enum { RECORD = 65536, BLOCK = 4096 };
 

@@ -16,8 +16,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "analyzer/kdump_log_file.h"
-#include "analyzer/summary.h"
+#include "kdump_log_file.h"
+#include "summary.h"
 
 static const char *vmlinux_path, *elf_path, *work_dir;
 

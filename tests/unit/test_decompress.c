@@ -20,10 +20,10 @@
 #include <zlib.h>
 #include <zstd.h>
 
-#include "analyzer/decompress.h"
-#include "analyzer/dump_source.h"
-#include "analyzer/dump_stream.h"
-#include "analyzer/temp_file.h"
+#include "decompress.h"
+#include "dump_source.h"
+#include "dump_stream.h"
+#include "temp_file.h"
 #include "tests/support/flat_stream.h"
 
 enum { PAGES = 64, PAGE = 4096, DUMP_SIZE = 8192 + PAGES * PAGE };

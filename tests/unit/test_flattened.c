@@ -11,8 +11,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "analyzer/flattened.h"
-#include "analyzer/temp_file.h"
+#include "flattened.h"
+#include "temp_file.h"
 #include "tests/support/flat_stream.h"
 
 struct outcome {

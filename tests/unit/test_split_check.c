@@ -9,8 +9,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "analyzer/split_check.h"
-#include "analyzer/temp_file.h"
+#include "split_check.h"
+#include "temp_file.h"
 #include "tests/support/flat_stream.h"
 
 enum { MAX_MAPNR = 0x3000 };
