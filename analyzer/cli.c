@@ -212,27 +212,19 @@ static struct wh_error *parse_args(int argc, char **argv, struct options *o)
 }
 
 /* Without -k, look where Debian's linux-image-*-dbg installs the vmlinux. */
-static struct wh_error *default_vmlinux(const struct options *o, char *buf, size_t size)
+static struct wh_error *default_vmlinux(const struct wh_dump *dump, char *buf, size_t size)
 {
-	struct wh_dump *dump;
-	struct wh_error *err = wh_dump_open_files(o->vmcores, o->n_vmcores, &dump);
-	if (err)
-		return err;
 	const char *release = wh_dump_release(dump);
 	const char *dirs[][2] = {{"/usr/lib/debug/boot/vmlinux-", ""},
 				 {"/usr/lib/debug/lib/modules/", "/vmlinux"}};
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(*dirs); i++) {
 		snprintf(buf, size, "%s%s%s", dirs[i][0], release, dirs[i][1]);
-		if (access(buf, R_OK) == 0) {
-			wh_dump_destroy(dump);
+		if (access(buf, R_OK) == 0)
 			return NULL;
-		}
 	}
-	err = wh_error_create(WH_ERR_NO_VMLINUX,
-			      "no vmlinux given (-k) and none found for %s under /usr/lib/debug",
-			      release);
-	wh_dump_destroy(dump);
-	return err;
+	return wh_error_create(WH_ERR_NO_VMLINUX,
+			       "no vmlinux given (-k) and none found for %s under /usr/lib/debug",
+			       release);
 }
 
 /* The log alone: no task walk, so a dump with a broken task list still
@@ -323,14 +315,20 @@ static struct wh_error *run(const struct options *o)
 {
 	char found[4096];
 	const char *vmlinux = o->vmlinux;
-	struct wh_error *err;
+	/* Opened once: a flattened or compressed dump is rebuilt once. */
+	struct wh_dump *dump;
+	struct wh_error *err = wh_dump_open_files(o->vmcores, o->n_vmcores, &dump);
+	if (err)
+		return err;
 	if (!vmlinux) {
-		if ((err = default_vmlinux(o, found, sizeof(found))))
+		if ((err = default_vmlinux(dump, found, sizeof(found)))) {
+			wh_dump_destroy(dump);
 			return err;
+		}
 		vmlinux = found;
 	}
 	struct wh_kernel *k;
-	if ((err = wh_kernel_open_files(o->vmcores, o->n_vmcores, vmlinux, &k)))
+	if ((err = wh_kernel_open_dump(dump, vmlinux, &k)))
 		return err;
 	if (o->module_dir && (err = wh_kernel_set_module_dir(k, o->module_dir))) {
 		wh_kernel_destroy(k);
