@@ -136,6 +136,10 @@ static struct wh_error *claim_range(struct wh_flat_rebuild *r, uint64_t start, u
 	/* Disjoint: merge with a neighbour that touches it, or insert. */
 	bool touches_next = next && next->start == end;
 	bool touches_prev = next && next->end == start;
+	/* Extending run I must not run into the one after it. */
+	if (touches_prev && i + 1 < r->n_runs && r->runs[i + 1].start < end)
+		return corrupt(r, "its bytes 0x%llx-0x%llx overlap another record's only in part",
+			       (unsigned long long)start, (unsigned long long)end);
 	if (touches_prev) {
 		next->end = end;
 		if (i + 1 < r->n_runs && r->runs[i + 1].start == end) {

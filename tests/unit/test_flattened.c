@@ -190,6 +190,26 @@ static void test_overlapping_records(void **state)
 	flat_record(&s, 50, data, 200);
 	flat_end(&s);
 	expect_error(&s, WH_ERR_NOT_DUMP, "overlap");
+	/* Starting where one range ends and running into the next. */
+	s.len = 0;
+	flat_header(&s, 1, 1);
+	flat_record(&s, 0, data, 100);
+	flat_record(&s, 200, data, 100);
+	flat_record(&s, 100, data, 150);
+	flat_end(&s);
+	expect_error(&s, WH_ERR_NOT_DUMP, "overlap");
+	/* ... while filling the gap exactly is fine. */
+	s.len = 0;
+	flat_header(&s, 1, 1);
+	flat_record(&s, 0, data, 100);
+	flat_record(&s, 200, data, 100);
+	flat_record(&s, 100, data, 100);
+	flat_record(&s, 0, data, 300); /* a rewrite of the merged whole */
+	flat_end(&s);
+	struct outcome o = rebuild(&s, s.len);
+	assert_null(o.err);
+	assert_int_equal(o.res.records, 4);
+	outcome_free(&o);
 	free(s.bytes);
 }
 
