@@ -168,6 +168,10 @@ static enum outcome run_bzip2(struct job *j)
 				next = (char *)j->in;
 				avail = (unsigned)j->in_len;
 			}
+			if (next[0] != 'B') { /* trailing bytes, as bzip2 -d ignores */
+				out = DONE;
+				break;
+			}
 			BZ2_bzDecompressEnd(&b);
 			memset(&b, 0, sizeof(b));
 			if (BZ2_bzDecompressInit(&b, 0, 0) != BZ_OK) {

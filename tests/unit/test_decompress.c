@@ -310,6 +310,37 @@ static void test_bomb_stops_at_the_header_limit(void **state)
 	free(z.bytes);
 }
 
+/* Several members or frames one after the other (pigz, pbzip2, cat a.gz
+ * b.gz) are one dump; the zero padding gzip, bzip2 and xz tolerate after
+ * the data is ignored. */
+static void test_concatenated_and_padded(void **state)
+{
+	unsigned char *dump = expected_dump();
+	size_t half = DUMP_SIZE / 2;
+	for (size_t i = 0; i < sizeof(formats) / sizeof(*formats); i++) {
+		struct blob a = formats[i].compress((struct blob){dump, half});
+		struct blob b = formats[i].compress((struct blob){dump + half, DUMP_SIZE - half});
+		bool padded = formats[i].c == WH_COMPRESSION_GZIP ||
+			      formats[i].c == WH_COMPRESSION_BZIP2 ||
+			      formats[i].c == WH_COMPRESSION_XZ;
+		struct blob both = {calloc(1, a.len + b.len + 512), a.len + b.len};
+		memcpy(both.bytes, a.bytes, a.len);
+		memcpy(both.bytes + a.len, b.bytes, b.len);
+		if (padded)
+			both.len += 512;
+		struct partial p = unpack_blob(formats[i].c, both);
+		if (p.early[0])
+			fail_msg("%s: \"%s\"", formats[i].name, p.early);
+		assert_int_equal(p.len, DUMP_SIZE);
+		assert_memory_equal(p.bytes, dump, DUMP_SIZE);
+		free(p.bytes);
+		free(a.bytes);
+		free(b.bytes);
+		free(both.bytes);
+	}
+	free(dump);
+}
+
 static void test_detect(void **state)
 {
 	assert_int_equal(wh_compression_detect("KDUMP   ", 8), WH_COMPRESSION_NONE);
@@ -325,6 +356,7 @@ int main(void)
 	    cmocka_unit_test(test_compressed_plain_dump),
 	    cmocka_unit_test(test_each_format_cut_short),
 	    cmocka_unit_test(test_each_format_corrupt),
+	    cmocka_unit_test(test_concatenated_and_padded),
 	    cmocka_unit_test(test_bomb_stops_at_the_header_limit),
 	    cmocka_unit_test(test_detect),
 	};
