@@ -1,9 +1,10 @@
 #!/bin/sh
 # Damaged dump forms on the command line: one line on stderr in whyhung's
 # words and the documented exit code, never a crash or a hang.
-# usage: dump_forms_bad.sh WHYHUNG VMLINUX PLAIN_KDUMP WORKDIR
+# usage: dump_forms_bad.sh WHYHUNG VMLINUX PLAIN_KDUMP WORKDIR [OTHER_KDUMP]
+# (OTHER_KDUMP: another dump of the same kernel, for a split set mixed from two)
 set -eu
-whyhung=$1 vmlinux=$2 plain=$3 work=$4
+whyhung=$1 vmlinux=$2 plain=$3 work=$4 other=${5:-}
 rm -rf "$work"
 mkdir -p "$work"
 fail() { echo "FAIL: $*"; exit 1; }
@@ -53,6 +54,12 @@ expect 5 "split dump incomplete: pfns 0x[0-9a-f]*-0x[0-9a-f]* are in none" \
 	"$work/set/a" "$work/set/c"
 expect 2 "both hold pfns" "$work/set/a" "$work/set/a" "$work/set/b" "$work/set/c"
 expect 2 "is not part of a split dump" "$work/set/a" "$plain"
+if [ -n "$other" ]; then
+	mkdir "$work/other"
+	makedumpfile --split -c -d 31 --splitblock-size 4 "$other" "$work/other/a" \
+		"$work/other/b" "$work/other/c" >/dev/null 2>&1 || fail "makedumpfile --split"
+	expect 2 "are not parts of the same dump" "$work/set/a" "$work/other/b" "$work/set/c"
+fi
 # kdump-tools leaves a raw vmcore.STAMP beside a failed dump: two dumps.
 mkdir "$work/two"
 cp "$plain" "$work/two/vmcore.202612020301"
