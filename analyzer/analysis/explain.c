@@ -64,6 +64,31 @@ static const struct wh_task *task_at(const struct wh_report *r, size_t i)
 	return &r->summary.tasks.tasks[i];
 }
 
+/* A deadlock whose locks hold more than one cycle (several holders of an
+ * rwsem, a task waiting across two cycles) is shown by its shortest cycle;
+ * the component's other tasks are as stuck and are named here. */
+static void explain_other_members(FILE *f, const struct wh_report *r, size_t cycle)
+{
+	const struct wh_cycle *cy = &r->graph.cycles[cycle];
+	size_t more = cy->n_members - cy->n, told = 0;
+	fprintf(f,
+		"; %zu more task%s %s in this deadlock through other cycles of its locks: ", more,
+		more == 1 ? "" : "s", more == 1 ? "is" : "are");
+	for (size_t m = 0; m < cy->n_members && told < 5; m++) {
+		size_t t = cy->members[m];
+		bool on_cycle = false;
+		for (size_t i = 0; i < cy->n && !on_cycle; i++)
+			on_cycle = cy->tasks[i] == t;
+		if (on_cycle)
+			continue;
+		char label[96];
+		wh_report_task_label(task_at(r, t), label, sizeof(label));
+		fprintf(f, "%s%s", told++ ? ", " : "", label);
+	}
+	if (more > told)
+		fprintf(f, " and %zu more", more - told);
+}
+
 static void explain_cycle(FILE *f, const struct wh_report *r, const struct wh_root_cause *rc)
 {
 	const struct wh_cycle *cy = &r->graph.cycles[rc->index];
@@ -71,11 +96,9 @@ static void explain_cycle(FILE *f, const struct wh_report *r, const struct wh_ro
 				: "Deadlock: ");
 	for (size_t i = 0; i < cy->n; i++) {
 		const struct wh_task *t = task_at(r, cy->tasks[i]);
-		const struct wh_task_wait *w = wh_waits_of_task(&r->waits, t->address);
-		char label[96], obj[400] = "?";
+		char label[96], obj[400];
 		wh_report_task_label(t, label, sizeof(label));
-		if (w)
-			wh_explain_object_label(r, w->object, obj, sizeof(obj));
+		wh_explain_object_label(r, cy->objects[i], obj, sizeof(obj));
 		const struct wh_task *next = task_at(r, cy->tasks[(i + 1) % cy->n]);
 		char next_label[96];
 		wh_report_task_label(next, next_label, sizeof(next_label));
@@ -84,6 +107,8 @@ static void explain_cycle(FILE *f, const struct wh_report *r, const struct wh_ro
 		else
 			fprintf(f, "%s waits for %s, held by %s", label, obj, next_label);
 	}
+	if (cy->n_members > cy->n)
+		explain_other_members(f, r, rc->index);
 	fprintf(f, ". %zu task%s %s stuck in or behind this cycle.\n", rc->blocked,
 		rc->blocked == 1 ? "" : "s", rc->blocked == 1 ? "is" : "are");
 }
