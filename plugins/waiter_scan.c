@@ -1,6 +1,7 @@
 #include "waiter_scan.h"
 #include "list_walk.h"
 #include "symbolize.h"
+#include "wait_lists.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,10 +104,17 @@ struct wh_error *wh_find_waiter_record(const struct wh_wait_context *ctx, int fr
 	return NULL;
 }
 
-struct wh_error *wh_waiter_list_head(const struct wh_wait_context *ctx, uint64_t record,
-				     const struct wh_waiter_layout *l, uint64_t *ret_head)
+/* Walk from START to the head, or to a node an earlier walk passed (its
+ * head is known). Nodes passed go to *PASSED (START first). */
+static struct wh_error *walk_to_head(const struct wh_wait_context *ctx, uint64_t start,
+				     const struct wh_waiter_layout *l, uint64_t **passed,
+				     size_t *n_passed, uint64_t *ret_head)
 {
-	uint64_t start = record + l->list_off, node = start;
+	uint64_t delta = l->task_off - l->list_off, node = start;
+	*passed = malloc((WH_MAX_WAITERS + 1) * sizeof(**passed));
+	if (!*passed)
+		return &wh_error_nomem;
+	(*passed)[(*n_passed)++] = start;
 	for (size_t i = 0; i <= WH_MAX_WAITERS; i++) {
 		struct wh_error *err = read_u64(ctx, node, &node);
 		if (err)
@@ -114,13 +122,33 @@ struct wh_error *wh_waiter_list_head(const struct wh_wait_context *ctx, uint64_t
 					     (unsigned long long)start);
 		if (node == start)
 			break;
+		if (wh_wait_lists_head(ctx->lists, node, delta, ret_head))
+			return NULL;
 		if (!is_record_node(ctx, node, l)) {
 			*ret_head = node;
 			return NULL;
 		}
+		if (i < WH_MAX_WAITERS)
+			(*passed)[(*n_passed)++] = node;
 	}
 	return wh_error_at(WH_ERR_CORRUPT, start, "wait list at 0x%llx has no head",
 			   (unsigned long long)start);
+}
+
+struct wh_error *wh_waiter_list_head(const struct wh_wait_context *ctx, uint64_t record,
+				     const struct wh_waiter_layout *l, uint64_t *ret_head)
+{
+	uint64_t start = record + l->list_off, delta = l->task_off - l->list_off;
+	if (wh_wait_lists_head(ctx->lists, start, delta, ret_head))
+		return NULL;
+	uint64_t *passed = NULL;
+	size_t n_passed = 0;
+	struct wh_error *err = walk_to_head(ctx, start, l, &passed, &n_passed, ret_head);
+	/* The waiters behind START on this list stop at their own nodes. */
+	for (size_t i = 0; !err && i < n_passed; i++)
+		err = wh_wait_lists_remember(ctx->lists, passed[i], delta, *ret_head);
+	free(passed);
+	return err;
 }
 
 struct wh_error *wh_waiter_object(const struct wh_wait_context *ctx, int frame,

@@ -240,6 +240,35 @@ static bool same_name(const char *a, const char *b)
 	return a == b || (a && b && !strcmp(a, b));
 }
 
+/* FNV-1a over a name (NULL apart from "") and a separator. */
+static uint64_t hash_name(uint64_t h, const char *name)
+{
+	for (const char *c = name ? name : ""; *c; c++)
+		h = (h ^ (unsigned char)*c) * 0x100000001b3ull;
+	return (h ^ (name ? 0x100 : 0x200)) * 0x100000001b3ull;
+}
+
+static uint64_t hash_word(uint64_t h, uint64_t word)
+{
+	return (h ^ word) * 0x100000001b3ull;
+}
+
+uint64_t wh_backtrace_functions_hash(const struct wh_backtrace *bt)
+{
+	uint64_t h = hash_word(hash_word(0xcbf29ce484222325ull, bt->stack.n), bt->stack.end);
+	for (size_t i = 0; i < bt->stack.n; i++) {
+		const struct wh_frame *f = &bt->stack.frames[i];
+		h = hash_word(h, (uint64_t)f->have_symbol << 32 | f->flags);
+		if (!f->have_symbol)
+			h = hash_word(h, f->ip);
+		h = hash_name(hash_name(h, f->sym.function), f->sym.module);
+		for (size_t j = 0; j < bt->sources[i].n_inlined; j++)
+			h = hash_name(h, bt->sources[i].inlined[j].function);
+		h = hash_word(h, bt->sources[i].n_inlined);
+	}
+	return h;
+}
+
 bool wh_backtrace_same_functions(const struct wh_backtrace *a, const struct wh_backtrace *b)
 {
 	if (a->stack.n != b->stack.n || a->stack.end != b->stack.end)
