@@ -149,9 +149,12 @@ struct wh_error *wh_waits_analyze(struct wh_kernel *k, const struct wh_task_list
 			break;
 		}
 	}
+	struct wh_mmap_locks *mm = NULL;
 	for (size_t i = 0; !err && i < ret->n_objects; i++) {
 		struct wh_wait_object *o = &ret->objects[i];
-		wh_object_name(k, tasks, o->kind, o->address, o->name, sizeof(o->name));
+		if (!mm && !strcmp(o->kind, "rwsem") && (err = wh_mmap_locks_build(k, tasks, &mm)))
+			break;
+		wh_object_name(k, tasks, mm, o->kind, o->address, o->name, sizeof(o->name));
 		struct wh_error *e = c.found_by[i]->describe(&c.first_ctx[i], o);
 		if (e == &wh_error_nomem)
 			err = e;
@@ -169,6 +172,7 @@ struct wh_error *wh_waits_analyze(struct wh_kernel *k, const struct wh_task_list
 				err = add_warning(ret, wh_error_create(WH_ERR_ABSENT, "%s", msg));
 		}
 	}
+	wh_mmap_locks_destroy(mm);
 	free(c.found_by);
 	free(c.first_ctx);
 	wh_addr_map_deinit(&c.object_at);

@@ -2,11 +2,13 @@
 
 #include <stdlib.h>
 
-/* Kernel addresses share their high bits and are aligned: multiply to
- * spread the low bits that differ (Fibonacci hashing). */
+/* Kernel addresses share their high bits and are aligned: multiply and
+ * take the top bits, which every bit of the key reaches (Fibonacci
+ * hashing). */
 static size_t slot_of(uint64_t key, size_t capacity)
 {
-	return (size_t)(((key ^ (key >> 32)) * 0x9e3779b97f4a7c15ull) >> 20) & (capacity - 1);
+	unsigned bits = (unsigned)__builtin_ctzll(capacity);
+	return bits ? (size_t)((key * 0x9e3779b97f4a7c15ull) >> (64 - bits)) : 0;
 }
 
 void wh_addr_map_init(struct wh_addr_map *map)
