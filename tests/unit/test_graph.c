@@ -4,10 +4,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
+#include "explain.h"
 #include "graph.h"
+#include "report.h"
 
 enum { N = 4 };
 
@@ -191,6 +195,37 @@ static void test_cycle_steps_are_edges(void **state)
 	spec_deinit(&s);
 }
 
+/* The explanation of that example states only real edges and names the
+ * task of the deadlock that is off the cycle shown. */
+static void test_explanation_of_a_component_with_two_cycles(void **state)
+{
+	static const int waits[] = {0, 1, 2};
+	static const int owners[][MAX_T] = {{1, 2, -1}, {2, -1}, {0, 1, -1}};
+	struct spec s;
+	from_spec(&s, 3, waits, 3, owners, WH_OWNER_FIELD);
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(s.tasks[i].comm, sizeof(s.tasks[i].comm), "%c", (int)('A' + i));
+		snprintf(s.objs[i].kind, sizeof(s.objs[i].kind), "mutex");
+		snprintf(s.objs[i].name, sizeof(s.objs[i].name), "%c", (int)('X' + i));
+	}
+	struct wh_report r;
+	memset(&r, 0, sizeof(r));
+	r.summary.tasks = s.list;
+	r.waits = s.w;
+	assert_null(wh_graph_build(&r.summary.tasks, &r.waits, &r.graph));
+	char *text;
+	assert_null(wh_explain(&r, &text));
+	const char *want = "Deadlock: A[1] waits for mutex X, held by C[3], which waits for "
+			   "mutex Z, held by A[1]; 1 more task is in this deadlock through "
+			   "other cycles of its locks: B[2]. 3 tasks are stuck in or behind "
+			   "this cycle.\n";
+	if (!strstr(text, want))
+		fail_msg("explanation:\n%s\nlacks:\n%s", text, want);
+	free(text);
+	wh_graph_deinit(&r.graph);
+	spec_deinit(&s);
+}
+
 /* A three-task cycle whose wait order is not pid order: 1 -> 3 -> 2 -> 1. */
 static void test_cycle_in_wait_order(void **state)
 {
@@ -316,6 +351,7 @@ int main(void)
 		cmocka_unit_test(test_cycle_through_inferred_holder_is_marked),
 		cmocka_unit_test(test_holder_not_waiting_is_a_root),
 		cmocka_unit_test(test_cycle_steps_are_edges),
+		cmocka_unit_test(test_explanation_of_a_component_with_two_cycles),
 		cmocka_unit_test(test_cycle_in_wait_order),
 		cmocka_unit_test(test_rwsem_readers_one_in_the_cycle),
 		cmocka_unit_test(test_several_holders_two_cycles),
