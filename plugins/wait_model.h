@@ -73,6 +73,7 @@ struct wh_wait_context {
 	const struct wh_stack_index *stacks;
 	struct wh_blockdev_cache *devices; /* devices described so far */
 	struct wh_wait_lists *lists;	   /* wait lists walked so far */
+	struct wh_kind_memo *memo;	   /* what kinds learnt once (kind_memo.h) */
 };
 
 #endif

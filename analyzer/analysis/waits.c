@@ -1,7 +1,8 @@
 #include "waits.h"
+#include "kind_memo.h"
 #include "object_name.h"
-#include "wait_kind.h"
 #include "stack_start.h"
+#include "wait_kind.h"
 #include "wait_lists.h"
 
 #include <stdio.h>
@@ -102,7 +103,10 @@ struct wh_error *wh_waits_analyze(struct wh_kernel *k, const struct wh_task_list
 		return err;
 	struct wh_blockdev_cache *devices = wh_blockdev_cache_create();
 	struct wh_wait_lists *lists = NULL;
-	if (!devices || (err = wh_wait_lists_create(&lists))) {
+	struct wh_kind_memo *memo = NULL;
+	if (!devices || (err = wh_wait_lists_create(&lists)) ||
+	    (err = wh_kind_memo_create(&memo))) {
+		wh_wait_lists_destroy(lists);
 		wh_blockdev_cache_destroy(devices);
 		wh_stack_index_destroy(idx);
 		return &wh_error_nomem;
@@ -120,7 +124,8 @@ struct wh_error *wh_waits_analyze(struct wh_kernel *k, const struct wh_task_list
 					      .bt = bt,
 					      .stacks = idx,
 					      .devices = devices,
-					      .lists = lists};
+					      .lists = lists,
+					      .memo = memo};
 		if (!wh_stack_index_range(idx, bt->task.address, &ctx.stack_lo, &ctx.stack_hi))
 			continue;
 		for (const struct wh_wait_kind_ops *const *op = kinds; *op; op++) {
@@ -179,6 +184,7 @@ struct wh_error *wh_waits_analyze(struct wh_kernel *k, const struct wh_task_list
 	wh_stack_index_destroy(idx);
 	wh_blockdev_cache_destroy(devices);
 	wh_wait_lists_destroy(lists);
+	wh_kind_memo_destroy(memo);
 	if (!err)
 		err = wh_waits_index(ret);
 	if (err)
