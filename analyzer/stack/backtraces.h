@@ -34,7 +34,7 @@ struct wh_backtrace {
 
 struct wh_backtraces {
 	struct wh_backtrace **items;
-	size_t count;
+	size_t count, capacity;
 };
 
 struct wh_bt_selection {
