@@ -29,28 +29,33 @@ static size_t task_index(const struct wh_task_list *tasks, uint64_t addr)
 	return t ? (size_t)(t - tasks->tasks) : SIZE_MAX;
 }
 
-/* The edges with task ends as task list indices and object ends as
- * SIZE_MAX - 1 - object (told apart once task nodes are numbered). */
+/* An edge before the tasks are numbered: TASK (task list index) waits on
+ * OBJECT, or OBJECT is held by TASK. */
+struct raw_edge {
+	size_t task, object;
+	bool task_waits;
+};
+
 static struct wh_error *raw_edges(const struct wh_task_list *tasks, const struct wh_waits *waits,
-				  struct edge **ret, size_t *ret_n)
+				  struct raw_edge **ret, size_t *ret_n)
 {
 	size_t cap = waits->n_waits;
 	for (size_t o = 0; o < waits->n_objects; o++)
 		cap += waits->objects[o].n_owners;
-	struct edge *e = malloc((cap ? cap : 1) * sizeof(*e));
+	struct raw_edge *e = malloc((cap ? cap : 1) * sizeof(*e));
 	if (!e)
 		return &wh_error_nomem;
 	size_t n = 0;
 	for (size_t i = 0; i < waits->n_waits; i++) {
 		size_t t = task_index(tasks, waits->waits[i].task);
 		if (t != SIZE_MAX)
-			e[n++] = (struct edge){t, SIZE_MAX - 1 - waits->waits[i].object};
+			e[n++] = (struct raw_edge){t, waits->waits[i].object, true};
 	}
 	for (size_t o = 0; o < waits->n_objects; o++)
 		for (size_t j = 0; j < waits->objects[o].n_owners; j++) {
 			size_t t = task_index(tasks, waits->objects[o].owners[j].task);
 			if (t != SIZE_MAX)
-				e[n++] = (struct edge){SIZE_MAX - 1 - o, t};
+				e[n++] = (struct raw_edge){t, o, false};
 		}
 	*ret = e;
 	*ret_n = n;
@@ -58,7 +63,7 @@ static struct wh_error *raw_edges(const struct wh_task_list *tasks, const struct
 }
 
 /* Number the tasks met in edges 0..nt-1 in task list order. */
-static struct wh_error *number_tasks(struct wh_node_graph *g, const struct edge *e, size_t n,
+static struct wh_error *number_tasks(struct wh_node_graph *g, const struct raw_edge *e, size_t n,
 				     struct wh_addr_map *node_of)
 {
 	g->task_of = malloc((n ? n : 1) * sizeof(*g->task_of));
@@ -66,7 +71,7 @@ static struct wh_error *number_tasks(struct wh_node_graph *g, const struct edge 
 		return &wh_error_nomem;
 	g->nt = 0;
 	for (size_t i = 0; i < n; i++)
-		g->task_of[g->nt++] = e[i].from < e[i].to ? e[i].from : e[i].to;
+		g->task_of[g->nt++] = e[i].task;
 	qsort(g->task_of, g->nt, sizeof(*g->task_of), compare_size);
 	size_t unique = 0;
 	for (size_t i = 0; i < g->nt; i++)
@@ -116,22 +121,26 @@ struct wh_error *wh_node_graph_build(const struct wh_task_list *tasks, const str
 				     struct wh_node_graph *ret)
 {
 	memset(ret, 0, sizeof(*ret));
-	struct edge *e;
+	struct raw_edge *raw;
+	struct edge *e = NULL;
 	size_t n;
-	struct wh_error *err = raw_edges(tasks, waits, &e, &n);
+	struct wh_error *err = raw_edges(tasks, waits, &raw, &n);
 	if (err)
 		return err;
 	struct wh_addr_map node_of;
 	wh_addr_map_init(&node_of);
-	if ((err = number_tasks(ret, e, n, &node_of)))
+	if ((err = number_tasks(ret, raw, n, &node_of)))
 		goto out;
 	ret->n = ret->nt + waits->n_objects;
+	if (!(e = malloc((n ? n : 1) * sizeof(*e)))) {
+		err = &wh_error_nomem;
+		goto out;
+	}
 	for (size_t i = 0; i < n; i++) {
-		bool task_first = e[i].from < e[i].to;
-		size_t *task = task_first ? &e[i].from : &e[i].to;
-		size_t *obj = task_first ? &e[i].to : &e[i].from;
-		*task = wh_addr_map_get(&node_of, *task);
-		*obj = ret->nt + (SIZE_MAX - 1 - *obj);
+		size_t task = wh_addr_map_get(&node_of, raw[i].task),
+		       object = ret->nt + raw[i].object;
+		e[i] =
+		    raw[i].task_waits ? (struct edge){task, object} : (struct edge){object, task};
 	}
 	qsort(e, n, sizeof(*e), compare_edges);
 	size_t unique = 0;
@@ -141,6 +150,7 @@ struct wh_error *wh_node_graph_build(const struct wh_task_list *tasks, const str
 	if (!(err = compress(ret->n, e, unique, false, &ret->out_start, &ret->out)))
 		err = compress(ret->n, e, unique, true, &ret->in_start, &ret->in);
 out:
+	free(raw);
 	free(e);
 	wh_addr_map_deinit(&node_of);
 	if (err)
