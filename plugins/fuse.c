@@ -235,7 +235,7 @@ static struct wh_error *find_daemons(const struct wh_wait_context *ctx, const st
 	if (!d) {
 		struct wh_error *err = scan_daemons(ctx, l, fc, &d);
 		if (!err)
-			err = wh_kind_memo_put(ctx->memo, &memo_tag, fc, d);
+			err = wh_kind_memo_put(ctx->memo, &memo_tag, fc, d, NULL);
 		if (err)
 			return err;
 	}

@@ -7,6 +7,7 @@ struct entry {
 	const void *kind;
 	uint64_t key;
 	void *value;
+	wh_kind_memo_destroy_fn *destroy;
 };
 
 struct wh_kind_memo {
@@ -30,7 +31,7 @@ void wh_kind_memo_destroy(struct wh_kind_memo *memo)
 	if (!memo)
 		return;
 	for (size_t i = 0; i < memo->n; i++)
-		free(memo->entries[i].value);
+		memo->entries[i].destroy(memo->entries[i].value);
 	free(memo->entries);
 	wh_addr_map_deinit(&memo->by_key);
 	free(memo);
@@ -46,13 +47,15 @@ void *wh_kind_memo_get(const struct wh_kind_memo *memo, const void *kind, uint64
 }
 
 struct wh_error *wh_kind_memo_put(struct wh_kind_memo *memo, const void *kind, uint64_t key,
-				  void *value)
+				  void *value, wh_kind_memo_destroy_fn *destroy)
 {
+	if (!destroy)
+		destroy = free;
 	if (memo->n == memo->cap) {
 		size_t cap = memo->cap ? 2 * memo->cap : 16;
 		struct entry *e = realloc(memo->entries, cap * sizeof(*e));
 		if (!e) {
-			free(value);
+			destroy(value);
 			return &wh_error_nomem;
 		}
 		memo->entries = e;
@@ -60,9 +63,9 @@ struct wh_error *wh_kind_memo_put(struct wh_kind_memo *memo, const void *kind, u
 	}
 	struct wh_error *err = wh_addr_map_add(&memo->by_key, key, memo->n);
 	if (err) {
-		free(value);
+		destroy(value);
 		return err;
 	}
-	memo->entries[memo->n++] = (struct entry){kind, key, value};
+	memo->entries[memo->n++] = (struct entry){kind, key, value, destroy};
 	return NULL;
 }

@@ -83,8 +83,9 @@ static struct wh_error *recognize(const struct wh_wait_context *ctx, uint64_t *r
 }
 
 /* The last-reader hint, then tasks whose stacks hold the lock's address. */
-static void add_candidates(const struct wh_wait_context *ctx, struct wh_wait_object *obj,
-			   uint64_t owner, uint64_t readers, const struct wh_addr_map *waiters)
+static struct wh_error *add_candidates(const struct wh_wait_context *ctx,
+				       struct wh_wait_object *obj, uint64_t owner, uint64_t readers,
+				       const struct wh_addr_map *waiters)
 {
 	if (owner & RWSEM_READER_OWNED && owner & ~RWSEM_OWNER_FLAGS &&
 	    wh_addr_map_get(waiters, owner & ~RWSEM_OWNER_FLAGS) == SIZE_MAX) {
@@ -100,16 +101,21 @@ static void add_candidates(const struct wh_wait_context *ctx, struct wh_wait_obj
 		wh_object_add_owner(ctx, obj, hint, WH_OWNER_INFERRED, ev);
 	}
 	/* Other tasks whose stacks hold the lock's address. */
-	for (size_t i = 0; i < ctx->tasks->count && obj->n_owners < readers + 1; i++) {
-		const struct wh_task *t = &ctx->tasks->tasks[i];
+	const size_t *holders;
+	size_t n_holders;
+	struct wh_error *err = wh_stack_holders(ctx, obj, &holders, &n_holders);
+	if (err)
+		return err;
+	for (size_t i = 0; i < n_holders && obj->n_owners < readers + 1; i++) {
+		const struct wh_task *t = &ctx->tasks->tasks[holders[i]];
 		if (t->idle || t->on_cpu || wh_addr_map_get(waiters, t->address) != SIZE_MAX ||
 		    t->address == (owner & ~RWSEM_OWNER_FLAGS))
 			continue;
-		if (wh_stack_holds(ctx, t->address, obj->address))
-			wh_object_add_owner(ctx, obj, t->address, WH_OWNER_INFERRED,
-					    "its stack holds the lock address and it is not "
-					    "queued on the lock");
+		wh_object_add_owner(ctx, obj, t->address, WH_OWNER_INFERRED,
+				    "its stack holds the lock address and it is not "
+				    "queued on the lock");
 	}
+	return NULL;
 }
 
 /* Readers are not recorded: offer candidates, each with its evidence.
@@ -124,7 +130,7 @@ static struct wh_error *infer_readers(const struct wh_wait_context *ctx, struct 
 	for (size_t i = 0; !err && i < obj->n_waiters; i++)
 		err = wh_addr_map_add(&waiters, obj->waiters[i], i);
 	if (!err)
-		add_candidates(ctx, obj, owner, readers, &waiters);
+		err = add_candidates(ctx, obj, owner, readers, &waiters);
 	wh_addr_map_deinit(&waiters);
 	return err;
 }

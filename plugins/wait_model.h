@@ -74,6 +74,7 @@ struct wh_wait_context {
 	struct wh_blockdev_cache *devices; /* devices described so far */
 	struct wh_wait_lists *lists;	   /* wait lists walked so far */
 	struct wh_kind_memo *memo;	   /* what kinds learnt once (kind_memo.h) */
+	const struct wh_waits *waits;	   /* found so far: all of them when describing */
 };
 
 #endif

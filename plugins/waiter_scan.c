@@ -1,5 +1,7 @@
 #include "waiter_scan.h"
+#include "kind_memo.h"
 #include "list_walk.h"
+#include "stack_refs.h"
 #include "symbolize.h"
 #include "wait_lists.h"
 
@@ -263,23 +265,10 @@ void wh_object_add_owner(const struct wh_wait_context *ctx, struct wh_wait_objec
 
 bool wh_stack_holds(const struct wh_wait_context *ctx, uint64_t task, uint64_t value)
 {
-	uint64_t lo, hi;
-	if (!wh_stack_index_range(ctx->stacks, task, &lo, &hi))
-		return false;
-	/* Only the live part of a sleeping task's stack: from its saved stack
-	 * pointer up; below it are dead frames of earlier calls. (A task on a
-	 * CPU has no saved pointer here: its whole stack is scanned.) */
 	const struct wh_task *t = wh_task_list_find_address(ctx->tasks, task);
-	if (!t)
+	uint64_t lo, hi;
+	if (!t || !wh_stack_live_range(ctx->k, ctx->stacks, t, &lo, &hi))
 		return false;
-	struct wh_member_info sp_m;
-	uint64_t sp;
-	struct wh_error *e = wh_kernel_member(ctx->k, "task_struct", "thread.sp", &sp_m);
-	if (!e && !t->on_cpu)
-		e = wh_kernel_read_member(ctx->k, task, &sp_m, &sp);
-	if (!e && !t->on_cpu && sp > lo && sp < hi)
-		lo = sp & ~7ull;
-	wh_error_destroy(e);
 	uint64_t buf[512];
 	for (uint64_t a = lo; a < hi; a += sizeof(buf)) {
 		uint64_t n = hi - a < sizeof(buf) ? hi - a : sizeof(buf);
@@ -293,6 +282,40 @@ bool wh_stack_holds(const struct wh_wait_context *ctx, uint64_t task, uint64_t v
 				return true;
 	}
 	return false;
+}
+
+static const char stack_refs_tag; /* the analysis' stack references in its memo */
+
+static void destroy_stack_refs(void *refs)
+{
+	wh_stack_refs_destroy(refs);
+}
+
+struct wh_error *wh_stack_holders(const struct wh_wait_context *ctx,
+				  const struct wh_wait_object *obj, const size_t **ret,
+				  size_t *ret_n)
+{
+	struct wh_stack_refs *refs = wh_kind_memo_get(ctx->memo, &stack_refs_tag, 0);
+	if (!refs) {
+		const struct wh_waits *w = ctx->waits;
+		uint64_t *values = malloc((w->n_objects ? w->n_objects : 1) * sizeof(*values));
+		if (!values)
+			return &wh_error_nomem;
+		for (size_t i = 0; i < w->n_objects; i++)
+			values[i] = w->objects[i].address;
+		struct wh_error *err = wh_stack_refs_build(ctx->k, ctx->tasks, ctx->stacks, values,
+							   w->n_objects, &refs);
+		free(values);
+		if (!err)
+			err = wh_kind_memo_put(ctx->memo, &stack_refs_tag, 0, refs,
+					       destroy_stack_refs);
+		if (err)
+			return err;
+	}
+	if (!wh_stack_refs_tasks(refs, obj->address, ret, ret_n))
+		return wh_error_create(WH_ERR_INTERNAL, "object at 0x%llx not looked for on stacks",
+				       (unsigned long long)obj->address);
+	return NULL;
 }
 
 struct wh_error *wh_list_lock_layout(struct wh_kernel *k, const struct wh_list_lock *d,

@@ -125,7 +125,8 @@ struct wh_error *wh_waits_analyze(struct wh_kernel *k, const struct wh_task_list
 					      .stacks = idx,
 					      .devices = devices,
 					      .lists = lists,
-					      .memo = memo};
+					      .memo = memo,
+					      .waits = ret};
 		if (!wh_stack_index_range(idx, bt->task.address, &ctx.stack_lo, &ctx.stack_hi))
 			continue;
 		for (const struct wh_wait_kind_ops *const *op = kinds; *op; op++) {

@@ -21,8 +21,10 @@ static void test_values_by_kind_and_key(void **state)
 		assert_non_null(b);
 		*a = i;
 		*b = i + 5000;
-		assert_null(wh_kind_memo_put(memo, &kind_a, 0xffff888003c4e000ull + 64 * i, a));
-		assert_null(wh_kind_memo_put(memo, &kind_b, 0xffff888003c4e000ull + 64 * i, b));
+		assert_null(
+		    wh_kind_memo_put(memo, &kind_a, 0xffff888003c4e000ull + 64 * i, a, NULL));
+		assert_null(
+		    wh_kind_memo_put(memo, &kind_b, 0xffff888003c4e000ull + 64 * i, b, NULL));
 	}
 	for (uint64_t i = 0; i < 1000; i++) {
 		uint64_t *a = wh_kind_memo_get(memo, &kind_a, 0xffff888003c4e000ull + 64 * i);
@@ -39,7 +41,7 @@ static void test_values_by_kind_and_key(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_values_by_kind_and_key),
+	    cmocka_unit_test(test_values_by_kind_and_key),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
