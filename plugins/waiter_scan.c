@@ -362,61 +362,6 @@ struct wh_error *wh_list_lock_waiters(const struct wh_wait_context *ctx,
 	return err;
 }
 
-struct hashed_filter {
-	const struct wh_wait_context *ctx;
-	const struct wh_waiter_layout *l;
-	const struct wh_member_info *key, *bit;
-	wh_mode_name_fn *mode_of;
-	const void *arg;
-	struct wh_wait_object *obj;
-	size_t cap;
-};
-
-static struct wh_error *visit_hashed(void *arg, uint64_t node, bool *stop)
-{
-	struct hashed_filter *f = arg;
-	uint64_t rec = node - f->l->list_off, key, task, bit;
-	struct wh_error *err;
-	if ((err = wh_kernel_read_member(f->ctx->k, rec, f->key, &key)) ||
-	    (err = wh_dump_read_u64(f->ctx->k->dump, rec + f->l->task_off, &task)) ||
-	    (err = wh_kernel_read_member(f->ctx->k, rec, f->bit, &bit)))
-		return err;
-	if (key != f->obj->address)
-		return NULL;
-	char mode[8];
-	f->mode_of(f->arg, bit, mode);
-	return wh_object_add_waiter(f->obj, &f->cap, task, mode);
-}
-
-struct wh_error *wh_hashed_queue_waiters(const struct wh_wait_context *ctx, int frame,
-					 const struct wh_waiter_layout *l,
-					 const struct wh_member_info *key,
-					 const struct wh_member_info *bit, wh_mode_name_fn *mode_of,
-					 const void *arg, struct wh_wait_object *obj)
-{
-	uint64_t rec, head;
-	bool found = false;
-	struct wh_error *err = NULL;
-	if (frame >= 0 && !(err = wh_find_waiter_record(ctx, frame, l, &rec, &found)) && found &&
-	    !(err = wh_waiter_list_head(ctx, rec, l, &head))) {
-		struct hashed_filter f = {.ctx = ctx,
-					  .l = l,
-					  .key = key,
-					  .bit = bit,
-					  .mode_of = mode_of,
-					  .arg = arg,
-					  .obj = obj};
-		err = wh_list_walk(ctx->k, head, WH_MAX_WAITERS, visit_hashed, &f);
-	}
-	if (!err)
-		return NULL;
-	if (err == &wh_error_nomem)
-		return err;
-	snprintf(obj->incomplete, sizeof(obj->incomplete), "wait queue: %s", err->message);
-	wh_error_destroy(err);
-	return NULL;
-}
-
 struct wh_error *wh_wait_bit_layout(struct wh_kernel *k, struct wh_wait_bit_layout *ret)
 {
 	struct wh_member_info wq, entry, private;
