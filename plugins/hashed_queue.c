@@ -100,22 +100,14 @@ static struct wh_error *group_by_key(struct read_queue *q)
 	return err;
 }
 
-/* The queue at HEAD read with this layout: from the memo, or read now. */
-static struct wh_error *read_queue(const struct wh_wait_context *ctx, uint64_t head,
-				   const struct wh_waiter_layout *l,
-				   const struct wh_member_info *key,
-				   const struct wh_member_info *bit, struct read_queue **ret)
+/* Read the queue at HEAD with this layout. */
+static struct wh_error *read_anew(const struct wh_wait_context *ctx, uint64_t head,
+				  const struct wh_waiter_layout *l,
+				  const struct wh_member_info *key,
+				  const struct wh_member_info *bit, struct read_queue **ret)
 {
-	struct read_queue *q = wh_kind_memo_get(ctx->memo, &memo_tag, head);
-	if (q && q->list_off == l->list_off && q->task_off == l->task_off &&
-	    q->key_off == key->offset && q->bit_off == bit->offset) {
-		*ret = q;
-		return NULL;
-	}
-	if (q) /* cannot happen: each table has one record layout */
-		return wh_error_create(WH_ERR_INTERNAL, "wait queue 0x%llx read with two layouts",
-				       (unsigned long long)head);
-	if (!(q = calloc(1, sizeof(*q))))
+	struct read_queue *q = calloc(1, sizeof(*q));
+	if (!q)
 		return &wh_error_nomem;
 	*q = (struct read_queue){.list_off = l->list_off,
 				 .task_off = l->task_off,
@@ -132,13 +124,38 @@ static struct wh_error *read_queue(const struct wh_wait_context *ctx, uint64_t h
 	}
 	if (!err)
 		err = group_by_key(q);
-	if (!err)
-		err = wh_kind_memo_put(ctx->memo, &memo_tag, head, q, destroy_queue);
-	else
+	if (err) {
 		destroy_queue(q);
-	if (!err)
+		return err;
+	}
+	*ret = q;
+	return NULL;
+}
+
+/* The queue at HEAD read with this layout: from the memo, or read now and
+ * kept there. *RET_OWNED: the caller destroys it (a queue the memo holds
+ * as read with another layout, which the wait tables never mix). */
+static struct wh_error *read_queue(const struct wh_wait_context *ctx, uint64_t head,
+				   const struct wh_waiter_layout *l,
+				   const struct wh_member_info *key,
+				   const struct wh_member_info *bit, struct read_queue **ret,
+				   bool *ret_owned)
+{
+	struct read_queue *q = wh_kind_memo_get(ctx->memo, &memo_tag, head);
+	*ret_owned = false;
+	if (q && q->list_off == l->list_off && q->task_off == l->task_off &&
+	    q->key_off == key->offset && q->bit_off == bit->offset) {
 		*ret = q;
-	return err;
+		return NULL;
+	}
+	struct wh_error *err = read_anew(ctx, head, l, key, bit, ret);
+	if (err)
+		return err;
+	if (q) {
+		*ret_owned = true;
+		return NULL;
+	}
+	return wh_kind_memo_put(ctx->memo, &memo_tag, head, *ret, destroy_queue);
 }
 
 struct wh_error *wh_hashed_queue_waiters(const struct wh_wait_context *ctx, int frame,
@@ -150,10 +167,11 @@ struct wh_error *wh_hashed_queue_waiters(const struct wh_wait_context *ctx, int 
 	uint64_t rec, head;
 	bool found = false;
 	struct read_queue *q = NULL;
+	bool owned = false;
 	struct wh_error *err = NULL;
 	if (frame >= 0 && !(err = wh_find_waiter_record(ctx, frame, l, &rec, &found)) && found &&
 	    !(err = wh_waiter_list_head(ctx, rec, l, &head)))
-		err = read_queue(ctx, head, l, key, bit, &q);
+		err = read_queue(ctx, head, l, key, bit, &q, &owned);
 	if (err == &wh_error_nomem)
 		return err;
 	if (err) {
@@ -165,13 +183,14 @@ struct wh_error *wh_hashed_queue_waiters(const struct wh_wait_context *ctx, int 
 		return NULL;
 	size_t row = wh_addr_map_get(&q->row_of_key, obj->address), cap = 0;
 	for (size_t i = row == SIZE_MAX ? 0 : q->start[row];
-	     row != SIZE_MAX && i < q->start[row + 1]; i++) {
+	     !err && row != SIZE_MAX && i < q->start[row + 1]; i++) {
 		char mode[8];
 		mode_of(arg, q->entries[i].bit, mode);
-		if ((err = wh_object_add_waiter(obj, &cap, q->entries[i].task, mode)))
-			return err;
+		err = wh_object_add_waiter(obj, &cap, q->entries[i].task, mode);
 	}
-	if (q->problem)
+	if (!err && q->problem)
 		snprintf(obj->incomplete, sizeof(obj->incomplete), "wait queue: %s", q->problem);
-	return NULL;
+	if (owned)
+		destroy_queue(q);
+	return err;
 }
