@@ -99,7 +99,7 @@ static struct wh_error *group_stacks(struct wh_report *r)
 	free(group);
 	free(gr.first);
 	wh_addr_map_deinit(&gr.by_hash);
-	if (!err)
+	if (!err && r->n_groups) /* no groups: r->groups is NULL */
 		qsort(r->groups, r->n_groups, sizeof(*r->groups), compare_groups);
 	return err;
 }
