@@ -255,6 +255,15 @@ void wh_object_add_owner(const struct wh_wait_context *ctx, struct wh_wait_objec
 	for (size_t i = 0; i < obj->n_owners; i++)
 		if (obj->owners[i].task == task)
 			return;
+	/* A task found waiting on OBJ has its address on the stack because
+	 * it waits: never a candidate holder, even when an unreadable wait
+	 * list leaves it out of obj->waiters (a partial dump or budget). */
+	const struct wh_waits *w = ctx->waits;
+	if (how == WH_OWNER_INFERRED && w && w->indexed) {
+		size_t i = wh_addr_map_get(&w->wait_of_task, task);
+		if (i != SIZE_MAX && &w->objects[w->waits[i].object] == obj)
+			return;
+	}
 	struct wh_owner *o = &obj->owners[obj->n_owners++];
 	o->task = task;
 	const struct wh_task *t = wh_task_list_find_address(ctx->tasks, task);

@@ -155,6 +155,10 @@ struct wh_error *wh_waits_analyze(struct wh_kernel *k, const struct wh_task_list
 			break;
 		}
 	}
+	/* Who waits on what is known now: describe() may ask (a waiter is no
+	 * holder candidate). Indexed again below, with the owners. */
+	if (!err)
+		err = wh_waits_index(ret);
 	struct wh_mmap_locks *mm = NULL;
 	for (size_t i = 0; !err && i < ret->n_objects; i++) {
 		struct wh_wait_object *o = &ret->objects[i];
