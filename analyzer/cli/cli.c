@@ -1,6 +1,7 @@
 #include "cli.h"
 #include "backtraces.h"
 #include "escape.h"
+#include "kdump_log_file.h"
 #include "kernel.h"
 #include "module_debug.h"
 #include "output_summary.h"
@@ -22,9 +23,13 @@
 
 
 static const char usage_text[] =
-    "usage: whyhung [COMMAND] VMCORE -k VMLINUX [--format text|json|dot] [OPTIONS]\n"
+    "usage: whyhung [COMMAND] VMCORE... -k VMLINUX [--format text|json|dot] [OPTIONS]\n"
     "\n"
     "Explain why a Linux machine hung, from its crash dump.\n"
+    "\n"
+    "VMCORE: an ELF or kdump-compressed dump, flattened (makedumpfile -F) or\n"
+    "not, possibly compressed as a whole (gzip, bzip2, lz4, xz, zstd); the files\n"
+    "of a split dump (makedumpfile --split); or a directory holding them.\n"
     "\n"
     "commands:\n"
     "  report    (default) the whole analysis: panic, why it hung (who waits on\n"
@@ -40,7 +45,8 @@ static const char usage_text[] =
     "  -k, --vmlinux FILE   the dump's kernel with debug info (default: the\n"
     "                       Debian -dbg location for the dump's release)\n"
     "  -f, --format FMT     text (default), json, or dot (report only: Graphviz)\n"
-    "  -m, --modules DIR    module debug files (NAME.ko), searched recursively\n"
+    "  -m, --modules DIR    module debug files (NAME.ko), searched recursively;\n"
+    "                       or one NAME.ko file (anything else: exit 3)\n"
     "  -p, --pid N          bt: this task (repeatable)\n"
     "  -s, --state X        bt: tasks in state X (ps letter, e.g. D)\n"
     "  -c, --cpu N          bt: what CPU N was running (\"all\" for every CPU)\n"
@@ -48,9 +54,15 @@ static const char usage_text[] =
     "  -h, --help           this text\n"
     "  -V, --version        version\n"
     "\n"
-    "exit codes: 0 ok, 1 internal error, 2 usage, 3 I/O error, 4 not a dump,\n"
-    "5 truncated dump, 6 vmlinux missing or not a kernel, 7 no debug info,\n"
-    "8 vmlinux does not match the dump, 9 kernel data unreadable/corrupt\n";
+    "environment: WHYHUNG_LIMITS=pages=N,steps=N,seconds=N lowers or raises the\n"
+    "  analysis budget (default 4000000 pages, 20000000 list steps, 600 s)\n"
+    "\n"
+    "exit codes: 0 ok (also a partial report of an incomplete dump or a spent\n"
+    "budget, which says so first), 1 internal error, 2 usage, 3 I/O error or bad\n"
+    "-m, 4 not a dump (or headers whyhung refuses), 5 dump headers cut short,\n"
+    "6 vmlinux missing or not a kernel (a program, a module), 7 no debug info,\n"
+    "8 vmlinux does not match the dump, 9 kernel data unreadable/corrupt (also a\n"
+    "damaged dump whose build id matches)\n";
 
 enum wh_exit_code wh_exit_code_for(const struct wh_error *err)
 {
@@ -68,6 +80,8 @@ enum wh_exit_code wh_exit_code_for(const struct wh_error *err)
 	case WH_ERR_EXCLUDED:
 	case WH_ERR_ABSENT:
 	case WH_ERR_CORRUPT:
+	case WH_ERR_INCOMPLETE:
+	case WH_ERR_BUDGET:
 	case WH_ERR_FORMAT: return WH_EXIT_CORRUPT;
 	case WH_ERR_NOMEM:
 	case WH_ERR_INTERNAL: return WH_EXIT_INTERNAL;
@@ -85,13 +99,14 @@ static const struct {
     {"log", CMD_LOG},	    {"bt", CMD_BT},	      {"cpus", CMD_CPUS},
 };
 
-enum { MAX_PIDS = 1024 };
+enum { MAX_PIDS = 1024, MAX_DUMP_FILES = 256 };
 enum format { FMT_TEXT, FMT_JSON, FMT_DOT };
 
 struct options {
 	enum command command;
 	enum format format;
-	const char *vmcore;
+	const char *vmcores[MAX_DUMP_FILES];
+	size_t n_vmcores;
 	const char *vmlinux;
 	const char *module_dir;
 	bool have_command;
@@ -134,7 +149,7 @@ static struct wh_error *parse_args(int argc, char **argv, struct options *o)
 			const char *arg = argv[optind++];
 			bool is_command = false;
 			for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++) {
-				if (!o->have_command && !o->vmcore &&
+				if (!o->have_command && !o->n_vmcores &&
 				    !strcmp(arg, commands[i].name) && access(arg, F_OK) != 0) {
 					o->command = commands[i].command;
 					o->have_command = is_command = true;
@@ -142,10 +157,10 @@ static struct wh_error *parse_args(int argc, char **argv, struct options *o)
 			}
 			if (is_command)
 				continue;
-			if (o->vmcore)
-				return wh_error_create(WH_ERR_USAGE, "unexpected argument: %s",
+			if (o->n_vmcores == MAX_DUMP_FILES)
+				return wh_error_create(WH_ERR_USAGE, "too many dump files: %s",
 						       arg);
-			o->vmcore = arg;
+			o->vmcores[o->n_vmcores++] = arg;
 			continue;
 		}
 		switch (c) {
@@ -200,33 +215,25 @@ static struct wh_error *parse_args(int argc, char **argv, struct options *o)
 	if (o->command == CMD_BT && !o->bt.n_pids && !o->bt.state && o->bt.cpu < 0 && !o->bt.all &&
 	    !o->bt.all_cpus)
 		o->bt.state = 'D';
-	if (!o->vmcore)
+	if (!o->n_vmcores)
 		return wh_error_create(WH_ERR_USAGE, "no VMCORE given (see whyhung --help)");
 	return NULL;
 }
 
 /* Without -k, look where Debian's linux-image-*-dbg installs the vmlinux. */
-static struct wh_error *default_vmlinux(const char *vmcore, char *buf, size_t size)
+static struct wh_error *default_vmlinux(const struct wh_dump *dump, char *buf, size_t size)
 {
-	struct wh_dump *dump;
-	struct wh_error *err = wh_dump_open(vmcore, &dump);
-	if (err)
-		return err;
 	const char *release = wh_dump_release(dump);
 	const char *dirs[][2] = {{"/usr/lib/debug/boot/vmlinux-", ""},
 				 {"/usr/lib/debug/lib/modules/", "/vmlinux"}};
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(*dirs); i++) {
 		snprintf(buf, size, "%s%s%s", dirs[i][0], release, dirs[i][1]);
-		if (access(buf, R_OK) == 0) {
-			wh_dump_destroy(dump);
+		if (access(buf, R_OK) == 0)
 			return NULL;
-		}
 	}
-	err = wh_error_create(WH_ERR_NO_VMLINUX,
-			      "no vmlinux given (-k) and none found for %s under /usr/lib/debug",
-			      release);
-	wh_dump_destroy(dump);
-	return err;
+	return wh_error_create(WH_ERR_NO_VMLINUX,
+			       "no vmlinux given (-k) and none found for %s under /usr/lib/debug",
+			       release);
 }
 
 /* The log alone: no task walk, so a dump with a broken task list still
@@ -234,9 +241,17 @@ static struct wh_error *default_vmlinux(const char *vmcore, char *buf, size_t si
 static struct wh_error *run_log(struct wh_kernel *k, const struct options *o)
 {
 	struct wh_log log;
-	struct wh_error *err = wh_log_read(k, &log);
+	struct wh_error *err = wh_log_read_or_beside(k, &log);
 	if (err)
 		return err;
+	if (log.file) {
+		char a[4096], b[4096];
+		fprintf(stderr,
+			"whyhung: warning: the dump's kernel log is unreadable (%s); showing %s, "
+			"the log kdump saved beside the dump\n",
+			wh_escape_text(log.dump_error, SIZE_MAX, a, sizeof(a)),
+			wh_escape_text(log.file, SIZE_MAX, b, sizeof(b)));
+	}
 	if (o->format == FMT_JSON)
 		wh_output_json_log(stdout, &log);
 	else
@@ -293,8 +308,24 @@ static struct wh_error *run_report(struct wh_kernel *k, const struct options *o)
 
 /* Module debug files rejected on the way are worth knowing: stderr, after
  * the output, one line each. */
-static void close_kernel(struct wh_kernel *k)
+static void close_kernel(struct wh_kernel *k, const struct options *o)
 {
+	/* report and summary say these in their first lines; the other
+	 * commands' output has no place for them. */
+	if (o->command != CMD_REPORT && o->command != CMD_SUMMARY) {
+		const struct wh_dump_missing *m = wh_dump_missing(k->dump);
+		if (m)
+			fprintf(stderr,
+				"whyhung: warning: dump incomplete: %llu pages not saved, "
+				"reads of them fail\n",
+				(unsigned long long)m->pages);
+		const char *spent = wh_dump_budget(k->dump)->exhausted;
+		if (spent)
+			fprintf(stderr,
+				"whyhung: warning: analysis budget spent (%s): the output is "
+				"partial\n",
+				spent);
+	}
 	const char *const *warnings;
 	size_t n = wh_module_debug_warnings(k, &warnings);
 	for (size_t i = 0; i < n; i++) {
@@ -309,14 +340,20 @@ static struct wh_error *run(const struct options *o)
 {
 	char found[4096];
 	const char *vmlinux = o->vmlinux;
-	struct wh_error *err;
+	/* Opened once: a flattened or compressed dump is rebuilt once. */
+	struct wh_dump *dump;
+	struct wh_error *err = wh_dump_open_files(o->vmcores, o->n_vmcores, &dump);
+	if (err)
+		return err;
 	if (!vmlinux) {
-		if ((err = default_vmlinux(o->vmcore, found, sizeof(found))))
+		if ((err = default_vmlinux(dump, found, sizeof(found)))) {
+			wh_dump_destroy(dump);
 			return err;
+		}
 		vmlinux = found;
 	}
 	struct wh_kernel *k;
-	if ((err = wh_kernel_open(o->vmcore, vmlinux, &k)))
+	if ((err = wh_kernel_open_dump(dump, vmlinux, &k)))
 		return err;
 	if (o->module_dir && (err = wh_kernel_set_module_dir(k, o->module_dir))) {
 		wh_kernel_destroy(k);
@@ -324,12 +361,12 @@ static struct wh_error *run(const struct options *o)
 	}
 	if (o->command == CMD_LOG) {
 		err = run_log(k, o);
-		close_kernel(k);
+		close_kernel(k, o);
 		return err;
 	}
 	if (o->command == CMD_REPORT) {
 		err = run_report(k, o);
-		close_kernel(k);
+		close_kernel(k, o);
 		return err;
 	}
 	struct wh_summary s;
@@ -351,7 +388,7 @@ static struct wh_error *run(const struct options *o)
 			wh_output_text_summary(stdout, &s);
 		wh_summary_deinit(&s);
 	}
-	close_kernel(k);
+	close_kernel(k, o);
 	return err;
 }
 

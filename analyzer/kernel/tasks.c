@@ -309,9 +309,18 @@ struct wh_error *wh_tasks_collect(struct wh_kernel *k, struct wh_task_list *ret)
 	uint64_t init_task;
 	if (!(err = read_runqueues(&c)) && !(err = collect_idle(&c)) &&
 	    !(err = wh_kernel_symbol_address(k, "init_task", &init_task))) {
+		size_t before = ret->count;
 		err = wh_list_walk(k, init_task + lay.tasks.offset, MAX_TASKS, visit_leader, &c);
-		if (err && err != &wh_error_nomem)
-			err = add_warning(ret, wh_error_wrap(err, "task list"));
+		if (err && err != &wh_error_nomem) {
+			ret->list_incomplete = true;
+			err = add_warning(ret, wh_error_wrap(err, "task list cannot be walked"));
+		} else if (!err && ret->count == before) {
+			/* A running kernel always has init and kthreadd on it. */
+			ret->list_incomplete = true;
+			err = add_warning(ret, wh_error_create(WH_ERR_CORRUPT,
+							      "task list cannot be walked: "
+							      "init_task.tasks is empty (damaged)"));
+		}
 	}
 	free(c.seen);
 	free(c.cpu_clock);
@@ -321,7 +330,19 @@ struct wh_error *wh_tasks_collect(struct wh_kernel *k, struct wh_task_list *ret)
 		return err;
 	}
 	qsort(ret->tasks, ret->count, sizeof(*ret->tasks), compare_tasks);
-	return NULL;
+	if ((err = wh_task_list_index(ret)))
+		wh_task_list_deinit(ret);
+	return err;
+}
+
+struct wh_error *wh_task_list_index(struct wh_task_list *list)
+{
+	wh_addr_map_deinit(&list->by_address);
+	struct wh_error *err = wh_addr_map_reserve(&list->by_address, list->count);
+	/* Addresses are unique: mark_seen() dropped repeats. */
+	for (size_t i = 0; !err && i < list->count; i++)
+		err = wh_addr_map_add(&list->by_address, list->tasks[i].address, i);
+	return err;
 }
 
 void wh_task_list_deinit(struct wh_task_list *list)
@@ -330,6 +351,7 @@ void wh_task_list_deinit(struct wh_task_list *list)
 	for (size_t i = 0; i < list->n_warnings; i++)
 		free(list->warnings[i]);
 	free(list->warnings);
+	wh_addr_map_deinit(&list->by_address);
 	memset(list, 0, sizeof(*list));
 }
 
@@ -343,8 +365,13 @@ const struct wh_task *wh_task_list_find_pid(const struct wh_task_list *list, int
 
 const struct wh_task *wh_task_list_find_address(const struct wh_task_list *list, uint64_t addr)
 {
-	for (size_t i = 0; i < list->count; i++)
-		if (list->tasks[i].address == addr)
-			return &list->tasks[i];
-	return NULL;
+	if (list->by_address.count != list->count) {
+		/* Not indexed (yet): only lists built by hand for tests. */
+		for (size_t i = 0; i < list->count; i++)
+			if (list->tasks[i].address == addr)
+				return &list->tasks[i];
+		return NULL;
+	}
+	size_t i = wh_addr_map_get(&list->by_address, addr);
+	return i == SIZE_MAX ? NULL : &list->tasks[i];
 }
