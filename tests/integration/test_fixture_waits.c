@@ -200,6 +200,17 @@ static void check_blocked(const struct fixture *f, const struct jr_value *b)
 			assert_true(p && p->type == JR_BOOL && !p->boolean);
 		}
 	}
+	/* A module's static is named by its symbol and module, e.g.
+	 * "wh_mutex_b [whyhung_fixture]" (6.4+ keep module data in
+	 * mod->mem[MOD_DATA], apart from the text). */
+	const char *sym = jr_get_string(want, "symbol");
+	if (sym) {
+		char named[300];
+		snprintf(named, sizeof(named), "%s [whyhung_fixture]", sym);
+		if (strcmp(jr_get_string(obj, "name"), named))
+			fail_msg("pid %lld: object name \"%s\", not \"%s\"", (long long)pid,
+				 jr_get_string(obj, "name"), named);
+	}
 	/* A lock in an inode is named by the inode's path in its file system. */
 	const char *path = jr_get_string(want, "path");
 	if (path && !strstr(jr_get_string(obj, "name"), path))
