@@ -1,0 +1,152 @@
+#include "batch_worker.h"
+#include "batch_result.h"
+#include "debuginfo_find.h"
+#include "kernel.h"
+#include "module_debug.h"
+#include "output_report.h"
+#include "report.h"
+#include "signature.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Test hooks: a worker for a dump whose path contains the value of
+ * WHYHUNG_TEST_WORKER_ABORT aborts, of WHYHUNG_TEST_WORKER_HANG sleeps,
+ * of WHYHUNG_TEST_WORKER_HOG allocates without end: how the tests make a
+ * worker crash, hang or run out of memory on a good dump. */
+static void test_hooks(const char *path)
+{
+	const char *v = getenv("WHYHUNG_TEST_WORKER_ABORT");
+	if (v && *v && strstr(path, v))
+		abort();
+	v = getenv("WHYHUNG_TEST_WORKER_HANG");
+	if (v && *v && strstr(path, v))
+		for (;;)
+			pause();
+	v = getenv("WHYHUNG_TEST_WORKER_HOG");
+	if (v && *v && strstr(path, v)) {
+		for (;;) {
+			char *p = malloc(1 << 20);
+			if (!p)
+				break; /* reported as out of memory below */
+			memset(p, 1, 1 << 20);
+		}
+	}
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static enum wh_batch_status status_of(const struct wh_error *err)
+{
+	switch (err->code) {
+	case WH_ERR_NOT_DUMP: return WH_BATCH_NOT_A_DUMP;
+	case WH_ERR_TRUNCATED: return WH_BATCH_TRUNCATED;
+	case WH_ERR_NOMEM: return WH_BATCH_OUT_OF_MEMORY;
+	default: return WH_BATCH_ERROR;
+	}
+}
+
+/* The report, its signature and its JSON into R. */
+static struct wh_error *analyse(struct wh_kernel *k, struct wh_batch_result *r)
+{
+	struct wh_report rep;
+	struct wh_error *err = wh_report_build(k, &rep);
+	if (err)
+		return err;
+	r->have_crash_time = rep.summary.have_crash_time;
+	r->crash_time = rep.summary.crash_time;
+	struct wh_signature sig;
+	if (!(err = wh_signature_build(&rep, &sig))) {
+		err = wh_batch_set(&r->signature, sig.id);
+		if (!err)
+			err = wh_batch_set(&r->signature_parts, sig.parts);
+		wh_signature_deinit(&sig);
+	}
+	if (!err)
+		err = wh_batch_set(&r->explanation, rep.explanation);
+	char *json = NULL;
+	size_t len = 0;
+	FILE *f = err ? NULL : open_memstream(&json, &len);
+	if (!err && !f)
+		err = &wh_error_nomem;
+	if (f) {
+		wh_output_json_report(f, &rep);
+		if (fclose(f) != 0)
+			err = &wh_error_nomem;
+		while (!err && len && json[len - 1] == '\n')
+			json[--len] = '\0';
+		if (!err) {
+			r->report_json = json;
+			json = NULL;
+		}
+		free(json);
+	}
+	wh_report_deinit(&rep);
+	return err;
+}
+
+static struct wh_error *run(const struct wh_batch_config *c, const char *path,
+			    struct wh_batch_result *r, bool *no_debuginfo)
+{
+	struct wh_dump *dump;
+	struct wh_error *err = wh_dump_open(path, &dump);
+	if (err)
+		return err;
+	struct wh_debuginfo di;
+	err = wh_batch_set(&r->release, wh_dump_release(dump));
+	if (!err)
+		err = wh_batch_set(&r->build_id, wh_dump_build_id(dump));
+	if (!err) {
+		err = wh_debuginfo_find(c->debug_dirs, c->n_debug_dirs, r->release, r->build_id,
+					&di);
+		*no_debuginfo = err != NULL;
+	}
+	wh_dump_destroy(dump);
+	if (err)
+		return err;
+	struct wh_kernel *k;
+	if ((err = wh_kernel_open(path, di.vmlinux, &k)))
+		return err;
+	if (di.module_dir[0])
+		err = wh_kernel_set_module_dir(k, di.module_dir);
+	if (!err)
+		err = analyse(k, r);
+	wh_kernel_destroy(k);
+	return err;
+}
+
+int wh_batch_worker_run(const struct wh_batch_config *c, const char *path,
+			const char *result_path)
+{
+	test_hooks(path);
+	struct wh_batch_result r = {0};
+	double start = now_s();
+	bool no_debuginfo = false;
+	struct wh_error *err = run(c, path, &r, &no_debuginfo);
+	r.seconds = now_s() - start;
+	r.status = WH_BATCH_OK;
+	r.exit_code = c->exit_code_for(err);
+	if (err) {
+		r.status = no_debuginfo ? WH_BATCH_NO_DEBUGINFO : status_of(err);
+		struct wh_error *e2 = wh_batch_set(&r.message, err->message);
+		if (e2)
+			r.status = WH_BATCH_OUT_OF_MEMORY;
+		wh_error_destroy(err);
+	}
+	err = wh_batch_result_save(&r, result_path);
+	wh_batch_result_deinit(&r);
+	if (err) {
+		wh_error_destroy(err);
+		return 1;
+	}
+	return r.exit_code;
+}

@@ -1,0 +1,16 @@
+/* Is this file a kernel dump? Decided by content, from the first bytes and,
+ * for ELF, the notes: the one place that knows the signatures of the dump
+ * forms whyhung reads, so that finding dumps in a directory tree (batch)
+ * and opening one agree. A new form is one line in the table of
+ * dump_detect.c. */
+#ifndef WHYHUNG_DUMP_DETECT_H
+#define WHYHUNG_DUMP_DETECT_H
+
+#include "error.h"
+
+/* Sets *RET_KIND to a short name of the form ("elf", "kdump", "diskdump",
+ * "flattened") or to NULL when FD holds no dump. Errors only for reads
+ * that fail (WH_ERR_IO); a short file is simply not a dump. */
+struct wh_error *wh_dump_detect(int fd, const char **ret_kind);
+
+#endif
