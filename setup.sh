@@ -1,6 +1,7 @@
 #!/bin/sh
 # Install build dependencies (Debian 12, as root or via sudo; libdwarf-dev is
-# for the tests only, as their reference DWARF reader), build whyhung,
+# for the tests only, as their reference DWARF reader; libsqlite3-dev is
+# batch's results database), build whyhung,
 # and unpack the bundled fixture's vmlinux next to the build.
 # Usage: setup.sh [--tests]   (--tests also builds the test suite and
 # unpacks every fixture; tests/run-all.sh passes it)
@@ -10,12 +11,12 @@ tests=OFF
 cd "$(dirname "$0")"
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
-if ! dpkg -s libkdumpfile-dev libdwarf-dev libelf-dev zlib1g-dev libcmocka-dev cmake \
+if ! dpkg -s libkdumpfile-dev libdwarf-dev libelf-dev zlib1g-dev libcmocka-dev libsqlite3-dev cmake \
 	pkg-config xz-utils gcc make python3 >/dev/null 2>&1; then
 	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q
 	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
 		build-essential cmake pkg-config xz-utils python3 \
-		libkdumpfile-dev libdwarf-dev libelf-dev zlib1g-dev libcmocka-dev
+		libkdumpfile-dev libdwarf-dev libelf-dev zlib1g-dev libcmocka-dev libsqlite3-dev
 fi
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWHYHUNG_TESTS=$tests >/dev/null
 cmake --build build -j"$(nproc)"

@@ -51,6 +51,12 @@ struct wh_error *wh_batch_content_id(int fd, uint64_t size, char ret[33])
 			return err;
 		wh_hash_update(&h, buf, got);
 	}
+	/* And the end: where a copy cut short or appended to differs. */
+	if (size > HEAD_BYTES) {
+		if ((err = read_at(fd, size - SAMPLE_BYTES, buf, SAMPLE_BYTES, &got)))
+			return err;
+		wh_hash_update(&h, buf, got);
+	}
 	wh_hash_hex(&h, ret);
 	return NULL;
 }
@@ -87,7 +93,8 @@ static struct wh_error *examine(struct wh_batch_input *it)
 	struct stat st;
 	struct wh_error *err = NULL;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		it->open_errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+		/* Pipes and devices: a dump is read with seeks, from a file. */
+		it->open_errno = S_ISDIR(st.st_mode) ? EISDIR : ESPIPE;
 		close(fd);
 		return NULL;
 	}

@@ -32,7 +32,8 @@ struct wh_error *wh_batch_find(const char *const *paths, size_t n, FILE *list,
 			       struct wh_batch_inputs *ret);
 void wh_batch_inputs_deinit(struct wh_batch_inputs *in);
 
-/* Hash of the file's size, first 64 KiB and 32 pages spread over the rest:
+/* Hash of the file's size, first 64 KiB, 32 pages spread over the rest
+ * and the last 4 KiB:
  * identifies a dump (a copy under another name included) without reading
  * gigabytes. 32 hex digits into RET. */
 struct wh_error *wh_batch_content_id(int fd, uint64_t size, char ret[33]);

@@ -200,7 +200,9 @@ static struct wh_error *record_direct(struct batch *b, const struct wh_batch_inp
 	if (!err && it->open_errno) {
 		r.status = WH_BATCH_ERROR;
 		r.exit_code = b->c->exit_code_for(&(struct wh_error){.code = WH_ERR_IO});
-		if (asprintf(&r.message, "cannot read the file: %s", strerror(it->open_errno)) < 0)
+		if (asprintf(&r.message, "cannot read the file: %s",
+			     it->open_errno == ESPIPE ? "not a regular file"
+						      : strerror(it->open_errno)) < 0)
 			r.message = NULL, err = &wh_error_nomem;
 	} else if (!err) {
 		r.status = WH_BATCH_NOT_A_DUMP;

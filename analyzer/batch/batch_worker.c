@@ -45,8 +45,14 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static enum wh_batch_status status_of(const struct wh_error *err)
+static enum wh_batch_status status_of(const struct wh_batch_config *c,
+				      const struct wh_error *err)
 {
+	/* libkdumpfile reports its own failed allocations as a format
+	 * problem ("Cannot allocate file cache"): under a memory limit, that
+	 * is the limit. */
+	if (c->max_memory && strstr(err->message, "allocate"))
+		return WH_BATCH_OUT_OF_MEMORY;
 	switch (err->code) {
 	case WH_ERR_NOT_DUMP: return WH_BATCH_NOT_A_DUMP;
 	case WH_ERR_TRUNCATED: return WH_BATCH_TRUNCATED;
@@ -136,7 +142,7 @@ int wh_batch_worker_run(const struct wh_batch_config *c, const char *path,
 	r.status = WH_BATCH_OK;
 	r.exit_code = c->exit_code_for(err);
 	if (err) {
-		r.status = no_debuginfo ? WH_BATCH_NO_DEBUGINFO : status_of(err);
+		r.status = no_debuginfo ? WH_BATCH_NO_DEBUGINFO : status_of(c, err);
 		struct wh_error *e2 = wh_batch_set(&r.message, err->message);
 		if (e2)
 			r.status = WH_BATCH_OUT_OF_MEMORY;
