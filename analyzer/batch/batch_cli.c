@@ -3,6 +3,7 @@
 #include "batch_jsonl.h"
 #include "batch_run.h"
 #include "clusters.h"
+#include "merge.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -183,14 +184,14 @@ static struct wh_error *load_rows(const char *db_path, const char *json_path,
 				  struct wh_batch_rows *rows)
 {
 	if (json_path)
-		return wh_batch_jsonl_load(json_path, rows);
+		return wh_batch_jsonl_load(json_path, false, rows);
 	if (access(db_path, F_OK) != 0)
 		return wh_error_create(WH_ERR_IO, "no database %s", db_path);
 	struct wh_batch_db *db;
 	struct wh_error *err = wh_batch_db_open(db_path, &db);
 	if (err)
 		return err;
-	err = wh_batch_db_load(db, rows);
+	err = wh_batch_db_load(db, false, rows);
 	wh_batch_db_close(db);
 	return err;
 }
@@ -250,4 +251,46 @@ int wh_clusters_main(int argc, char **argv, wh_exit_code_fn exit_code_for)
 	if (!err && fflush(stdout) != 0)
 		err = wh_error_create(WH_ERR_IO, "writing output failed");
 	return err ? fail(err, exit_code_for) : 0;
+}
+
+static const char merge_usage[] =
+    "usage: whyhung merge (--db OUT | --json OUT)... INPUT...\n"
+    "\n"
+    "Combine batch results (SQLite databases or JSON Lines files, e.g. the\n"
+    "shards of a batch --shard run) into one, each dump once.\n";
+
+int wh_merge_main(int argc, char **argv, wh_exit_code_fn exit_code_for)
+{
+	static const struct option longopts[] = {
+	    {"db", required_argument, NULL, 'B'},
+	    {"json", required_argument, NULL, 'J'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *db = NULL, *json = NULL;
+	struct wh_error *err = NULL;
+	int opt;
+	optind = 1;
+	opterr = 0;
+	while (!err && (opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'B': db = optarg; break;
+		case 'J': json = optarg; break;
+		case 'h': fputs(merge_usage, stdout); return 0;
+		default:
+			err = wh_error_create(WH_ERR_USAGE,
+					      "bad or incomplete option %s (see whyhung merge --help)",
+					      argv[optind - 1]);
+		}
+	}
+	if (!err && ((!db && !json) || optind >= argc))
+		err = wh_error_create(WH_ERR_USAGE, "merge: give --db or --json OUT and the inputs");
+	size_t rows = 0;
+	if (!err)
+		err = wh_batch_merge((const char *const *)argv + optind, (size_t)(argc - optind), db,
+				     json, &rows);
+	if (err)
+		return fail(err, exit_code_for);
+	printf("%zu dumps merged\n", rows);
+	return 0;
 }

@@ -212,20 +212,23 @@ static const char *column_text(sqlite3_stmt *st, int i)
 	return (const char *)sqlite3_column_text(st, i);
 }
 
-struct wh_error *wh_batch_db_load(struct wh_batch_db *db, struct wh_batch_rows *ret)
+struct wh_error *wh_batch_db_load(struct wh_batch_db *db, bool with_reports,
+				  struct wh_batch_rows *ret)
 {
 	memset(ret, 0, sizeof(*ret));
 	sqlite3_stmt *st;
 	struct wh_error *err = prepare(db,
 				       "SELECT d.content_id, d.path, d.size, d.release, d.build_id,"
 				       " d.crash_time, d.status, d.exit_code, d.message, d.signature,"
-				       " s.parts, r.explanation"
+				       " s.parts, r.explanation, d.analysis_ms, d.peak_rss_kib,"
+				       " CASE WHEN ? THEN r.report END"
 				       " FROM dumps d LEFT JOIN signatures s USING(signature)"
 				       " LEFT JOIN reports r USING(content_id)"
 				       " ORDER BY d.rowid",
 				       &st);
 	if (err)
 		return err;
+	sqlite3_bind_int(st, 1, with_reports);
 	int rc = SQLITE_DONE;
 	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct wh_batch_result *r;
@@ -240,12 +243,15 @@ struct wh_error *wh_batch_db_load(struct wh_batch_db *db, struct wh_batch_rows *
 		const char *status = column_text(st, 6);
 		r->status = status ? wh_batch_status_from_name(status) : WH_BATCH_ERROR;
 		r->exit_code = sqlite3_column_int(st, 7);
+		r->seconds = sqlite3_column_double(st, 12) / 1000;
+		if (sqlite3_column_type(st, 13) != SQLITE_NULL)
+			r->peak_rss_kib = sqlite3_column_int64(st, 13);
 		const struct {
 			int column;
 			char **field;
 		} strings[] = {{1, &r->path},	     {3, &r->release},		{4, &r->build_id},
 			       {8, &r->message},     {9, &r->signature},	{10, &r->signature_parts},
-			       {11, &r->explanation}};
+			       {11, &r->explanation}, {14, &r->report_json}};
 		for (size_t i = 0; !err && i < sizeof(strings) / sizeof(*strings); i++)
 			err = wh_batch_set(strings[i].field, column_text(st, strings[i].column));
 	}

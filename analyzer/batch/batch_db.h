@@ -21,7 +21,9 @@ struct wh_batch_db;
 struct wh_error *wh_batch_db_open(const char *path, struct wh_batch_db **ret);
 void wh_batch_db_close(struct wh_batch_db *db);
 struct wh_error *wh_batch_db_put(struct wh_batch_db *db, const struct wh_batch_result *r);
-/* Every dump's row (report left out), for reruns and clusters. */
-struct wh_error *wh_batch_db_load(struct wh_batch_db *db, struct wh_batch_rows *ret);
+/* Every dump's row, its report only WITH_REPORTS (see
+ * wh_batch_jsonl_load()). */
+struct wh_error *wh_batch_db_load(struct wh_batch_db *db, bool with_reports,
+				  struct wh_batch_rows *ret);
 
 #endif

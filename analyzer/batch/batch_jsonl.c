@@ -203,7 +203,8 @@ static bool skip_value(struct cursor *c)
 	return false;
 }
 
-static struct wh_error *store(struct wh_batch_result *r, const char *key, struct cursor *c)
+static struct wh_error *store(struct wh_batch_result *r, const char *key, bool with_reports,
+			      struct cursor *c)
 {
 	const struct {
 		const char *key;
@@ -226,6 +227,16 @@ static struct wh_error *store(struct wh_batch_result *r, const char *key, struct
 		*strings[i].field = NULL;
 		return read_string(c, strings[i].field) ? NULL : &wh_error_nomem;
 	}
+	if (with_reports && !strcmp(key, "report") && c->p < c->end && *c->p == '{') {
+		/* Kept as text: merge writes it on unchanged. */
+		const char *start = c->p;
+		if (!skip_value(c))
+			return wh_error_create(WH_ERR_FORMAT, "malformed report");
+		free(r->report_json);
+		if (!(r->report_json = strndup(start, (size_t)(c->p - start))))
+			return &wh_error_nomem;
+		return NULL;
+	}
 	char *s = NULL;
 	if (is_string && (!strcmp(key, "content_id") || !strcmp(key, "status"))) {
 		if (!read_string(c, &s))
@@ -237,6 +248,10 @@ static struct wh_error *store(struct wh_batch_result *r, const char *key, struct
 		free(s);
 		return NULL;
 	}
+	if (!is_string && !strcmp(key, "analysis_ms"))
+		r->seconds = strtod(c->p, NULL) / 1000;
+	if (!is_string && !strcmp(key, "peak_rss_kib") && *c->p != 'n')
+		r->peak_rss_kib = strtoll(c->p, NULL, 10);
 	if (!is_string && (!strcmp(key, "crash_time") || !strcmp(key, "exit_code") ||
 			   !strcmp(key, "size"))) {
 		char *end;
@@ -256,7 +271,8 @@ static struct wh_error *store(struct wh_batch_result *r, const char *key, struct
 }
 
 /* One line into R; WH_ERR_FORMAT when it is not a batch record. */
-static struct wh_error *parse_line(const char *line, size_t len, struct wh_batch_result *r)
+static struct wh_error *parse_line(const char *line, size_t len, bool with_reports,
+				  struct wh_batch_result *r)
 {
 	struct cursor c = {line, line + len};
 	skip_ws(&c);
@@ -273,7 +289,7 @@ static struct wh_error *parse_line(const char *line, size_t len, struct wh_batch
 		if (c.p >= c.end || *c.p++ != ':')
 			err = wh_error_create(WH_ERR_FORMAT, "missing ':'");
 		if (!err)
-			err = store(r, key, &c);
+			err = store(r, key, with_reports, &c);
 		free(key);
 		if (err)
 			return err;
@@ -291,7 +307,8 @@ static struct wh_error *parse_line(const char *line, size_t len, struct wh_batch
 	return NULL;
 }
 
-struct wh_error *wh_batch_jsonl_load(const char *path, struct wh_batch_rows *ret)
+struct wh_error *wh_batch_jsonl_load(const char *path, bool with_reports,
+				     struct wh_batch_rows *ret)
 {
 	memset(ret, 0, sizeof(*ret));
 	FILE *f = fopen(path, "re");
@@ -312,7 +329,7 @@ struct wh_error *wh_batch_jsonl_load(const char *path, struct wh_batch_rows *ret
 		struct wh_batch_result *r;
 		if ((err = wh_batch_rows_add(ret, &r)))
 			break;
-		err = parse_line(line, (size_t)len - 1, r);
+		err = parse_line(line, (size_t)len - 1, with_reports, r);
 		if (err && err->code == WH_ERR_FORMAT)
 			err = wh_error_wrap(err, "%s line %lu", path, lineno);
 	}

@@ -5,6 +5,7 @@
 #ifndef WHYHUNG_BATCH_JSONL_H
 #define WHYHUNG_BATCH_JSONL_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "batch_result.h"
@@ -16,13 +17,15 @@ struct wh_error *wh_batch_jsonl_line(const struct wh_batch_result *r, char **ret
 /* Append R to the file open as FD (O_APPEND) in one write. */
 struct wh_error *wh_batch_jsonl_append(int fd, const struct wh_batch_result *r);
 
-/* Read back every complete line of PATH into *RET (report_json left
- * out): for reruns and clusters. A missing file is an empty list. */
+/* Read back every complete line of PATH into *RET (the report as its JSON
+ * text only WITH_REPORTS: reports are big, reruns and clusters do not need
+ * them, merge does). A missing file is an empty list. */
 struct wh_batch_rows {
 	struct wh_batch_result *rows;
 	size_t n, cap;
 };
-struct wh_error *wh_batch_jsonl_load(const char *path, struct wh_batch_rows *ret);
+struct wh_error *wh_batch_jsonl_load(const char *path, bool with_reports,
+				     struct wh_batch_rows *ret);
 void wh_batch_rows_deinit(struct wh_batch_rows *rows);
 /* Room for one more row at the end of ROWS, zeroed. */
 struct wh_error *wh_batch_rows_add(struct wh_batch_rows *rows, struct wh_batch_result **ret);

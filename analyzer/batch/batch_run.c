@@ -99,7 +99,7 @@ static struct wh_error *open_sinks(struct batch *b)
 	if (b->c->db_path) {
 		if ((err = wh_batch_db_open(b->c->db_path, &b->db)))
 			return err;
-		if ((err = wh_batch_db_load(b->db, &rows)))
+		if ((err = wh_batch_db_load(b->db, false, &rows)))
 			return err;
 		err = collect_done(b, &rows);
 		wh_batch_rows_deinit(&rows);
@@ -107,7 +107,7 @@ static struct wh_error *open_sinks(struct batch *b)
 			return err;
 	}
 	if (b->c->json_path) {
-		if ((err = wh_batch_jsonl_load(b->c->json_path, &rows)))
+		if ((err = wh_batch_jsonl_load(b->c->json_path, false, &rows)))
 			return err;
 		err = collect_done(b, &rows);
 		wh_batch_rows_deinit(&rows);

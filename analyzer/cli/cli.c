@@ -39,6 +39,7 @@ static const char usage_text[] =
     "  log       the kernel log (dmesg), as makedumpfile --dump-dmesg prints it\n"
     "  batch     many dumps, one worker each (whyhung batch --help)\n"
     "  clusters  hang signatures of a batch's results (whyhung clusters --help)\n"
+    "  merge     combine batch results, e.g. shards (whyhung merge --help)\n"
     "\n"
     "options:\n"
     "  -k, --vmlinux FILE   the dump's kernel with debug info (default: found\n"
@@ -377,6 +378,8 @@ int wh_cli_main(int argc, char **argv)
 		return wh_batch_main(argc - 1, argv + 1, exit_code_of);
 	if (argc > 1 && !strcmp(argv[1], "clusters") && access(argv[1], F_OK) != 0)
 		return wh_clusters_main(argc - 1, argv + 1, exit_code_of);
+	if (argc > 1 && !strcmp(argv[1], "merge") && access(argv[1], F_OK) != 0)
+		return wh_merge_main(argc - 1, argv + 1, exit_code_of);
 	struct options o;
 	struct wh_error *err = parse_args(argc, argv, &o);
 	if (!err)

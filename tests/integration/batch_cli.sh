@@ -242,7 +242,36 @@ print(("ok   " if good else "FAIL ") + "two batches on one database: %d dumps, e
 sys.exit(not good)
 PY
 
-# 9. Usage errors: one line, exit 2.
+# 9. Shards and merge: two shards (one to SQLite, one to JSON Lines)
+# merged give the clusters of the whole batch.
+run shard0 "$crash" --shard 0/2 --debug-dir "$work/dbg" --db "$work/s0.db"
+run shard1 "$crash" --shard 1/2 --debug-dir "$work/dbg" --json "$work/s1.jsonl"
+n0=$(grep -c "^[a-z-]* " "$work/shard0.out")
+n1=$(grep -c "^[a-z-]* " "$work/shard1.out")
+"$whyhung" merge --db "$work/m.db" --json "$work/m.jsonl" "$work/s0.db" "$work/s1.jsonl" \
+	>"$work/merge.out" 2>&1 || fail "merge: $(cat "$work/merge.out")"
+"$whyhung" clusters --db "$work/m.db" --format json >"$work/c-m.json"
+"$whyhung" clusters --json "$work/m.jsonl" --format json >"$work/c-mj.json"
+py "$work/c-db.json" "$work/c-m.json" "$work/c-mj.json" "$work/r.db" "$work/m.db" <<'PY' ||
+import json, sqlite3, sys
+a, b, c = (json.load(open(p)) for p in sys.argv[1:4])
+sig = lambda d: sorted((x["signature"], x["count"], x["first_crash_time"]) for x in d["clusters"])
+ids = lambda p: sorted(r[0] for r in sqlite3.connect(p).execute(
+    "SELECT content_id FROM dumps WHERE content_id NOT LIKE 'unreadable:%'"))
+good = sig(a) == sig(b) == sig(c) and ids(sys.argv[4]) == ids(sys.argv[5])
+print(("ok   " if good else "FAIL ") + "merged shards give the whole batch's dumps and clusters")
+sys.exit(not good)
+PY
+	failures=$((failures + 1))
+[ "$n0" -gt 0 ] && [ "$n1" -gt 0 ] && ok "both shards had work ($n0 + $n1 rows)" ||
+	fail "shards: $n0 and $n1 rows"
+# Merging again changes nothing.
+"$whyhung" merge --db "$work/m.db" --json "$work/m.jsonl" "$work/s0.db" "$work/s1.jsonl" \
+	>/dev/null 2>&1
+[ "$(wc -l <"$work/m.jsonl")" = "$(python3 -c "import sqlite3; print(sqlite3.connect('$work/m.db').execute('SELECT COUNT(*) FROM dumps').fetchone()[0])")" ] &&
+	ok "merge twice: each dump once" || fail "merge twice duplicated rows"
+
+# 10. Usage errors: one line, exit 2.
 for args in "" "--timeout x $crash" "-j 0 $crash" "--shard 3/2 $crash" "--max-memory 1Q $crash"; do
 	# shellcheck disable=SC2086
 	"$whyhung" batch $args >/dev/null 2>"$work/usage.err"

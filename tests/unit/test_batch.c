@@ -209,7 +209,8 @@ static void test_jsonl_round_trip(void **state)
 	assert_int_equal(write(fd, "{\"schema\":\"whyhung-batch/1\",\"pa", 31), 31);
 	close(fd);
 	struct wh_batch_rows rows;
-	assert_null(wh_batch_jsonl_load(path, &rows));
+	assert_null(wh_batch_jsonl_load(path, true, &rows));
+	assert_string_equal(rows.rows[0].report_json, a.report_json);
 	assert_int_equal(rows.n, 2);
 	const struct wh_batch_result *b = &rows.rows[1];
 	assert_string_equal(b->path, a.path);
