@@ -71,23 +71,35 @@ static struct wh_error *add_row(struct wh_clusters *cs, const struct wh_batch_re
 	return add_release(c, r->release);
 }
 
+static int compare_rows(const void *a, const void *b)
+{
+	const struct wh_batch_result *x = *(const struct wh_batch_result *const *)a;
+	const struct wh_batch_result *y = *(const struct wh_batch_result *const *)b;
+	int c = strcmp(x->content_id, y->content_id);
+	return c ? c : (x < y ? -1 : x > y);
+}
+
 struct wh_error *wh_clusters_build(const struct wh_batch_rows *rows, bool have_since,
 				   int64_t since, struct wh_clusters *ret)
 {
 	memset(ret, 0, sizeof(*ret));
 	struct wh_error *err = NULL;
 	/* A dump met twice (two paths, or the same content id in two files
-	 * merged) counts once: the latest row of each content id. */
-	for (size_t i = 0; !err && i < rows->n; i++) {
-		const struct wh_batch_result *r = &rows->rows[i];
-		if (r->status != WH_BATCH_OK || !r->signature)
-			continue;
-		bool later_copy = false;
-		for (size_t k = i + 1; r->content_id[0] && k < rows->n && !later_copy; k++)
-			later_copy = !strcmp(rows->rows[k].content_id, r->content_id);
-		if (!later_copy)
-			err = add_row(ret, r);
-	}
+	 * merged) counts once: the latest row of each content id. Sorted by
+	 * content id, then by position, the last of each run is that row. */
+	const struct wh_batch_result **ok = calloc(rows->n ? rows->n : 1, sizeof(*ok));
+	if (!ok)
+		return &wh_error_nomem;
+	size_t n = 0;
+	for (size_t i = 0; i < rows->n; i++)
+		if (rows->rows[i].status == WH_BATCH_OK && rows->rows[i].signature)
+			ok[n++] = &rows->rows[i];
+	qsort(ok, n, sizeof(*ok), compare_rows);
+	for (size_t i = 0; !err && i < n; i++)
+		if (i + 1 == n || !ok[i]->content_id[0] ||
+		    strcmp(ok[i]->content_id, ok[i + 1]->content_id))
+			err = add_row(ret, ok[i]);
+	free(ok);
 	size_t kept = 0;
 	for (size_t i = 0; !err && i < ret->n; i++) {
 		struct wh_cluster *c = &ret->items[i];

@@ -74,15 +74,21 @@ static const struct wh_batch_result *pick(const struct order *o, size_t n)
 	return best;
 }
 
+static int compare_ids(const void *a, const void *b)
+{
+	return strcmp(((const struct wh_batch_result *)a)->content_id,
+		      ((const struct wh_batch_result *)b)->content_id);
+}
+
 static struct wh_error *write_row(struct wh_batch_db *db, int json_fd,
 				  const struct wh_batch_result *r, const struct wh_batch_rows *have)
 {
 	struct wh_error *err = NULL;
 	if (db)
 		err = wh_batch_db_put(db, r);
-	bool in_json = false;
-	for (size_t i = 0; r->content_id[0] && i < have->n && !in_json; i++)
-		in_json = !strcmp(have->rows[i].content_id, r->content_id);
+	/* HAVE is sorted by content id (see wh_batch_merge()). */
+	bool in_json = r->content_id[0] &&
+		       bsearch(r, have->rows, have->n, sizeof(*have->rows), compare_ids) != NULL;
 	if (!err && json_fd >= 0 && !in_json)
 		err = wh_batch_jsonl_append(json_fd, r);
 	return err;
@@ -102,6 +108,7 @@ struct wh_error *wh_batch_merge(const char *const *inputs, size_t n, const char 
 	if (!err && db_path)
 		err = wh_batch_db_open(db_path, &db);
 	if (!err && json_path && !(err = wh_batch_jsonl_load(json_path, false, &have))) {
+		qsort(have.rows, have.n, sizeof(*have.rows), compare_ids);
 		json_fd = open(json_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
 		if (json_fd < 0)
 			err = wh_error_create(WH_ERR_IO, "cannot write %s: %s", json_path,
