@@ -103,6 +103,7 @@ int wh_batch_main(int argc, char **argv, wh_exit_code_fn exit_code_for)
 	    {"max-memory", required_argument, NULL, 'M'}, {"debug-dir", required_argument, NULL, 'D'},
 	    {"json", required_argument, NULL, 'J'},	  {"db", required_argument, NULL, 'B'},
 	    {"shard", required_argument, NULL, 'S'},	  {"help", no_argument, NULL, 'h'},
+	    {"no-reuse", no_argument, NULL, 'R'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *dirs[MAX_DEBUG_DIRS];
@@ -112,6 +113,7 @@ int wh_batch_main(int argc, char **argv, wh_exit_code_fn exit_code_for)
 	    .jobs = ncpu > 0 ? (unsigned)ncpu : 1,
 	    .timeout_s = 120,
 	    .progress = isatty(STDERR_FILENO),
+	    .reuse = true,
 	    .exit_code_for = exit_code_for,
 	};
 	struct wh_error *err = NULL;
@@ -122,7 +124,7 @@ int wh_batch_main(int argc, char **argv, wh_exit_code_fn exit_code_for)
 	while (!err && (opt = getopt_long(argc, argv, "j:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
-			if (!(err = parse_number("-j", optarg, 1, 1024, &v)))
+			if (!(err = parse_number("-j", optarg, 1, 256, &v)))
 				c.jobs = (unsigned)v;
 			break;
 		case 't': err = parse_number("--timeout", optarg, 0.001, 1e7, &c.timeout_s); break;
@@ -136,6 +138,7 @@ int wh_batch_main(int argc, char **argv, wh_exit_code_fn exit_code_for)
 		case 'J': c.json_path = optarg; break;
 		case 'B': c.db_path = optarg; break;
 		case 'S': err = parse_shard(optarg, &c); break;
+		case 'R': c.reuse = false; break;
 		case 'h': fputs(batch_usage, stdout); return 0;
 		default:
 			err = wh_error_create(WH_ERR_USAGE,

@@ -3,11 +3,12 @@
 #include "batch_find.h"
 #include "batch_jsonl.h"
 #include "batch_result.h"
-#include "batch_worker.h"
+#include "batch_slot.h"
 #include "escape.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,13 +18,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-struct slot {
-	pid_t pid; /* 0: free */
-	size_t input;
-	double started;
-	bool timed_out;
-};
 
 struct missing_kernel {
 	char *release, *build_id;
@@ -37,7 +31,7 @@ struct batch {
 	struct wh_batch_db *db;
 	int json_fd;
 	char tmpdir[256];
-	struct slot *slots;
+	struct wh_batch_slot *slots;
 	size_t done, todo, failures, already;
 	size_t status_counts[WH_BATCH_N_STATUS];
 	struct missing_kernel *missing;
@@ -82,13 +76,14 @@ static struct wh_error *collect_done(struct batch *b, const struct wh_batch_rows
 			return &wh_error_nomem;
 		b->n_done_ids++;
 	}
-	qsort(b->done_ids, b->n_done_ids, sizeof(*b->done_ids), compare_ids);
+	if (b->n_done_ids)
+		qsort(b->done_ids, b->n_done_ids, sizeof(*b->done_ids), compare_ids);
 	return NULL;
 }
 
 static bool already_done(const struct batch *b, const char *id)
 {
-	return id[0] &&
+	return id[0] && b->n_done_ids &&
 	       bsearch(&id, b->done_ids, b->n_done_ids, sizeof(*b->done_ids), compare_ids) != NULL;
 }
 
@@ -218,43 +213,7 @@ static struct wh_error *record_direct(struct batch *b, const struct wh_batch_inp
 
 static void result_path(const struct batch *b, size_t input, char *buf, size_t size)
 {
-	snprintf(buf, size, "%s/%zu.result", b->tmpdir, input);
-}
-
-/* In the child: limits, then the analysis. Never returns. */
-static void worker_main(struct batch *b, size_t input)
-{
-	/* Die with the batch rather than run on unwatched. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	if (b->c->max_memory) {
-		struct rlimit rl = {b->c->max_memory, b->c->max_memory};
-		setrlimit(RLIMIT_AS, &rl);
-	}
-	int devnull = open("/dev/null", O_WRONLY);
-	if (devnull >= 0) {
-		dup2(devnull, STDOUT_FILENO);
-		close(devnull);
-	}
-	char path[512];
-	result_path(b, input, path, sizeof(path));
-	_exit(wh_batch_worker_run(b->c, b->in.items[input].path, path));
-}
-
-static struct wh_error *start(struct batch *b, struct slot *s, size_t input)
-{
-	fflush(NULL); /* nothing buffered twice */
-	pid_t pid = fork();
-	if (pid < 0)
-		return wh_error_create(WH_ERR_INTERNAL, "cannot start a worker: %s", strerror(errno));
-	if (pid == 0)
-		worker_main(b, input);
-	s->pid = pid;
-	s->input = input;
-	s->started = now_s();
-	s->timed_out = false;
-	return NULL;
+	wh_batch_result_path(b->tmpdir, input, buf, size);
 }
 
 static const char *signal_name(int sig)
@@ -263,9 +222,9 @@ static const char *signal_name(int sig)
 	return name ? name : "?";
 }
 
-/* A worker ended (or was killed): its row. */
-static struct wh_error *finish(struct batch *b, struct slot *s, int status,
-			       const struct rusage *ru)
+/* The worker of slot S ended, was killed, or its slot died: its row. */
+static struct wh_error *finish(struct batch *b, struct wh_batch_slot *s, int status,
+			       const struct rusage *ru, bool slot_died)
 {
 	const struct wh_batch_input *it = &b->in.items[s->input];
 	struct wh_batch_result r = {.size = it->size, .peak_rss_kib = ru->ru_maxrss};
@@ -274,14 +233,22 @@ static struct wh_error *finish(struct batch *b, struct slot *s, int status,
 	result_path(b, s->input, path, sizeof(path));
 	struct wh_error *err = NULL;
 	double took = now_s() - s->started;
-	if (s->timed_out) {
+	/* A complete row is the worker's word, even when the slot was slow to
+	 * say so (it warms its kernel before it reports). */
+	struct wh_error *load = NULL;
+	bool have_row = !s->timed_out || access(path, F_OK) == 0;
+	if (have_row && (slot_died || s->timed_out || WIFEXITED(status)))
+		load = wh_batch_result_load(path, &r);
+	if (s->timed_out && (!have_row || load)) {
+		wh_error_destroy(load);
+		wh_batch_result_deinit(&r);
 		r.status = WH_BATCH_TIMEOUT;
 		r.exit_code = -1;
 		r.seconds = took;
 		if (asprintf(&r.message, "analysis stopped after %.0f s (--timeout)",
 			     b->c->timeout_s) < 0)
 			r.message = NULL;
-	} else if (WIFSIGNALED(status)) {
+	} else if (!slot_died && WIFSIGNALED(status)) {
 		r.status = WH_BATCH_ERROR;
 		r.exit_code = -1;
 		r.seconds = took;
@@ -289,14 +256,14 @@ static struct wh_error *finish(struct batch *b, struct slot *s, int status,
 			     signal_name(WTERMSIG(status)),
 			     b->c->max_memory ? ", possibly at the --max-memory limit" : "") < 0)
 			r.message = NULL;
-	} else {
-		struct wh_error *load = wh_batch_result_load(path, &r);
-		if (load) {
-			r.status = WH_BATCH_ERROR;
-			r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-			err = wh_batch_set(&r.message, load->message);
-			wh_error_destroy(load);
-		}
+	} else if (load) {
+		wh_batch_result_deinit(&r);
+		r.status = WH_BATCH_ERROR;
+		r.exit_code = !slot_died && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+		if (asprintf(&r.message, "%s%s", slot_died ? "the worker's slot process died: " : "",
+			     load->message) < 0)
+			r.message = NULL, err = &wh_error_nomem;
+		wh_error_destroy(load);
 	}
 	unlink(path);
 	if (!err)
@@ -304,51 +271,78 @@ static struct wh_error *finish(struct batch *b, struct slot *s, int status,
 	if (!err)
 		err = record(b, &r);
 	wh_batch_result_deinit(&r);
-	s->pid = 0;
 	return err;
 }
 
-/* Reap every worker that ended; kill those past the time limit. */
-static struct wh_error *reap(struct batch *b, bool *ret_any)
+/* Grace after killing a timed-out worker for its slot to report, before
+ * the slot itself is taken to be stuck. */
+static const double SLOT_GRACE_S = 2.0;
+
+static struct wh_error *restart_slot(struct batch *b, struct wh_batch_slot *s)
 {
-	*ret_any = false;
-	double t = now_s();
-	for (unsigned i = 0; i < b->c->jobs; i++) {
-		struct slot *s = &b->slots[i];
-		if (!s->pid)
-			continue;
-		if (!s->timed_out && t - s->started > b->c->timeout_s) {
-			s->timed_out = true;
-			kill(s->pid, SIGKILL);
-		}
-		int status;
-		struct rusage ru;
-		pid_t p = wait4(s->pid, &status, WNOHANG, &ru);
-		if (p == 0)
-			continue;
-		if (p < 0) {
-			memset(&ru, 0, sizeof(ru));
-			status = 0;
-		}
-		*ret_any = true;
-		struct wh_error *err = finish(b, s, status, &ru);
-		if (err)
-			return err;
-	}
-	return NULL;
+	wh_batch_slot_stop(s);
+	return wh_batch_slot_start(s, b->c, &b->in, b->tmpdir);
 }
 
-static void kill_workers(struct batch *b)
+/* Messages from the slots, and the time limit. */
+static struct wh_error *poll_slots(struct batch *b)
+{
+	struct pollfd fds[1024];
+	unsigned n = 0;
+	for (unsigned i = 0; i < b->c->jobs; i++)
+		fds[n++] = (struct pollfd){.fd = b->slots[i].busy ? b->slots[i].sock : -1,
+					   .events = POLLIN};
+	int ready = poll(fds, n, 50);
+	if (ready < 0 && errno != EINTR)
+		return wh_error_create(WH_ERR_INTERNAL, "poll failed: %s", strerror(errno));
+	double t = now_s();
+	struct wh_error *err = NULL;
+	for (unsigned i = 0; !err && i < b->c->jobs; i++) {
+		struct wh_batch_slot *s = &b->slots[i];
+		if (!s->busy)
+			continue;
+		if (ready > 0 && fds[i].revents) {
+			bool done;
+			struct wh_batch_slot_done d;
+			struct wh_error *gone = wh_batch_slot_receive(s, &done, &d);
+			if (gone) {
+				/* The slot itself died: its dump's row, a new slot. */
+				wh_error_destroy(gone);
+				struct rusage ru = {0};
+				s->busy = false;
+				if (!(err = finish(b, s, 0, &ru, true)))
+					err = restart_slot(b, s);
+				continue;
+			}
+			if (done) {
+				err = finish(b, s, d.status, &d.ru, false);
+				continue;
+			}
+		}
+		if (!s->timed_out && t - s->started > b->c->timeout_s) {
+			s->timed_out = true;
+			s->started = t - b->c->timeout_s; /* the grace runs from here */
+			if (s->worker > 0)
+				kill(s->worker, SIGKILL);
+		} else if (s->timed_out && t - s->started > b->c->timeout_s + SLOT_GRACE_S) {
+			struct rusage ru = {0};
+			s->busy = false;
+			if (!(err = finish(b, s, 0, &ru, true)))
+				err = restart_slot(b, s);
+		}
+	}
+	return err;
+}
+
+static void stop_slots(struct batch *b)
 {
 	for (unsigned i = 0; i < b->c->jobs; i++) {
-		if (!b->slots[i].pid)
-			continue;
-		kill(b->slots[i].pid, SIGKILL);
-		char path[512];
-		result_path(b, b->slots[i].input, path, sizeof(path));
-		waitpid(b->slots[i].pid, NULL, 0);
-		unlink(path);
-		b->slots[i].pid = 0;
+		if (b->slots[i].busy) {
+			char path[512];
+			result_path(b, b->slots[i].input, path, sizeof(path));
+			unlink(path);
+		}
+		wh_batch_slot_stop(&b->slots[i]);
 	}
 }
 
@@ -365,14 +359,16 @@ static struct wh_error *schedule(struct batch *b)
 {
 	struct wh_error *err = NULL;
 	size_t next = 0;
-	for (;;) {
+	for (unsigned i = 0; !err && i < b->c->jobs; i++)
+		err = wh_batch_slot_start(&b->slots[i], b->c, &b->in, b->tmpdir);
+	while (!err) {
 		if (stop_signal)
 			return wh_error_create(WH_ERR_INTERNAL, "batch stopped by signal %d",
 					       (int)stop_signal);
 		bool busy = false;
-		for (unsigned i = 0; i < b->c->jobs; i++) {
-			struct slot *s = &b->slots[i];
-			while (!s->pid && next < b->in.n) {
+		for (unsigned i = 0; !err && i < b->c->jobs; i++) {
+			struct wh_batch_slot *s = &b->slots[i];
+			while (!err && !s->busy && next < b->in.n) {
 				const struct wh_batch_input *it = &b->in.items[next];
 				size_t input = next++;
 				if (!in_shard(b, it) || already_done(b, it->content_id))
@@ -380,23 +376,16 @@ static struct wh_error *schedule(struct batch *b)
 				if (it->open_errno || !it->kind)
 					err = record_direct(b, it);
 				else
-					err = start(b, s, input);
-				if (err)
-					return err;
+					err = wh_batch_slot_send(s, input, now_s());
 			}
-			busy |= s->pid != 0;
+			busy |= s->busy;
 		}
-		if (!busy && next >= b->in.n)
-			return NULL;
-		bool any;
-		if ((err = reap(b, &any)))
-			return err;
-		if (!any) {
-			struct timespec ts = {0, 2 * 1000 * 1000};
-			nanosleep(&ts, NULL);
-		}
+		if (err || (!busy && next >= b->in.n))
+			break;
+		err = poll_slots(b);
 		progress(b, false);
 	}
+	return err;
 }
 
 static void count_todo(struct batch *b)
@@ -449,7 +438,7 @@ static void summary(struct batch *b)
 static void cleanup(struct batch *b)
 {
 	if (b->slots)
-		kill_workers(b);
+		stop_slots(b);
 	if (b->tmpdir[0])
 		rmdir(b->tmpdir);
 	wh_batch_db_close(b->db);

@@ -1,4 +1,6 @@
 #include "batch_worker.h"
+#include "dwarf_types.h"
+#include "elf_image.h"
 #include "batch_result.h"
 #include "debuginfo_find.h"
 #include "kernel.h"
@@ -100,44 +102,75 @@ static struct wh_error *analyse(struct wh_kernel *k, struct wh_batch_result *r)
 	return err;
 }
 
+static void unload(struct wh_batch_loaded *l)
+{
+	wh_types_destroy(l->types);
+	wh_elf_image_destroy(l->img);
+	l->types = NULL;
+	l->img = NULL;
+	l->vmlinux[0] = '\0';
+}
+
+/* The kernel of PATH with debug info DI: the loaded one when it is the
+ * same vmlinux (handed over: this process owns its copy). */
+static struct wh_error *open_kernel(const char *path, const struct wh_debuginfo *di,
+				   struct wh_batch_loaded *loaded, struct wh_kernel **ret)
+{
+	if (loaded && loaded->img && !strcmp(loaded->vmlinux, di->vmlinux)) {
+		struct wh_error *err = wh_kernel_open_loaded(path, loaded->img, loaded->types, ret);
+		loaded->img = NULL;
+		loaded->types = NULL;
+		loaded->vmlinux[0] = '\0';
+		return err;
+	}
+	return wh_kernel_open(path, di->vmlinux, ret);
+}
+
 static struct wh_error *run(const struct wh_batch_config *c, const char *path,
-			    struct wh_batch_result *r, bool *no_debuginfo)
+			    struct wh_batch_result *r, bool *no_debuginfo,
+			    struct wh_batch_loaded *loaded, struct wh_debuginfo *ret_di,
+			    struct wh_kernel **ret_kernel)
 {
 	struct wh_dump *dump;
 	struct wh_error *err = wh_dump_open(path, &dump);
 	if (err)
 		return err;
-	struct wh_debuginfo di;
+	struct wh_debuginfo *di = ret_di;
 	err = wh_batch_set(&r->release, wh_dump_release(dump));
 	if (!err)
 		err = wh_batch_set(&r->build_id, wh_dump_build_id(dump));
 	if (!err) {
 		err = wh_debuginfo_find(c->debug_dirs, c->n_debug_dirs, r->release, r->build_id,
-					&di);
+					di);
 		*no_debuginfo = err != NULL;
 	}
 	wh_dump_destroy(dump);
 	if (err)
 		return err;
 	struct wh_kernel *k;
-	if ((err = wh_kernel_open(path, di.vmlinux, &k)))
+	if ((err = open_kernel(path, di, loaded, &k)))
 		return err;
-	if (di.module_dir[0])
-		err = wh_kernel_set_module_dir(k, di.module_dir);
+	if (di->module_dir[0])
+		err = wh_kernel_set_module_dir(k, di->module_dir);
 	if (!err)
 		err = analyse(k, r);
+	if (!err && ret_kernel) {
+		*ret_kernel = k;
+		return NULL;
+	}
 	wh_kernel_destroy(k);
 	return err;
 }
 
 int wh_batch_worker_run(const struct wh_batch_config *c, const char *path,
-			const char *result_path)
+			const char *result_path, struct wh_batch_loaded *loaded)
 {
 	test_hooks(path);
 	struct wh_batch_result r = {0};
 	double start = now_s();
 	bool no_debuginfo = false;
-	struct wh_error *err = run(c, path, &r, &no_debuginfo);
+	struct wh_debuginfo di;
+	struct wh_error *err = run(c, path, &r, &no_debuginfo, loaded, &di, NULL);
 	r.seconds = now_s() - start;
 	r.status = WH_BATCH_OK;
 	r.exit_code = c->exit_code_for(err);
@@ -155,4 +188,21 @@ int wh_batch_worker_run(const struct wh_batch_config *c, const char *path,
 		return 1;
 	}
 	return r.exit_code;
+}
+
+void wh_batch_worker_warm(const struct wh_batch_config *c, const char *path,
+			  struct wh_batch_loaded *loaded)
+{
+	struct wh_batch_result r = {0};
+	bool no_debuginfo = false;
+	struct wh_debuginfo di;
+	struct wh_kernel *k = NULL;
+	struct wh_error *err = run(c, path, &r, &no_debuginfo, loaded, &di, &k);
+	wh_batch_result_deinit(&r);
+	unload(loaded);
+	if (!wh_best_effort(err))
+		return;
+	wh_kernel_detach_vmlinux(k, &loaded->img, &loaded->types);
+	wh_kernel_destroy(k);
+	snprintf(loaded->vmlinux, sizeof(loaded->vmlinux), "%s", di.vmlinux);
 }

@@ -94,7 +94,8 @@ struct wh_error *wh_clusters_build(const struct wh_batch_rows *rows, bool have_s
 	for (size_t i = 0; i < rows->n; i++)
 		if (rows->rows[i].status == WH_BATCH_OK && rows->rows[i].signature)
 			ok[n++] = &rows->rows[i];
-	qsort(ok, n, sizeof(*ok), compare_rows);
+	if (n)
+		qsort(ok, n, sizeof(*ok), compare_rows);
 	for (size_t i = 0; !err && i < n; i++)
 		if (i + 1 == n || !ok[i]->content_id[0] ||
 		    strcmp(ok[i]->content_id, ok[i + 1]->content_id))
@@ -109,12 +110,14 @@ struct wh_error *wh_clusters_build(const struct wh_batch_rows *rows, bool have_s
 			free(c->releases);
 			continue;
 		}
-		qsort(c->releases, c->n_releases, sizeof(*c->releases), compare_strings);
+		if (c->n_releases)
+			qsort(c->releases, c->n_releases, sizeof(*c->releases), compare_strings);
 		ret->items[kept++] = *c;
 	}
 	if (!err) {
 		ret->n = kept;
-		qsort(ret->items, ret->n, sizeof(*ret->items), compare_clusters);
+		if (ret->n)
+			qsort(ret->items, ret->n, sizeof(*ret->items), compare_clusters);
 	} else {
 		wh_clusters_deinit(ret);
 	}

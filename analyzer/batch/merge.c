@@ -87,7 +87,7 @@ static struct wh_error *write_row(struct wh_batch_db *db, int json_fd,
 	if (db)
 		err = wh_batch_db_put(db, r);
 	/* HAVE is sorted by content id (see wh_batch_merge()). */
-	bool in_json = r->content_id[0] &&
+	bool in_json = r->content_id[0] && have->n &&
 		       bsearch(r, have->rows, have->n, sizeof(*have->rows), compare_ids) != NULL;
 	if (!err && json_fd >= 0 && !in_json)
 		err = wh_batch_jsonl_append(json_fd, r);
@@ -108,7 +108,8 @@ struct wh_error *wh_batch_merge(const char *const *inputs, size_t n, const char 
 	if (!err && db_path)
 		err = wh_batch_db_open(db_path, &db);
 	if (!err && json_path && !(err = wh_batch_jsonl_load(json_path, false, &have))) {
-		qsort(have.rows, have.n, sizeof(*have.rows), compare_ids);
+		if (have.n)
+			qsort(have.rows, have.n, sizeof(*have.rows), compare_ids);
 		json_fd = open(json_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
 		if (json_fd < 0)
 			err = wh_error_create(WH_ERR_IO, "cannot write %s: %s", json_path,

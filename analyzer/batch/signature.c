@@ -190,7 +190,8 @@ static struct wh_error *stack_set(const struct wh_report *r, const uint64_t *tas
 		}
 		m++;
 	}
-	qsort(stacks, m, sizeof(*stacks), compare_strings);
+	if (m)
+		qsort(stacks, m, sizeof(*stacks), compare_strings);
 	out[0] = '\0';
 	size_t shown = 0;
 	for (size_t i = 0; !err && i < m && shown < MAX_WAITER_STACKS; i++) {
@@ -247,7 +248,8 @@ static struct wh_error *cycle_parts(const struct wh_report *r, const struct wh_c
 		}
 		m++;
 	}
-	qsort(entries, m, sizeof(*entries), compare_strings);
+	if (m)
+		qsort(entries, m, sizeof(*entries), compare_strings);
 	for (size_t i = 0; i < m; i++) {
 		if (!err)
 			add_part(p, "cycle", entries[i]);

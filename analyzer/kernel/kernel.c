@@ -98,18 +98,40 @@ bool wh_kernel_in_text(struct wh_kernel *k, uint64_t addr)
 struct wh_error *wh_kernel_open(const char *dump_path, const char *vmlinux_path,
 				struct wh_kernel **ret)
 {
+	struct wh_elf_image *img;
+	struct wh_error *err = wh_elf_image_open(vmlinux_path, &img);
+	if (err) {
+		/* The dump's problems first, as they are the likelier cause. */
+		struct wh_dump *dump;
+		struct wh_error *dump_err = wh_dump_open(dump_path, &dump);
+		if (!dump_err) {
+			wh_dump_destroy(dump);
+			return err;
+		}
+		wh_error_destroy(err);
+		return dump_err;
+	}
+	return wh_kernel_open_loaded(dump_path, img, NULL, ret);
+}
+
+struct wh_error *wh_kernel_open_loaded(const char *dump_path, struct wh_elf_image *vmlinux,
+				       struct wh_types *types, struct wh_kernel **ret)
+{
 	struct wh_kernel *k = calloc(1, sizeof(*k));
-	if (!k)
+	if (!k) {
+		wh_types_destroy(types);
+		wh_elf_image_destroy(vmlinux);
 		return &wh_error_nomem;
+	}
+	k->vmlinux = vmlinux;
+	k->types = types;
 	struct wh_error *err = wh_dump_open(dump_path, &k->dump);
-	if (!err)
-		err = wh_elf_image_open(vmlinux_path, &k->vmlinux);
 	if (!err) {
 		k->kaslr_offset = wh_dump_kaslr_offset(k->dump);
 		sscanf(wh_dump_release(k->dump), "%d.%d", &k->version_major, &k->version_minor);
 		err = wh_kernel_check_match(k);
 	}
-	if (!err)
+	if (!err && !k->types)
 		err = wh_types_create(k->vmlinux, &k->types);
 	if (!err)
 		err = load_cpus(k);
@@ -121,6 +143,15 @@ struct wh_error *wh_kernel_open(const char *dump_path, const char *vmlinux_path,
 	}
 	*ret = k;
 	return NULL;
+}
+
+void wh_kernel_detach_vmlinux(struct wh_kernel *k, struct wh_elf_image **ret_vmlinux,
+			       struct wh_types **ret_types)
+{
+	*ret_vmlinux = k->vmlinux;
+	*ret_types = k->types;
+	k->vmlinux = NULL;
+	k->types = NULL;
 }
 
 void wh_kernel_destroy(struct wh_kernel *k)
