@@ -234,7 +234,7 @@ static struct wh_error *finish(struct batch *b, struct wh_batch_slot *s, int sta
 	struct wh_error *err = NULL;
 	double took = now_s() - s->started;
 	/* A complete row is the worker's word, even when the slot was slow to
-	 * say so (it warms its kernel before it reports). */
+	 * say so (it loads the next kernel before it reports). */
 	struct wh_error *load = NULL;
 	bool have_row = !s->timed_out || access(path, F_OK) == 0;
 	if (have_row && (slot_died || s->timed_out || WIFEXITED(status)))

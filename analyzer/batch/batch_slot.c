@@ -82,10 +82,10 @@ static void slot_main(int sock, const struct wh_batch_config *c, const struct wh
 		if (pid > 0) {
 			while (wait4(pid, &m.status, 0, &m.ru) < 0 && errno == EINTR)
 				;
-			/* Warm the kernel on a dump a worker has just analysed
-			 * without trouble; then the next workers start warm. */
+			/* Load the kernel of a dump a worker has just analysed
+			 * without trouble; the next workers start with it. */
 			if (c->reuse && WIFEXITED(m.status) && WEXITSTATUS(m.status) == 0)
-				wh_batch_worker_warm(c, in->items[input].path, &loaded);
+				wh_batch_worker_warm(c, result, &loaded);
 		}
 		if (!send_msg(sock, &m))
 			_exit(0);

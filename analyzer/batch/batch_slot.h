@@ -1,8 +1,8 @@
 /* A slot of the batch: a long-lived process that forks one worker per dump
  * it is given (a crash or hang still costs that dump only) and, between
- * dumps, keeps the kernel it warmed on the last good one (vmlinux, symbol
- * table, type and unit indexes), which the next workers inherit by fork:
- * a kernel is loaded once per slot, not once per dump. The batch talks to
+ * dumps, keeps the kernel of the last good one loaded (vmlinux, symbol
+ * table, types with the core ones indexed), which the next workers inherit
+ * by fork: a kernel is loaded once per slot, not once per dump. The batch talks to
  * it over a socket: a dump's index in, "started worker PID" and "done:
  * wait status, rusage" out. */
 #ifndef WHYHUNG_BATCH_SLOT_H

@@ -128,14 +128,13 @@ static struct wh_error *open_kernel(const char *path, const struct wh_debuginfo 
 
 static struct wh_error *run(const struct wh_batch_config *c, const char *path,
 			    struct wh_batch_result *r, bool *no_debuginfo,
-			    struct wh_batch_loaded *loaded, struct wh_debuginfo *ret_di,
-			    struct wh_kernel **ret_kernel)
+			    struct wh_batch_loaded *loaded)
 {
 	struct wh_dump *dump;
 	struct wh_error *err = wh_dump_open(path, &dump);
 	if (err)
 		return err;
-	struct wh_debuginfo *di = ret_di;
+	struct wh_debuginfo di_buf, *di = &di_buf;
 	err = wh_batch_set(&r->release, wh_dump_release(dump));
 	if (!err)
 		err = wh_batch_set(&r->build_id, wh_dump_build_id(dump));
@@ -154,10 +153,6 @@ static struct wh_error *run(const struct wh_batch_config *c, const char *path,
 		err = wh_kernel_set_module_dir(k, di->module_dir);
 	if (!err)
 		err = analyse(k, r);
-	if (!err && ret_kernel) {
-		*ret_kernel = k;
-		return NULL;
-	}
 	wh_kernel_destroy(k);
 	return err;
 }
@@ -169,8 +164,7 @@ int wh_batch_worker_run(const struct wh_batch_config *c, const char *path,
 	struct wh_batch_result r = {0};
 	double start = now_s();
 	bool no_debuginfo = false;
-	struct wh_debuginfo di;
-	struct wh_error *err = run(c, path, &r, &no_debuginfo, loaded, &di, NULL);
+	struct wh_error *err = run(c, path, &r, &no_debuginfo, loaded);
 	r.seconds = now_s() - start;
 	r.status = WH_BATCH_OK;
 	r.exit_code = c->exit_code_for(err);
@@ -190,19 +184,37 @@ int wh_batch_worker_run(const struct wh_batch_config *c, const char *path,
 	return r.exit_code;
 }
 
-void wh_batch_worker_warm(const struct wh_batch_config *c, const char *path,
+/* Types every analysis looks up early: found once in the slot, their
+ * compile units are indexed for every worker after it. */
+static const char *const warm_types[] = {
+    "task_struct", "list_head", "mutex", "rw_semaphore", "mm_struct", "completion",
+};
+
+void wh_batch_worker_warm(const struct wh_batch_config *c, const char *result_path,
 			  struct wh_batch_loaded *loaded)
 {
 	struct wh_batch_result r = {0};
-	bool no_debuginfo = false;
 	struct wh_debuginfo di;
-	struct wh_kernel *k = NULL;
-	struct wh_error *err = run(c, path, &r, &no_debuginfo, loaded, &di, &k);
+	struct wh_error *err = wh_batch_result_load(result_path, &r);
+	if (!err)
+		err = wh_debuginfo_find(c->debug_dirs, c->n_debug_dirs, r.release, r.build_id, &di);
 	wh_batch_result_deinit(&r);
-	unload(loaded);
 	if (!wh_best_effort(err))
 		return;
-	wh_kernel_detach_vmlinux(k, &loaded->img, &loaded->types);
-	wh_kernel_destroy(k);
+	if (loaded->img && !strcmp(loaded->vmlinux, di.vmlinux))
+		return;
+	unload(loaded);
+	struct wh_symbol sym;
+	if (!wh_best_effort(wh_elf_image_open(di.vmlinux, &loaded->img)))
+		return;
+	if (!wh_best_effort(wh_types_create(loaded->img, &loaded->types)) ||
+	    !wh_best_effort(wh_elf_image_symbol(loaded->img, "linux_banner", &sym))) {
+		unload(loaded);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(warm_types) / sizeof(*warm_types); i++) {
+		struct wh_type t;
+		wh_best_effort(wh_types_find(loaded->types, WH_TYPE_STRUCT, warm_types[i], &t));
+	}
 	snprintf(loaded->vmlinux, sizeof(loaded->vmlinux), "%s", di.vmlinux);
 }

@@ -9,8 +9,8 @@
 struct wh_elf_image;
 struct wh_types;
 
-/* A kernel the worker's parent loaded and warmed on an earlier dump: used
- * when this dump's debug info is the same file. */
+/* A kernel the worker's slot loaded after an earlier dump: used when this
+ * dump's debug info is the same file. */
 struct wh_batch_loaded {
 	char vmlinux[4096]; /* "" when none */
 	struct wh_elf_image *img;
@@ -22,13 +22,13 @@ struct wh_batch_loaded {
  * be NULL. */
 int wh_batch_worker_run(const struct wh_batch_config *c, const char *path,
 			const char *result_path, struct wh_batch_loaded *loaded);
-/* In the slot process, after a worker analysed PATH: analyse it again here,
- * so that the symbol table, type and unit indexes the analysis builds stay
- * in *LOADED for the next workers (forked from here, they inherit them).
- * Only after a worker succeeded on the same file, so a dump that crashes
- * the analysis never runs outside a worker. Best effort: on failure
- * *LOADED is left empty. */
-void wh_batch_worker_warm(const struct wh_batch_config *c, const char *path,
+/* In the slot process, after a worker analysed a dump without trouble
+ * and left its row at RESULT_PATH: load that dump's kernel here (vmlinux,
+ * symbol table, types with the core ones indexed) unless it is loaded
+ * already, for the next workers to inherit by fork. The slot never reads
+ * a dump itself: what a dump does to the analysis stays in its worker.
+ * Best effort: on failure *LOADED is left empty. */
+void wh_batch_worker_warm(const struct wh_batch_config *c, const char *result_path,
 			  struct wh_batch_loaded *loaded);
 
 #endif

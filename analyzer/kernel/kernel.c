@@ -145,15 +145,6 @@ struct wh_error *wh_kernel_open_loaded(const char *dump_path, struct wh_elf_imag
 	return NULL;
 }
 
-void wh_kernel_detach_vmlinux(struct wh_kernel *k, struct wh_elf_image **ret_vmlinux,
-			       struct wh_types **ret_types)
-{
-	*ret_vmlinux = k->vmlinux;
-	*ret_types = k->types;
-	k->vmlinux = NULL;
-	k->types = NULL;
-}
-
 void wh_kernel_destroy(struct wh_kernel *k)
 {
 	if (!k)

@@ -43,15 +43,10 @@ struct wh_error *wh_kernel_open(const char *dump_path, const char *vmlinux_path,
 				struct wh_kernel **ret);
 void wh_kernel_destroy(struct wh_kernel *k);
 /* The same with a vmlinux already open, and its types (NULL: created
- * here), as a batch worker keeps them from one dump to the next of the
- * same kernel: what they learnt (symbol table, type and unit indexes)
- * is reused. Takes ownership of both, also on failure. */
+ * here), as a batch slot loads them once for many dumps of one kernel.
+ * Takes ownership of both, also on failure. */
 struct wh_error *wh_kernel_open_loaded(const char *dump_path, struct wh_elf_image *vmlinux,
 				       struct wh_types *types, struct wh_kernel **ret);
-/* Take the vmlinux and its types out of K before destroying it, to open
- * the next dump of that kernel with them. */
-void wh_kernel_detach_vmlinux(struct wh_kernel *k, struct wh_elf_image **ret_vmlinux,
-			      struct wh_types **ret_types);
 
 /* Runtime address of a global (KASLR slide applied). Per-CPU symbols give
  * their offset inside the per-CPU area; see wh_kernel_percpu_address(). */
