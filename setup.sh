@@ -18,6 +18,12 @@ if ! dpkg -s libkdumpfile-dev libdwarf-dev libelf-dev zlib1g-dev libcmocka-dev l
 		build-essential cmake pkg-config xz-utils python3 \
 		libkdumpfile-dev libdwarf-dev libelf-dev zlib1g-dev libcmocka-dev libsqlite3-dev
 fi
+# The Slurm test runs a real single-node Slurm: its daemons, for the tests only.
+if [ "$tests" = ON ] && ! dpkg -s slurm-wlm munge iproute2 >/dev/null 2>&1; then
+	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q
+	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+		slurm-wlm munge iproute2
+fi
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWHYHUNG_TESTS=$tests >/dev/null
 cmake --build build -j"$(nproc)"
 # The README's first command runs whyhung on the bundled dump with this vmlinux.
