@@ -101,6 +101,8 @@ static struct wh_error *examine(struct wh_batch_input *it)
 	it->size = (uint64_t)st.st_size;
 	err = wh_dump_detect(fd, &it->kind);
 	if (!err)
+		wh_dump_kernel_key(fd, it->kind, it->kernel, sizeof(it->kernel));
+	if (!err)
 		err = wh_batch_content_id(fd, it->size, it->content_id);
 	close(fd);
 	if (err && err->code == WH_ERR_IO) {

@@ -18,6 +18,7 @@ struct wh_batch_input {
 	const char *kind;    /* dump form, NULL when not a dump */
 	int open_errno;	     /* != 0: the file could not be read */
 	char content_id[33]; /* "" when unreadable */
+	char kernel[200];    /* wh_dump_kernel_key(): groups dumps of one kernel */
 };
 
 struct wh_batch_inputs {

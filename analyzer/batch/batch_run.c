@@ -38,6 +38,7 @@ struct batch {
 	size_t n_missing;
 	double started, last_progress;
 	char **done_ids; /* content ids already in the results, sorted */
+	size_t *order;	 /* inputs in the order they are given to slots */
 	size_t n_done_ids;
 };
 
@@ -355,9 +356,36 @@ static bool in_shard(const struct batch *b, const struct wh_batch_input *it)
 	return v % b->c->n_shards == b->c->shard;
 }
 
+/* Dumps of one kernel in a row (then by path), so that a slot meets the
+ * kernel it has loaded again: inputs found in path order, grouped by the
+ * kernel their headers name. */
+static const struct batch *sort_batch;
+
+static int compare_inputs(const void *a, const void *b)
+{
+	const struct wh_batch_input *x = &sort_batch->in.items[*(const size_t *)a];
+	const struct wh_batch_input *y = &sort_batch->in.items[*(const size_t *)b];
+	int c = strcmp(x->kernel, y->kernel);
+	if (c)
+		return c;
+	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
+static struct wh_error *order_inputs(struct batch *b)
+{
+	if (!(b->order = calloc(b->in.n ? b->in.n : 1, sizeof(*b->order))))
+		return &wh_error_nomem;
+	for (size_t i = 0; i < b->in.n; i++)
+		b->order[i] = i;
+	sort_batch = b;
+	if (b->in.n)
+		qsort(b->order, b->in.n, sizeof(*b->order), compare_inputs);
+	return NULL;
+}
+
 static struct wh_error *schedule(struct batch *b)
 {
-	struct wh_error *err = NULL;
+	struct wh_error *err = order_inputs(b);
 	size_t next = 0;
 	for (unsigned i = 0; !err && i < b->c->jobs; i++)
 		err = wh_batch_slot_start(&b->slots[i], b->c, &b->in, b->tmpdir);
@@ -369,8 +397,8 @@ static struct wh_error *schedule(struct batch *b)
 		for (unsigned i = 0; !err && i < b->c->jobs; i++) {
 			struct wh_batch_slot *s = &b->slots[i];
 			while (!err && !s->busy && next < b->in.n) {
-				const struct wh_batch_input *it = &b->in.items[next];
-				size_t input = next++;
+				size_t input = b->order[next++];
+				const struct wh_batch_input *it = &b->in.items[input];
 				if (!in_shard(b, it) || already_done(b, it->content_id))
 					continue;
 				if (it->open_errno || !it->kind)
@@ -453,6 +481,7 @@ static void cleanup(struct batch *b)
 		free(b->done_ids[i]);
 	free(b->done_ids);
 	free(b->slots);
+	free(b->order);
 	wh_batch_inputs_deinit(&b->in);
 }
 

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -144,4 +145,89 @@ struct wh_error *wh_dump_detect(int fd, const char **ret_kind)
 		return NULL;
 	}
 	return NULL;
+}
+
+/* makedumpfile's disk_dump_header: signature[8], header_version, then
+ * struct new_utsname (6 fields of 65 bytes): release and version. */
+enum { UTS_FIELD = 65, UTS_RELEASE = 12 + 2 * UTS_FIELD, UTS_VERSION = 12 + 3 * UTS_FIELD };
+
+/* The value of line "KEY=value" of TEXT[0..LEN) into OUT, or nothing. */
+static void vmcoreinfo_value(const char *text, size_t len, const char *key, char *out,
+			     size_t size)
+{
+	size_t klen = strlen(key);
+	for (size_t i = 0; i + klen < len; i++) {
+		if ((i && text[i - 1] != '\n') || memcmp(text + i, key, klen))
+			continue;
+		size_t end = i + klen;
+		while (end < len && text[end] != '\n')
+			end++;
+		snprintf(out, size, "%.*s", (int)(end - i - klen), text + i + klen);
+		return;
+	}
+}
+
+/* The VMCOREINFO note's text of an ELF dump, at most SIZE bytes. */
+static size_t elf_vmcoreinfo(int fd, char *buf, size_t size)
+{
+	Elf64_Ehdr eh;
+	size_t got;
+	if (!wh_best_effort(pread_some(fd, 0, &eh, sizeof(eh), &got)) || got < sizeof(eh) ||
+	    eh.e_phentsize != sizeof(Elf64_Phdr))
+		return 0;
+	for (unsigned i = 0; i < eh.e_phnum; i++) {
+		Elf64_Phdr ph;
+		struct wh_error *err =
+		    pread_some(fd, eh.e_phoff + (uint64_t)i * sizeof(ph), &ph, sizeof(ph), &got);
+		if (!wh_best_effort(err) || got < sizeof(ph))
+			return 0;
+		if (ph.p_type != PT_NOTE)
+			continue;
+		uint64_t off = ph.p_offset, end = ph.p_offset + ph.p_filesz;
+		for (unsigned count = 0; count < MAX_NOTES && off + sizeof(Elf64_Nhdr) <= end;
+		     count++) {
+			Elf64_Nhdr nh;
+			char name[12] = "";
+			if (!wh_best_effort(pread_some(fd, off, &nh, sizeof(nh), &got)) ||
+			    got < sizeof(nh))
+				return 0;
+			uint64_t name_off = off + sizeof(nh);
+			uint64_t desc_off = name_off + (((uint64_t)nh.n_namesz + 3) & ~3ULL);
+			if (nh.n_namesz == 11 &&
+			    wh_best_effort(pread_some(fd, name_off, name, 11, &got)) && got == 11 &&
+			    !memcmp(name, "VMCOREINFO", 11)) {
+				size_t want = nh.n_descsz < size ? nh.n_descsz : size;
+				if (!wh_best_effort(pread_some(fd, desc_off, buf, want, &got)))
+					return 0;
+				return got;
+			}
+			off = desc_off + (((uint64_t)nh.n_descsz + 3) & ~3ULL);
+		}
+	}
+	return 0;
+}
+
+void wh_dump_kernel_key(int fd, const char *kind, char *ret, size_t size)
+{
+	ret[0] = '\0';
+	if (!kind)
+		return;
+	if (!strcmp(kind, "kdump") || !strcmp(kind, "diskdump")) {
+		char uts[2 * UTS_FIELD + 1] = "";
+		size_t got;
+		if (!wh_best_effort(pread_some(fd, UTS_RELEASE, uts, 2 * UTS_FIELD, &got)) ||
+		    got < 2 * UTS_FIELD)
+			return;
+		uts[UTS_FIELD - 1] = uts[2 * UTS_FIELD - 1] = '\0';
+		snprintf(ret, size, "%s %s", uts, uts + UTS_FIELD);
+		return;
+	}
+	if (!strcmp(kind, "elf")) {
+		char text[16384], release[80] = "", build_id[80] = "";
+		size_t n = elf_vmcoreinfo(fd, text, sizeof(text));
+		vmcoreinfo_value(text, n, "OSRELEASE=", release, sizeof(release));
+		vmcoreinfo_value(text, n, "BUILD-ID=", build_id, sizeof(build_id));
+		if (release[0])
+			snprintf(ret, size, "%s %s", release, build_id);
+	}
 }

@@ -111,6 +111,49 @@ static void test_detect_by_content(void **state)
 	assert_null(detect("this is a text file\n", 20));
 }
 
+static void key_of(const void *data, size_t len, char *key, size_t size)
+{
+	char path[] = "/tmp/whyhung-test-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	unlink(path);
+	assert_int_equal(write(fd, data, len), (ssize_t)len);
+	const char *kind;
+	assert_null(wh_dump_detect(fd, &kind));
+	wh_dump_kernel_key(fd, kind, key, size);
+	close(fd);
+}
+
+/* The kernel a dump's headers name, for grouping dumps of one kernel. */
+static void test_kernel_key(void **state)
+{
+	unsigned char buf[4096];
+	char key[200];
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf, "KDUMP   ", 8);
+	strcpy((char *)buf + 12 + 2 * 65, "6.1.0-13-amd64");
+	strcpy((char *)buf + 12 + 3 * 65, "#1 SMP Debian 6.1.55-1");
+	key_of(buf, sizeof(buf), key, sizeof(key));
+	assert_string_equal(key, "6.1.0-13-amd64 #1 SMP Debian 6.1.55-1");
+	/* Fields without their NUL: cut at the field's end, not read on. */
+	memset(buf + 12 + 2 * 65, 'x', 2 * 65);
+	key_of(buf, sizeof(buf), key, sizeof(key));
+	assert_int_equal(strlen(key), 64 + 1 + 64);
+
+	static const char text[] = "OSRELEASE=6.1.0\nPAGESIZE=4096\nBUILD-ID=abcd\n";
+	size_t n = elf_core(buf, "VMCOREINFO", ET_CORE);
+	Elf64_Phdr *ph = (Elf64_Phdr *)(buf + sizeof(Elf64_Ehdr));
+	/* The VMCOREINFO note is the last one: its descriptor is the text. */
+	size_t desc = 512 + ph->p_filesz - 8;
+	Elf64_Nhdr *nh = (Elf64_Nhdr *)(buf + desc - 12 - sizeof(Elf64_Nhdr));
+	nh->n_descsz = sizeof(text) - 1;
+	memcpy(buf + desc, text, sizeof(text) - 1);
+	ph->p_filesz += sizeof(text) - 1 - 8;
+	key_of(buf, n + sizeof(text), key, sizeof(key));
+	assert_string_equal(key, "6.1.0 abcd");
+	assert_int_equal(detect("not a dump at all", 17) == NULL, 1);
+}
+
 static void test_function_suffixes(void **state)
 {
 	char out[64];
@@ -233,6 +276,7 @@ int main(void)
 	    cmocka_unit_test(test_hash_vectors),      cmocka_unit_test(test_detect_by_content),
 	    cmocka_unit_test(test_function_suffixes), cmocka_unit_test(test_lock_class),
 	    cmocka_unit_test(test_worker_handover),   cmocka_unit_test(test_jsonl_round_trip),
+	    cmocka_unit_test(test_kernel_key),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
