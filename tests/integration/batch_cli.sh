@@ -63,7 +63,14 @@ expect_row() { # expect_row NAME PATH-SUFFIX STATUS
 }
 
 # 1. The tree, -j 2, debug info by release, results to JSON Lines and SQLite.
-run tree "$crash" "$work/does-not-exist" -j 2 --debug-dir "$work/dbg" \
+mkfifo "$work/a-fifo"
+unreadable=""
+if [ "$(id -u)" -ne 0 ]; then # (root reads anything)
+	cp "$fixtures/hung-6.1/vmcore" "$work/unreadable"
+	chmod 000 "$work/unreadable"
+	unreadable=$work/unreadable
+fi
+run tree "$crash" "$work/does-not-exist" "$work/a-fifo" $unreadable -j 2 --debug-dir "$work/dbg" \
 	--json "$work/r.jsonl" --db "$work/r.db"
 expect_row tree /202611220520/dump.202611220520 ok
 expect_row tree "05:25:33/vmcore" ok
@@ -71,6 +78,10 @@ expect_row tree /other/no-dump-name-at-all ok
 expect_row tree /bad/vmcore not-a-dump
 expect_row tree /bad/vmcore-truncated truncated
 expect_row tree /does-not-exist error
+expect_row tree /a-fifo error
+grep -q "a-fifo  cannot read the file: not a regular file" "$work/tree.out" &&
+	ok "a FIFO: not a regular file" || fail "FIFO row: $(grep a-fifo "$work/tree.out")"
+[ -z "$unreadable" ] || expect_row tree /unreadable error
 grep -q "vmcore-corrupt" "$work/tree.out" && ok "the corrupt copy has a row" ||
 	fail "the corrupt copy has no row"
 grep -q "dmesg\|README" "$work/tree.out" && fail "kdump's logs were taken for dumps" ||
