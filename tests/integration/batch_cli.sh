@@ -8,6 +8,10 @@ set -u
 whyhung=$1 fixtures=$2 vmlinux=$3 work=$4 asan=${5:-}
 rm -rf "$work"
 mkdir -p "$work"
+# The batch's temporary directory too: a batch killed with -9 below
+# leaves its (empty) directory there, not in /tmp.
+export TMPDIR="$work/tmp"
+mkdir -p "$TMPDIR"
 failures=0
 fail() {
 	echo "FAIL $*"
