@@ -2,8 +2,9 @@
 # A real single-node Slurm (slurmctld + slurmd + munged, started and stopped
 # here) runs `whyhung batch --shard K/2` as a job array over the fixtures and
 # copies of them; the merged shards must give the clusters of a local batch.
-# The daemons run in a network namespace of their own whose only interface
-# is loopback: they cannot listen anywhere else.
+# The daemons bind to 127.0.0.1 only (CommunicationParameters=NoInAddrAny,
+# checked with ss) and, where the test may create one, run in a network
+# namespace of their own whose only interface is loopback.
 # usage: slurm_batch.sh WHYHUNG FIXTURES VMLINUX WORKDIR
 set -u
 whyhung=$1 fixtures=$2 vmlinux=$3 work=$4
@@ -14,18 +15,30 @@ fi
 for tool in slurmctld slurmd munged sbatch sinfo unshare ip; do
 	command -v $tool >/dev/null || { echo "FAIL: $tool missing (setup.sh --tests installs slurm-wlm and munge)"; exit 1; }
 done
-if [ -z "${WH_IN_NETNS:-}" ]; then
-	WH_IN_NETNS=1 exec unshare -n "$0" "$@"
+if [ -z "${WH_IN_NETNS:-}" ] && [ -z "${WH_SLURM_NO_NETNS:-}" ] && unshare -n -m true 2>/dev/null; then
+	WH_IN_NETNS=1 exec unshare -n -m --propagation private "$0" "$@"
 fi
-ip link set lo up || { echo "FAIL: no loopback in the namespace"; exit 1; }
-# Slurm binds with getaddrinfo(AI_ADDRCONFIG), which ignores loopback
-# addresses: a second address on lo (still nothing leaves the namespace).
-ip addr add 10.254.0.1/32 dev lo || { echo "FAIL: cannot address lo"; exit 1; }
+where="the host's network namespace (no permission for one of its own)"
+if [ -n "${WH_IN_NETNS:-}" ]; then
+	where="a network namespace of its own"
+	ip link set lo up || { echo "FAIL: no loopback in the namespace"; exit 1; }
+	# Slurm resolves with getaddrinfo(AI_ADDRCONFIG), which ignores loopback
+	# addresses: a second address on lo (still nothing leaves the namespace).
+	ip addr add 10.254.0.1/32 dev lo || { echo "FAIL: cannot address lo"; exit 1; }
+	# The daemons bind to what this host's name resolves to: loopback here
+	# (a mount namespace of its own too, so /etc/hosts changes only here).
+	hosts=$(mktemp /tmp/whyhung-hosts.XXXXXX)
+	printf '127.0.0.1 localhost %s %s\n' "$(hostname -s)" "$(hostname)" >"$hosts"
+	mount --bind "$hosts" /etc/hosts || { echo "FAIL: cannot set /etc/hosts"; exit 1; }
+	rm -f "$hosts" # (the mount keeps it)
+fi
 
 whyhung=$(realpath "$whyhung") vmlinux=$(realpath "$vmlinux") fixtures=$(realpath "$fixtures")
 rm -rf "$work"
 mkdir -p "$work"
 work=$(realpath "$work")
+export TMPDIR="$work/tmp" # the batches' temporary directories
+mkdir -p "$TMPDIR"
 # Slurm and munge refuse state directories others can write to.
 run=$(mktemp -d /tmp/whyhung-slurm.XXXXXX)
 chmod 711 "$run"
@@ -73,6 +86,7 @@ SelectTypeParameters=CR_CPU
 JobCompType=jobcomp/none
 AccountingStorageType=accounting_storage/none
 MpiDefault=none
+CommunicationParameters=NoInAddrAny,NoCtldInAddrAny
 ReturnToService=2
 NodeName=whnode NodeAddr=127.0.0.1 NodeHostname=$host CPUs=2 State=UNKNOWN
 PartitionName=wh Nodes=whnode Default=YES State=UP MaxTime=10
@@ -95,7 +109,12 @@ if [ "$state" != idle ]; then
 	tail -n 20 "$run/slurmctld.log" "$run/slurmd.log" "$run/slurmctld.out" "$run/slurmd.out"
 	exit 1
 fi
-echo "ok   slurmctld and slurmd up on 127.0.0.1 (network namespace)"
+listening=$(ss -Hltn "( sport = :16817 or sport = :16818 )" | awk '{print $4}' | sort -u)
+if [ "$(echo "$listening" | grep -vc '^127\.0\.0\.1:')" != 0 ] || [ -z "$listening" ]; then
+	echo "FAIL: Slurm listens on $(echo $listening), not on 127.0.0.1 alone"
+	exit 1
+fi
+echo "ok   slurmctld and slurmd up, listening on $(echo $listening) only, in $where"
 
 release=$("$whyhung" summary "$fixtures/hung-6.1/vmcore" -k "$vmlinux" --format json |
 	python3 -c 'import json,sys; print(json.load(sys.stdin)["kernel"]["release"])')
