@@ -156,8 +156,10 @@ static void progress(struct batch *b, bool force)
 		return;
 	b->last_progress = t;
 	double rate = b->done / (t - b->started > 1e-3 ? t - b->started : 1e-3);
-	double eta = rate > 0 ? (double)(b->todo - b->done) / rate : 0;
-	fprintf(stderr, "\r\033[K%zu/%zu dumps, %.1f dumps/s, %zu failures, ETA %.0f s", b->done,
+	char eta[32] = "?"; /* nothing to go by before the first dump */
+	if (rate > 0)
+		snprintf(eta, sizeof(eta), "%.0f s", (double)(b->todo - b->done) / rate);
+	fprintf(stderr, "\r\033[K%zu/%zu dumps, %.1f dumps/s, %zu failures, ETA %s", b->done,
 		b->todo, rate, b->failures, eta);
 	fflush(stderr);
 }

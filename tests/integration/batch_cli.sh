@@ -97,6 +97,13 @@ tail -n 1 "$work/tree.err" | grep -q "^whyhung: batch ran, with [0-9]* failures$
 	fail "last stderr line: $(tail -n 1 "$work/tree.err")"
 grep -q "$(printf '\r')" "$work/tree.err" && fail "progress line on a pipe" ||
 	ok "no progress line on a pipe"
+# On a terminal (script(1) gives it one), the progress line.
+if command -v script >/dev/null; then
+	script -qec "'$whyhung' batch '$crash/202611220520' --debug-dir '$work/dbg' >/dev/null" \
+		/dev/null </dev/null | tr '\r' '\n' >"$work/tty.err"
+	grep -aq "^.*1/1 dumps, [0-9.]* dumps/s, 0 failures, ETA 0 s" "$work/tty.err" &&
+		ok "progress line on a TTY" || fail "no progress line on a TTY: $(cat "$work/tty.err")"
+fi
 
 # Signatures and rows, from the JSON Lines.
 py "$work/r.jsonl" "$crash" <<'PY' || failures=$((failures + 1))
