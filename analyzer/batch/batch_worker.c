@@ -9,6 +9,7 @@
 #include "report.h"
 #include "signature.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,14 +48,19 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* ERRNO is errno right after the analysis failed. */
 static enum wh_batch_status status_of(const struct wh_batch_config *c,
-				      const struct wh_error *err)
+				      const struct wh_error *err, int errno_after, bool incomplete)
 {
-	/* libkdumpfile reports its own failed allocations as a format
-	 * problem ("Cannot allocate file cache"): under a memory limit, that
-	 * is the limit. */
-	if (c->max_memory && strstr(err->message, "allocate"))
+	/* Libraries report their failed allocations in their own terms (a
+	 * file that "cannot be read"); malloc's ENOMEM is still in errno
+	 * (free() keeps it): under a memory limit, that is the limit. */
+	if (c->max_memory && errno_after == ENOMEM)
 		return WH_BATCH_OUT_OF_MEMORY;
+	/* A dump cut short in its pages opens as incomplete; when what is
+	 * missing stops the analysis, the dump is truncated. */
+	if (incomplete || err->code == WH_ERR_INCOMPLETE)
+		return WH_BATCH_TRUNCATED;
 	switch (err->code) {
 	case WH_ERR_NOT_DUMP: return WH_BATCH_NOT_A_DUMP;
 	case WH_ERR_TRUNCATED: return WH_BATCH_TRUNCATED;
@@ -111,29 +117,30 @@ static void unload(struct wh_batch_loaded *l)
 	l->vmlinux[0] = '\0';
 }
 
-/* The kernel of PATH with debug info DI: the loaded one when it is the
- * same vmlinux (handed over: this process owns its copy). */
-static struct wh_error *open_kernel(const char *path, const struct wh_debuginfo *di,
+/* The kernel of DUMP (taken over) with debug info DI: the loaded one when
+ * it is the same vmlinux (handed over: this process owns its copy). */
+static struct wh_error *open_kernel(struct wh_dump *dump, const struct wh_debuginfo *di,
 				   struct wh_batch_loaded *loaded, struct wh_kernel **ret)
 {
 	if (loaded && loaded->img && !strcmp(loaded->vmlinux, di->vmlinux)) {
-		struct wh_error *err = wh_kernel_open_loaded(path, loaded->img, loaded->types, ret);
+		struct wh_error *err = wh_kernel_open_loaded(dump, loaded->img, loaded->types, ret);
 		loaded->img = NULL;
 		loaded->types = NULL;
 		loaded->vmlinux[0] = '\0';
 		return err;
 	}
-	return wh_kernel_open(path, di->vmlinux, ret);
+	return wh_kernel_open_dump(dump, di->vmlinux, ret);
 }
 
 static struct wh_error *run(const struct wh_batch_config *c, const char *path,
-			    struct wh_batch_result *r, bool *no_debuginfo,
+			    struct wh_batch_result *r, bool *no_debuginfo, bool *incomplete,
 			    struct wh_batch_loaded *loaded)
 {
 	struct wh_dump *dump;
 	struct wh_error *err = wh_dump_open(path, &dump);
 	if (err)
 		return err;
+	*incomplete = wh_dump_source_incomplete(dump) != NULL;
 	struct wh_debuginfo di_buf, *di = &di_buf;
 	err = wh_batch_set(&r->release, wh_dump_release(dump));
 	if (!err)
@@ -143,11 +150,13 @@ static struct wh_error *run(const struct wh_batch_config *c, const char *path,
 					di);
 		*no_debuginfo = err != NULL;
 	}
-	wh_dump_destroy(dump);
-	if (err)
+	if (err) {
+		wh_dump_destroy(dump);
 		return err;
+	}
+	/* The same open dump: a flattened or compressed one is rebuilt once. */
 	struct wh_kernel *k;
-	if ((err = open_kernel(path, di, loaded, &k)))
+	if ((err = open_kernel(dump, di, loaded, &k)))
 		return err;
 	if (di->module_dir[0])
 		err = wh_kernel_set_module_dir(k, di->module_dir);
@@ -163,13 +172,16 @@ int wh_batch_worker_run(const struct wh_batch_config *c, const char *path,
 	test_hooks(path);
 	struct wh_batch_result r = {0};
 	double start = now_s();
-	bool no_debuginfo = false;
-	struct wh_error *err = run(c, path, &r, &no_debuginfo, loaded);
+	bool no_debuginfo = false, incomplete = false;
+	errno = 0;
+	struct wh_error *err = run(c, path, &r, &no_debuginfo, &incomplete, loaded);
+	int errno_after = errno;
 	r.seconds = now_s() - start;
 	r.status = WH_BATCH_OK;
 	r.exit_code = c->exit_code_for(err);
 	if (err) {
-		r.status = no_debuginfo ? WH_BATCH_NO_DEBUGINFO : status_of(c, err);
+		r.status = no_debuginfo ? WH_BATCH_NO_DEBUGINFO
+					: status_of(c, err, errno_after, incomplete);
 		struct wh_error *e2 = wh_batch_set(&r.message, err->message);
 		if (e2)
 			r.status = WH_BATCH_OUT_OF_MEMORY;

@@ -3,6 +3,7 @@
 #include "batch_cli.h"
 #include "debuginfo_find.h"
 #include "escape.h"
+#include "kdump_log_file.h"
 #include "kernel.h"
 #include "module_debug.h"
 #include "output_summary.h"
@@ -24,9 +25,13 @@
 
 
 static const char usage_text[] =
-    "usage: whyhung [COMMAND] VMCORE -k VMLINUX [--format text|json|dot] [OPTIONS]\n"
+    "usage: whyhung [COMMAND] VMCORE... -k VMLINUX [--format text|json|dot] [OPTIONS]\n"
     "\n"
     "Explain why a Linux machine hung, from its crash dump.\n"
+    "\n"
+    "VMCORE: an ELF or kdump-compressed dump, flattened (makedumpfile -F) or\n"
+    "not, possibly compressed as a whole (gzip, bzip2, lz4, xz, zstd); the files\n"
+    "of a split dump (makedumpfile --split); or a directory holding them.\n"
     "\n"
     "commands:\n"
     "  report    (default) the whole analysis: panic, why it hung (who waits on\n"
@@ -47,7 +52,8 @@ static const char usage_text[] =
     "                       --debug-dir trees, then /usr/lib/debug)\n"
     "  --debug-dir DIR      a tree laid out like /usr/lib/debug (repeatable)\n"
     "  -f, --format FMT     text (default), json, or dot (report only: Graphviz)\n"
-    "  -m, --modules DIR    module debug files (NAME.ko), searched recursively\n"
+    "  -m, --modules DIR    module debug files (NAME.ko), searched recursively;\n"
+    "                       or one NAME.ko file (anything else: exit 3)\n"
     "  -p, --pid N          bt: this task (repeatable)\n"
     "  -s, --state X        bt: tasks in state X (ps letter, e.g. D)\n"
     "  -c, --cpu N          bt: what CPU N was running (\"all\" for every CPU)\n"
@@ -55,9 +61,15 @@ static const char usage_text[] =
     "  -h, --help           this text\n"
     "  -V, --version        version\n"
     "\n"
-    "exit codes: 0 ok, 1 internal error, 2 usage, 3 I/O error, 4 not a dump,\n"
-    "5 truncated dump, 6 vmlinux missing or not a kernel, 7 no debug info,\n"
-    "8 vmlinux does not match the dump, 9 kernel data unreadable/corrupt\n";
+    "environment: WHYHUNG_LIMITS=pages=N,steps=N,seconds=N lowers or raises the\n"
+    "  analysis budget (default 4000000 pages, 20000000 list steps, 600 s)\n"
+    "\n"
+    "exit codes: 0 ok (also a partial report of an incomplete dump or a spent\n"
+    "budget, which says so first), 1 internal error, 2 usage, 3 I/O error or bad\n"
+    "-m, 4 not a dump (or headers whyhung refuses), 5 dump headers cut short,\n"
+    "6 vmlinux missing or not a kernel (a program, a module), 7 no debug info,\n"
+    "8 vmlinux does not match the dump, 9 kernel data unreadable/corrupt (also a\n"
+    "damaged dump whose build id matches)\n";
 
 enum wh_exit_code wh_exit_code_for(const struct wh_error *err)
 {
@@ -75,6 +87,8 @@ enum wh_exit_code wh_exit_code_for(const struct wh_error *err)
 	case WH_ERR_EXCLUDED:
 	case WH_ERR_ABSENT:
 	case WH_ERR_CORRUPT:
+	case WH_ERR_INCOMPLETE:
+	case WH_ERR_BUDGET:
 	case WH_ERR_FORMAT: return WH_EXIT_CORRUPT;
 	case WH_ERR_NOMEM:
 	case WH_ERR_INTERNAL: return WH_EXIT_INTERNAL;
@@ -92,13 +106,14 @@ static const struct {
     {"log", CMD_LOG},	    {"bt", CMD_BT},	      {"cpus", CMD_CPUS},
 };
 
-enum { MAX_PIDS = 1024, MAX_DEBUG_DIRS = 64 };
+enum { MAX_PIDS = 1024, MAX_DUMP_FILES = 256, MAX_DEBUG_DIRS = 64 };
 enum format { FMT_TEXT, FMT_JSON, FMT_DOT };
 
 struct options {
 	enum command command;
 	enum format format;
-	const char *vmcore;
+	const char *vmcores[MAX_DUMP_FILES];
+	size_t n_vmcores;
 	const char *vmlinux;
 	const char *module_dir;
 	const char *debug_dirs[MAX_DEBUG_DIRS];
@@ -144,7 +159,7 @@ static struct wh_error *parse_args(int argc, char **argv, struct options *o)
 			const char *arg = argv[optind++];
 			bool is_command = false;
 			for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++) {
-				if (!o->have_command && !o->vmcore &&
+				if (!o->have_command && !o->n_vmcores &&
 				    !strcmp(arg, commands[i].name) && access(arg, F_OK) != 0) {
 					o->command = commands[i].command;
 					o->have_command = is_command = true;
@@ -152,10 +167,10 @@ static struct wh_error *parse_args(int argc, char **argv, struct options *o)
 			}
 			if (is_command)
 				continue;
-			if (o->vmcore)
-				return wh_error_create(WH_ERR_USAGE, "unexpected argument: %s",
+			if (o->n_vmcores == MAX_DUMP_FILES)
+				return wh_error_create(WH_ERR_USAGE, "too many dump files: %s",
 						       arg);
-			o->vmcore = arg;
+			o->vmcores[o->n_vmcores++] = arg;
 			continue;
 		}
 		switch (c) {
@@ -215,7 +230,7 @@ static struct wh_error *parse_args(int argc, char **argv, struct options *o)
 	if (o->command == CMD_BT && !o->bt.n_pids && !o->bt.state && o->bt.cpu < 0 && !o->bt.all &&
 	    !o->bt.all_cpus)
 		o->bt.state = 'D';
-	if (!o->vmcore)
+	if (!o->n_vmcores)
 		return wh_error_create(WH_ERR_USAGE, "no VMCORE given (see whyhung --help)");
 	return NULL;
 }
@@ -223,15 +238,11 @@ static struct wh_error *parse_args(int argc, char **argv, struct options *o)
 /* Without -k, find the kernel's debug info from the dump's release and
  * build id (--debug-dir trees, then /usr/lib/debug); its module tree
  * serves as -m when none is given. */
-static struct wh_error *find_debuginfo(const struct options *o, struct wh_debuginfo *ret)
+static struct wh_error *find_debuginfo(const struct options *o, const struct wh_dump *dump,
+				       struct wh_debuginfo *ret)
 {
-	struct wh_dump *dump;
-	struct wh_error *err = wh_dump_open(o->vmcore, &dump);
-	if (err)
-		return err;
-	err = wh_debuginfo_find(o->debug_dirs, o->n_debug_dirs, wh_dump_release(dump),
-				wh_dump_build_id(dump), ret);
-	wh_dump_destroy(dump);
+	struct wh_error *err = wh_debuginfo_find(o->debug_dirs, o->n_debug_dirs,
+						 wh_dump_release(dump), wh_dump_build_id(dump), ret);
 	if (err)
 		return wh_error_wrap(err, "no vmlinux given (-k)");
 	return NULL;
@@ -242,9 +253,17 @@ static struct wh_error *find_debuginfo(const struct options *o, struct wh_debugi
 static struct wh_error *run_log(struct wh_kernel *k, const struct options *o)
 {
 	struct wh_log log;
-	struct wh_error *err = wh_log_read(k, &log);
+	struct wh_error *err = wh_log_read_or_beside(k, &log);
 	if (err)
 		return err;
+	if (log.file) {
+		char a[4096], b[4096];
+		fprintf(stderr,
+			"whyhung: warning: the dump's kernel log is unreadable (%s); showing %s, "
+			"the log kdump saved beside the dump\n",
+			wh_escape_text(log.dump_error, SIZE_MAX, a, sizeof(a)),
+			wh_escape_text(log.file, SIZE_MAX, b, sizeof(b)));
+	}
 	if (o->format == FMT_JSON)
 		wh_output_json_log(stdout, &log);
 	else
@@ -301,8 +320,24 @@ static struct wh_error *run_report(struct wh_kernel *k, const struct options *o)
 
 /* Module debug files rejected on the way are worth knowing: stderr, after
  * the output, one line each. */
-static void close_kernel(struct wh_kernel *k)
+static void close_kernel(struct wh_kernel *k, const struct options *o)
 {
+	/* report and summary say these in their first lines; the other
+	 * commands' output has no place for them. */
+	if (o->command != CMD_REPORT && o->command != CMD_SUMMARY) {
+		const struct wh_dump_missing *m = wh_dump_missing(k->dump);
+		if (m)
+			fprintf(stderr,
+				"whyhung: warning: dump incomplete: %llu pages not saved, "
+				"reads of them fail\n",
+				(unsigned long long)m->pages);
+		const char *spent = wh_dump_budget(k->dump)->exhausted;
+		if (spent)
+			fprintf(stderr,
+				"whyhung: warning: analysis budget spent (%s): the output is "
+				"partial\n",
+				spent);
+	}
 	const char *const *warnings;
 	size_t n = wh_module_debug_warnings(k, &warnings);
 	for (size_t i = 0; i < n; i++) {
@@ -318,16 +353,22 @@ static struct wh_error *run(const struct options *o)
 	static struct wh_debuginfo found;
 	const char *vmlinux = o->vmlinux;
 	const char *module_dir = o->module_dir;
-	struct wh_error *err;
+	/* Opened once: a flattened or compressed dump is rebuilt once. */
+	struct wh_dump *dump;
+	struct wh_error *err = wh_dump_open_files(o->vmcores, o->n_vmcores, &dump);
+	if (err)
+		return err;
 	if (!vmlinux) {
-		if ((err = find_debuginfo(o, &found)))
+		if ((err = find_debuginfo(o, dump, &found))) {
+			wh_dump_destroy(dump);
 			return err;
+		}
 		vmlinux = found.vmlinux;
 		if (!module_dir && found.module_dir[0])
 			module_dir = found.module_dir;
 	}
 	struct wh_kernel *k;
-	if ((err = wh_kernel_open(o->vmcore, vmlinux, &k)))
+	if ((err = wh_kernel_open_dump(dump, vmlinux, &k)))
 		return err;
 	if (module_dir && (err = wh_kernel_set_module_dir(k, module_dir))) {
 		wh_kernel_destroy(k);
@@ -335,12 +376,12 @@ static struct wh_error *run(const struct options *o)
 	}
 	if (o->command == CMD_LOG) {
 		err = run_log(k, o);
-		close_kernel(k);
+		close_kernel(k, o);
 		return err;
 	}
 	if (o->command == CMD_REPORT) {
 		err = run_report(k, o);
-		close_kernel(k);
+		close_kernel(k, o);
 		return err;
 	}
 	struct wh_summary s;
@@ -362,7 +403,7 @@ static struct wh_error *run(const struct options *o)
 			wh_output_text_summary(stdout, &s);
 		wh_summary_deinit(&s);
 	}
-	close_kernel(k);
+	close_kernel(k, o);
 	return err;
 }
 

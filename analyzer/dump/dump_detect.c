@@ -1,4 +1,5 @@
 #include "dump_detect.h"
+#include "decompress.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -110,8 +111,8 @@ static struct wh_error *confirm_elf(int fd, const unsigned char *head, size_t n,
 typedef struct wh_error *(*confirm_fn)(int fd, const unsigned char *head, size_t n,
 				       enum confirm_result *ret);
 
-/* One line per form. Compressed whole-file forms (gzip "\x1f\x8b", xz
- * "\xfd7zXZ", ...) join here when the dump layer can open them. */
+/* One line per form. Whole-file compression is recognised by the
+ * decompressor's own table (decompress.c), below. */
 static const struct {
 	size_t offset;
 	const char *magic;
@@ -144,6 +145,12 @@ struct wh_error *wh_dump_detect(int fd, const char **ret_kind)
 			*ret_kind = forms[i].kind;
 		return NULL;
 	}
+	/* A dump compressed as a whole (kdump-tools' KDUMP_COMPRESSION): what
+	 * is inside is only known once it is unpacked, which the worker does;
+	 * a compressed file that holds no dump becomes a not-a-dump row. */
+	enum wh_compression c = wh_compression_detect(head, n);
+	if (c != WH_COMPRESSION_NONE)
+		*ret_kind = wh_compression_name(c);
 	return NULL;
 }
 

@@ -11,7 +11,8 @@
 #include "error.h"
 
 /* Sets *RET_KIND to a short name of the form ("elf", "kdump", "diskdump",
- * "flattened") or to NULL when FD holds no dump. Errors only for reads
+ * "flattened", or the compression of a file compressed as a whole: "gzip",
+ * "bzip2", "lz4", "xz", "zstd") or to NULL when FD holds no dump. Errors only for reads
  * that fail (WH_ERR_IO); a short file is simply not a dump. */
 struct wh_error *wh_dump_detect(int fd, const char **ret_kind);
 

@@ -98,34 +98,54 @@ bool wh_kernel_in_text(struct wh_kernel *k, uint64_t addr)
 struct wh_error *wh_kernel_open(const char *dump_path, const char *vmlinux_path,
 				struct wh_kernel **ret)
 {
-	struct wh_elf_image *img;
-	struct wh_error *err = wh_elf_image_open(vmlinux_path, &img);
-	if (err) {
-		/* The dump's problems first, as they are the likelier cause. */
-		struct wh_dump *dump;
-		struct wh_error *dump_err = wh_dump_open(dump_path, &dump);
-		if (!dump_err) {
-			wh_dump_destroy(dump);
-			return err;
-		}
-		wh_error_destroy(err);
-		return dump_err;
-	}
-	return wh_kernel_open_loaded(dump_path, img, NULL, ret);
+	return wh_kernel_open_files(&dump_path, 1, vmlinux_path, ret);
 }
 
-struct wh_error *wh_kernel_open_loaded(const char *dump_path, struct wh_elf_image *vmlinux,
+struct wh_error *wh_kernel_open_files(const char *const *dump_paths, size_t n_dumps,
+				      const char *vmlinux_path, struct wh_kernel **ret)
+{
+	struct wh_dump *dump;
+	struct wh_error *err = wh_dump_open_files(dump_paths, n_dumps, &dump);
+	if (err)
+		return err;
+	return wh_kernel_open_dump(dump, vmlinux_path, ret);
+}
+
+static struct wh_error *complete_open(struct wh_kernel *k, struct wh_error *err,
+				      struct wh_kernel **ret);
+
+struct wh_error *wh_kernel_open_dump(struct wh_dump *dump, const char *vmlinux_path,
+				     struct wh_kernel **ret)
+{
+	struct wh_kernel *k = calloc(1, sizeof(*k));
+	if (!k) {
+		wh_dump_destroy(dump);
+		return &wh_error_nomem;
+	}
+	k->dump = dump;
+	return complete_open(k, wh_elf_image_open(vmlinux_path, &k->vmlinux), ret);
+}
+
+struct wh_error *wh_kernel_open_loaded(struct wh_dump *dump, struct wh_elf_image *vmlinux,
 				       struct wh_types *types, struct wh_kernel **ret)
 {
 	struct wh_kernel *k = calloc(1, sizeof(*k));
 	if (!k) {
+		wh_dump_destroy(dump);
 		wh_types_destroy(types);
 		wh_elf_image_destroy(vmlinux);
 		return &wh_error_nomem;
 	}
+	k->dump = dump;
 	k->vmlinux = vmlinux;
 	k->types = types;
-	struct wh_error *err = wh_dump_open(dump_path, &k->dump);
+	return complete_open(k, NULL, ret);
+}
+
+/* The checks and tables every open ends with; ERR is the vmlinux's. */
+static struct wh_error *complete_open(struct wh_kernel *k, struct wh_error *err,
+				      struct wh_kernel **ret)
+{
 	if (!err) {
 		k->kaslr_offset = wh_dump_kaslr_offset(k->dump);
 		sscanf(wh_dump_release(k->dump), "%d.%d", &k->version_major, &k->version_minor);
@@ -137,6 +157,8 @@ struct wh_error *wh_kernel_open_loaded(const char *dump_path, struct wh_elf_imag
 		err = load_cpus(k);
 	if (!err)
 		load_text_ranges(k);
+	if (err && wh_dump_source_incomplete(k->dump))
+		err = wh_dump_wrap_error(k->dump, err);
 	if (err) {
 		wh_kernel_destroy(k);
 		return err;

@@ -16,8 +16,7 @@ struct builder {
 
 static bool is_missing(const struct wh_error *err)
 {
-	return err->code == WH_ERR_EXCLUDED || err->code == WH_ERR_FAULT ||
-	       err->code == WH_ERR_TRUNCATED;
+	return wh_error_unreadable(err);
 }
 
 /* Keep ERR's message as a warning; consumes ERR. */
@@ -486,5 +485,7 @@ void wh_log_deinit(struct wh_log *log)
 	for (size_t i = 0; i < log->n_warnings; i++)
 		free(log->warnings[i]);
 	free(log->warnings);
+	free(log->file);
+	free(log->dump_error);
 	memset(log, 0, sizeof(*log));
 }

@@ -26,6 +26,11 @@ static void write_kernel(struct wh_json *j, const struct wh_summary *s)
 	wh_json_begin_object(j);
 	wh_json_key(j, "format");
 	wh_json_string(j, s->dump_format);
+	wh_json_key(j, "source");
+	if (s->dump_source[0])
+		wh_json_string_n(j, s->dump_source, sizeof(s->dump_source));
+	else
+		wh_json_null(j);
 	wh_json_key(j, "crash_time");
 	if (s->have_crash_time)
 		wh_json_int(j, s->crash_time);
@@ -119,7 +124,9 @@ static void write_panic(struct wh_json *j, const struct wh_panic *p)
 	else
 		wh_json_null(j);
 	wh_json_key(j, "log_error");
-	wh_json_string(j, p->log_unavailable ? p->log_error : NULL);
+	wh_json_string(j, p->log_unavailable || p->log_file[0] ? p->log_error : NULL);
+	wh_json_key(j, "log_file");
+	wh_json_string(j, p->log_file[0] ? p->log_file : NULL);
 	wh_json_end_object(j);
 }
 
@@ -192,8 +199,42 @@ void wh_output_json_tasks(FILE *out, const struct wh_summary *s)
 	wh_json_end_object(&j);
 }
 
+/* What the analysis lacks: "incomplete" (null, or the pages an incomplete
+ * dump did not save), "budget_spent" (null or which budget ran out),
+ * "task_list_complete". */
+static void write_limits(struct wh_json *j, const struct wh_summary *s)
+{
+	wh_json_key(j, "incomplete");
+	if (!s->dump_incomplete) {
+		wh_json_null(j);
+	} else {
+		wh_json_begin_object(j);
+		wh_json_key(j, "pages_missing");
+		wh_json_uint(j, s->missing.pages);
+		wh_json_key(j, "ranges");
+		wh_json_begin_array(j);
+		for (size_t i = 0; i < s->missing.n_ranges; i++) {
+			wh_json_begin_object(j);
+			wh_json_key(j, "first_pfn");
+			wh_json_hex(j, s->missing.ranges[i].first_pfn);
+			wh_json_key(j, "last_pfn");
+			wh_json_hex(j, s->missing.ranges[i].last_pfn);
+			wh_json_end_object(j);
+		}
+		wh_json_end_array(j);
+		wh_json_key(j, "more_ranges");
+		wh_json_bool(j, s->missing.more_ranges);
+		wh_json_end_object(j);
+	}
+	wh_json_key(j, "budget_spent");
+	wh_json_string(j, s->budget_spent);
+	wh_json_key(j, "task_list_complete");
+	wh_json_bool(j, !s->tasks.list_incomplete);
+}
+
 void wh_output_json_header(struct wh_json *j, const struct wh_summary *s)
 {
+	write_limits(j, s);
 	write_kernel(j, s);
 	write_panic(j, &s->panic);
 }
@@ -205,8 +246,7 @@ void wh_output_json_summary(FILE *out, const struct wh_summary *s)
 	wh_json_begin_object(&j);
 	wh_json_key(&j, "schema");
 	wh_json_string(&j, WH_SCHEMA_SUMMARY);
-	write_kernel(&j, s);
-	write_panic(&j, &s->panic);
+	wh_output_json_header(&j, s);
 	wh_json_key(&j, "state_counts");
 	wh_json_begin_object(&j);
 	for (size_t i = 0; i < WH_N_STATES; i++) {

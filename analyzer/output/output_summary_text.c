@@ -103,10 +103,47 @@ static void print_panic(FILE *out, const struct wh_panic *p)
 				wh_escape_text(p->comm, sizeof(p->comm), a, sizeof(a)), p->pid);
 	}
 	fputc('\n', out);
+	if (p->log_file[0])
+		fprintf(out, "            (from %s, the log kdump saved beside the dump: the dump's "
+			     "own is unreadable: %s)\n",
+			wh_escape_text(p->log_file, sizeof(p->log_file), a, sizeof(a)),
+			wh_escape_text(p->log_error, sizeof(p->log_error), b, sizeof(b)));
+}
+
+/* What the analysis lacks comes first: everything below depends on it. */
+static void print_limits(FILE *out, const struct wh_summary *s)
+{
+	if (s->dump_incomplete) {
+		const struct wh_dump_missing *m = &s->missing;
+		fprintf(out, "warning: dump incomplete: the file ends early, %" PRIu64
+			     " page%s not saved (pfn",
+			m->pages, m->pages == 1 ? "" : "s");
+		for (size_t i = 0; i < m->n_ranges; i++) {
+			fprintf(out, "%s 0x%" PRIx64, i ? "," : "", m->ranges[i].first_pfn);
+			if (m->ranges[i].last_pfn != m->ranges[i].first_pfn)
+				fprintf(out, "-0x%" PRIx64, m->ranges[i].last_pfn);
+		}
+		fprintf(out, "%s); what they held is missing below\n",
+			m->more_ranges ? ", ..." : "");
+	}
+	if (s->budget_spent)
+		fprintf(out,
+			"warning: analysis budget spent (%s): the analysis stopped early, what "
+			"follows is partial\n",
+			s->budget_spent);
+	if (s->tasks.list_incomplete) {
+		fprintf(out, "warning: the task list cannot be walked: %zu tasks found otherwise",
+			s->tasks.count);
+		if (s->panic.n_hung)
+			fprintf(out, "; the kernel log names %zu hung task%s", s->panic.n_hung,
+				s->panic.n_hung == 1 ? "" : "s");
+		fputc('\n', out);
+	}
 }
 
 void wh_output_text_header(FILE *out, const struct wh_summary *s)
 {
+	print_limits(out, s);
 	char when[64] = "unknown";
 	if (s->have_crash_time) {
 		time_t t = (time_t)s->crash_time;
@@ -120,6 +157,12 @@ void wh_output_text_header(FILE *out, const struct wh_summary *s)
 	fprintf(out, "kernel:     %s\n", release);
 	fprintf(out, "dump:       %s format, %u CPU%s\n", s->dump_format, s->cpus_present,
 		s->cpus_present == 1 ? "" : "s");
+	if (s->dump_source[0]) {
+		char source[sizeof(s->dump_source) * 4];
+		fprintf(out, "source:     %s\n",
+			wh_escape_text(s->dump_source, sizeof(s->dump_source), source,
+				       sizeof(source)));
+	}
 	fprintf(out, "crash time: %s%s%s%s\n", when, s->have_crash_time ? " (from " : "",
 		s->have_crash_time ? s->crash_time_source : "", s->have_crash_time ? ")" : "");
 	fprintf(out, "tasks:      %zu:", s->tasks.count);
