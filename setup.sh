@@ -1,8 +1,9 @@
 #!/bin/sh
 # Install build dependencies (Debian 12, as root or via sudo; libdwarf-dev is
 # for the tests only, as their reference DWARF reader; makedumpfile and the
-# compression tools make the tests' flattened, compressed and split dumps),
-# build whyhung, and unpack the bundled fixture's vmlinux next to the build.
+# compression tools make the tests' flattened, compressed and split dumps;
+# libsqlite3-dev is batch's results database), build whyhung, and unpack the
+# bundled fixture's vmlinux next to the build.
 # Usage: setup.sh [--tests]   (--tests also builds the test suite and
 # unpacks every fixture; tests/run-all.sh passes it)
 set -eu
@@ -11,15 +12,21 @@ tests=OFF
 cd "$(dirname "$0")"
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
-if ! dpkg -s libkdumpfile-dev libdwarf-dev libelf-dev zlib1g-dev libcmocka-dev cmake \
+if ! dpkg -s libkdumpfile-dev libdwarf-dev libelf-dev zlib1g-dev libcmocka-dev libsqlite3-dev cmake \
 	pkg-config xz-utils gcc make python3 liblzma-dev libbz2-dev liblz4-dev libzstd-dev \
 	makedumpfile gzip bzip2 lz4 zstd >/dev/null 2>&1; then
 	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q
 	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
 		build-essential cmake pkg-config xz-utils python3 \
-		libkdumpfile-dev libdwarf-dev libelf-dev zlib1g-dev libcmocka-dev \
+		libkdumpfile-dev libdwarf-dev libelf-dev zlib1g-dev libcmocka-dev libsqlite3-dev \
 		liblzma-dev libbz2-dev liblz4-dev libzstd-dev \
 		makedumpfile gzip bzip2 lz4 zstd
+fi
+# The Slurm test runs a real single-node Slurm: its daemons, for the tests only.
+if [ "$tests" = ON ] && ! dpkg -s slurm-wlm munge iproute2 >/dev/null 2>&1; then
+	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q
+	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+		slurm-wlm munge iproute2
 fi
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWHYHUNG_TESTS=$tests >/dev/null
 cmake --build build -j"$(nproc)"
