@@ -9,19 +9,23 @@
 #include "symbols/dwarf_constants.h"
 #include "symbols/dwarf_info.h"
 
-enum { MAX_UNITS = 16, MAX_DIES = 4096 };
+/* Bounds that keep one run short: every attribute of the first DIES_ALL
+ * entries, names and types of the rest. */
+enum { MAX_UNITS = 16, MAX_DIES = 2048, DIES_ALL = 256 };
 
 static const uint64_t attr_names[] = {
-	DW_AT_sibling,	 DW_AT_name,	       DW_AT_byte_size,	    DW_AT_bit_size,
+	DW_AT_name,	 DW_AT_type,	       DW_AT_data_member_location, DW_AT_sibling,
+	DW_AT_byte_size, DW_AT_bit_size,
 	DW_AT_low_pc,	 DW_AT_high_pc,	       DW_AT_upper_bound,   DW_AT_count,
-	DW_AT_data_member_location, DW_AT_abstract_origin, DW_AT_declaration,
-	DW_AT_specification, DW_AT_type,       DW_AT_ranges,	    DW_AT_call_file,
+	DW_AT_abstract_origin, DW_AT_declaration,
+	DW_AT_specification, DW_AT_ranges,	    DW_AT_call_file,
 	DW_AT_data_bit_offset, DW_AT_const_value, DW_AT_str_offsets_base, DW_AT_addr_base,
 };
 
-static void read_attrs(struct wh_dwarf_info *info, const struct wh_die *die)
+static void read_attrs(struct wh_dwarf_info *info, const struct wh_die *die, bool all)
 {
-	for (size_t i = 0; i < sizeof(attr_names) / sizeof(attr_names[0]); i++) {
+	size_t n = all ? sizeof(attr_names) / sizeof(attr_names[0]) : 3;
+	for (size_t i = 0; i < n; i++) {
 		struct wh_attr a;
 		struct wh_error *err = wh_die_attr(info, die, attr_names[i], &a);
 		if (err) {
@@ -49,7 +53,7 @@ static void walk_unit(struct wh_dwarf_info *info, struct wh_dwarf_unit *unit)
 	}
 	for (unsigned steps = 0; steps < MAX_DIES; steps++) {
 		struct wh_die *die = &stack[depth];
-		read_attrs(info, die);
+		read_attrs(info, die, steps < DIES_ALL);
 		struct wh_die next;
 		if (depth + 1 < 64 && !(err = wh_die_child(info, die, &next)) && next.offset) {
 			stack[++depth] = next;

@@ -2,8 +2,9 @@
  * and the older log_buf, on synthetic memory around the globals of the
  * samples tests/data/{lockless,old}_printk.c (their DWARF gives the
  * layouts). Memory starts as a small valid log of each kind; the input
- * (after its first byte, which picks the format) is XORed over it, so an
- * empty input is a sane log and every byte can damage any field. */
+ * (after its first byte, which picks the format) is XORed over the
+ * globals and the ring, so an empty input is a sane log and every byte
+ * can damage any field. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,7 @@
 #include "tests/data/lockless_printk.h"
 #include "tests/data/old_printk.h" /* same typedefs: allowed twice in C11 */
 
-enum { PAGE = 4096, NREC = 3 };
+enum { PAGE = 4096, NREC = 3, GLOBALS = 256 };
 static const uint64_t DESCS = 0x10000000, INFOS = 0x10001000, DATA = 0x10002000;
 
 struct sample {
@@ -112,8 +113,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		lay_out_lockless(s, mem);
 	else
 		lay_out_old(s, mem);
-	for (size_t i = 1; i < size && i - 1 < mem_size; i++)
-		mem[i - 1] ^= data[i];
+	/* The samples' globals sit in the first bytes of .bss: XOR those, then
+	 * the ring's pages, so that most input bytes land on something read. */
+	for (size_t i = 1; i < size; i++) {
+		size_t at = i - 1 < GLOBALS ? i - 1 : s->bss_size + (i - 1 - GLOBALS);
+		if (at >= mem_size)
+			break;
+		mem[at] ^= data[i];
+	}
 	struct wh_dump_segment segs[4] = {{.address = s->bss_base, .size = s->bss_size, .data = mem}};
 	for (size_t p = 0; p < pages; p++)
 		segs[1 + p] = (struct wh_dump_segment){

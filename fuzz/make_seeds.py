@@ -142,15 +142,17 @@ def list_seeds(put):
 
 
 def printk_seeds(put):
+    """The harness XORs the input over its memory (the sample's globals,
+    then the ring's pages): zeros are the intact log, so seeds are zeros
+    long enough to reach the ring's end, and a few with bits changed."""
     rng = random.Random(10)
-    put("printk", "old", b"\x00")
-    put("printk", "lockless", b"\x01")
-    for fmt in (0, 1):
+    for fmt, name in ((0, "old"), (1, "lockless")):
+        put("printk", name, bytes([fmt]) + bytes(256 + 3 * 4096))
         for i in range(3):
-            noise = bytearray(64)
-            for _ in range(4):
-                noise[rng.randrange(64)] = rng.randrange(1, 256)
-            put("printk", "%s-noise-%d" % ("lockless" if fmt else "old", i), bytes([fmt]) + noise)
+            noise = bytearray(256 + 3 * 4096)
+            for _ in range(6):
+                noise[rng.randrange(len(noise))] = 1 << rng.randrange(8)
+            put("printk", "%s-noise-%d" % (name, i), bytes([fmt]) + noise)
 
 
 def main():
