@@ -71,7 +71,8 @@ def verdict(case, command, proc, elapsed, timeout):
         return "no answer within %ds" % timeout
     rc, out, err = proc.returncode, proc.stdout, proc.stderr
     if SANITIZER.search(err):
-        return "sanitizer report"
+        summary = re.search(rb"SUMMARY: .*|runtime error: .*|ERROR: .*", err)
+        return "sanitizer report: %s" % summary.group().decode("utf-8", "replace")[:200]
     if rc < 0:
         return "killed by signal %d" % -rc
     if rc > 9:
@@ -242,6 +243,11 @@ def main():
                     "FAIL" if problem else "ok  ", case.name, " ".join(command), elapsed, rc,
                     first, " -- " + problem if problem else ""))
                 if problem:
+                    if proc is not None:  # the whole stderr, for the sanitizer's stacks
+                        name = re.sub(r"[^\w.=+-]", "_", case.name + "-" + command[0])
+                        os.makedirs(os.path.join(args.work, "failures"), exist_ok=True)
+                        with open(os.path.join(args.work, "failures", name), "wb") as f:
+                            f.write(proc.stderr)
                     stats[2] += 1
                     failures.append((case, command, rc, first, problem))
                 if elapsed > 10:
