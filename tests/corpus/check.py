@@ -34,25 +34,6 @@ SANITIZER = re.compile(rb"ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime e
 RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]")
 
 
-def expected_codes(case):
-    """Exit codes a case must end with, or None: any documented one."""
-    pairing = {"ko-as-vmlinux": {6}, "bin-ls-as-vmlinux": {6}, "dump-as-vmlinux": {6},
-               "elf-dump-as-vmlinux": {6}, "ko-as-vmlinux-elf-dump": {6}, "ko-as-dump": {4},
-               "bin-ls-as-dump": {4}, "vmlinux-as-dump": {4}, "dev-null-as-vmlinux": {6},
-               "directory-as-vmlinux": {3, 6}, "directory-as-dump": {3, 4},
-               "softlockup-dump-same-kernel": {0}, "vmlinux-no-orc": {0},
-               "serial-log-as-dump": {4}, "vmlinux-of-another-build": {8},
-               "vmlinux-of-another-build-elf-dump": {8}, "vmlinux-zlib-debug": {0}}
-    kind, name = case.name.split("/", 1)
-    if kind == "pairing":
-        return pairing[name]
-    if kind in ("kdump-truncated", "elf-truncated"):
-        return {4} if case.dump.truncate < 8 else {5}
-    if kind == "vmlinux-truncated":
-        return {6}
-    return None
-
-
 def text_problem(data, what):
     try:
         text = data.decode("utf-8")
@@ -77,7 +58,7 @@ def verdict(case, command, proc, elapsed, timeout):
         return "killed by signal %d" % -rc
     if rc > 9:
         return "undocumented exit code %d" % rc
-    want = expected_codes(case)
+    want = case.expect
     if want is not None and rc not in want and command == ("report",):
         return "exit %d, documented %s" % (rc, "/".join(map(str, sorted(want))))
     lines = err.decode("utf-8", "replace").split("\n")

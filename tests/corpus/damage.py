@@ -29,9 +29,19 @@ class File:
 
 
 class Case:
-    def __init__(self, klass, name, dump, vmlinux, commands=(("report",),)):
+    """EXPECT: the exit codes `report` must end with (None: any documented)."""
+
+    def __init__(self, klass, name, dump, vmlinux, commands=(("report",),), expect=None):
         self.klass, self.name = klass, klass + "/" + name
         self.dump, self.vmlinux, self.commands = dump, vmlinux, list(commands)
+        self.expect = expect
+
+
+def cut_codes(cut, headers_end):
+    """A file shorter than a signature is not a dump (4); one cut inside its
+    headers is truncated (5); one cut after them is an incomplete capture:
+    a report that says so (0) or truncated (5)."""
+    return {4} if cut < 8 else {5} if cut < headers_end else {0, 5}
 
 
 def u32(v):
@@ -142,7 +152,8 @@ def kdump_cases(fx, targets, vmlinux):
         if page:
             cuts.append(page[0] + page[1] // 2)
     for cut in cuts:
-        cases.append(Case("kdump-truncated", "at-%d" % cut, File(k.path, truncate=cut), vmlinux))
+        cases.append(Case("kdump-truncated", "at-%d" % cut, File(k.path, truncate=cut), vmlinux,
+                          expect=cut_codes(cut, k.desc_off + 24 * k.ndesc)))
 
     header = [("header_version=-1", 8, u32(-1)), ("header_version=0", 8, u32(0)),
               ("header_version=99", 8, u32(99)), ("block_size=0", 428, u32(0)),
@@ -249,8 +260,10 @@ def elf_cases(fx, targets, vmlinux):
     cuts = [0, 16, 63, 64, e.phoff + 30, note[0] + 10 if note else 300, e.phdrs[1][2] + 4096,
             size // 2, size - 1]
     cuts += [rng.randrange(size) for _ in range(6)]
+    headers_end = max([e.phoff + 56 * e.phnum] + [ph[2] + ph[5] for ph in e.phdrs if ph[0] == 4])
     for cut in cuts:
-        cases.append(Case("elf-truncated", "at-%d" % cut, File(path, truncate=cut), vmlinux))
+        cases.append(Case("elf-truncated", "at-%d" % cut, File(path, truncate=cut), vmlinux,
+                          expect=cut_codes(cut, headers_end)))
 
     for name, off, data in (("e_phnum=0", 0x38, b"\0\0"), ("e_phnum=max", 0x38, b"\xff\xff"),
                             ("e_phoff=huge", 0x20, u64(1 << 60)), ("e_phoff=eof", 0x20, u64(size - 8)),
@@ -443,7 +456,8 @@ def vmlinux_cases(fx, elf, zelf, dump):
 
     for cut in (0, 63, 64, 4096, info["offset"] + info["size"] // 3, symtab["offset"] + 100,
                 elf.shoff - 1, size - 1):
-        cases.append(Case("vmlinux-truncated", "at-%d" % cut, File(dump), File(path, truncate=cut)))
+        cases.append(Case("vmlinux-truncated", "at-%d" % cut, File(dump), File(path, truncate=cut),
+                          expect={6}))
     return cases
 
 
@@ -453,19 +467,21 @@ def pairing_cases(fx, elf):
     build_id = elf.data.find(b"GNU\0", note["offset"], note["offset"] + note["size"]) + 4
     other = [(banner + 14, b"9"), (build_id, b"\x99\x98")]
     K, E, V, KO = fx["kdump"], fx["elf"], fx["vmlinux"], fx["ko"]
-    pairs = [("ko-as-vmlinux", K, KO), ("bin-ls-as-vmlinux", K, "/bin/ls"),
-             ("dump-as-vmlinux", K, K), ("elf-dump-as-vmlinux", K, E),
-             ("ko-as-vmlinux-elf-dump", E, KO), ("ko-as-dump", KO, V), ("bin-ls-as-dump", "/bin/ls", V),
-             ("vmlinux-as-dump", V, V), ("dev-null-as-vmlinux", K, "/dev/null"),
-             ("directory-as-vmlinux", K, fx["dir"]), ("directory-as-dump", fx["dir"], V),
-             ("softlockup-dump-same-kernel", fx["softlockup"], V), ("vmlinux-no-orc", K, fx["no_orc"]),
-             ("serial-log-as-dump", fx["serial"], V)]
-    cases = [Case("pairing", n, File(d), File(v)) for n, d, v in pairs]
-    cases.append(Case("pairing", "vmlinux-of-another-build", File(K), File(V, other)))
-    cases.append(Case("pairing", "vmlinux-of-another-build-elf-dump", File(E), File(V, other)))
+    pairs = [("ko-as-vmlinux", K, KO, {6}), ("bin-ls-as-vmlinux", K, "/bin/ls", {6}),
+             ("dump-as-vmlinux", K, K, {6}), ("elf-dump-as-vmlinux", K, E, {6}),
+             ("ko-as-vmlinux-elf-dump", E, KO, {6}), ("ko-as-dump", KO, V, {4}),
+             ("bin-ls-as-dump", "/bin/ls", V, {4}), ("vmlinux-as-dump", V, V, {4}),
+             ("dev-null-as-vmlinux", K, "/dev/null", {6}), ("directory-as-vmlinux", K, fx["dir"], {3, 6}),
+             ("directory-as-dump", fx["dir"], V, {3, 4}),
+             ("softlockup-dump-same-kernel", fx["softlockup"], V, {0}),
+             ("vmlinux-no-orc", K, fx["no_orc"], {0}), ("serial-log-as-dump", fx["serial"], V, {4}),
+             ("vmlinux-of-another-build", K, File(V, other), {8}),
+             ("vmlinux-of-another-build-elf-dump", E, File(V, other), {8})]
+    cases = [Case("pairing", n, File(d), v if isinstance(v, File) else File(v), expect=codes)
+             for n, d, v, codes in pairs]
     if fx.get("vmlinux_zlib"):
         cases.append(Case("pairing", "vmlinux-zlib-debug", File(K), File(fx["vmlinux_zlib"]),
-                          [("report",), ("bt", "--all")]))
+                          [("report",), ("bt", "--all")], expect={0}))
     return cases
 
 
