@@ -11,15 +11,15 @@ fuzzers="dump_check dwarf_info dwarf_lines dwarf_aranges dwarf_inline elf_image 
 CC=clang cmake -S . -B build-cov -DCMAKE_BUILD_TYPE=Debug \
 	-DCMAKE_C_FLAGS="-fprofile-instr-generate -fcoverage-mapping" >/dev/null
 for f in $fuzzers; do
-	cmake --build build-cov -j"$(nproc)" --target "fuzz_$f" >/dev/null
+	cmake --build build-cov -j"$(nproc)" --target "fuzz_$f" >/dev/null 2>&1
 done
 rm -rf build-cov/profiles
 mkdir -p build-cov/profiles
-objects=""
+objects="build-cov/fuzz/fuzz_dump_check"
 for f in $fuzzers; do
 	LLVM_PROFILE_FILE="build-cov/profiles/$f.profraw" "build-cov/fuzz/fuzz_$f" \
 		"$fuzz_build/seeds/$f" "$fuzz_build/corpus/$f" >/dev/null
-	objects="$objects -object build-cov/fuzz/fuzz_$f"
+	[ "$f" = dump_check ] || objects="$objects -object build-cov/fuzz/fuzz_$f"
 done
 llvm-profdata merge -o build-cov/profiles/all.profdata build-cov/profiles/*.profraw
 # shellcheck disable=SC2086
