@@ -87,6 +87,15 @@ static struct wh_error *task_backtrace(struct wh_kernel *k, const struct wh_task
 	bt->task = *task;
 	bt->cpu = -1;
 	struct wh_error *err = wh_task_stack(k, task, &bt->stack);
+	if (err && wh_error_unreadable(err)) {
+		/* Its registers or stack pointer are unreadable: a trace that
+		 * ends before its first frame, not the end of the analysis. */
+		memset(&bt->stack, 0, sizeof(bt->stack));
+		bt->stack.end = wh_unwind_end_for(err);
+		bt->stack.end_address = err->has_address ? err->address : 0;
+		wh_error_destroy(err);
+		err = NULL;
+	}
 	if (err) {
 		free(bt);
 		return wh_error_wrap(err, "stack of pid %d", task->pid);
@@ -131,6 +140,12 @@ static struct wh_error *backtrace_of_cpu(struct wh_kernel *k, const struct wh_ta
 			wh_error_destroy(e);
 		}
 		err = wh_unwind(k, &regs, lo, hi, &bt->stack);
+	}
+	if (err && wh_error_unreadable(err)) {
+		memset(&bt->stack, 0, sizeof(bt->stack));
+		bt->stack.end = wh_unwind_end_for(err);
+		wh_error_destroy(err);
+		err = NULL;
 	}
 	if (err) {
 		free(bt);

@@ -71,9 +71,16 @@ static void describe_dm(struct wh_kernel *k, uint64_t disk, struct wh_io_target 
 {
 	uint64_t fops = 0, dm_ops = 0, md = 0, flags = 0, bio = 0;
 	struct wh_error *err;
-	if (wh_symbol_address_any(k, "dm_blk_dops", &dm_ops) ||
-	    member_u64(k, disk, "gendisk", "fops", &fops) || fops != dm_ops)
-		return; /* not device-mapper (or dm is not in this kernel) */
+	if ((err = wh_symbol_address_any(k, "dm_blk_dops", &dm_ops)) ||
+	    (err = member_u64(k, disk, "gendisk", "fops", &fops)) || fops != dm_ops) {
+		/* Not device-mapper, or dm is not in this kernel (absent);
+		 * anything else is worth saying: the disk may be a dm one. */
+		if (err && err->code != WH_ERR_ABSENT)
+			note(t, "device-mapper check", err);
+		else
+			wh_error_destroy(err);
+		return;
+	}
 	t->dm = true;
 	struct wh_types *types;
 	if ((err = wh_types_of(k, "dm_mod", &types))) {

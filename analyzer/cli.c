@@ -40,7 +40,8 @@ static const char usage_text[] =
     "  -k, --vmlinux FILE   the dump's kernel with debug info (default: the\n"
     "                       Debian -dbg location for the dump's release)\n"
     "  -f, --format FMT     text (default), json, or dot (report only: Graphviz)\n"
-    "  -m, --modules DIR    module debug files (NAME.ko), searched recursively\n"
+    "  -m, --modules DIR    module debug files (NAME.ko), searched recursively;\n"
+    "                       or one NAME.ko file (anything else: exit 3)\n"
     "  -p, --pid N          bt: this task (repeatable)\n"
     "  -s, --state X        bt: tasks in state X (ps letter, e.g. D)\n"
     "  -c, --cpu N          bt: what CPU N was running (\"all\" for every CPU)\n"
@@ -48,9 +49,15 @@ static const char usage_text[] =
     "  -h, --help           this text\n"
     "  -V, --version        version\n"
     "\n"
-    "exit codes: 0 ok, 1 internal error, 2 usage, 3 I/O error, 4 not a dump,\n"
-    "5 truncated dump, 6 vmlinux missing or not a kernel, 7 no debug info,\n"
-    "8 vmlinux does not match the dump, 9 kernel data unreadable/corrupt\n";
+    "environment: WHYHUNG_LIMITS=pages=N,steps=N,seconds=N lowers or raises the\n"
+    "  analysis budget (default 4000000 pages, 20000000 list steps, 600 s)\n"
+    "\n"
+    "exit codes: 0 ok (also a partial report of an incomplete dump or a spent\n"
+    "budget, which says so first), 1 internal error, 2 usage, 3 I/O error or bad\n"
+    "-m, 4 not a dump (or headers whyhung refuses), 5 dump headers cut short,\n"
+    "6 vmlinux missing or not a kernel (a program, a module), 7 no debug info,\n"
+    "8 vmlinux does not match the dump, 9 kernel data unreadable/corrupt (also a\n"
+    "damaged dump whose build id matches)\n";
 
 enum wh_exit_code wh_exit_code_for(const struct wh_error *err)
 {
@@ -68,6 +75,8 @@ enum wh_exit_code wh_exit_code_for(const struct wh_error *err)
 	case WH_ERR_EXCLUDED:
 	case WH_ERR_ABSENT:
 	case WH_ERR_CORRUPT:
+	case WH_ERR_INCOMPLETE:
+	case WH_ERR_BUDGET:
 	case WH_ERR_FORMAT: return WH_EXIT_CORRUPT;
 	case WH_ERR_NOMEM:
 	case WH_ERR_INTERNAL: return WH_EXIT_INTERNAL;
@@ -293,8 +302,24 @@ static struct wh_error *run_report(struct wh_kernel *k, const struct options *o)
 
 /* Module debug files rejected on the way are worth knowing: stderr, after
  * the output, one line each. */
-static void close_kernel(struct wh_kernel *k)
+static void close_kernel(struct wh_kernel *k, const struct options *o)
 {
+	/* report and summary say these in their first lines; the other
+	 * commands' output has no place for them. */
+	if (o->command != CMD_REPORT && o->command != CMD_SUMMARY) {
+		const struct wh_dump_missing *m = wh_dump_missing(k->dump);
+		if (m)
+			fprintf(stderr,
+				"whyhung: warning: dump incomplete: %llu pages not saved, "
+				"reads of them fail\n",
+				(unsigned long long)m->pages);
+		const char *spent = wh_dump_budget(k->dump)->exhausted;
+		if (spent)
+			fprintf(stderr,
+				"whyhung: warning: analysis budget spent (%s): the output is "
+				"partial\n",
+				spent);
+	}
 	const char *const *warnings;
 	size_t n = wh_module_debug_warnings(k, &warnings);
 	for (size_t i = 0; i < n; i++) {
@@ -324,12 +349,12 @@ static struct wh_error *run(const struct options *o)
 	}
 	if (o->command == CMD_LOG) {
 		err = run_log(k, o);
-		close_kernel(k);
+		close_kernel(k, o);
 		return err;
 	}
 	if (o->command == CMD_REPORT) {
 		err = run_report(k, o);
-		close_kernel(k);
+		close_kernel(k, o);
 		return err;
 	}
 	struct wh_summary s;
@@ -351,7 +376,7 @@ static struct wh_error *run(const struct options *o)
 			wh_output_text_summary(stdout, &s);
 		wh_summary_deinit(&s);
 	}
-	close_kernel(k);
+	close_kernel(k, o);
 	return err;
 }
 

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "budget.h"
+#include "dump_pages.h"
 #include "error.h"
 
 struct wh_dump;
@@ -35,7 +37,9 @@ const char *wh_dump_vmcoreinfo(struct wh_dump *dump, const char *key);
 
 /* Read LEN bytes at kernel virtual address ADDR. Errors: WH_ERR_EXCLUDED when
  * a page was filtered out, WH_ERR_FAULT when the address is not mapped or
- * not in the dump, WH_ERR_TRUNCATED when the file ends early. */
+ * not in the dump, WH_ERR_INCOMPLETE when the page was not saved (the
+ * file ends early), WH_ERR_CORRUPT when its descriptor is damaged,
+ * WH_ERR_BUDGET when the analysis' budget is spent. */
 struct wh_error *wh_dump_read(struct wh_dump *dump, uint64_t addr, void *buf, size_t len);
 struct wh_error *wh_dump_read_u64(struct wh_dump *dump, uint64_t addr, uint64_t *ret);
 struct wh_error *wh_dump_read_u32(struct wh_dump *dump, uint64_t addr, uint32_t *ret);
@@ -70,5 +74,13 @@ struct wh_error *wh_dump_cpu_note(struct wh_dump *dump, unsigned index,
 struct wh_error *wh_dump_virt_to_phys(struct wh_dump *dump, uint64_t addr, uint64_t *ret);
 
 void wh_dump_get_stats(const struct wh_dump *dump, struct wh_dump_stats *ret);
+
+/* The analysis' budget (budget.h), charged by page fetches here and by
+ * list walks. */
+struct wh_budget *wh_dump_budget(struct wh_dump *dump);
+/* The pages an incomplete dump lacks, or NULL when the file is whole. */
+const struct wh_dump_missing *wh_dump_missing(const struct wh_dump *dump);
+/* kdump-compressed descriptor chunks checked so far (dump_pages.h). */
+uint64_t wh_dump_chunks_checked(const struct wh_dump *dump);
 
 #endif

@@ -72,6 +72,19 @@ void wh_error_destroy(struct wh_error *err)
 	free(err);
 }
 
+bool wh_error_unreadable(const struct wh_error *err)
+{
+	switch (err->code) {
+	case WH_ERR_FAULT:
+	case WH_ERR_EXCLUDED:
+	case WH_ERR_INCOMPLETE:
+	case WH_ERR_TRUNCATED:
+	case WH_ERR_BUDGET: return true;
+	case WH_ERR_CORRUPT: return err->has_address;
+	default: return false;
+	}
+}
+
 const char *wh_error_code_name(enum wh_error_code code)
 {
 	switch (code) {
@@ -89,6 +102,8 @@ const char *wh_error_code_name(enum wh_error_code code)
 	case WH_ERR_CORRUPT: return "corrupt";
 	case WH_ERR_FORMAT: return "format";
 	case WH_ERR_INTERNAL: return "internal";
+	case WH_ERR_INCOMPLETE: return "incomplete";
+	case WH_ERR_BUDGET: return "budget";
 	}
 	return "unknown";
 }

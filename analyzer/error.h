@@ -23,6 +23,8 @@ enum wh_error_code {
 	WH_ERR_CORRUPT,	     /* kernel data inconsistent: loops, bad sizes, ... */
 	WH_ERR_FORMAT,	     /* malformed DWARF/ELF/other metadata */
 	WH_ERR_INTERNAL,
+	WH_ERR_INCOMPLETE, /* page not saved: the dump file ends early */
+	WH_ERR_BUDGET,	   /* the analysis' budget (pages, list steps, time) ran out */
 };
 
 struct wh_error {
@@ -43,6 +45,12 @@ struct wh_error *wh_error_at(enum wh_error_code code, uint64_t address, const ch
 struct wh_error *wh_error_wrap(struct wh_error *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void wh_error_destroy(struct wh_error *err);
+
+/* Did a read fail because the page is not there to read (filtered out,
+ * unmapped, not saved in an incomplete dump, damaged in the file, or the
+ * analysis' budget spent)? Such failures end a walk or a stack with what
+ * was read, never the analysis. */
+bool wh_error_unreadable(const struct wh_error *err);
 
 /* Short stable name of a code ("excluded", "fault", ...), used in JSON output. */
 const char *wh_error_code_name(enum wh_error_code code);

@@ -76,6 +76,12 @@ struct wh_error *wh_list_walk(struct wh_kernel *k, uint64_t head, uint64_t max,
 					  (unsigned long long)prev);
 			goto out;
 		}
+		/* Every walk charges the analysis' budget: a hostile dump can
+		 * chain many lists that each stay under MAX. */
+		if ((err = wh_budget_steps(wh_dump_budget(k->dump), 1))) {
+			err = wh_error_wrap(err, "list at 0x%llx", (unsigned long long)head);
+			goto out;
+		}
 		bool dup;
 		if ((err = seen_add(&seen, node, &dup)))
 			goto out;

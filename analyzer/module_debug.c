@@ -58,24 +58,6 @@ static struct wh_error *warn(struct wh_module_debug *md, const char *fmt, ...)
 	return NULL;
 }
 
-struct wh_error *wh_kernel_set_module_dir(struct wh_kernel *k, const char *dir)
-{
-	struct stat st;
-	if (stat(dir, &st) < 0)
-		return wh_error_create(WH_ERR_IO, "module debug directory %s: %s", dir,
-				       strerror(errno));
-	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
-		return wh_error_create(WH_ERR_IO, "%s is not a directory", dir);
-	struct wh_module_debug *md = calloc(1, sizeof(*md));
-	if (!md || !(md->dir = strdup(dir))) {
-		free(md);
-		return &wh_error_nomem;
-	}
-	wh_module_debug_destroy(k->module_debug);
-	k->module_debug = md;
-	return NULL;
-}
-
 /* Length of the module name in a debug file's name; 0 when it is none. */
 static size_t debug_file_stem(const char *file)
 {
@@ -85,6 +67,30 @@ static size_t debug_file_stem(const char *file)
 	if (len > 9 && !strcmp(file + len - 9, ".ko.debug"))
 		return len - 9;
 	return 0;
+}
+
+struct wh_error *wh_kernel_set_module_dir(struct wh_kernel *k, const char *dir)
+{
+	struct stat st;
+	if (stat(dir, &st) < 0)
+		return wh_error_create(WH_ERR_IO, "module debug directory %s: %s", dir,
+				       strerror(errno));
+	/* A directory to search, or one module's debug file; anything else
+	 * (a device, a file of another kind) is refused the same way. */
+	const char *base = strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir;
+	if (!S_ISDIR(st.st_mode) && !(S_ISREG(st.st_mode) && debug_file_stem(base)))
+		return wh_error_create(WH_ERR_IO,
+				       "%s is neither a directory nor a module debug file "
+				       "(NAME.ko or NAME.ko.debug)",
+				       dir);
+	struct wh_module_debug *md = calloc(1, sizeof(*md));
+	if (!md || !(md->dir = strdup(dir))) {
+		free(md);
+		return &wh_error_nomem;
+	}
+	wh_module_debug_destroy(k->module_debug);
+	k->module_debug = md;
+	return NULL;
 }
 
 static int compare_candidates(const void *a, const void *b)

@@ -192,8 +192,42 @@ void wh_output_json_tasks(FILE *out, const struct wh_summary *s)
 	wh_json_end_object(&j);
 }
 
+/* What the analysis lacks: "incomplete" (null, or the pages an incomplete
+ * dump did not save), "budget_spent" (null or which budget ran out),
+ * "task_list_complete". */
+static void write_limits(struct wh_json *j, const struct wh_summary *s)
+{
+	wh_json_key(j, "incomplete");
+	if (!s->dump_incomplete) {
+		wh_json_null(j);
+	} else {
+		wh_json_begin_object(j);
+		wh_json_key(j, "pages_missing");
+		wh_json_uint(j, s->missing.pages);
+		wh_json_key(j, "ranges");
+		wh_json_begin_array(j);
+		for (size_t i = 0; i < s->missing.n_ranges; i++) {
+			wh_json_begin_object(j);
+			wh_json_key(j, "first_pfn");
+			wh_json_hex(j, s->missing.ranges[i].first_pfn);
+			wh_json_key(j, "last_pfn");
+			wh_json_hex(j, s->missing.ranges[i].last_pfn);
+			wh_json_end_object(j);
+		}
+		wh_json_end_array(j);
+		wh_json_key(j, "more_ranges");
+		wh_json_bool(j, s->missing.more_ranges);
+		wh_json_end_object(j);
+	}
+	wh_json_key(j, "budget_spent");
+	wh_json_string(j, s->budget_spent);
+	wh_json_key(j, "task_list_complete");
+	wh_json_bool(j, !s->tasks.list_incomplete);
+}
+
 void wh_output_json_header(struct wh_json *j, const struct wh_summary *s)
 {
+	write_limits(j, s);
 	write_kernel(j, s);
 	write_panic(j, &s->panic);
 }
@@ -205,8 +239,7 @@ void wh_output_json_summary(FILE *out, const struct wh_summary *s)
 	wh_json_begin_object(&j);
 	wh_json_key(&j, "schema");
 	wh_json_string(&j, WH_SCHEMA_SUMMARY);
-	write_kernel(&j, s);
-	write_panic(&j, &s->panic);
+	wh_output_json_header(&j, s);
 	wh_json_key(&j, "state_counts");
 	wh_json_begin_object(&j);
 	for (size_t i = 0; i < WH_N_STATES; i++) {

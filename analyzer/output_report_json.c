@@ -290,6 +290,17 @@ void wh_output_json_report(FILE *out, const struct wh_report *r)
 		wh_json_string(&j, r->waits.warnings[i]);
 	for (size_t i = 0; i < r->summary.tasks.n_warnings; i++)
 		wh_json_string(&j, r->summary.tasks.warnings[i]);
+	if (r->summary.budget_spent) {
+		char msg[128];
+		snprintf(msg, sizeof(msg), "analysis budget spent (%s)", r->summary.budget_spent);
+		wh_json_string(&j, msg);
+	}
+	if (r->summary.dump_incomplete) {
+		char msg[128];
+		snprintf(msg, sizeof(msg), "dump incomplete: %llu pages not saved",
+			 (unsigned long long)r->summary.missing.pages);
+		wh_json_string(&j, msg);
+	}
 	wh_json_end_array(&j);
 	wh_json_end_object(&j);
 }

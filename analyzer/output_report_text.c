@@ -165,9 +165,13 @@ void wh_output_text_report(FILE *out, const struct wh_report *r)
 	fprintf(out, "\nCPUs at the time of the dump:\n");
 	wh_output_text_cpus(out, &r->cpus);
 	text_groups(out, r);
-	for (size_t i = 0; i < r->waits.n_warnings; i++) {
-		char msg[1024];
+	char msg[1024];
+	for (size_t i = 0; i < r->summary.tasks.n_warnings; i++)
+		fprintf(out, "warning: %s\n",
+			wh_escape_text(r->summary.tasks.warnings[i], SIZE_MAX, msg, sizeof(msg)));
+	for (size_t i = 0; i < r->waits.n_warnings; i++)
 		fprintf(out, "warning: %s\n",
 			wh_escape_text(r->waits.warnings[i], SIZE_MAX, msg, sizeof(msg)));
-	}
+	if (r->summary.budget_spent)
+		fprintf(out, "warning: analysis budget spent (%s)\n", r->summary.budget_spent);
 }

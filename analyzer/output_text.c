@@ -105,8 +105,40 @@ static void print_panic(FILE *out, const struct wh_panic *p)
 	fputc('\n', out);
 }
 
+/* What the analysis lacks comes first: everything below depends on it. */
+static void print_limits(FILE *out, const struct wh_summary *s)
+{
+	if (s->dump_incomplete) {
+		const struct wh_dump_missing *m = &s->missing;
+		fprintf(out, "warning: dump incomplete: the file ends early, %" PRIu64
+			     " page%s not saved (pfn",
+			m->pages, m->pages == 1 ? "" : "s");
+		for (size_t i = 0; i < m->n_ranges; i++) {
+			fprintf(out, "%s 0x%" PRIx64, i ? "," : "", m->ranges[i].first_pfn);
+			if (m->ranges[i].last_pfn != m->ranges[i].first_pfn)
+				fprintf(out, "-0x%" PRIx64, m->ranges[i].last_pfn);
+		}
+		fprintf(out, "%s); what they held is missing below\n",
+			m->more_ranges ? ", ..." : "");
+	}
+	if (s->budget_spent)
+		fprintf(out,
+			"warning: analysis budget spent (%s): the analysis stopped early, what "
+			"follows is partial\n",
+			s->budget_spent);
+	if (s->tasks.list_incomplete) {
+		fprintf(out, "warning: the task list cannot be walked: %zu tasks found otherwise",
+			s->tasks.count);
+		if (s->panic.n_hung)
+			fprintf(out, "; the kernel log names %zu hung task%s", s->panic.n_hung,
+				s->panic.n_hung == 1 ? "" : "s");
+		fputc('\n', out);
+	}
+}
+
 void wh_output_text_header(FILE *out, const struct wh_summary *s)
 {
+	print_limits(out, s);
 	char when[64] = "unknown";
 	if (s->have_crash_time) {
 		time_t t = (time_t)s->crash_time;

@@ -16,8 +16,7 @@ struct builder {
 
 static bool is_missing(const struct wh_error *err)
 {
-	return err->code == WH_ERR_EXCLUDED || err->code == WH_ERR_FAULT ||
-	       err->code == WH_ERR_TRUNCATED;
+	return wh_error_unreadable(err);
 }
 
 /* Keep ERR's message as a warning; consumes ERR. */

@@ -98,6 +98,8 @@ struct wh_error *wh_report_build(struct wh_kernel *k, struct wh_report *r)
 		err = wh_explain(r, &r->explanation);
 	if (err)
 		wh_report_deinit(r);
+	else
+		wh_summary_note_limits(k, &r->summary);
 	return err;
 }
 

@@ -138,7 +138,7 @@ struct wh_error *wh_task_stack(struct wh_kernel *k, const struct wh_task *task,
 {
 	uint64_t lo = 0, hi = 0;
 	struct wh_error *err = wh_task_stack_range(k, task, &lo, &hi);
-	if (err && err->code != WH_ERR_FAULT && err->code != WH_ERR_EXCLUDED)
+	if (err && !wh_error_unreadable(err))
 		return err;
 	wh_error_destroy(err);
 	struct wh_regs regs = {0};
@@ -171,7 +171,7 @@ struct wh_error *wh_task_stack(struct wh_kernel *k, const struct wh_task *task,
 	if (!err)
 		err = wh_dump_read_u64(k->dump, sp + fret.offset, &regs.ip);
 	if (err) {
-		ret->end = err->code == WH_ERR_EXCLUDED ? WH_UNWIND_EXCLUDED : WH_UNWIND_FAULT;
+		ret->end = wh_unwind_end_for(err);
 		ret->end_address = err->has_address ? err->address : 0;
 		wh_error_destroy(err);
 		return NULL;

@@ -100,10 +100,20 @@ static struct wh_error *build(struct wh_kernel *k, bool with_panic, struct wh_su
 		wh_summary_deinit(s);
 		return err;
 	}
+	wh_summary_note_limits(k, s);
+	return NULL;
+}
+
+void wh_summary_note_limits(struct wh_kernel *k, struct wh_summary *s)
+{
 	struct wh_dump_stats stats;
 	wh_dump_get_stats(k->dump, &stats);
 	s->excluded_reads = stats.excluded_reads;
-	return NULL;
+	const struct wh_dump_missing *m = wh_dump_missing(k->dump);
+	s->dump_incomplete = m != NULL;
+	if (m)
+		s->missing = *m;
+	s->budget_spent = wh_dump_budget(k->dump)->exhausted;
 }
 
 struct wh_error *wh_summary_build(struct wh_kernel *k, struct wh_summary *ret)

@@ -30,6 +30,10 @@ struct wh_summary {
 	size_t state_counts[WH_N_STATES]; /* indexed like WH_STATE_LETTERS */
 	uint64_t excluded_reads;	  /* reads that met pages filtered out of the dump */
 	struct wh_panic panic;		  /* from the kernel log and panic_cpu */
+	/* What the analysis lacks, said in the first lines of every output. */
+	bool dump_incomplete;
+	struct wh_dump_missing missing; /* when dump_incomplete */
+	const char *budget_spent;	/* budget.h's name of it, or NULL */
 };
 
 struct wh_error *wh_summary_build(struct wh_kernel *k, struct wh_summary *ret);
@@ -37,6 +41,9 @@ struct wh_error *wh_summary_build(struct wh_kernel *k, struct wh_summary *ret);
  * commands that do not show it (tasks, bt); ret->panic is empty. */
 struct wh_error *wh_summary_build_tasks(struct wh_kernel *k, struct wh_summary *ret);
 void wh_summary_deinit(struct wh_summary *s);
+/* Refresh what the analysis lacks (incomplete dump, spent budget): after
+ * the summary and again at the end of a longer analysis. */
+void wh_summary_note_limits(struct wh_kernel *k, struct wh_summary *s);
 size_t wh_summary_state_index(char letter);
 
 #endif

@@ -308,9 +308,18 @@ struct wh_error *wh_tasks_collect(struct wh_kernel *k, struct wh_task_list *ret)
 	uint64_t init_task;
 	if (!(err = read_runqueues(&c)) && !(err = collect_idle(&c)) &&
 	    !(err = wh_kernel_symbol_address(k, "init_task", &init_task))) {
+		size_t before = ret->count;
 		err = wh_list_walk(k, init_task + lay.tasks.offset, MAX_TASKS, visit_leader, &c);
-		if (err && err != &wh_error_nomem)
-			err = add_warning(ret, wh_error_wrap(err, "task list"));
+		if (err && err != &wh_error_nomem) {
+			ret->list_incomplete = true;
+			err = add_warning(ret, wh_error_wrap(err, "task list cannot be walked"));
+		} else if (!err && ret->count == before) {
+			/* A running kernel always has init and kthreadd on it. */
+			ret->list_incomplete = true;
+			err = add_warning(ret, wh_error_create(WH_ERR_CORRUPT,
+							      "task list cannot be walked: "
+							      "init_task.tasks is empty (damaged)"));
+		}
 	}
 	free(c.seen);
 	free(c.cpu_clock);

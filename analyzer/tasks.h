@@ -37,6 +37,9 @@ struct wh_task_list {
 	 * list is complete up to them. */
 	char **warnings;
 	size_t n_warnings;
+	/* The task list (init_task.tasks) could not be walked to its end,
+	 * or was empty: the tasks here are only part of the machine's. */
+	bool list_incomplete;
 };
 
 struct wh_error *wh_tasks_collect(struct wh_kernel *k, struct wh_task_list *ret);

@@ -32,6 +32,8 @@ const char *wh_unwind_end_name(enum wh_unwind_end end)
 	case WH_UNWIND_WRONG_WAY: return "stack pointer went backwards";
 	case WH_UNWIND_DEPTH: return "too many frames";
 	case WH_UNWIND_NO_START: return "no starting registers";
+	case WH_UNWIND_INCOMPLETE: return "stack page not saved: dump incomplete";
+	case WH_UNWIND_BUDGET: return "analysis budget spent";
 	}
 	return "unknown";
 }
@@ -57,9 +59,14 @@ static struct wh_error *read_word(struct state *s, uint64_t addr, uint64_t *ret)
 	return wh_dump_read_u64(s->k->dump, addr, ret);
 }
 
-static enum wh_unwind_end end_for(const struct wh_error *err)
+enum wh_unwind_end wh_unwind_end_for(const struct wh_error *err)
 {
-	return err->code == WH_ERR_EXCLUDED ? WH_UNWIND_EXCLUDED : WH_UNWIND_FAULT;
+	switch (err->code) {
+	case WH_ERR_EXCLUDED: return WH_UNWIND_EXCLUDED;
+	case WH_ERR_INCOMPLETE: return WH_UNWIND_INCOMPLETE;
+	case WH_ERR_BUDGET: return WH_UNWIND_BUDGET;
+	default: return WH_UNWIND_FAULT;
+	}
 }
 
 /* DX, DI, R10, R13: from the starting registers or a full pt_regs. */
@@ -257,7 +264,7 @@ static bool step(struct state *s, struct wh_stack *st, unsigned *ret_flags)
 	}
 	return true;
 read_failed:
-	st->end = end_for(err);
+	st->end = wh_unwind_end_for(err);
 	st->end_address = err->has_address ? err->address : 0;
 	wh_error_destroy(err);
 	return false;

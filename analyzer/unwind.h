@@ -39,6 +39,8 @@ enum wh_unwind_end {
 	WH_UNWIND_WRONG_WAY,	/* the stack pointer went backwards (corrupt frame) */
 	WH_UNWIND_DEPTH,	/* WH_MAX_FRAMES reached */
 	WH_UNWIND_NO_START,	/* no starting registers (e.g. no CPU note) */
+	WH_UNWIND_INCOMPLETE,	/* a stack page was not saved (incomplete dump) */
+	WH_UNWIND_BUDGET,	/* the analysis' budget was spent */
 };
 
 struct wh_stack {
@@ -67,6 +69,8 @@ struct wh_regs {
 struct wh_error *wh_unwind(struct wh_kernel *k, const struct wh_regs *start, uint64_t stack_lo,
 			   uint64_t stack_hi, struct wh_stack *ret);
 const char *wh_unwind_end_name(enum wh_unwind_end end);
+/* Why a stack ends where reading ERR failed. */
+enum wh_unwind_end wh_unwind_end_for(const struct wh_error *err);
 bool wh_unwind_complete(const struct wh_stack *stack);
 
 #endif

@@ -9,6 +9,11 @@
 struct wh_dwarf_object {
 	struct wh_elf_image *img;
 	unsigned char **inflated; /* per section index: inflated and/or relocated copies */
+	/* Per section index: the copy could not be made. Remembered, or every
+	 * reader asking again (each frame's line lookup) would inflate the
+	 * whole damaged section again: minutes on a distribution vmlinux. */
+	bool *copy_failed;
+	uint64_t copy_attempts;
 	size_t n_sections;
 	/* Relocating objects (modules) only: runtime address per section (0 when
 	 * not allocated or not loaded), and which sections need relocating. */
@@ -101,8 +106,11 @@ static const unsigned char *section_bytes(struct wh_dwarf_object *o, unsigned in
 	bool relocate = o->relocated && o->relocated[index];
 	if (!(s->flags & SHF_COMPRESSED) && !relocate)
 		return s->data;
-	if (!o->inflated[index])
+	if (!o->inflated[index] && !o->copy_failed[index]) {
+		o->copy_attempts++;
 		o->inflated[index] = relocate ? relocated_copy(o, s) : inflate_section(s);
+		o->copy_failed[index] = !o->inflated[index];
+	}
 	return o->inflated[index];
 }
 
@@ -141,7 +149,10 @@ static struct wh_error *object_create(struct wh_elf_image *img, struct wh_dwarf_
 	o->img = img;
 	o->n_sections = wh_elf_image_num_sections(img);
 	o->inflated = calloc(o->n_sections ? o->n_sections : 1, sizeof(*o->inflated));
-	if (!o->inflated) {
+	o->copy_failed = calloc(o->n_sections ? o->n_sections : 1, sizeof(*o->copy_failed));
+	if (!o->inflated || !o->copy_failed) {
+		free(o->inflated);
+		free(o->copy_failed);
 		free(o);
 		return &wh_error_nomem;
 	}
@@ -227,6 +238,11 @@ uint64_t wh_dwarf_object_section_address(const struct wh_dwarf_object *o, unsign
 	return wh_elf_image_section_at(o->img, index)->addr;
 }
 
+uint64_t wh_dwarf_object_copy_attempts(const struct wh_dwarf_object *o)
+{
+	return o->copy_attempts;
+}
+
 void wh_dwarf_object_destroy(struct wh_dwarf_object *o)
 {
 	if (!o)
@@ -234,6 +250,7 @@ void wh_dwarf_object_destroy(struct wh_dwarf_object *o)
 	for (size_t i = 0; i < o->n_sections; i++)
 		free(o->inflated[i]);
 	free(o->inflated);
+	free(o->copy_failed);
 	free(o->section_addr);
 	free(o->relocated);
 	free(o);

@@ -38,6 +38,9 @@ uint64_t wh_dwarf_object_section_address(const struct wh_dwarf_object *obj, unsi
  * cannot be inflated. */
 struct wh_error *wh_dwarf_object_section(struct wh_dwarf_object *obj, const char *name,
 					 const unsigned char **ret_data, uint64_t *ret_size);
+/* How many inflated/relocated copies were attempted (each section once,
+ * failures included): for tests. */
+uint64_t wh_dwarf_object_copy_attempts(const struct wh_dwarf_object *obj);
 void wh_dwarf_object_destroy(struct wh_dwarf_object *obj);
 
 #endif

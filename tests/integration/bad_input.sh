@@ -39,7 +39,7 @@ expect 2 "unknown option" -- "$vmcore" -k "$vmlinux" --frobnicate
 expect 3 "missing dump" -- "$work/does-not-exist" -k "$vmlinux"
 expect 4 "text file as dump" -- "$work/text" -k "$vmlinux"
 expect 4 "empty file as dump" -- "$work/empty" -k "$vmlinux"
-expect 5 "truncated dump" -- "$work/truncated" -k "$vmlinux"
+expect 9 "dump cut in half (kernel data not saved)" -- "$work/truncated" -k "$vmlinux"
 expect 5 "dump cut after its header" -- "$work/header-only" -k "$vmlinux"
 expect 6 "missing vmlinux" -- "$vmcore" -k "$work/does-not-exist"
 expect 6 "text file as vmlinux" -- "$vmcore" -k "$work/text"
@@ -55,6 +55,23 @@ low=$(od -An -tu1 -j40 -N1 "$vmlinux" | tr -d ' ')
 printf "\\$(printf %o $((low - 4)))" | dd of="$work/vmlinux-misaligned" bs=1 seek=40 conv=notrunc 2>/dev/null
 expect 6 "vmlinux with a misaligned section header table" -- "$vmcore" -k "$work/vmlinux-misaligned"
 expect 8 "tasks: vmlinux of another build" -- tasks "$vmcore" -k "$work/vmlinux-other"
+# A program or a module given as the vmlinux is not a kernel (6), even
+# though it has a build id of its own.
+expect 6 "a program as vmlinux" -- "$vmcore" -k /bin/ls
+ko=$(dirname "$vmcore")/whyhung_fixture.ko
+[ -f "$ko" ] && expect 6 "a module as vmlinux" -- "$vmcore" -k "$ko"
+# A symbol string table that does not end in NUL: exit 6, and the line
+# names that reason (it was replaced by "not a vmlinux").
+cp "$vmlinux" "$work/vmlinux-badstrtab"
+set -- $(readelf -SW "$vmlinux" | awk '{for (i = 1; i <= NF; i++) if ($i == ".strtab") print $(i + 3), $(i + 4)}')
+printf 'X' | dd of="$work/vmlinux-badstrtab" bs=1 seek=$((0x$1 + 0x$2 - 1)) conv=notrunc 2>/dev/null
+expect 6 "vmlinux with a bad symbol string table" -- "$vmcore" -k "$work/vmlinux-badstrtab"
+grep -q 'bad symbol string table' "$work/err" ||
+	{ echo "FAIL: the reason is lost: $(cat "$work/err")"; failures=$((failures + 1)); }
+# -m: a directory or one module debug file; anything else, exit 3.
+printf 'not a module\n' >"$work/notes.txt"
+expect 3 "-m a text file" -- bt "$vmcore" -k "$vmlinux" -m "$work/notes.txt"
+expect 3 "-m /dev/null" -- bt "$vmcore" -k "$vmlinux" -m /dev/null
 
 # Damaged page data (as in a dump that was corrupted in transit): the
 # analysis may lose pieces but must end with a documented exit code, never a
@@ -75,5 +92,5 @@ for pct in 3 10 30 50 70 90; do
 done
 
 rm -f "$work/truncated" "$work/vmlinux-nodebug" "$work/vmlinux-other" "$work/damaged" \
-	"$work/vmlinux-misaligned"
+	"$work/vmlinux-misaligned" "$work/vmlinux-badstrtab"
 [ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
