@@ -99,6 +99,10 @@ def dump_seeds(fixtures, put):
     block, = struct.unpack_from("<I", kdump, 428)
     sub_blocks, = struct.unpack_from("<I", kdump, 432)
     put("dump_check", "kdump-truncated", kdump)
+    note_off, note_size = struct.unpack_from("<QQ", kdump, block + 48)
+    info_off, info_size = struct.unpack_from("<QQ", kdump, block + 32)
+    put("dump_notes", "kdump-notes", b"\x00" + kdump[note_off:note_off + note_size])
+    put("dump_notes", "kdump-vmcoreinfo", b"\x00" + kdump[info_off:info_off + info_size])
     # The real header and sub-header, rebuilt around 4 pages.
     hdr = bytearray(kdump[:(1 + sub_blocks) * block])
     struct.pack_into("<II", hdr, 436, 2, 32768)  # bitmap_blocks, max_mapnr
@@ -118,6 +122,10 @@ def dump_seeds(fixtures, put):
     phoff, = struct.unpack_from("<Q", elf, 0x20)
     phnum, = struct.unpack_from("<H", elf, 0x38)
     put("dump_check", "elf-truncated", bytes(elf))
+    for i in range(phnum):
+        ptype, _, off, _, _, filesz = struct.unpack_from("<IIQQQQ", elf, phoff + 56 * i)
+        if ptype == 4:  # PT_NOTE
+            put("dump_notes", "elf-notes", b"\x00" + bytes(elf[off:off + filesz]))
     for i in range(phnum):
         off = phoff + 56 * i
         ptype, = struct.unpack_from("<I", elf, off)
