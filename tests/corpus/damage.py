@@ -221,7 +221,7 @@ def kdump_cases(fx, targets, vmlinux):
              ("offset=0", 0, u64(0)), ("offset=huge", 0, u64(1 << 62)),
              ("flags=raw", 12, u32(0)), ("flags=unknown", 12, u32(0x80)),
              ("flags=lzo", 12, u32(2)), ("flags=snappy", 12, u32(4)), ("flags=zstd", 12, u32(0x20))]
-    for i, pfn in enumerate(seen[:8]):
+    for i, pfn in enumerate(seen[:6]):
         off = k.descriptor(pfn)
         for name, rel, data in (descs if i < 3 else descs[::3]):
             cases.append(Case("kdump-descriptor", "pfn-%#x-%s" % (pfn, name),
@@ -300,7 +300,7 @@ def elf_cases(fx, targets, vmlinux):
     # unmapped, into another task.
     nodes = targets.objects("tasks-node")
     rng = random.Random("elf-list-pointers%d" % SEED)
-    some = nodes[:1] + rng.sample(nodes[1:], min(8, len(nodes) - 1))
+    some = nodes[:1] + rng.sample(nodes[1:], min(6, len(nodes) - 1))
     for i, (name, vaddr, paddr, _) in enumerate(some):
         off = e.offset(paddr)
         if off is None:
