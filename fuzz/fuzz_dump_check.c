@@ -1,5 +1,5 @@
-/* The dump file's structural checks (analyzer/dump_check.c) and the page
- * checks built on them (analyzer/dump_pages.c): ELF program headers, the
+/* The dump file's structural checks (analyzer/dump/dump_check.c) and the page
+ * checks built on them (analyzer/dump/dump_pages.c): ELF program headers, the
  * kdump-compressed header, sub-header, notes, bitmaps and page
  * descriptors, on the input as a whole file; then pages asked for as an
  * analysis would (the first ones, and spread over the dump). */
@@ -7,8 +7,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "analyzer/dump_check.h"
-#include "analyzer/dump_pages.h"
+#include "dump_check.h"
+#include "dump_pages.h"
 
 static void check_pages(int fd, const struct wh_dump_layout *layout)
 {

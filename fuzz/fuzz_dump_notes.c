@@ -1,10 +1,10 @@
 /* The checks of a dump's ELF notes (CPU registers, VMCOREINFO) and of
- * VMCOREINFO text (analyzer/dump_check.c), on bytes in memory: what
+ * VMCOREINFO text (analyzer/dump/dump_check.c), on bytes in memory: what
  * libkdumpfile would trust once they pass. The first input byte picks the
  * page size the notes are checked against. */
 #include <stdint.h>
 
-#include "analyzer/dump_check.h"
+#include "dump_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -4,7 +4,7 @@
 #include <stdint.h>
 
 #include "fuzz/fuzz_input.h"
-#include "symbols/dwarf_aranges.h"
+#include "dwarf_aranges.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

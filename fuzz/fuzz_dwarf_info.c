@@ -6,8 +6,8 @@
 #include <stdint.h>
 
 #include "fuzz/fuzz_input.h"
-#include "symbols/dwarf_constants.h"
-#include "symbols/dwarf_info.h"
+#include "dwarf_constants.h"
+#include "dwarf_info.h"
 
 /* Bounds that keep one run short: every attribute of the first DIES_ALL
  * entries, names and types of the rest. */

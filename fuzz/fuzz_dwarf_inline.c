@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #include "fuzz/fuzz_input.h"
-#include "symbols/dwarf_inline.h"
+#include "dwarf_inline.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #include "fuzz/fuzz_input.h"
-#include "symbols/dwarf_lines.h"
+#include "dwarf_lines.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -8,8 +8,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "symbols/dwarf_object.h"
-#include "symbols/elf_image.h"
+#include "dwarf_object.h"
+#include "elf_image.h"
 
 static const char *const debug_sections[] = {
 	".debug_info",	   ".debug_abbrev",   ".debug_str",	 ".debug_line",

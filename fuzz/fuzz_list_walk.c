@@ -1,12 +1,12 @@
-/* The list walker (analyzer/list_walk.c) over synthetic memory: the input
+/* The list walker (analyzer/kernel/list_walk.c) over synthetic memory: the input
  * is a page of list_head pointers at BASE (a second page follows,
  * excluded from the dump); the walk starts at the head whose offset the
  * first byte gives and must end, whatever the pointers say. */
 #include <stdint.h>
 #include <string.h>
 
-#include "analyzer/kernel.h"
-#include "analyzer/list_walk.h"
+#include "kernel.h"
+#include "list_walk.h"
 
 enum { PAGE = 4096 };
 static const uint64_t BASE = 0xffff888000100000ull;

@@ -1,4 +1,4 @@
-/* ORC tables (analyzer/orc.c) from a vmlinux: .orc_unwind_ip and
+/* ORC tables (analyzer/kernel/orc.c) from a vmlinux: .orc_unwind_ip and
  * .orc_unwind of any length and order, .orc_header naming the format,
  * entries of every format version decoded, lookups at addresses in and
  * around the text. The harness writes a small ELF holding the sections
@@ -11,8 +11,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "analyzer/modules.h"
-#include "analyzer/orc.h"
+#include "modules.h"
+#include "orc.h"
 #include "fuzz/fuzz_input.h"
 
 static const uint64_t TEXT = 0xffffffff81000000ull;

@@ -1,4 +1,4 @@
-/* The kernel log decoders (analyzer/printk.c): the 5.10+ lockless ring
+/* The kernel log decoders (analyzer/kernel/printk.c): the 5.10+ lockless ring
  * and the older log_buf, on synthetic memory around the globals of the
  * samples tests/data/{lockless,old}_printk.c (their DWARF gives the
  * layouts). Memory starts as a small valid log of each kind; the input
@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyzer/printk.h"
-#include "symbols/dwarf_types.h"
+#include "printk.h"
+#include "dwarf_types.h"
 #include "tests/data/lockless_printk.h"
 #include "tests/data/old_printk.h" /* same typedefs: allowed twice in C11 */
 

@@ -2,8 +2,8 @@
  * waiter's wait_bit_queue_entry names the word and the bit; the wait queue
  * is a hashed one (bit_wait_table) shared with other words. Nobody owns a
  * bit: whoever should clear it is not recorded. */
-#include "analyzer/blockdev.h"
-#include "analyzer/list_walk.h"
+#include "blockdev.h"
+#include "list_walk.h"
 #include "wait_kind.h"
 #include "waiter_scan.h"
 

@@ -3,7 +3,7 @@
  * A completion on the waiter's own stack that a bio's bi_private points at
  * is submit_bio_wait() (blkdev_issue_flush, synchronous metadata I/O): the
  * bio names the device the I/O never came back from. */
-#include "analyzer/blockdev.h"
+#include "blockdev.h"
 #include "wait_kind.h"
 #include "waiter_scan.h"
 

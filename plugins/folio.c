@@ -3,9 +3,9 @@
  * names the folio and the bit (PG_locked or PG_writeback) directly; the
  * wait queue is a hashed one shared with other folios. Nobody records who
  * holds a page lock: candidates are inferred from stacks. */
-#include "analyzer/blockdev.h"
-#include "analyzer/inode_name.h"
-#include "analyzer/list_walk.h"
+#include "blockdev.h"
+#include "inode_name.h"
+#include "list_walk.h"
 #include "wait_kind.h"
 #include "waiter_scan.h"
 

@@ -3,10 +3,10 @@
  * connection; the kernel does not record which task reads it, so daemons
  * are inferred from open files, with their state (stopped, blocked, gone):
  * the classic hang is a stopped or dying daemon. */
-#include "analyzer/module_debug.h"
-#include "analyzer/modules.h"
-#include "analyzer/symbolize.h"
-#include "analyzer/task_state.h"
+#include "module_debug.h"
+#include "modules.h"
+#include "symbolize.h"
+#include "task_state.h"
 #include "wait_kind.h"
 #include "waiter_scan.h"
 

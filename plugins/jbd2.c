@@ -3,8 +3,8 @@
  * thread, journal->j_task, has written the transaction. That thread is
  * the one everybody waits behind, so it is reported as the owner.
  * journal_s comes from jbd2.ko's debug file when jbd2 is a module. */
-#include "analyzer/blockdev.h"
-#include "analyzer/module_debug.h"
+#include "blockdev.h"
+#include "module_debug.h"
 #include "wait_kind.h"
 #include "waiter_scan.h"
 

@@ -2,7 +2,7 @@
  * waiters, block): sb_writers (filesystem freeze), cgroup_threadgroup_rwsem
  * and others. Readers are per-CPU counts; a writer that holds it is not
  * recorded (only one still waiting for readers to drain is, in writer). */
-#include "analyzer/superblocks.h"
+#include "superblocks.h"
 #include "wait_kind.h"
 #include "waiter_scan.h"
 

@@ -2,7 +2,7 @@
  * queue limit updates, device removal, or a stuck freezer): new I/O waits
  * in __bio_queue_enter()/blk_queue_enter() on q->mq_freeze_wq until
  * mq_freeze_depth drops to 0. Who froze the queue is not recorded. */
-#include "analyzer/blockdev.h"
+#include "blockdev.h"
 #include "wait_kind.h"
 #include "waiter_scan.h"
 

@@ -3,7 +3,7 @@
  * variable's address. It is a local of whatever function expanded the
  * macro, so the entry is found in the frame that called schedule(), and
  * its wake function (var_wake_function) tells it from other waits. */
-#include "analyzer/symbolize.h"
+#include "symbolize.h"
 #include "wait_kind.h"
 #include "waiter_scan.h"
 

@@ -7,7 +7,7 @@
 
 #include <stdbool.h>
 
-#include "analyzer/waits.h"
+#include "wait_model.h"
 
 struct wh_wait_kind_ops {
 	const char *name;

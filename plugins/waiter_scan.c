@@ -1,6 +1,6 @@
 #include "waiter_scan.h"
-#include "analyzer/list_walk.h"
-#include "analyzer/symbolize.h"
+#include "list_walk.h"
+#include "symbolize.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -6,7 +6,7 @@
 #ifndef WHYHUNG_WAITER_SCAN_H
 #define WHYHUNG_WAITER_SCAN_H
 
-#include "analyzer/waits.h"
+#include "wait_model.h"
 
 struct wh_waiter_layout {
 	uint64_t list_off; /* list_head in the waiter record */

@@ -1,7 +1,7 @@
 /* Generic wait queues (wait_event*, prepare_to_wait, add_wait_queue): the
  * entry on the waiter's stack has private = task and a known wake
  * function. The most general kind: tried after the specific ones. */
-#include "analyzer/symbolize.h"
+#include "symbolize.h"
 #include "wait_kind.h"
 #include "waiter_scan.h"
 

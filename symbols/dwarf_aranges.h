@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../analyzer/error.h"
+#include "error.h"
 
 struct wh_aranges;
 

@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../analyzer/error.h"
+#include "error.h"
 
 /* As relocated and inflated by wh_dwarf_object_section(); the
  * string sections may be NULL when absent. */

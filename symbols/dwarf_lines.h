@@ -12,7 +12,7 @@
 
 #include <stdint.h>
 
-#include "../analyzer/error.h"
+#include "error.h"
 
 /* The section bytes a line program refers to (as relocated and inflated
  * for the reader, see wh_dwarf_object_section()); the string sections may

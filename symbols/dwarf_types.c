@@ -709,7 +709,8 @@ struct wh_error *wh_types_member(struct wh_types *t, struct wh_type outer, const
 	m->absent = err != NULL;
 	if (!err)
 		m->info = *ret;
-	if (wh_name_map_add(&t->member_index, 0, m->key, t->n_memos) == NULL)
+	/* A memo that cannot be indexed (out of memory) is only not cached. */
+	if (wh_best_effort(wh_name_map_add(&t->member_index, 0, m->key, t->n_memos)))
 		t->n_memos++;
 	else
 		free(m->key);

@@ -1,6 +1,6 @@
 #include "elf_image.h"
 #include "radix_sort.h"
-#include "../analyzer/escape.h"
+#include "escape.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -226,9 +226,17 @@ static uint32_t name_hash(const char *name)
 	return h;
 }
 
-/* By address, then sized before unsized and global before local (so
- * symbolize() prefers them), then symbol table order: two stable radix
- * sorts, rank first. */
+/* x86-64 kernels with IA32_EMULATION give a syscall entry several names at
+ * one address (SYSCALL_DEFINE0: __x64_sys_sync and __ia32_sys_sync); users
+ * and crash know the x86-64 one. */
+static bool compat_alias(const char *name)
+{
+	return !strncmp(name, "__ia32_", 7) || !strncmp(name, "__x32_", 6);
+}
+
+/* By address, then sized before unsized, global before local and native
+ * before compat aliases (so symbolize() prefers them), then symbol table
+ * order: two stable radix sorts, rank first. */
 static struct wh_error *sort_symbols(struct wh_elf_image *img)
 {
 	size_t n = img->n_symbols;
@@ -243,8 +251,9 @@ static struct wh_error *sort_symbols(struct wh_elf_image *img)
 	}
 	for (size_t i = 0; i < n; i++) {
 		const struct wh_symbol *s = &img->symbols[i];
-		keys[i] =
-		    (struct wh_sort_pair){(s->size ? 0u : 2u) | (s->global ? 0u : 1u), (uint32_t)i};
+		keys[i] = (struct wh_sort_pair){(s->size ? 0u : 4u) | (s->global ? 0u : 2u) |
+						    (compat_alias(s->name) ? 1u : 0u),
+						(uint32_t)i};
 	}
 	if ((err = wh_radix_sort(keys, n)))
 		goto out;

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../analyzer/error.h"
+#include "error.h"
 
 struct wh_sort_pair {
 	uint64_t key;

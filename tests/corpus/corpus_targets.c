@@ -10,8 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "analyzer/kernel.h"
-#include "analyzer/tasks.h"
+#include "kernel.h"
+#include "tasks.h"
 
 static void print(struct wh_kernel *k, const char *kind, const char *name, uint64_t vaddr,
 		  uint64_t size)

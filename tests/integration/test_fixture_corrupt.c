@@ -17,10 +17,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "analyzer/kernel.h"
-#include "analyzer/output_report.h"
-#include "analyzer/report.h"
-#include "analyzer/xarray.h"
+#include "kernel.h"
+#include "output_report.h"
+#include "report.h"
+#include "xarray.h"
 #include "tests/support/json_read.h"
 
 static const char *fixture_dir, *vmlinux_path, *elf_path, *work_dir;

@@ -23,7 +23,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "analyzer/kernel.h"
+#include "kernel.h"
 
 static const char *whyhung, *vmcore, *elf_vmcore, *vmlinux, *work;
 

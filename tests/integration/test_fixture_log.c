@@ -11,10 +11,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "analyzer/kernel.h"
-#include "analyzer/output_log.h"
-#include "analyzer/printk.h"
-#include "analyzer/summary.h"
+#include "kernel.h"
+#include "output_log.h"
+#include "printk.h"
+#include "summary.h"
 #include "tests/support/json_read.h"
 
 static const char *fixture_dir, *vmlinux_path, *vmcore_path;

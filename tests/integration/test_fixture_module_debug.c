@@ -16,12 +16,12 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "analyzer/backtraces.h"
-#include "analyzer/kernel.h"
-#include "analyzer/module_debug.h"
-#include "analyzer/module_debug_check.h"
-#include "analyzer/modules.h"
-#include "analyzer/tasks.h"
+#include "backtraces.h"
+#include "kernel.h"
+#include "module_debug.h"
+#include "module_debug_check.h"
+#include "modules.h"
+#include "tasks.h"
 
 static const char *vmlinux_path, *vmcore_path, *ko_path;
 static const char MODULE[] = "whyhung_fixture";

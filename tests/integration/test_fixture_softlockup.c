@@ -11,9 +11,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "analyzer/kernel.h"
-#include "analyzer/output_report.h"
-#include "analyzer/report.h"
+#include "kernel.h"
+#include "output_report.h"
+#include "report.h"
 #include "tests/support/crash_ref.h"
 #include "tests/support/json_read.h"
 

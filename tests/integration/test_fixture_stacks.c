@@ -13,13 +13,13 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "analyzer/backtraces.h"
-#include "analyzer/cpus.h"
-#include "analyzer/dump.h"
-#include "analyzer/kernel.h"
-#include "analyzer/module_debug.h"
-#include "analyzer/orc.h"
-#include "analyzer/summary.h"
+#include "backtraces.h"
+#include "cpus.h"
+#include "dump.h"
+#include "kernel.h"
+#include "module_debug.h"
+#include "orc.h"
+#include "summary.h"
 #include "tests/support/crash_ref.h"
 
 static const char *fixture_dir, *vmlinux_path, *vmcore_path, *expect_orc_source;

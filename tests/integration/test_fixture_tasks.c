@@ -10,8 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "analyzer/kernel.h"
-#include "analyzer/summary.h"
+#include "kernel.h"
+#include "summary.h"
 #include "tests/support/json_read.h"
 
 static const char *fixture_dir, *vmlinux_path, *vmcore_name = "vmcore";

@@ -6,7 +6,7 @@
 
 #include <libdwarf/libdwarf.h>
 
-#include "symbols/dwarf_object.h"
+#include "dwarf_object.h"
 
 struct libdwarf_oracle;
 

@@ -7,14 +7,14 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "analyzer/backtraces.h"
-#include "analyzer/error.h"
-#include "analyzer/escape.h"
-#include "analyzer/json_writer.h"
-#include "analyzer/task_state.h"
-#include "plugins/wait_kind.h"
-#include "symbols/name_map.h"
-#include "symbols/radix_sort.h"
+#include "backtraces.h"
+#include "error.h"
+#include "escape.h"
+#include "json_writer.h"
+#include "task_state.h"
+#include "wait_kind.h"
+#include "name_map.h"
+#include "radix_sort.h"
 
 static void test_error_wrap_reads_outside_in(void **state)
 {

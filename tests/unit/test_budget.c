@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "analyzer/budget.h"
+#include "budget.h"
 
 static void test_parse(void **state)
 {

@@ -12,9 +12,9 @@
 #include <cmocka.h>
 #include <zlib.h>
 
-#include "analyzer/dump.h"
-#include "analyzer/dump_check.h"
-#include "analyzer/dump_pages.h"
+#include "dump.h"
+#include "dump_check.h"
+#include "dump_pages.h"
 
 static int temp_file(const void *data, size_t len)
 {
@@ -457,6 +457,26 @@ static void test_diskdump_lazy_chunks(void **state)
 	free(buf);
 }
 
+/* A good synthetic file is opened by libkdumpfile; it has no kernel page
+ * tables, which is said once, at open (and everything is freed). */
+static void test_diskdump_open_without_page_tables(void **state)
+{
+	struct dd_spec sp = dd_default();
+	size_t len;
+	unsigned char *buf = dd_build(&sp, &len);
+	int fd = temp_file(buf, len);
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	struct wh_dump *dump;
+	struct wh_error *err = wh_dump_open(path, &dump);
+	assert_non_null(err);
+	assert_int_equal(err->code, WH_ERR_CORRUPT);
+	assert_non_null(strstr(err->message, "page tables"));
+	wh_error_destroy(err);
+	close(fd);
+	free(buf);
+}
+
 /* wh_dump_open() on every bad header: one error, never a crash (a
  * Release build crashed in kdump_free() after a failed open). */
 static void test_diskdump_open_never_crashes(void **state)
@@ -501,6 +521,7 @@ int main(void)
 		cmocka_unit_test(test_diskdump_zero_page_sharing),
 		cmocka_unit_test(test_diskdump_lazy_chunks),
 		cmocka_unit_test(test_diskdump_open_never_crashes),
+		cmocka_unit_test(test_diskdump_open_without_page_tables),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,9 +16,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "symbols/dwarf_aranges.h"
-#include "symbols/dwarf_constants.h"
-#include "symbols/dwarf_info.h"
+#include "dwarf_aranges.h"
+#include "dwarf_constants.h"
+#include "dwarf_info.h"
 #include "tests/support/byte_buf.h"
 
 enum { TAG_LEXICAL_BLOCK = 0x0b, AT_KITCHEN = 0x2000 };

@@ -19,8 +19,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "symbols/dwarf_constants.h"
-#include "symbols/dwarf_inline.h"
+#include "dwarf_constants.h"
+#include "dwarf_inline.h"
 #include "tests/support/byte_buf.h"
 
 enum { DW_AT_inline_ = 0x20 };

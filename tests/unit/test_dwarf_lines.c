@@ -24,9 +24,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "symbols/dwarf_lines.h"
-#include "symbols/dwarf_object.h"
-#include "symbols/dwarf_info.h"
+#include "dwarf_lines.h"
+#include "dwarf_object.h"
+#include "dwarf_info.h"
 #include "tests/support/byte_buf.h"
 #include "tests/support/libdwarf_oracle.h"
 

@@ -12,8 +12,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "symbols/dwarf_object.h"
-#include "symbols/elf_image.h"
+#include "dwarf_object.h"
+#include "elf_image.h"
 
 static const char *sample;
 

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <cmocka.h>
 
-#include "symbols/dwarf_types.h"
+#include "dwarf_types.h"
 
 static const char *sample_path;
 

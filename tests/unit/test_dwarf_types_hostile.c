@@ -15,8 +15,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "symbols/dwarf_constants.h"
-#include "symbols/dwarf_types.h"
+#include "dwarf_constants.h"
+#include "dwarf_types.h"
 #include "tests/support/byte_buf.h"
 
 enum { TAG_SUBRANGE = 0x21 };

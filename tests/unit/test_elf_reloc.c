@@ -15,8 +15,8 @@
 #include <cmocka.h>
 #include <libdwarf/dwarf.h>
 
-#include "symbols/dwarf_object.h"
-#include "symbols/dwarf_types.h"
+#include "dwarf_object.h"
+#include "dwarf_types.h"
 #include "tests/support/libdwarf_oracle.h"
 #include "reloc_sample.h"
 

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "analyzer/graph.h"
+#include "graph.h"
 
 enum { N = 4 };
 

@@ -8,9 +8,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "analyzer/dump.h"
-#include "analyzer/kernel.h"
-#include "analyzer/list_walk.h"
+#include "dump.h"
+#include "kernel.h"
+#include "list_walk.h"
 
 enum { BASE = 0x100000, PAGES = 4, PAGE = 4096 };
 

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "analyzer/output_report.h"
-#include "analyzer/report.h"
+#include "output_report.h"
+#include "report.h"
 #include "tests/support/json_read.h"
 
 static const char evil_comm[] = "a\"b\n}c\x1b[2J\xff";

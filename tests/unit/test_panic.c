@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "analyzer/panic.h"
+#include "panic.h"
 
 /* Records for LINES, one line (or several, with '\n') each. */
 static struct wh_log_record *records(const char *const *lines, size_t n)

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "analyzer/output_log.h"
-#include "analyzer/printk.h"
+#include "output_log.h"
+#include "printk.h"
 #include "tests/data/lockless_printk.h"
 #include "tests/data/old_printk.h"
 

@@ -1,0 +1,71 @@
+/* The analysed kernel: a dump plus its matching vmlinux and types, with the
+ * few primitives every higher layer uses: runtime symbol addresses (KASLR
+ * applied), per-CPU addresses, and typed reads of struct members. */
+#ifndef WHYHUNG_KERNEL_H
+#define WHYHUNG_KERNEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dump.h"
+#include "dwarf_types.h"
+#include "elf_image.h"
+
+enum { WH_MAX_CPUS = 8192 };
+
+struct wh_modules;
+struct wh_orc;
+struct wh_module_debug;
+
+struct wh_kernel {
+	struct wh_dump *dump;
+	struct wh_elf_image *vmlinux;
+	struct wh_types *types;
+	uint64_t kaslr_offset;
+	unsigned nr_cpu_ids;	     /* bound for CPU numbers */
+	uint64_t *per_cpu_offset;    /* nr_cpu_ids entries */
+	unsigned char *cpu_possible; /* 0/1 per CPU */
+	unsigned char *cpu_online;   /* after a panic, only the panicking CPU */
+	unsigned char *cpu_present;
+	int version_major, version_minor;     /* from the release string */
+	struct wh_modules *modules;	      /* lazily, see modules.h */
+	struct wh_orc *orc;		      /* lazily, see orc.h */
+	struct wh_module_debug *module_debug; /* -m DIR, see module_debug.h */
+	uint64_t text_start, text_end, inittext_start, inittext_end; /* runtime */
+	const char *const *hints_done[32]; /* wh_kernel_type_hint() lists applied */
+	size_t n_hints_done;
+};
+
+/* Open and cross-check DUMP_PATH against VMLINUX_PATH. Errors name the
+ * problem: WH_ERR_NOT_DUMP, WH_ERR_TRUNCATED, WH_ERR_NO_VMLINUX,
+ * WH_ERR_NO_DEBUGINFO, WH_ERR_MISMATCH. */
+struct wh_error *wh_kernel_open(const char *dump_path, const char *vmlinux_path,
+				struct wh_kernel **ret);
+void wh_kernel_destroy(struct wh_kernel *k);
+
+/* Runtime address of a global (KASLR slide applied). Per-CPU symbols give
+ * their offset inside the per-CPU area; see wh_kernel_percpu_address(). */
+struct wh_error *wh_kernel_symbol_address(struct wh_kernel *k, const char *name, uint64_t *ret);
+struct wh_error *wh_kernel_percpu_address(struct wh_kernel *k, const char *name, unsigned cpu,
+					  uint64_t *ret);
+/* Read an unsigned integer member (1, 2, 4 or 8 bytes, or a bitfield) of
+ * the object at OBJ. */
+struct wh_error *wh_kernel_read_member(struct wh_kernel *k, uint64_t obj,
+				       const struct wh_member_info *m, uint64_t *ret);
+/* Resolve struct member offsets once; used by every layout table. */
+struct wh_error *wh_kernel_member(struct wh_kernel *k, const char *struct_name, const char *path,
+				  struct wh_member_info *ret);
+/* Like wh_kernel_member() but an absent member is not an error: *ret_found
+ * tells. For probing fields that differ across kernel versions. */
+struct wh_error *wh_kernel_member_opt(struct wh_kernel *k, const char *struct_name,
+				      const char *path, struct wh_member_info *ret,
+				      bool *ret_found);
+/* Index early the DWARF compile unit of the first of FUNCTIONS (NULL-
+ * terminated) this kernel has: a speed hint for types defined late in a
+ * big vmlinux. Failing hints are ignored; lookups still find everything. */
+void wh_kernel_type_hint(struct wh_kernel *k, const char *const *functions);
+/* Is runtime address ADDR in the vmlinux's text (core or init)? */
+bool wh_kernel_in_text(struct wh_kernel *k, uint64_t addr);
+bool wh_kernel_version_at_least(const struct wh_kernel *k, int major, int minor);
+
+#endif
