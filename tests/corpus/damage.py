@@ -197,6 +197,10 @@ def kdump_cases(fx, targets, vmlinux):
     for name, rel, data in (("namesz-huge", 0, u32(0xFFFFFFF0)), ("descsz-huge", 4, u32(0x7FFFFFFF)),
                             ("type-zero", 8, u32(0))):
         cases.append(Case("kdump-notes", name, File(k.path, [(k.note_off + rel, data)]), vmlinux))
+    at = d.find(b"VMCOREINFO\0", k.note_off, k.note_off + k.note_size)
+    if at >= 0:  # an empty VMCOREINFO note (n_descsz 0)
+        cases.append(Case("kdump-notes", "vmcoreinfo-descsz=0", File(k.path, [(at - 8, u32(0))]),
+                          vmlinux))
 
     rng = random.Random("kdump-bitmap%d" % SEED)
     half = k.bitmap_blocks * k.block // 2
@@ -295,6 +299,10 @@ def elf_cases(fx, targets, vmlinux):
                               vmlinux))
         cases.append(Case("elf-notes", "first-namesz-huge", File(path, [(note[0], u32(0xFFFFFFF0))]),
                           vmlinux))
+        at = ntext.find(b"VMCOREINFO\0")
+        if at >= 0:  # an empty VMCOREINFO note (n_descsz 0)
+            cases.append(Case("elf-notes", "vmcoreinfo-descsz=0",
+                              File(path, [(note[0] + at - 8, u32(0))]), vmlinux))
 
     # List pointers of the task list: next/prev to itself, 0, garbage,
     # unmapped, into another task.
