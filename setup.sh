@@ -1,8 +1,9 @@
 #!/bin/sh
 # Install build dependencies (Debian 12, as root or via sudo; libdwarf-dev is
-# for the tests only, as their reference DWARF reader; clang and
-# libclang-rt-14-dev for the fuzzers, python3 for the corpus and seeds), build whyhung,
-# and unpack the bundled fixture's vmlinux next to the build.
+# for the tests only, as their reference DWARF reader; makedumpfile and the
+# compression tools make the tests' flattened, compressed and split dumps;
+# clang and libclang-rt-14-dev for the fuzzers, python3 for the corpus and
+# seeds), build whyhung, and unpack the bundled fixture's vmlinux next to the build.
 # Usage: setup.sh [--tests]   (--tests also builds the test suite and
 # unpacks every fixture; tests/run-all.sh passes it)
 set -eu
@@ -12,12 +13,14 @@ cd "$(dirname "$0")"
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 if ! dpkg -s libkdumpfile-dev libdwarf-dev libelf-dev zlib1g-dev libcmocka-dev cmake \
-	pkg-config xz-utils gcc make python3 clang libclang-rt-14-dev >/dev/null 2>&1; then
+	pkg-config xz-utils gcc make python3 liblzma-dev libbz2-dev liblz4-dev libzstd-dev \
+	makedumpfile gzip bzip2 lz4 zstd clang libclang-rt-14-dev >/dev/null 2>&1; then
 	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q
 	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
 		build-essential cmake pkg-config xz-utils python3 \
 		libkdumpfile-dev libdwarf-dev libelf-dev zlib1g-dev libcmocka-dev \
-		clang libclang-rt-14-dev
+		liblzma-dev libbz2-dev liblz4-dev libzstd-dev \
+		makedumpfile gzip bzip2 lz4 zstd clang libclang-rt-14-dev
 fi
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWHYHUNG_TESTS=$tests >/dev/null
 cmake --build build -j"$(nproc)"

@@ -1,4 +1,5 @@
 #include "summary.h"
+#include "kdump_log_file.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,12 +53,17 @@ static void read_crash_time(struct wh_kernel *k, struct wh_summary *s)
 static struct wh_error *classify_panic(struct wh_kernel *k, struct wh_summary *s)
 {
 	struct wh_log log;
-	struct wh_error *log_err = wh_log_read(k, &log);
+	struct wh_error *log_err = wh_log_read_or_beside(k, &log);
 	if (log_err == &wh_error_nomem)
 		return log_err;
 	struct wh_error *err =
 	    wh_panic_classify(log_err ? NULL : log.records, log_err ? 0 : log.count, &s->panic);
 	if (!log_err) {
+		if (log.file) {
+			snprintf(s->panic.log_file, sizeof(s->panic.log_file), "%s", log.file);
+			snprintf(s->panic.log_error, sizeof(s->panic.log_error), "%s",
+				 log.dump_error);
+		}
 		wh_log_deinit(&log);
 	} else {
 		s->panic.log_unavailable = true;
@@ -79,6 +85,8 @@ static struct wh_error *build(struct wh_kernel *k, bool with_panic, struct wh_su
 		id = wh_elf_image_build_id(k->vmlinux);
 	snprintf(s->build_id, sizeof(s->build_id), "%s", id ? id : "");
 	snprintf(s->dump_format, sizeof(s->dump_format), "%s", wh_dump_format(k->dump));
+	const char *source = wh_dump_source_note(k->dump);
+	snprintf(s->dump_source, sizeof(s->dump_source), "%s", source ? source : "");
 	snprintf(s->vmlinux_path, sizeof(s->vmlinux_path), "%s", wh_elf_image_path(k->vmlinux));
 	s->kaslr_offset = k->kaslr_offset;
 	for (unsigned cpu = 0; cpu < k->nr_cpu_ids; cpu++) {

@@ -18,6 +18,7 @@ struct wh_summary {
 	char release[65];
 	char build_id[129];
 	char dump_format[32];
+	char dump_source[2048]; /* what was done to read the dump, "" when nothing */
 	char vmlinux_path[512];
 	uint64_t kaslr_offset;
 	unsigned cpus_present;

@@ -1,6 +1,7 @@
 #include "cli.h"
 #include "backtraces.h"
 #include "escape.h"
+#include "kdump_log_file.h"
 #include "kernel.h"
 #include "module_debug.h"
 #include "output_summary.h"
@@ -22,9 +23,13 @@
 
 
 static const char usage_text[] =
-    "usage: whyhung [COMMAND] VMCORE -k VMLINUX [--format text|json|dot] [OPTIONS]\n"
+    "usage: whyhung [COMMAND] VMCORE... -k VMLINUX [--format text|json|dot] [OPTIONS]\n"
     "\n"
     "Explain why a Linux machine hung, from its crash dump.\n"
+    "\n"
+    "VMCORE: an ELF or kdump-compressed dump, flattened (makedumpfile -F) or\n"
+    "not, possibly compressed as a whole (gzip, bzip2, lz4, xz, zstd); the files\n"
+    "of a split dump (makedumpfile --split); or a directory holding them.\n"
     "\n"
     "commands:\n"
     "  report    (default) the whole analysis: panic, why it hung (who waits on\n"
@@ -94,13 +99,14 @@ static const struct {
     {"log", CMD_LOG},	    {"bt", CMD_BT},	      {"cpus", CMD_CPUS},
 };
 
-enum { MAX_PIDS = 1024 };
+enum { MAX_PIDS = 1024, MAX_DUMP_FILES = 256 };
 enum format { FMT_TEXT, FMT_JSON, FMT_DOT };
 
 struct options {
 	enum command command;
 	enum format format;
-	const char *vmcore;
+	const char *vmcores[MAX_DUMP_FILES];
+	size_t n_vmcores;
 	const char *vmlinux;
 	const char *module_dir;
 	bool have_command;
@@ -143,7 +149,7 @@ static struct wh_error *parse_args(int argc, char **argv, struct options *o)
 			const char *arg = argv[optind++];
 			bool is_command = false;
 			for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++) {
-				if (!o->have_command && !o->vmcore &&
+				if (!o->have_command && !o->n_vmcores &&
 				    !strcmp(arg, commands[i].name) && access(arg, F_OK) != 0) {
 					o->command = commands[i].command;
 					o->have_command = is_command = true;
@@ -151,10 +157,10 @@ static struct wh_error *parse_args(int argc, char **argv, struct options *o)
 			}
 			if (is_command)
 				continue;
-			if (o->vmcore)
-				return wh_error_create(WH_ERR_USAGE, "unexpected argument: %s",
+			if (o->n_vmcores == MAX_DUMP_FILES)
+				return wh_error_create(WH_ERR_USAGE, "too many dump files: %s",
 						       arg);
-			o->vmcore = arg;
+			o->vmcores[o->n_vmcores++] = arg;
 			continue;
 		}
 		switch (c) {
@@ -209,33 +215,25 @@ static struct wh_error *parse_args(int argc, char **argv, struct options *o)
 	if (o->command == CMD_BT && !o->bt.n_pids && !o->bt.state && o->bt.cpu < 0 && !o->bt.all &&
 	    !o->bt.all_cpus)
 		o->bt.state = 'D';
-	if (!o->vmcore)
+	if (!o->n_vmcores)
 		return wh_error_create(WH_ERR_USAGE, "no VMCORE given (see whyhung --help)");
 	return NULL;
 }
 
 /* Without -k, look where Debian's linux-image-*-dbg installs the vmlinux. */
-static struct wh_error *default_vmlinux(const char *vmcore, char *buf, size_t size)
+static struct wh_error *default_vmlinux(const struct wh_dump *dump, char *buf, size_t size)
 {
-	struct wh_dump *dump;
-	struct wh_error *err = wh_dump_open(vmcore, &dump);
-	if (err)
-		return err;
 	const char *release = wh_dump_release(dump);
 	const char *dirs[][2] = {{"/usr/lib/debug/boot/vmlinux-", ""},
 				 {"/usr/lib/debug/lib/modules/", "/vmlinux"}};
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(*dirs); i++) {
 		snprintf(buf, size, "%s%s%s", dirs[i][0], release, dirs[i][1]);
-		if (access(buf, R_OK) == 0) {
-			wh_dump_destroy(dump);
+		if (access(buf, R_OK) == 0)
 			return NULL;
-		}
 	}
-	err = wh_error_create(WH_ERR_NO_VMLINUX,
-			      "no vmlinux given (-k) and none found for %s under /usr/lib/debug",
-			      release);
-	wh_dump_destroy(dump);
-	return err;
+	return wh_error_create(WH_ERR_NO_VMLINUX,
+			       "no vmlinux given (-k) and none found for %s under /usr/lib/debug",
+			       release);
 }
 
 /* The log alone: no task walk, so a dump with a broken task list still
@@ -243,9 +241,17 @@ static struct wh_error *default_vmlinux(const char *vmcore, char *buf, size_t si
 static struct wh_error *run_log(struct wh_kernel *k, const struct options *o)
 {
 	struct wh_log log;
-	struct wh_error *err = wh_log_read(k, &log);
+	struct wh_error *err = wh_log_read_or_beside(k, &log);
 	if (err)
 		return err;
+	if (log.file) {
+		char a[4096], b[4096];
+		fprintf(stderr,
+			"whyhung: warning: the dump's kernel log is unreadable (%s); showing %s, "
+			"the log kdump saved beside the dump\n",
+			wh_escape_text(log.dump_error, SIZE_MAX, a, sizeof(a)),
+			wh_escape_text(log.file, SIZE_MAX, b, sizeof(b)));
+	}
 	if (o->format == FMT_JSON)
 		wh_output_json_log(stdout, &log);
 	else
@@ -334,14 +340,20 @@ static struct wh_error *run(const struct options *o)
 {
 	char found[4096];
 	const char *vmlinux = o->vmlinux;
-	struct wh_error *err;
+	/* Opened once: a flattened or compressed dump is rebuilt once. */
+	struct wh_dump *dump;
+	struct wh_error *err = wh_dump_open_files(o->vmcores, o->n_vmcores, &dump);
+	if (err)
+		return err;
 	if (!vmlinux) {
-		if ((err = default_vmlinux(o->vmcore, found, sizeof(found))))
+		if ((err = default_vmlinux(dump, found, sizeof(found)))) {
+			wh_dump_destroy(dump);
 			return err;
+		}
 		vmlinux = found;
 	}
 	struct wh_kernel *k;
-	if ((err = wh_kernel_open(o->vmcore, vmlinux, &k)))
+	if ((err = wh_kernel_open_dump(dump, vmlinux, &k)))
 		return err;
 	if (o->module_dir && (err = wh_kernel_set_module_dir(k, o->module_dir))) {
 		wh_kernel_destroy(k);

@@ -2,6 +2,7 @@
 #include "dump_check.h"
 #include "dump_pages.h"
 #include "dump_phys.h"
+#include "dump_source.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,7 +27,7 @@ struct cache_slot {
 
 struct wh_dump {
 	kdump_ctx_t *ctx;
-	int fd;
+	struct wh_dump_source *source; /* the files libkdumpfile reads */
 	char *format;
 	char *release;
 	char *build_id;
@@ -56,7 +57,8 @@ static struct wh_error *kdump_error(kdump_status status, const char *what)
 	case KDUMP_ERR_SYSTEM:
 		return wh_error_create(WH_ERR_IO, "%s: the file cannot be read", what);
 	case KDUMP_ERR_NOTIMPL:
-		return wh_error_create(WH_ERR_NOT_DUMP, "%s: unknown or unsupported format", what);
+		return wh_error_create(WH_ERR_NOT_DUMP,
+				       "%s: no dump format whyhung reads starts like this file", what);
 	case KDUMP_ERR_CORRUPT:
 		return wh_error_create(WH_ERR_NOT_DUMP, "%s: its headers are damaged", what);
 	default:
@@ -135,25 +137,35 @@ static struct wh_error *read_attrs(struct wh_dump *dump)
 	return NULL;
 }
 
-static struct wh_error *open_checked(struct wh_dump *dump, const struct wh_dump_layout *layout);
+static struct wh_error *open_checked(struct wh_dump *dump, const struct wh_dump_layout *layouts);
 
 struct wh_error *wh_dump_open(const char *path, struct wh_dump **ret)
+{
+	return wh_dump_open_files(&path, 1, ret);
+}
+
+struct wh_error *wh_dump_open_files(const char *const *paths, size_t n, struct wh_dump **ret)
 {
 	struct wh_dump *dump = calloc(1, sizeof(*dump));
 	if (!dump)
 		return &wh_error_nomem;
-	struct wh_error *err = NULL;
-	dump->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (dump->fd < 0) {
-		err = wh_error_create(WH_ERR_IO, "cannot open dump %s: %s", path, strerror(errno));
+	struct wh_error *err = wh_dump_source_open(paths, n, &dump->source);
+	if (err)
+		goto fail;
+	/* Each file's headers checked (a split set: each member's), before
+	 * libkdumpfile reads any of them. */
+	struct wh_dump_layout *layouts = calloc(dump->source->n_fds, sizeof(*layouts));
+	if (!layouts) {
+		err = &wh_error_nomem;
 		goto fail;
 	}
-	struct wh_dump_layout layout;
-	err = wh_dump_check_layout(dump->fd, &layout);
-	if (err)
-		goto fail_path;
-	err = open_checked(dump, &layout);
-	wh_dump_layout_deinit(&layout);
+	for (size_t i = 0; i < dump->source->n_fds && !err; i++)
+		err = wh_dump_check_layout(dump->source->fds[i], &layouts[i]);
+	if (!err)
+		err = open_checked(dump, layouts);
+	for (size_t i = 0; i < dump->source->n_fds; i++)
+		wh_dump_layout_deinit(&layouts[i]);
+	free(layouts);
 	if (err == &wh_error_nomem)
 		goto fail;
 	if (err)
@@ -163,14 +175,15 @@ struct wh_error *wh_dump_open(const char *path, struct wh_dump **ret)
 	return NULL;
 
 fail_path:
-	err = wh_error_wrap(err, "%s", path);
+	err = wh_dump_wrap_error(dump, err);
 fail:
 	wh_dump_destroy(dump);
 	return err;
 }
 
-/* libkdumpfile on a file whose headers LAYOUT was checked. */
-static struct wh_error *open_checked(struct wh_dump *dump, const struct wh_dump_layout *layout)
+/* libkdumpfile on the files whose headers LAYOUTS (one per file) were
+ * checked: one file, or the members of a split set in pfn order. */
+static struct wh_error *open_checked(struct wh_dump *dump, const struct wh_dump_layout *layouts)
 {
 	dump->ctx = kdump_new();
 	if (!dump->ctx)
@@ -180,21 +193,62 @@ static struct wh_error *open_checked(struct wh_dump *dump, const struct wh_dump_
 	kdump_status st = kdump_set_string_attr(dump->ctx, KDUMP_ATTR_OSTYPE, "linux");
 	if (st != KDUMP_OK)
 		return kdump_error(st, "setting OS type");
-	st = kdump_open_fd(dump->ctx, dump->fd);
+	const struct wh_dump_source *src = dump->source;
+	st = src->n_fds == 1 ? kdump_open_fd(dump->ctx, src->fds[0])
+			     : kdump_open_fdset(dump->ctx, (unsigned)src->n_fds, src->fds);
 	if (st != KDUMP_OK) {
 		bury_failed_context(dump->ctx);
 		dump->ctx = NULL;
 		return kdump_error(st, "not a kernel dump");
 	}
 	struct wh_error *err = read_attrs(dump);
-	if (!err)
-		err = wh_dump_pages_create(dump->fd, layout, &dump->pages);
+	/* A page is checked by the file that holds it (split members hold
+	 * pfn ranges): one checker per file, chained. */
+	for (size_t i = src->n_fds; !err && i-- > 0;) {
+		struct wh_dump_pages *member;
+		if (!(err = wh_dump_pages_create(src->fds[i], &layouts[i], &member))) {
+			wh_dump_pages_chain(member, dump->pages);
+			dump->pages = member;
+		}
+	}
 	if (!err)
 		err = wh_dump_phys_create(dump->ctx, dump->pages, dump->page_size, &dump->phys);
 	if (err)
 		return err;
 	dump->slots = calloc(CACHE_SLOTS, sizeof(*dump->slots));
 	return dump->slots ? NULL : &wh_error_nomem;
+}
+
+struct wh_error *wh_dump_wrap_error(const struct wh_dump *dump, struct wh_error *err)
+{
+	if (!dump->source || err == &wh_error_nomem)
+		return err;
+	if (!dump->source->incomplete)
+		return wh_error_wrap(err, "%s", dump->source->label);
+	/* The rebuilt file lacks its end: that, not the symptom, is the cause. */
+	err = wh_error_wrap(err, "%s: %s, so the dump is incomplete", dump->source->label,
+			    dump->source->incomplete);
+	if (err != &wh_error_nomem)
+		err->code = WH_ERR_TRUNCATED;
+	return err;
+}
+
+const char *wh_dump_source_incomplete(const struct wh_dump *dump)
+{
+	return dump->source ? dump->source->incomplete : NULL;
+}
+
+const char *wh_dump_source_note(const struct wh_dump *dump)
+{
+	return dump->source ? dump->source->note : NULL;
+}
+
+size_t wh_dump_files(const struct wh_dump *dump, const char *const **ret)
+{
+	if (!dump->source)
+		return 0;
+	*ret = (const char *const *)dump->source->files;
+	return dump->source->n_files;
 }
 
 void wh_dump_destroy(struct wh_dump *dump)
@@ -205,8 +259,7 @@ void wh_dump_destroy(struct wh_dump *dump)
 	wh_dump_pages_destroy(dump->pages);
 	if (dump->ctx)
 		kdump_free(dump->ctx);
-	if (dump->fd >= 0)
-		close(dump->fd);
+	wh_dump_source_destroy(dump->source);
 	if (dump->slots) {
 		for (size_t i = 0; i < CACHE_SLOTS; i++)
 			free(dump->slots[i].data);
@@ -302,7 +355,6 @@ struct wh_error *wh_dump_create_synthetic(const struct wh_dump_segment *segments
 	struct wh_dump *dump = calloc(1, sizeof(*dump));
 	if (!dump)
 		return &wh_error_nomem;
-	dump->fd = -1;
 	dump->segments = segments;
 	dump->n_segments = n;
 	dump->page_size = 4096;

@@ -21,6 +21,9 @@ struct wh_dump_stats {
 };
 
 struct wh_error *wh_dump_open(const char *path, struct wh_dump **ret);
+/* PATHS: one dump in any form whyhung reads (plain, flattened, compressed
+ * as a whole), the files of a split dump, or a directory holding them. */
+struct wh_error *wh_dump_open_files(const char *const *paths, size_t n, struct wh_dump **ret);
 void wh_dump_destroy(struct wh_dump *dump);
 
 /* "elf", "diskdump" (makedumpfile -c/-l/-p), ... as libkdumpfile names it. */
@@ -32,6 +35,17 @@ const char *wh_dump_build_id(const struct wh_dump *dump);
 /* KASLR slide from VMCOREINFO KERNELOFFSET (0 when absent). */
 uint64_t wh_dump_kaslr_offset(const struct wh_dump *dump);
 uint32_t wh_dump_page_size(const struct wh_dump *dump);
+/* What was done to read the file(s) (rebuilt, unpacked, split set), or
+ * NULL when they were read as they are. */
+const char *wh_dump_source_note(const struct wh_dump *dump);
+/* ERR, met opening or first reading the dump, named with the dump's files;
+ * when a rebuilt stream ended early, that is said and ERR becomes
+ * WH_ERR_TRUNCATED (the missing end is the cause of what failed). */
+/* Why a rebuilt file lacks the end of its dump, or NULL. */
+const char *wh_dump_source_incomplete(const struct wh_dump *dump);
+struct wh_error *wh_dump_wrap_error(const struct wh_dump *dump, struct wh_error *err);
+/* The dump files read (directories expanded); 0 for synthetic dumps. */
+size_t wh_dump_files(const struct wh_dump *dump, const char *const **ret);
 /* Raw VMCOREINFO value for KEY, or NULL. The string lives as long as dump. */
 const char *wh_dump_vmcoreinfo(struct wh_dump *dump, const char *key);
 

@@ -28,6 +28,9 @@ struct wh_dump_pages {
 	uint64_t n_chunks, chunks_checked;
 	struct wh_dump_missing missing;
 	bool incomplete;
+	/* The next member of a split set (makedumpfile --split): each file
+	 * holds the pfns [start_pfn, end_pfn) of its layout. */
+	struct wh_dump_pages *next;
 };
 
 struct desc {
@@ -71,6 +74,11 @@ static bool dumpable(const struct wh_dump_pages *p, uint64_t pfn)
 static enum wh_page_state judge(const struct wh_dump_pages *p, const struct desc *d)
 {
 	uint32_t bs = p->layout.block_size;
+	/* All zeros: a part of the file never written (a flattened or
+	 * compressed stream that ended early leaves holes in the rebuilt
+	 * file); makedumpfile never writes it (offset 0 is its header). */
+	if (!d->offset && !d->size && !d->flags)
+		return WH_PAGE_MISSING;
 	if (d->flags & ~DESC_COMPRESSED)
 		return WH_PAGE_CORRUPT;
 	if (d->flags ? (d->size == 0 || d->size > bs) : d->size != bs)
@@ -182,6 +190,9 @@ static enum wh_page_state check_elf_page(const struct wh_dump_pages *p, uint64_t
 
 struct wh_error *wh_dump_pages_check(struct wh_dump_pages *p, uint64_t pfn, enum wh_page_state *ret)
 {
+	while (p->next && p->layout.kind == WH_DUMP_DISKDUMP &&
+	       (pfn < p->layout.start_pfn || pfn >= p->layout.end_pfn))
+		p = p->next;
 	switch (p->layout.kind) {
 	case WH_DUMP_DISKDUMP: return check_diskdump_page(p, pfn, ret);
 	case WH_DUMP_ELF: *ret = check_elf_page(p, pfn); return NULL;
@@ -416,10 +427,16 @@ struct wh_error *wh_dump_pages_create(int fd, const struct wh_dump_layout *layou
 	return NULL;
 }
 
+void wh_dump_pages_chain(struct wh_dump_pages *p, struct wh_dump_pages *next)
+{
+	p->next = next;
+}
+
 void wh_dump_pages_destroy(struct wh_dump_pages *p)
 {
 	if (!p)
 		return;
+	wh_dump_pages_destroy(p->next);
 	for (uint64_t c = 0; p->verdict && c < p->n_chunks; c++)
 		free(p->verdict[c]);
 	free(p->verdict);
@@ -432,10 +449,18 @@ void wh_dump_pages_destroy(struct wh_dump_pages *p)
 
 const struct wh_dump_missing *wh_dump_pages_missing(const struct wh_dump_pages *p)
 {
-	return p->incomplete ? &p->missing : NULL;
+	/* A split set: the first member that lacks pages (one cut member is
+	 * what an interrupted --split capture leaves). */
+	for (; p; p = p->next)
+		if (p->incomplete)
+			return &p->missing;
+	return NULL;
 }
 
 uint64_t wh_dump_pages_chunks_checked(const struct wh_dump_pages *p)
 {
-	return p->chunks_checked;
+	uint64_t n = 0;
+	for (; p; p = p->next)
+		n += p->chunks_checked;
+	return n;
 }

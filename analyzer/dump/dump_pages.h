@@ -51,7 +51,11 @@ struct wh_dump_missing {
 /* LAYOUT is copied. For WH_DUMP_OTHER every page is left to the library. */
 struct wh_error *wh_dump_pages_create(int fd, const struct wh_dump_layout *layout,
 				      struct wh_dump_pages **ret);
+/* Destroys the chain. */
 void wh_dump_pages_destroy(struct wh_dump_pages *pages);
+/* Split dumps: NEXT (owned from now on) checks the pfns outside PAGES's
+ * range; one checker per member file. */
+void wh_dump_pages_chain(struct wh_dump_pages *pages, struct wh_dump_pages *next);
 
 /* Errors only for I/O failures while checking. */
 struct wh_error *wh_dump_pages_check(struct wh_dump_pages *pages, uint64_t pfn,

@@ -98,12 +98,29 @@ bool wh_kernel_in_text(struct wh_kernel *k, uint64_t addr)
 struct wh_error *wh_kernel_open(const char *dump_path, const char *vmlinux_path,
 				struct wh_kernel **ret)
 {
+	return wh_kernel_open_files(&dump_path, 1, vmlinux_path, ret);
+}
+
+struct wh_error *wh_kernel_open_files(const char *const *dump_paths, size_t n_dumps,
+				      const char *vmlinux_path, struct wh_kernel **ret)
+{
+	struct wh_dump *dump;
+	struct wh_error *err = wh_dump_open_files(dump_paths, n_dumps, &dump);
+	if (err)
+		return err;
+	return wh_kernel_open_dump(dump, vmlinux_path, ret);
+}
+
+struct wh_error *wh_kernel_open_dump(struct wh_dump *dump, const char *vmlinux_path,
+				     struct wh_kernel **ret)
+{
 	struct wh_kernel *k = calloc(1, sizeof(*k));
-	if (!k)
+	if (!k) {
+		wh_dump_destroy(dump);
 		return &wh_error_nomem;
-	struct wh_error *err = wh_dump_open(dump_path, &k->dump);
-	if (!err)
-		err = wh_elf_image_open(vmlinux_path, &k->vmlinux);
+	}
+	k->dump = dump;
+	struct wh_error *err = wh_elf_image_open(vmlinux_path, &k->vmlinux);
 	if (!err) {
 		k->kaslr_offset = wh_dump_kaslr_offset(k->dump);
 		sscanf(wh_dump_release(k->dump), "%d.%d", &k->version_major, &k->version_minor);
@@ -115,6 +132,8 @@ struct wh_error *wh_kernel_open(const char *dump_path, const char *vmlinux_path,
 		err = load_cpus(k);
 	if (!err)
 		load_text_ranges(k);
+	if (err && wh_dump_source_incomplete(k->dump))
+		err = wh_dump_wrap_error(k->dump, err);
 	if (err) {
 		wh_kernel_destroy(k);
 		return err;

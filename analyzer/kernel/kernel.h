@@ -41,6 +41,13 @@ struct wh_kernel {
  * WH_ERR_NO_DEBUGINFO, WH_ERR_MISMATCH. */
 struct wh_error *wh_kernel_open(const char *dump_path, const char *vmlinux_path,
 				struct wh_kernel **ret);
+/* The dump as several files (split) or a directory: see wh_dump_open_files(). */
+struct wh_error *wh_kernel_open_files(const char *const *dump_paths, size_t n_dumps,
+				      const char *vmlinux_path, struct wh_kernel **ret);
+/* The same on a dump already open, which K owns from then on (destroyed on
+ * failure too): a rebuilt dump is rebuilt once. */
+struct wh_error *wh_kernel_open_dump(struct wh_dump *dump, const char *vmlinux_path,
+				     struct wh_kernel **ret);
 void wh_kernel_destroy(struct wh_kernel *k);
 
 /* Runtime address of a global (KASLR slide applied). Per-CPU symbols give

@@ -62,6 +62,9 @@ struct wh_panic {
 	 * state alone. */
 	bool log_unavailable;
 	char log_error[WH_PANIC_TEXT];
+	/* The log kdump saved beside the dump, used because the dump's own
+	 * was unreadable (log_error then says why); "" when not used. */
+	char log_file[512];
 };
 
 /* "hung task", "soft lockup", ... */

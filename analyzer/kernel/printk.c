@@ -485,5 +485,7 @@ void wh_log_deinit(struct wh_log *log)
 	for (size_t i = 0; i < log->n_warnings; i++)
 		free(log->warnings[i]);
 	free(log->warnings);
+	free(log->file);
+	free(log->dump_error);
 	memset(log, 0, sizeof(*log));
 }

@@ -47,7 +47,7 @@ struct wh_log_record {
 };
 
 struct wh_log {
-	const char *format;	       /* "lockless" (prb, 5.10+) or "log_buf" (before) */
+	const char *format;	       /* "lockless" (prb, 5.10+), "log_buf" (before), "file" */
 	struct wh_log_record *records; /* in log order */
 	size_t count;
 	uint64_t gap_records; /* records lost to gaps, summed */
@@ -55,6 +55,11 @@ struct wh_log {
 	 * records before them are kept. */
 	char **warnings;
 	size_t n_warnings;
+	/* Read from the file kdump saved beside the dump (kdump_log_file.h)
+	 * because the dump's own log failed with DUMP_ERROR; both NULL when the
+	 * log is the dump's. */
+	char *file;
+	char *dump_error;
 };
 
 /* Read the whole kernel log. Fails only when the log itself cannot be

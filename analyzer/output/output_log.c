@@ -95,6 +95,10 @@ void wh_output_json_log(FILE *out, const struct wh_log *log)
 	wh_json_string(&j, WH_SCHEMA_LOG);
 	wh_json_key(&j, "format");
 	wh_json_string(&j, log->format);
+	wh_json_key(&j, "file");
+	wh_json_string(&j, log->file);
+	wh_json_key(&j, "dump_error");
+	wh_json_string(&j, log->dump_error);
 	wh_json_key(&j, "gap_records");
 	wh_json_uint(&j, log->gap_records);
 	wh_json_key(&j, "records");

@@ -26,6 +26,11 @@ static void write_kernel(struct wh_json *j, const struct wh_summary *s)
 	wh_json_begin_object(j);
 	wh_json_key(j, "format");
 	wh_json_string(j, s->dump_format);
+	wh_json_key(j, "source");
+	if (s->dump_source[0])
+		wh_json_string_n(j, s->dump_source, sizeof(s->dump_source));
+	else
+		wh_json_null(j);
 	wh_json_key(j, "crash_time");
 	if (s->have_crash_time)
 		wh_json_int(j, s->crash_time);
@@ -119,7 +124,9 @@ static void write_panic(struct wh_json *j, const struct wh_panic *p)
 	else
 		wh_json_null(j);
 	wh_json_key(j, "log_error");
-	wh_json_string(j, p->log_unavailable ? p->log_error : NULL);
+	wh_json_string(j, p->log_unavailable || p->log_file[0] ? p->log_error : NULL);
+	wh_json_key(j, "log_file");
+	wh_json_string(j, p->log_file[0] ? p->log_file : NULL);
 	wh_json_end_object(j);
 }
 

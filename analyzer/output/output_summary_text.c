@@ -103,6 +103,11 @@ static void print_panic(FILE *out, const struct wh_panic *p)
 				wh_escape_text(p->comm, sizeof(p->comm), a, sizeof(a)), p->pid);
 	}
 	fputc('\n', out);
+	if (p->log_file[0])
+		fprintf(out, "            (from %s, the log kdump saved beside the dump: the dump's "
+			     "own is unreadable: %s)\n",
+			wh_escape_text(p->log_file, sizeof(p->log_file), a, sizeof(a)),
+			wh_escape_text(p->log_error, sizeof(p->log_error), b, sizeof(b)));
 }
 
 /* What the analysis lacks comes first: everything below depends on it. */
@@ -152,6 +157,12 @@ void wh_output_text_header(FILE *out, const struct wh_summary *s)
 	fprintf(out, "kernel:     %s\n", release);
 	fprintf(out, "dump:       %s format, %u CPU%s\n", s->dump_format, s->cpus_present,
 		s->cpus_present == 1 ? "" : "s");
+	if (s->dump_source[0]) {
+		char source[sizeof(s->dump_source) * 4];
+		fprintf(out, "source:     %s\n",
+			wh_escape_text(s->dump_source, sizeof(s->dump_source), source,
+				       sizeof(source)));
+	}
 	fprintf(out, "crash time: %s%s%s%s\n", when, s->have_crash_time ? " (from " : "",
 		s->have_crash_time ? s->crash_time_source : "", s->have_crash_time ? ")" : "");
 	fprintf(out, "tasks:      %zu:", s->tasks.count);
