@@ -7,7 +7,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 fuzz_build=${WHYHUNG_FUZZ_BUILD:-build-fuzz}
-fuzzers="dump_check dump_notes dwarf_info dwarf_lines dwarf_aranges dwarf_inline elf_image orc printk list_walk"
+fuzzers="dump_check dump_notes flattened dwarf_info dwarf_lines dwarf_aranges dwarf_inline elf_image orc printk list_walk"
 CC=clang cmake -S . -B build-cov -DCMAKE_BUILD_TYPE=Debug -DWHYHUNG_TESTS=ON \
 	-DCMAKE_C_FLAGS="-fprofile-instr-generate -fcoverage-mapping" >/dev/null
 for f in $fuzzers; do
@@ -24,6 +24,6 @@ done
 llvm-profdata merge -o build-cov/profiles/all.profdata build-cov/profiles/*.profraw
 # shellcheck disable=SC2086
 llvm-cov report $objects -instr-profile=build-cov/profiles/all.profdata \
-	analyzer/dump/dump_check.c analyzer/dump/dump_pages.c symbols/dwarf_info.c symbols/dwarf_lines.c symbols/dwarf_aranges.c \
+	analyzer/dump/dump_check.c analyzer/dump/dump_pages.c analyzer/dump/flattened.c symbols/dwarf_info.c symbols/dwarf_lines.c symbols/dwarf_aranges.c \
 	symbols/dwarf_inline.c symbols/elf_image.c symbols/dwarf_object.c symbols/elf_reloc.c \
 	analyzer/kernel/orc.c analyzer/kernel/printk.c analyzer/kernel/list_walk.c

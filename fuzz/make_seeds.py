@@ -115,7 +115,17 @@ def dump_seeds(fixtures, put):
         comp = zlib.compress(page[:block])
         descs += struct.pack("<QIIQ", zero_page_off + len(data), len(comp), 1, 0)
         data += comp
-    put("dump_check", "kdump-small", bytes(hdr) + bitmap * 2 + descs + data)
+    small = bytes(hdr) + bitmap * 2 + descs + data
+    put("dump_check", "kdump-small", small)
+    # The same as makedumpfile -F streams it: a 4096-byte header, then
+    # (offset, size) records, big-endian, and the end marker.
+    flat = (b"makedumpfile".ljust(16, b"\0") + struct.pack(">qq", 1, 1)).ljust(4096, b"\0")
+    for off in range(0, len(small), 3000):
+        piece = small[off:off + 3000]
+        flat += struct.pack(">qq", off, len(piece)) + piece
+    flat += struct.pack(">qq", -1, 0)
+    put("flattened", "kdump-small", b"\x02" + flat)
+    put("flattened", "kdump-small-bytewise", b"\x00" + flat[:4096 + 16 + 64])
     # The ELF dump's headers, segments shrunk to fit.
     with lzma.open(os.path.join(fixtures, "hung-6.1", "vmcore.elf.xz")) as f:
         elf = bytearray(f.read(1 << 16))
