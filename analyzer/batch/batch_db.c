@@ -71,6 +71,23 @@ static struct wh_error *check_version(struct wh_batch_db *db)
 	return NULL;
 }
 
+/* Two batches opening a new database at once: SQLite answers one of them
+ * SQLITE_BUSY for the switch to WAL without calling the busy handler (it
+ * would deadlock waiting), so wait and retry here, within the busy timeout. */
+static struct wh_error *set_wal(struct wh_batch_db *db)
+{
+	for (int waited_ms = 0;; waited_ms += 10) {
+		int rc = sqlite3_exec(db->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+		if (rc == SQLITE_OK)
+			return NULL;
+		if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+			return db_error(db, "setting WAL mode");
+		if (waited_ms >= BUSY_TIMEOUT_MS)
+			return db_error(db, "setting WAL mode (busy)");
+		sqlite3_sleep(10);
+	}
+}
+
 struct wh_error *wh_batch_db_open(const char *path, struct wh_batch_db **ret)
 {
 	struct wh_batch_db *db = calloc(1, sizeof(*db));
@@ -86,7 +103,7 @@ struct wh_error *wh_batch_db_open(const char *path, struct wh_batch_db **ret)
 		goto fail;
 	}
 	sqlite3_busy_timeout(db->db, BUSY_TIMEOUT_MS);
-	if ((err = exec(db, "PRAGMA journal_mode = WAL", "setting WAL mode")) ||
+	if ((err = set_wal(db)) ||
 	    (err = exec(db, "PRAGMA foreign_keys = ON", "enabling foreign keys")) ||
 	    (err = check_version(db)))
 		goto fail;
