@@ -1,6 +1,7 @@
 #include "batch_find.h"
 #include "dump_detect.h"
 #include "hash.h"
+#include "file_read.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -12,23 +13,6 @@
 
 enum { HEAD_BYTES = 64 << 10, SAMPLES = 32, SAMPLE_BYTES = 4096, MAX_DEPTH = 32 };
 
-static struct wh_error *read_at(int fd, uint64_t off, void *buf, size_t len, size_t *ret)
-{
-	size_t done = 0;
-	while (done < len) {
-		ssize_t n = pread(fd, (char *)buf + done, len - done, (off_t)(off + done));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return wh_error_create(WH_ERR_IO, "read failed: %s", strerror(errno));
-		if (n == 0)
-			break;
-		done += (size_t)n;
-	}
-	*ret = done;
-	return NULL;
-}
-
 struct wh_error *wh_batch_content_id(int fd, uint64_t size, char ret[33])
 {
 	static unsigned char buf[HEAD_BYTES];
@@ -39,7 +23,7 @@ struct wh_error *wh_batch_content_id(int fd, uint64_t size, char ret[33])
 		le[i] = (unsigned char)(size >> (8 * i));
 	wh_hash_update(&h, le, sizeof(le));
 	size_t got;
-	struct wh_error *err = read_at(fd, 0, buf, sizeof(buf), &got);
+	struct wh_error *err = wh_file_read_at(fd, 0, buf, sizeof(buf), &got);
 	if (err)
 		return err;
 	wh_hash_update(&h, buf, got);
@@ -47,13 +31,13 @@ struct wh_error *wh_batch_content_id(int fd, uint64_t size, char ret[33])
 	 * with the same header differs somewhere in them. */
 	for (uint64_t i = 1; size > HEAD_BYTES && i <= SAMPLES; i++) {
 		uint64_t off = HEAD_BYTES + (size - HEAD_BYTES) / (SAMPLES + 1) * i;
-		if ((err = read_at(fd, off, buf, SAMPLE_BYTES, &got)))
+		if ((err = wh_file_read_at(fd, off, buf, SAMPLE_BYTES, &got)))
 			return err;
 		wh_hash_update(&h, buf, got);
 	}
 	/* And the end: where a copy cut short or appended to differs. */
 	if (size > HEAD_BYTES) {
-		if ((err = read_at(fd, size - SAMPLE_BYTES, buf, SAMPLE_BYTES, &got)))
+		if ((err = wh_file_read_at(fd, size - SAMPLE_BYTES, buf, SAMPLE_BYTES, &got)))
 			return err;
 		wh_hash_update(&h, buf, got);
 	}
@@ -61,7 +45,8 @@ struct wh_error *wh_batch_content_id(int fd, uint64_t size, char ret[33])
 	return NULL;
 }
 
-static struct wh_error *add(struct wh_batch_inputs *in, const char *path, struct wh_batch_input **ret)
+static struct wh_error *add(struct wh_batch_inputs *in, const char *path,
+			    struct wh_batch_input **ret)
 {
 	if (in->n == in->cap) {
 		size_t cap = in->cap ? in->cap * 2 : 64;

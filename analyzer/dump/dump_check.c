@@ -1,4 +1,5 @@
 #include "dump_check.h"
+#include "file_read.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -25,19 +26,12 @@ void wh_dump_layout_deinit(struct wh_dump_layout *layout)
 
 static struct wh_error *read_exact(int fd, uint64_t off, void *buf, size_t len)
 {
-	size_t done = 0;
-	while (done < len) {
-		ssize_t n = pread(fd, (char *)buf + done, len - done, (off_t)(off + done));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return wh_error_create(WH_ERR_IO, "read failed: %s", strerror(errno));
-		if (n == 0)
-			return wh_error_create(WH_ERR_TRUNCATED, "dump truncated at offset %llu",
-					       (unsigned long long)(off + done));
-		done += (size_t)n;
-	}
-	return NULL;
+	size_t got;
+	struct wh_error *err = wh_file_read_at(fd, off, buf, len, &got);
+	if (!err && got < len)
+		err = wh_error_create(WH_ERR_TRUNCATED, "dump truncated at offset %llu",
+				      (unsigned long long)(off + got));
+	return err;
 }
 
 static struct wh_error *truncated(uint64_t need, uint64_t have, const char *what)

@@ -1,5 +1,6 @@
 #include "dump_detect.h"
 #include "decompress.h"
+#include "file_read.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -19,35 +20,18 @@ enum { MAX_NOTES = 65536 };
 
 enum confirm_result { CONFIRM_NO, CONFIRM_YES };
 
-static struct wh_error *pread_some(int fd, uint64_t off, void *buf, size_t len, size_t *ret)
-{
-	size_t done = 0;
-	while (done < len) {
-		ssize_t n = pread(fd, (char *)buf + done, len - done, (off_t)(off + done));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return wh_error_create(WH_ERR_IO, "read failed: %s", strerror(errno));
-		if (n == 0)
-			break;
-		done += (size_t)n;
-	}
-	*ret = done;
-	return NULL;
-}
-
 /* Walk the notes of one PT_NOTE segment header by header (a kexec dump
  * has one NT_PRSTATUS note per CPU before VMCOREINFO, so the segment may
  * be megabytes). *RET_READ says whether any note header was in the file. */
-static struct wh_error *segment_has_vmcoreinfo(int fd, uint64_t off, uint64_t size,
-					       bool *ret_found, bool *ret_read)
+static struct wh_error *segment_has_vmcoreinfo(int fd, uint64_t off, uint64_t size, bool *ret_found,
+					       bool *ret_read)
 {
 	static const char name[] = "VMCOREINFO";
 	uint64_t end = off + size < off ? UINT64_MAX : off + size;
 	for (unsigned count = 0; count < MAX_NOTES && off + sizeof(Elf64_Nhdr) <= end; count++) {
 		unsigned char buf[sizeof(Elf64_Nhdr) + sizeof(name)];
 		size_t got;
-		struct wh_error *err = pread_some(fd, off, buf, sizeof(buf), &got);
+		struct wh_error *err = wh_file_read_at(fd, off, buf, sizeof(buf), &got);
 		if (err)
 			return err;
 		if (got < sizeof(Elf64_Nhdr))
@@ -55,7 +39,8 @@ static struct wh_error *segment_has_vmcoreinfo(int fd, uint64_t off, uint64_t si
 		*ret_read = true;
 		Elf64_Nhdr nh;
 		memcpy(&nh, buf, sizeof(nh));
-		if (nh.n_namesz >= sizeof(name) - 1 && got >= sizeof(Elf64_Nhdr) + sizeof(name) - 1 &&
+		if (nh.n_namesz >= sizeof(name) - 1 &&
+		    got >= sizeof(Elf64_Nhdr) + sizeof(name) - 1 &&
 		    !memcmp(buf + sizeof(nh), name, sizeof(name) - 1)) {
 			*ret_found = true;
 			return NULL;
@@ -86,8 +71,8 @@ static struct wh_error *confirm_elf(int fd, const unsigned char *head, size_t n,
 	for (unsigned i = 0; i < eh.e_phnum; i++) {
 		Elf64_Phdr ph;
 		size_t got;
-		struct wh_error *err = pread_some(fd, eh.e_phoff + (uint64_t)i * sizeof(ph), &ph,
-						  sizeof(ph), &got);
+		struct wh_error *err = wh_file_read_at(fd, eh.e_phoff + (uint64_t)i * sizeof(ph),
+						       &ph, sizeof(ph), &got);
 		if (err)
 			return err;
 		if (got < sizeof(ph))
@@ -121,8 +106,8 @@ static const struct {
 	confirm_fn confirm; /* NULL: the magic is enough */
 } forms[] = {
     {0, ELFMAG, SELFMAG, "elf", confirm_elf},
-    {0, "KDUMP   ", 8, "kdump", NULL},	    /* makedumpfile, kdump-compressed */
-    {0, "DISKDUMP", 8, "diskdump", NULL},   /* diskdump, same layout */
+    {0, "KDUMP   ", 8, "kdump", NULL},		/* makedumpfile, kdump-compressed */
+    {0, "DISKDUMP", 8, "diskdump", NULL},	/* diskdump, same layout */
     {0, "makedumpfile", 12, "flattened", NULL}, /* makedumpfile -F */
 };
 
@@ -131,7 +116,7 @@ struct wh_error *wh_dump_detect(int fd, const char **ret_kind)
 	unsigned char head[HEAD_SIZE];
 	size_t n;
 	*ret_kind = NULL;
-	struct wh_error *err = pread_some(fd, 0, head, sizeof(head), &n);
+	struct wh_error *err = wh_file_read_at(fd, 0, head, sizeof(head), &n);
 	if (err)
 		return err;
 	for (size_t i = 0; i < sizeof(forms) / sizeof(*forms); i++) {
@@ -159,8 +144,7 @@ struct wh_error *wh_dump_detect(int fd, const char **ret_kind)
 enum { UTS_FIELD = 65, UTS_RELEASE = 12 + 2 * UTS_FIELD, UTS_VERSION = 12 + 3 * UTS_FIELD };
 
 /* The value of line "KEY=value" of TEXT[0..LEN) into OUT, or nothing. */
-static void vmcoreinfo_value(const char *text, size_t len, const char *key, char *out,
-			     size_t size)
+static void vmcoreinfo_value(const char *text, size_t len, const char *key, char *out, size_t size)
 {
 	size_t klen = strlen(key);
 	for (size_t i = 0; i + klen < len; i++) {
@@ -179,13 +163,13 @@ static size_t elf_vmcoreinfo(int fd, char *buf, size_t size)
 {
 	Elf64_Ehdr eh;
 	size_t got;
-	if (!wh_best_effort(pread_some(fd, 0, &eh, sizeof(eh), &got)) || got < sizeof(eh) ||
+	if (!wh_best_effort(wh_file_read_at(fd, 0, &eh, sizeof(eh), &got)) || got < sizeof(eh) ||
 	    eh.e_phentsize != sizeof(Elf64_Phdr))
 		return 0;
 	for (unsigned i = 0; i < eh.e_phnum; i++) {
 		Elf64_Phdr ph;
-		struct wh_error *err =
-		    pread_some(fd, eh.e_phoff + (uint64_t)i * sizeof(ph), &ph, sizeof(ph), &got);
+		struct wh_error *err = wh_file_read_at(fd, eh.e_phoff + (uint64_t)i * sizeof(ph),
+						       &ph, sizeof(ph), &got);
 		if (!wh_best_effort(err) || got < sizeof(ph))
 			return 0;
 		if (ph.p_type != PT_NOTE)
@@ -195,16 +179,16 @@ static size_t elf_vmcoreinfo(int fd, char *buf, size_t size)
 		     count++) {
 			Elf64_Nhdr nh;
 			char name[12] = "";
-			if (!wh_best_effort(pread_some(fd, off, &nh, sizeof(nh), &got)) ||
+			if (!wh_best_effort(wh_file_read_at(fd, off, &nh, sizeof(nh), &got)) ||
 			    got < sizeof(nh))
 				return 0;
 			uint64_t name_off = off + sizeof(nh);
 			uint64_t desc_off = name_off + (((uint64_t)nh.n_namesz + 3) & ~3ULL);
 			if (nh.n_namesz == 11 &&
-			    wh_best_effort(pread_some(fd, name_off, name, 11, &got)) && got == 11 &&
-			    !memcmp(name, "VMCOREINFO", 11)) {
+			    wh_best_effort(wh_file_read_at(fd, name_off, name, 11, &got)) &&
+			    got == 11 && !memcmp(name, "VMCOREINFO", 11)) {
 				size_t want = nh.n_descsz < size ? nh.n_descsz : size;
-				if (!wh_best_effort(pread_some(fd, desc_off, buf, want, &got)))
+				if (!wh_best_effort(wh_file_read_at(fd, desc_off, buf, want, &got)))
 					return 0;
 				return got;
 			}
@@ -222,7 +206,7 @@ void wh_dump_kernel_key(int fd, const char *kind, char *ret, size_t size)
 	if (!strcmp(kind, "kdump") || !strcmp(kind, "diskdump")) {
 		char uts[2 * UTS_FIELD + 1] = "";
 		size_t got;
-		if (!wh_best_effort(pread_some(fd, UTS_RELEASE, uts, 2 * UTS_FIELD, &got)) ||
+		if (!wh_best_effort(wh_file_read_at(fd, UTS_RELEASE, uts, 2 * UTS_FIELD, &got)) ||
 		    got < 2 * UTS_FIELD)
 			return;
 		uts[UTS_FIELD - 1] = uts[2 * UTS_FIELD - 1] = '\0';

@@ -1,4 +1,5 @@
 #include "dump_pages.h"
+#include "file_read.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -37,23 +38,6 @@ struct desc {
 	uint64_t offset;
 	uint32_t size, flags;
 };
-
-static struct wh_error *pread_all(int fd, uint64_t off, void *buf, size_t len, size_t *ret)
-{
-	size_t done = 0;
-	while (done < len) {
-		ssize_t n = pread(fd, (char *)buf + done, len - done, (off_t)(off + done));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return wh_error_create(WH_ERR_IO, "reading the dump: %s", strerror(errno));
-		if (n == 0)
-			break;
-		done += (size_t)n;
-	}
-	*ret = done;
-	return NULL;
-}
 
 /* Has pfn PFN a descriptor? (The library counts descriptors over the
  * whole bitmap, also past max_mapnr.) */
@@ -103,8 +87,8 @@ static struct wh_error *read_descs(struct wh_dump_pages *p, uint64_t first, size
 				   unsigned char *buf, size_t *ret_have)
 {
 	size_t got;
-	struct wh_error *err =
-	    pread_all(p->fd, p->layout.desc_off + first * DESC_SIZE, buf, n * DESC_SIZE, &got);
+	struct wh_error *err = wh_file_read_at(p->fd, p->layout.desc_off + first * DESC_SIZE, buf,
+					       n * DESC_SIZE, &got);
 	if (err)
 		return err;
 	*ret_have = got / DESC_SIZE;
@@ -375,7 +359,7 @@ static struct wh_error *diskdump_setup(struct wh_dump_pages *p)
 	if (!p->bitmap || !p->prefix || !p->state || !p->verdict)
 		return &wh_error_nomem;
 	size_t got;
-	struct wh_error *err = pread_all(p->fd, l->bitmap_off, p->bitmap, bytes, &got);
+	struct wh_error *err = wh_file_read_at(p->fd, l->bitmap_off, p->bitmap, bytes, &got);
 	if (err)
 		return err;
 	if (got != bytes) /* checked present at open; the file shrank */
