@@ -5,9 +5,25 @@
 
 #include <graphviz/cgraph.h>
 #include <graphviz/gvc.h>
+#include <graphviz/gvplugin.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The two plugins the drawing needs, linked in rather than loaded on
+ * demand from Graphviz's plugin directory: the dot layout and the core
+ * renderers (SVG). On demand, libgvc also loads pango, whose text layout
+ * pulls in fontconfig (slow to start, leaks, and Debian 12's pango plugin
+ * reads a font name freed by the previous context: a use after free under
+ * ASan). Without it Graphviz sizes labels from its own font metrics, so
+ * the drawing is the same on every machine. */
+extern gvplugin_library_t gvplugin_dot_layout_LTX_library;
+extern gvplugin_library_t gvplugin_core_LTX_library;
+static const lt_symlist_t graph_plugins[] = {
+    {"gvplugin_dot_layout_LTX_library", &gvplugin_dot_layout_LTX_library},
+    {"gvplugin_core_LTX_library", &gvplugin_core_LTX_library},
+    {NULL, NULL},
+};
 
 /* Graphviz takes char * for attribute names and values it does not change. */
 static void set(void *obj, const char *name, const char *value)
@@ -134,7 +150,7 @@ struct wh_error *wh_svg_graph_render(const struct wh_report *r, char **ret, size
 	struct wh_error *err = wh_graph_view_build(r, WH_VIEW_FOLD_MIN, &v);
 	if (err)
 		return wh_error_wrap(err, "drawing the wait graph");
-	GVC_t *gvc = gvContext();
+	GVC_t *gvc = gvContextPlugins(graph_plugins, 0);
 	if (!gvc) {
 		wh_graph_view_deinit(&v);
 		return wh_error_create(WH_ERR_INTERNAL, "drawing the wait graph: no Graphviz context");
