@@ -120,6 +120,29 @@ static size_t find_group(const struct wh_graph_view *v, size_t object, const cha
 	return SIZE_MAX;
 }
 
+/* Does a task of cycle CYCLE wait on OBJECT? */
+static bool cycle_waits_on(const struct wh_report *r, const size_t *wait_task, int cycle,
+			   size_t object)
+{
+	for (size_t i = 0; i < r->waits.n_waits; i++)
+		if (r->waits.waits[i].object == object && wait_task[i] != SIZE_MAX &&
+		    r->graph.task_cycle[wait_task[i]] == cycle)
+			return true;
+	return false;
+}
+
+/* Is OBJECT held by a task of cycle CYCLE? */
+static bool cycle_holds(const struct wh_report *r, int cycle, size_t object)
+{
+	const struct wh_wait_object *o = &r->waits.objects[object];
+	for (size_t k = 0; k < o->n_owners; k++) {
+		size_t ti = task_index(r, o->owners[k].task);
+		if (ti != SIZE_MAX && r->graph.task_cycle[ti] == cycle)
+			return true;
+	}
+	return false;
+}
+
 static struct wh_error *add_tasks(struct builder *b, const struct wh_report *r, size_t fold_min,
 				  const size_t *wait_task, size_t first_object_node)
 {
@@ -154,9 +177,10 @@ static struct wh_error *add_tasks(struct builder *b, const struct wh_report *r, 
 				return err;
 			b->task_node[ti] = n;
 		}
+		int cycle = r->graph.task_cycle[ti];
 		struct wh_view_edge e = {.from = b->task_node[ti],
 					 .to = first_object_node + w->object,
-					 .in_cycle = r->graph.task_cycle[ti] >= 0};
+					 .in_cycle = cycle >= 0 && cycle_holds(r, cycle, w->object)};
 		if ((err = add_edge(b, e)))
 			return err;
 	}
@@ -176,13 +200,14 @@ static struct wh_error *add_tasks(struct builder *b, const struct wh_report *r, 
 					return err;
 				b->task_node[ti] = n;
 			}
+			int cycle = r->graph.task_cycle[ti];
 			struct wh_view_edge e = {
 			    .from = first_object_node + o,
 			    .to = b->task_node[ti],
 			    .held_by = true,
 			    .inferred = obj->owners[k].how == WH_OWNER_INFERRED,
-			    .in_cycle = r->graph.task_cycle[ti] >= 0 &&
-					b->v->nodes[b->task_node[ti]].in_cycle};
+			    .in_cycle = cycle >= 0 && cycle_waits_on(r, wait_task, cycle, o),
+			    .back = cycle >= 0};
 			if ((err = add_edge(b, e)))
 				return err;
 		}

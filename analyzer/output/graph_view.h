@@ -33,7 +33,11 @@ struct wh_view_edge {
 	size_t from, to;  /* node indices */
 	bool held_by;	  /* object -> holder; else task -> object */
 	bool inferred;	  /* held_by only inferred */
-	bool in_cycle;	  /* both ends on one deadlock cycle's path */
+	bool in_cycle;	  /* an edge of a deadlock cycle */
+	/* held_by into a task of a cycle: laying it out against the flow
+	 * keeps the layout's graph acyclic (Graphviz 2.42 leaks the edges it
+	 * reverses to break cycles). */
+	bool back;
 };
 
 struct wh_graph_view {

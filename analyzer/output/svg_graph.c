@@ -118,6 +118,8 @@ static struct wh_error *build_graph(const struct wh_report *r, const struct wh_g
 					    : "waits");
 		if (e->inferred)
 			set(ed, "style", "dashed");
+		if (e->back)
+			set(ed, "constraint", "false");
 		if (e->in_cycle) {
 			set(ed, "color", "#d00000");
 			set(ed, "penwidth", "2.5");
