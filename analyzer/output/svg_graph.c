@@ -159,8 +159,9 @@ struct wh_error *wh_svg_graph_render(const struct wh_report *r, char **ret, size
 	}
 	Agraph_t *g = agopen((char *)"whyhung", Agdirected, NULL);
 	set(g, "rankdir", "LR");
-	set(g, "fontname", "monospace");
-	agattr(g, AGNODE, (char *)"fontname", (char *)"monospace");
+	set(g, "fontname", "Courier");
+	agattr(g, AGNODE, (char *)"fontname", (char *)"Courier");
+	agattr(g, AGEDGE, (char *)"fontname", (char *)"Courier");
 	agattr(g, AGNODE, (char *)"fontsize", (char *)"11");
 	agattr(g, AGEDGE, (char *)"fontsize", (char *)"9");
 	if (!v.n_nodes) {
