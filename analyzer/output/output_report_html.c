@@ -14,6 +14,7 @@
 #include "svg_graph.h"
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,21 +35,102 @@ static const char html_style[] =
     "@media print{figure{border:0}a{color:inherit;text-decoration:none}"
     "details>summary{list-style:none}}";
 
+/* The report with what the page asks per task made lookups, not scans:
+ * on 10,000 tasks, scanning the task, wait and stack lists per link cost
+ * seconds. */
+struct page {
+	const struct wh_report *r;
+	struct task_ref {
+		uint64_t address;
+		size_t task;
+	} *by_address; /* sorted by address */
+	bool *listed;  /* per task: blocked, waiting or holding */
+	size_t *group; /* per task: its stack group, or SIZE_MAX */
+	const struct wh_backtrace **bt; /* per task, or NULL */
+};
+
+static int task_ref_cmp(const void *a, const void *b)
+{
+	uint64_t x = ((const struct task_ref *)a)->address;
+	uint64_t y = ((const struct task_ref *)b)->address;
+	return x < y ? -1 : x > y;
+}
+
+/* Task list index of the task at ADDR, or SIZE_MAX. */
+static size_t page_task(const struct page *p, uint64_t addr)
+{
+	struct task_ref key = {.address = addr};
+	const struct task_ref *hit = bsearch(&key, p->by_address, p->r->summary.tasks.count,
+					     sizeof(key), task_ref_cmp);
+	return hit ? hit->task : SIZE_MAX;
+}
+
+static void page_deinit(struct page *p)
+{
+	free(p->by_address);
+	free(p->listed);
+	free(p->group);
+	free(p->bt);
+}
+
+static struct wh_error *page_init(const struct wh_report *r, struct page *p)
+{
+	size_t n = r->summary.tasks.count ? r->summary.tasks.count : 1;
+	*p = (struct page){.r = r,
+			   .by_address = malloc(n * sizeof(*p->by_address)),
+			   .listed = calloc(n, sizeof(*p->listed)),
+			   .group = malloc(n * sizeof(*p->group)),
+			   .bt = calloc(n, sizeof(*p->bt))};
+	if (!p->by_address || !p->listed || !p->group || !p->bt) {
+		page_deinit(p);
+		return &wh_error_nomem;
+	}
+	for (size_t i = 0; i < r->summary.tasks.count; i++) {
+		const struct wh_task *t = &r->summary.tasks.tasks[i];
+		p->by_address[i] = (struct task_ref){.address = t->address, .task = i};
+		p->group[i] = SIZE_MAX;
+		p->listed[i] = t->state == 'D';
+	}
+	qsort(p->by_address, r->summary.tasks.count, sizeof(*p->by_address), task_ref_cmp);
+	size_t ti;
+	for (size_t i = 0; i < r->waits.n_waits; i++)
+		if ((ti = page_task(p, r->waits.waits[i].task)) != SIZE_MAX)
+			p->listed[ti] = true;
+	for (size_t o = 0; o < r->waits.n_objects; o++)
+		for (size_t k = 0; k < r->waits.objects[o].n_owners; k++)
+			if ((ti = page_task(p, r->waits.objects[o].owners[k].task)) != SIZE_MAX)
+				p->listed[ti] = true;
+	/* wh_report_backtrace()'s choice: the first task (not CPU) stack. */
+	for (size_t i = r->bts.count; i-- > 0;)
+		if (r->bts.items[i]->cpu < 0 &&
+		    (ti = page_task(p, r->bts.items[i]->task.address)) != SIZE_MAX)
+			p->bt[ti] = r->bts.items[i];
+	for (size_t g = r->n_groups; g-- > 0;)
+		for (size_t i = 0; i < r->groups[g].n; i++)
+			if ((ti = page_task(p, r->bts.items[r->groups[g].members[i]]->task.address)) !=
+			    SIZE_MAX)
+				p->group[ti] = g;
+	return NULL;
+}
+
 static void esc(FILE *out, const char *s)
 {
 	wh_markup_write(out, WH_MARKUP_LABEL, s, SIZE_MAX);
 }
 
-static void task_link(FILE *out, const struct wh_report *r, uint64_t addr)
+static void task_link(FILE *out, const struct page *p, uint64_t addr)
 {
 	char label[160], id[48];
-	wh_report_task_label_by_address(r, addr, label, sizeof(label));
-	const struct wh_task *t = wh_task_list_find_address(&r->summary.tasks, addr);
-	if (!t || !wh_report_task_interesting(r, t)) {
+	size_t ti = page_task(p, addr);
+	if (ti == SIZE_MAX)
+		snprintf(label, sizeof(label), "task 0x%" PRIx64, addr);
+	else
+		wh_report_task_label(&p->r->summary.tasks.tasks[ti], label, sizeof(label));
+	if (ti == SIZE_MAX || !p->listed[ti]) {
 		esc(out, label);
 		return;
 	}
-	wh_view_task_id((size_t)(t - r->summary.tasks.tasks), id, sizeof(id));
+	wh_view_task_id(ti, id, sizeof(id));
 	fprintf(out, "<a href=\"#%s\">", id);
 	esc(out, label);
 	fputs("</a>", out);
@@ -123,8 +205,9 @@ static void html_head(FILE *out, const struct wh_report *r, const char *header)
 	fputs("</div>\n", out);
 }
 
-static void html_roots(FILE *out, const struct wh_report *r)
+static void html_roots(FILE *out, const struct page *p)
 {
+	const struct wh_report *r = p->r;
 	fputs("<h2 id=\"roots\">Root causes</h2>\n", out);
 	if (!r->graph.n_roots) {
 		fputs("<p>None found.</p>\n", out);
@@ -140,11 +223,11 @@ static void html_roots(FILE *out, const struct wh_report *r)
 			const struct wh_cycle *cy = &r->graph.cycles[rc->index];
 			for (size_t j = 0; j < cy->n; j++) {
 				fputs(j ? " &harr; " : "", out);
-				task_link(out, r, r->summary.tasks.tasks[cy->tasks[j]].address);
+				task_link(out, p, r->summary.tasks.tasks[cy->tasks[j]].address);
 			}
 		} else if (rc->kind == WH_ROOT_TASK) {
 			char where[400];
-			task_link(out, r, r->summary.tasks.tasks[rc->index].address);
+			task_link(out, p, r->summary.tasks.tasks[rc->index].address);
 			wh_explain_task_whereabouts(r, rc->index, where, sizeof(where));
 			fputs(", ", out);
 			esc(out, where);
@@ -156,8 +239,9 @@ static void html_roots(FILE *out, const struct wh_report *r)
 	fputs("</ol>\n", out);
 }
 
-static void html_object(FILE *out, const struct wh_report *r, size_t i)
+static void html_object(FILE *out, const struct page *p, size_t i)
 {
+	const struct wh_report *r = p->r;
 	const struct wh_wait_object *o = &r->waits.objects[i];
 	char id[48];
 	wh_view_object_id(i, id, sizeof(id));
@@ -172,7 +256,7 @@ static void html_object(FILE *out, const struct wh_report *r, size_t i)
 		fputs("unknown (nothing records a holder)", out);
 	for (size_t j = 0; j < o->n_owners; j++) {
 		fputs(j ? "; " : "", out);
-		task_link(out, r, o->owners[j].task);
+		task_link(out, p, o->owners[j].task);
 		fprintf(out, " (%s: ", wh_owner_how_name(o->owners[j].how));
 		wh_markup_write(out, WH_MARKUP_RAW, o->owners[j].evidence,
 				sizeof(o->owners[j].evidence));
@@ -197,7 +281,7 @@ static void html_object(FILE *out, const struct wh_report *r, size_t i)
 			o->n_waiters == 1 ? "" : "s");
 		for (size_t j = 0; j < o->n_waiters; j++) {
 			fputs("<li>", out);
-			task_link(out, r, o->waiters[j]);
+			task_link(out, p, o->waiters[j]);
 			if (o->waiter_modes[j][0]) {
 				fputs(" for ", out);
 				wh_markup_write(out, WH_MARKUP_RAW, o->waiter_modes[j],
@@ -210,28 +294,19 @@ static void html_object(FILE *out, const struct wh_report *r, size_t i)
 	fputs("</section>\n", out);
 }
 
-static void html_objects(FILE *out, const struct wh_report *r)
+static void html_objects(FILE *out, const struct page *p)
 {
+	const struct wh_report *r = p->r;
 	fputs("<h2 id=\"objects\">Locks and wait objects</h2>\n", out);
 	if (!r->waits.n_objects)
 		fputs("<p>No task waits on a lock or wait object whyhung recognised.</p>\n", out);
 	for (size_t i = 0; i < r->waits.n_objects; i++)
-		html_object(out, r, i);
+		html_object(out, p, i);
 }
 
-/* The stack group holding task TI, or SIZE_MAX. */
-static size_t group_of(const struct wh_report *r, size_t ti)
+static void html_task_row(FILE *out, const struct page *p, size_t ti)
 {
-	uint64_t addr = r->summary.tasks.tasks[ti].address;
-	for (size_t g = 0; g < r->n_groups; g++)
-		for (size_t i = 0; i < r->groups[g].n; i++)
-			if (r->bts.items[r->groups[g].members[i]]->task.address == addr)
-				return g;
-	return SIZE_MAX;
-}
-
-static void html_task_row(FILE *out, const struct wh_report *r, size_t ti)
-{
+	const struct wh_report *r = p->r;
 	const struct wh_task *t = &r->summary.tasks.tasks[ti];
 	char id[48], dur[32];
 	wh_view_task_id(ti, id, sizeof(id));
@@ -261,24 +336,25 @@ static void html_task_row(FILE *out, const struct wh_report *r, size_t ti)
 	fputs("</td><td>", out);
 	if (cycle >= 0)
 		fprintf(out, "deadlock cycle %d", cycle + 1);
-	size_t g = group_of(r, ti);
+	size_t g = p->group[ti];
 	fputs("</td><td>", out);
 	if (g != SIZE_MAX)
 		fprintf(out, "<a href=\"#stack-%zu\">stack %zu</a>", g + 1, g + 1);
-	else if (wh_report_backtrace(r, t->address))
+	else if (p->bt[ti])
 		fprintf(out, "<a href=\"#stack-%s\">stack</a>", id);
 	fputs("</td></tr>\n", out);
 }
 
-static void html_tasks(FILE *out, const struct wh_report *r)
+static void html_tasks(FILE *out, const struct page *p)
 {
+	const struct wh_report *r = p->r;
 	fputs("<h2 id=\"tasks\">Tasks that are blocked, wait or hold</h2>\n<table><thead><tr>"
 	      "<th>pid</th><th>name</th><th>state</th><th>since last ran</th><th>waits on</th>"
 	      "<th>holds</th><th>cycle</th><th>stack</th></tr></thead><tbody>\n",
 	      out);
 	for (size_t i = 0; i < r->summary.tasks.count; i++)
-		if (wh_report_task_interesting(r, &r->summary.tasks.tasks[i]))
-			html_task_row(out, r, i);
+		if (p->listed[i])
+			html_task_row(out, p, i);
 	fputs("</tbody></table>\n", out);
 }
 
@@ -300,8 +376,9 @@ static struct wh_error *html_stack(FILE *out, const struct wh_backtrace *bt)
 	return NULL;
 }
 
-static struct wh_error *html_stacks(FILE *out, const struct wh_report *r)
+static struct wh_error *html_stacks(FILE *out, const struct page *p)
 {
+	const struct wh_report *r = p->r;
 	struct wh_error *err;
 	fprintf(out, "<h2 id=\"stacks\">Stacks of the D tasks (%zu distinct)</h2>\n", r->n_groups);
 	for (size_t g = 0; g < r->n_groups; g++) {
@@ -310,7 +387,7 @@ static struct wh_error *html_stacks(FILE *out, const struct wh_report *r)
 			g < 3 ? " open" : "", grp->n, grp->n == 1 ? "" : "s");
 		for (size_t i = 0; i < grp->n && i < 12; i++) {
 			fputc(' ', out);
-			task_link(out, r, r->bts.items[grp->members[i]]->task.address);
+			task_link(out, p, r->bts.items[grp->members[i]]->task.address);
 		}
 		if (grp->n > 12)
 			fprintf(out, " and %zu more", grp->n - 12);
@@ -323,8 +400,8 @@ static struct wh_error *html_stacks(FILE *out, const struct wh_report *r)
 	bool heading = false;
 	for (size_t ti = 0; ti < r->summary.tasks.count; ti++) {
 		const struct wh_task *t = &r->summary.tasks.tasks[ti];
-		const struct wh_backtrace *bt = wh_report_backtrace(r, t->address);
-		if (!bt || !wh_report_task_interesting(r, t) || group_of(r, ti) != SIZE_MAX)
+		const struct wh_backtrace *bt = p->bt[ti];
+		if (!bt || !p->listed[ti] || p->group[ti] != SIZE_MAX)
 			continue;
 		if (!heading)
 			fputs("<h3>Other tasks' stacks</h3>\n", out);
@@ -333,7 +410,7 @@ static struct wh_error *html_stacks(FILE *out, const struct wh_report *r)
 		wh_view_task_id(ti, id, sizeof(id));
 		wh_report_task_label(t, label, sizeof(label));
 		fprintf(out, "<details id=\"stack-%s\" open><summary>", id);
-		task_link(out, r, t->address);
+		task_link(out, p, t->address);
 		fprintf(out, " (state %c)</summary>", t->state);
 		if ((err = html_stack(out, bt)))
 			return err;
@@ -374,35 +451,10 @@ static void html_pre(FILE *out, const char *id, const char *title, const char *t
 	fputs("</pre>\n", out);
 }
 
-struct wh_error *wh_output_html_report(FILE *out, const struct wh_report *r)
+static struct wh_error *html_page(FILE *out, const struct page *p, const char *svg, size_t svg_len,
+				  const char *header, const char *cpus)
 {
-	char *svg;
-	size_t svg_len;
-	struct text_block header, cpus;
-	struct wh_error *err = wh_svg_graph_render(r, &svg, &svg_len);
-	if (err)
-		return err;
-	if ((err = text_block_open(&header))) {
-		free(svg);
-		return err;
-	}
-	wh_output_text_header(header.f, &r->summary);
-	if ((err = text_block_close(&header))) {
-		free(svg);
-		return err;
-	}
-	if ((err = text_block_open(&cpus))) {
-		free(svg);
-		free(header.buf);
-		return err;
-	}
-	wh_output_text_cpus(cpus.f, &r->cpus);
-	if ((err = text_block_close(&cpus))) {
-		free(svg);
-		free(header.buf);
-		return err;
-	}
-	html_head(out, r, header.buf);
+	html_head(out, p->r, header);
 	fputs("<h2 id=\"graph\">Wait graph</h2>\n<p>Tasks (boxes) wait on objects (ellipses), "
 	      "held by tasks. Red: a deadlock cycle; orange: a root cause; a double box: "
 	      "identical waiters folded into one with their count. Each node links to its "
@@ -410,18 +462,61 @@ struct wh_error *wh_output_html_report(FILE *out, const struct wh_report *r)
 	      out);
 	fwrite(svg, 1, svg_len, out);
 	fputs("</figure>\n", out);
-	html_roots(out, r);
-	html_objects(out, r);
-	html_tasks(out, r);
-	html_pre(out, "cpus", "CPUs at the time of the dump", cpus.buf);
-	err = html_stacks(out, r);
+	html_roots(out, p);
+	html_objects(out, p);
+	html_tasks(out, p);
+	html_pre(out, "cpus", "CPUs at the time of the dump", cpus);
+	struct wh_error *err = html_stacks(out, p);
 	if (!err) {
-		html_warnings(out, r);
-		html_pre(out, "facts", "Kernel and dump", header.buf);
+		html_warnings(out, p->r);
+		html_pre(out, "facts", "Kernel and dump", header);
 	}
 	fputs("<footer><p>Written by whyhung.</p></footer>\n</body></html>\n", out);
+	return err;
+}
+
+/* The text report's header and CPUs, reused as the page's blocks. */
+static struct wh_error *text_parts(const struct wh_report *r, char **header, char **cpus)
+{
+	struct text_block h, c;
+	struct wh_error *err = text_block_open(&h);
+	if (err)
+		return err;
+	wh_output_text_header(h.f, &r->summary);
+	if ((err = text_block_close(&h)))
+		return err;
+	if ((err = text_block_open(&c))) {
+		free(h.buf);
+		return err;
+	}
+	wh_output_text_cpus(c.f, &r->cpus);
+	if ((err = text_block_close(&c))) {
+		free(h.buf);
+		return err;
+	}
+	*header = h.buf;
+	*cpus = c.buf;
+	return NULL;
+}
+
+struct wh_error *wh_output_html_report(FILE *out, const struct wh_report *r)
+{
+	char *svg, *header, *cpus;
+	size_t svg_len;
+	struct page page;
+	struct wh_error *err = wh_svg_graph_render(r, &svg, &svg_len);
+	if (err)
+		return err;
+	if ((err = text_parts(r, &header, &cpus))) {
+		free(svg);
+		return err;
+	}
+	if (!(err = page_init(r, &page))) {
+		err = html_page(out, &page, svg, svg_len, header, cpus);
+		page_deinit(&page);
+	}
 	free(svg);
-	free(header.buf);
-	free(cpus.buf);
+	free(header);
+	free(cpus);
 	return err;
 }
