@@ -12,7 +12,14 @@ cmake --install "$build" --prefix "$out/usr" >"$out/install.log"
 bin=$out/usr/bin/whyhung
 man=$out/usr/share/man/man1/whyhung.1
 comp=$out/usr/share/bash-completion/completions/whyhung
-for f in "$bin" "$man" "$comp"; do [ -s "$f" ] || fail "not installed: $f"; done
+units=$out/usr/lib/systemd/system
+for f in "$bin" "$man" "$comp" "$out/usr/libexec/whyhung/whyhung-report" \
+	"$units/whyhung-report.path" "$units/whyhung-report.service"; do
+	[ -s "$f" ] || fail "not installed: $f"
+done
+# The service runs the script where the configured prefix puts it.
+grep -qE "^ExecStart=/.*/libexec/whyhung/whyhung-report /var/crash$" \
+	"$units/whyhung-report.service" || fail "ExecStart: $(grep ExecStart "$units/whyhung-report.service")"
 
 # Lint: warnings and errors (style messages name manuals this machine lacks).
 lint=$(mandoc -T lint -W warning "$man" 2>&1) || fail "mandoc -T lint: $lint"
