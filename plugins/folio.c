@@ -163,14 +163,17 @@ static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wa
 		return err;
 	/* Holder candidates for a locked folio: stacks holding its address. */
 	if (flags >> l.pg_locked & 1) {
-		for (size_t i = 0; i < ctx->tasks->count && obj->n_owners < WH_MAX_OWNERS; i++) {
-			const struct wh_task *t = &ctx->tasks->tasks[i];
+		const size_t *holders;
+		size_t n_holders;
+		if ((err = wh_stack_holders(ctx, obj, &holders, &n_holders)))
+			return err;
+		for (size_t i = 0; i < n_holders && obj->n_owners < WH_MAX_OWNERS; i++) {
+			const struct wh_task *t = &ctx->tasks->tasks[holders[i]];
 			if (t->idle || is_waiter(obj, t->address))
 				continue;
-			if (wh_stack_holds(ctx, t->address, obj->address))
-				wh_object_add_owner(ctx, obj, t->address, WH_OWNER_INFERRED,
-						    "its stack holds the folio address and it does "
-						    "not wait for it");
+			wh_object_add_owner(ctx, obj, t->address, WH_OWNER_INFERRED,
+					    "its stack holds the folio address and it does "
+					    "not wait for it");
 		}
 	}
 	return NULL;

@@ -3,6 +3,7 @@
  * connection; the kernel does not record which task reads it, so daemons
  * are inferred from open files, with their state (stopped, blocked, gone):
  * the classic hang is a stopped or dying daemon. */
+#include "kind_memo.h"
 #include "module_debug.h"
 #include "modules.h"
 #include "symbolize.h"
@@ -11,6 +12,7 @@
 #include "waiter_scan.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const wait_frames[] = {
@@ -123,15 +125,58 @@ struct fd_layout {
 
 enum { MAX_FDS_SCANNED = 1 << 16 };
 
-/* Tasks with /dev/fuse open for connection FC: the daemon(s). */
-static void find_daemons(const struct wh_wait_context *ctx, const struct fuse_layout *l,
-			 uint64_t fc, struct wh_wait_object *obj)
+/* The tasks holding /dev/fuse for one connection: its daemon(s). Found
+ * once per connection and kept in the analysis' memo, since every request
+ * waiting on that connection asks. */
+struct fuse_daemons {
+	char problem[150]; /* why they could not be looked for, or "" */
+	size_t n;
+	struct fuse_daemon {
+		const struct wh_task *task;
+		uint64_t fd;
+	} d[];
+};
+
+static const char memo_tag; /* this kind's values in the memo */
+
+static struct wh_error *new_daemons(size_t n, struct fuse_daemons **ret)
+{
+	struct fuse_daemons *d = calloc(1, sizeof(*d) + n * sizeof(d->d[0]));
+	if (!d)
+		return &wh_error_nomem;
+	*ret = d;
+	return NULL;
+}
+
+/* Append (T, FD) to *D, which has room for *CAP. */
+static struct wh_error *add_daemon(struct fuse_daemons **d, size_t *cap, const struct wh_task *t,
+				   uint64_t fd)
+{
+	if ((*d)->n == *cap) {
+		size_t n = *cap ? 2 * *cap : 4;
+		struct fuse_daemons *grown = realloc(*d, sizeof(**d) + n * sizeof((*d)->d[0]));
+		if (!grown)
+			return &wh_error_nomem;
+		*d = grown;
+		*cap = n;
+	}
+	(*d)->d[(*d)->n++] = (struct fuse_daemon){t, fd};
+	return NULL;
+}
+
+/* Read every process's open files once for connection FC. */
+static struct wh_error *scan_daemons(const struct wh_wait_context *ctx, const struct fuse_layout *l,
+				     uint64_t fc, struct fuse_daemons **ret)
 {
 	struct wh_kernel *k = ctx->k;
 	struct fd_layout fl;
 	struct wh_member_info fud_fc;
 	uint64_t fops = fuse_dev_fops(k);
-	struct wh_error *err = NULL;
+	struct fuse_daemons *d;
+	size_t cap = 0;
+	struct wh_error *err = new_daemons(0, &d);
+	if (err)
+		return err;
 	static const char *const fd_hint[] = {"fd_install", NULL}; /* fs/file.c: fdtable */
 	wh_kernel_type_hint(k, fd_hint);
 	if (!fops || (err = wh_kernel_member(k, "task_struct", "files", &fl.files)) ||
@@ -141,11 +186,11 @@ static void find_daemons(const struct wh_wait_context *ctx, const struct fuse_la
 	    (err = wh_kernel_member(k, "file", "f_op", &fl.f_op)) ||
 	    (err = wh_kernel_member(k, "file", "private_data", &fl.private_data)) ||
 	    (err = wh_types_struct_member(l->types, "fuse_dev", "fc", &fud_fc))) {
-		snprintf(obj->incomplete, sizeof(obj->incomplete),
-			 "cannot look for the FUSE daemon: %s",
+		snprintf(d->problem, sizeof(d->problem), "%s",
 			 err ? err->message : "no fuse_dev_operations symbol");
 		wh_error_destroy(err);
-		return;
+		*ret = d;
+		return NULL;
 	}
 	uint64_t last_files = 0;
 	for (size_t i = 0; i < ctx->tasks->count; i++) {
@@ -171,16 +216,42 @@ static void find_daemons(const struct wh_wait_context *ctx, const struct fuse_la
 			    !read_ok(k, file, &fl.private_data, &fud) || !fud ||
 			    !read_ok(k, fud, &fud_fc, &c) || c != fc)
 				continue;
-			char ev[192];
-			snprintf(
-			    ev, sizeof(ev),
-			    "holds /dev/fuse (fd %llu) for this connection, so it is the daemon "
-			    "that must answer; it is in state %c (%s)",
-			    (unsigned long long)fdn, t->state, wh_task_state_name(t->state));
-			wh_object_add_owner(ctx, obj, t->address, WH_OWNER_INFERRED, ev);
+			if ((err = add_daemon(&d, &cap, t, fdn))) {
+				free(d);
+				return err;
+			}
 			break;
 		}
 	}
+	*ret = d;
+	return NULL;
+}
+
+/* Tasks with /dev/fuse open for connection FC: the daemon(s). */
+static struct wh_error *find_daemons(const struct wh_wait_context *ctx, const struct fuse_layout *l,
+				     uint64_t fc, struct wh_wait_object *obj)
+{
+	struct fuse_daemons *d = wh_kind_memo_get(ctx->memo, &memo_tag, fc);
+	if (!d) {
+		struct wh_error *err = scan_daemons(ctx, l, fc, &d);
+		if (!err)
+			err = wh_kind_memo_put(ctx->memo, &memo_tag, fc, d, NULL);
+		if (err)
+			return err;
+	}
+	if (d->problem[0])
+		snprintf(obj->incomplete, sizeof(obj->incomplete),
+			 "cannot look for the FUSE daemon: %s", d->problem);
+	for (size_t i = 0; i < d->n; i++) {
+		const struct wh_task *t = d->d[i].task;
+		char ev[192];
+		snprintf(ev, sizeof(ev),
+			 "holds /dev/fuse (fd %llu) for this connection, so it is the daemon "
+			 "that must answer; it is in state %c (%s)",
+			 (unsigned long long)d->d[i].fd, t->state, wh_task_state_name(t->state));
+		wh_object_add_owner(ctx, obj, t->address, WH_OWNER_INFERRED, ev);
+	}
+	return NULL;
 }
 
 static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wait_object *obj)
@@ -204,7 +275,8 @@ static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wa
 		 (unsigned long long)unique, (unsigned long long)nodeid, (unsigned long long)fc);
 	snprintf(obj->state, sizeof(obj->state), "not answered by the FUSE daemon");
 	wh_waiter_list_read(ctx, obj->address + l.waitq_head.offset, &l.waiter, NULL, 0, obj);
-	find_daemons(ctx, &l, fc, obj);
+	if ((err = find_daemons(ctx, &l, fc, obj)))
+		return err;
 	if (!obj->n_owners && !obj->incomplete[0])
 		snprintf(obj->incomplete, sizeof(obj->incomplete),
 			 "no task holds /dev/fuse for this connection: the daemon is gone");

@@ -82,20 +82,13 @@ static struct wh_error *recognize(const struct wh_wait_context *ctx, uint64_t *r
 	return NULL;
 }
 
-static bool is_waiter(const struct wh_wait_object *obj, uint64_t task)
-{
-	for (size_t i = 0; i < obj->n_waiters; i++)
-		if (obj->waiters[i] == task)
-			return true;
-	return false;
-}
-
-/* Readers are not recorded: offer candidates, each with its evidence. */
-static void infer_readers(const struct wh_wait_context *ctx, struct wh_wait_object *obj,
-			  uint64_t owner, uint64_t readers)
+/* The last-reader hint, then tasks whose stacks hold the lock's address. */
+static struct wh_error *add_candidates(const struct wh_wait_context *ctx,
+				       struct wh_wait_object *obj, uint64_t owner, uint64_t readers,
+				       const struct wh_addr_map *waiters)
 {
 	if (owner & RWSEM_READER_OWNED && owner & ~RWSEM_OWNER_FLAGS &&
-	    !is_waiter(obj, owner & ~RWSEM_OWNER_FLAGS)) {
+	    wh_addr_map_get(waiters, owner & ~RWSEM_OWNER_FLAGS) == SIZE_MAX) {
 		uint64_t hint = owner & ~RWSEM_OWNER_FLAGS;
 		char ev[192];
 		snprintf(ev, sizeof(ev),
@@ -108,16 +101,38 @@ static void infer_readers(const struct wh_wait_context *ctx, struct wh_wait_obje
 		wh_object_add_owner(ctx, obj, hint, WH_OWNER_INFERRED, ev);
 	}
 	/* Other tasks whose stacks hold the lock's address. */
-	for (size_t i = 0; i < ctx->tasks->count && obj->n_owners < readers + 1; i++) {
-		const struct wh_task *t = &ctx->tasks->tasks[i];
-		if (t->idle || t->on_cpu || is_waiter(obj, t->address) ||
+	const size_t *holders;
+	size_t n_holders;
+	struct wh_error *err = wh_stack_holders(ctx, obj, &holders, &n_holders);
+	if (err)
+		return err;
+	for (size_t i = 0; i < n_holders && obj->n_owners < readers + 1; i++) {
+		const struct wh_task *t = &ctx->tasks->tasks[holders[i]];
+		if (t->idle || t->on_cpu || wh_addr_map_get(waiters, t->address) != SIZE_MAX ||
 		    t->address == (owner & ~RWSEM_OWNER_FLAGS))
 			continue;
-		if (wh_stack_holds(ctx, t->address, obj->address))
-			wh_object_add_owner(ctx, obj, t->address, WH_OWNER_INFERRED,
-					    "its stack holds the lock address and it is not "
-					    "queued on the lock");
+		wh_object_add_owner(ctx, obj, t->address, WH_OWNER_INFERRED,
+				    "its stack holds the lock address and it is not "
+				    "queued on the lock");
 	}
+	return NULL;
+}
+
+/* Readers are not recorded: offer candidates, each with its evidence.
+ * Queued tasks are not candidates; WAITERS indexes them (thousands may
+ * queue on one rwsem, tested against every task). */
+static struct wh_error *infer_readers(const struct wh_wait_context *ctx, struct wh_wait_object *obj,
+				      uint64_t owner, uint64_t readers)
+{
+	struct wh_addr_map waiters;
+	wh_addr_map_init(&waiters);
+	struct wh_error *err = wh_addr_map_reserve(&waiters, obj->n_waiters);
+	for (size_t i = 0; !err && i < obj->n_waiters; i++)
+		err = wh_addr_map_add(&waiters, obj->waiters[i], i);
+	if (!err)
+		err = add_candidates(ctx, obj, owner, readers, &waiters);
+	wh_addr_map_deinit(&waiters);
+	return err;
 }
 
 static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wait_object *obj)
@@ -150,7 +165,8 @@ static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wa
 			 "held for read by %llu reader%s (count 0x%llx)",
 			 (unsigned long long)readers, readers == 1 ? "" : "s",
 			 (unsigned long long)count);
-		infer_readers(ctx, obj, owner, readers);
+		if ((err = infer_readers(ctx, obj, owner, readers)))
+			return err;
 	} else {
 		snprintf(obj->state, sizeof(obj->state), "free (count 0x%llx)",
 			 (unsigned long long)count);

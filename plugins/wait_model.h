@@ -57,6 +57,10 @@ struct wh_waits {
 	size_t n_waits;
 	char **warnings;
 	size_t n_warnings;
+	/* Lookups by task address, made by wh_waits_index(). */
+	struct wh_addr_map wait_of_task; /* -> waits index */
+	struct wh_addr_map held_by;	 /* owner -> objects index, once per object held */
+	bool indexed;
 };
 
 /* Everything a plugin may use about one blocked task. */
@@ -68,6 +72,9 @@ struct wh_wait_context {
 	uint64_t stack_lo, stack_hi;
 	const struct wh_stack_index *stacks;
 	struct wh_blockdev_cache *devices; /* devices described so far */
+	struct wh_wait_lists *lists;	   /* wait lists walked so far */
+	struct wh_kind_memo *memo;	   /* what kinds learnt once (kind_memo.h) */
+	const struct wh_waits *waits;	   /* found so far: all of them when describing */
 };
 
 #endif

@@ -1,6 +1,9 @@
 #include "waiter_scan.h"
+#include "kind_memo.h"
 #include "list_walk.h"
+#include "stack_refs.h"
 #include "symbolize.h"
+#include "wait_lists.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,10 +106,17 @@ struct wh_error *wh_find_waiter_record(const struct wh_wait_context *ctx, int fr
 	return NULL;
 }
 
-struct wh_error *wh_waiter_list_head(const struct wh_wait_context *ctx, uint64_t record,
-				     const struct wh_waiter_layout *l, uint64_t *ret_head)
+/* Walk from START to the head, or to a node an earlier walk passed (its
+ * head is known). Nodes passed go to *PASSED (START first). */
+static struct wh_error *walk_to_head(const struct wh_wait_context *ctx, uint64_t start,
+				     const struct wh_waiter_layout *l, uint64_t **passed,
+				     size_t *n_passed, uint64_t *ret_head)
 {
-	uint64_t start = record + l->list_off, node = start;
+	uint64_t delta = l->task_off - l->list_off, node = start;
+	*passed = malloc((WH_MAX_WAITERS + 1) * sizeof(**passed));
+	if (!*passed)
+		return &wh_error_nomem;
+	(*passed)[(*n_passed)++] = start;
 	for (size_t i = 0; i <= WH_MAX_WAITERS; i++) {
 		struct wh_error *err = read_u64(ctx, node, &node);
 		if (err)
@@ -114,13 +124,33 @@ struct wh_error *wh_waiter_list_head(const struct wh_wait_context *ctx, uint64_t
 					     (unsigned long long)start);
 		if (node == start)
 			break;
+		if (wh_wait_lists_head(ctx->lists, node, delta, ret_head))
+			return NULL;
 		if (!is_record_node(ctx, node, l)) {
 			*ret_head = node;
 			return NULL;
 		}
+		if (i < WH_MAX_WAITERS)
+			(*passed)[(*n_passed)++] = node;
 	}
 	return wh_error_at(WH_ERR_CORRUPT, start, "wait list at 0x%llx has no head",
 			   (unsigned long long)start);
+}
+
+struct wh_error *wh_waiter_list_head(const struct wh_wait_context *ctx, uint64_t record,
+				     const struct wh_waiter_layout *l, uint64_t *ret_head)
+{
+	uint64_t start = record + l->list_off, delta = l->task_off - l->list_off;
+	if (wh_wait_lists_head(ctx->lists, start, delta, ret_head))
+		return NULL;
+	uint64_t *passed = NULL;
+	size_t n_passed = 0;
+	struct wh_error *err = walk_to_head(ctx, start, l, &passed, &n_passed, ret_head);
+	/* The waiters behind START on this list stop at their own nodes. */
+	for (size_t i = 0; !err && i < n_passed; i++)
+		err = wh_wait_lists_remember(ctx->lists, passed[i], delta, *ret_head);
+	free(passed);
+	return err;
 }
 
 struct wh_error *wh_waiter_object(const struct wh_wait_context *ctx, int frame,
@@ -225,6 +255,15 @@ void wh_object_add_owner(const struct wh_wait_context *ctx, struct wh_wait_objec
 	for (size_t i = 0; i < obj->n_owners; i++)
 		if (obj->owners[i].task == task)
 			return;
+	/* A task found waiting on OBJ has its address on the stack because
+	 * it waits: never a candidate holder, even when an unreadable wait
+	 * list leaves it out of obj->waiters (a partial dump or budget). */
+	const struct wh_waits *w = ctx->waits;
+	if (how == WH_OWNER_INFERRED && w && w->indexed) {
+		size_t i = wh_addr_map_get(&w->wait_of_task, task);
+		if (i != SIZE_MAX && &w->objects[w->waits[i].object] == obj)
+			return;
+	}
 	struct wh_owner *o = &obj->owners[obj->n_owners++];
 	o->task = task;
 	const struct wh_task *t = wh_task_list_find_address(ctx->tasks, task);
@@ -235,23 +274,10 @@ void wh_object_add_owner(const struct wh_wait_context *ctx, struct wh_wait_objec
 
 bool wh_stack_holds(const struct wh_wait_context *ctx, uint64_t task, uint64_t value)
 {
-	uint64_t lo, hi;
-	if (!wh_stack_index_range(ctx->stacks, task, &lo, &hi))
-		return false;
-	/* Only the live part of a sleeping task's stack: from its saved stack
-	 * pointer up; below it are dead frames of earlier calls. (A task on a
-	 * CPU has no saved pointer here: its whole stack is scanned.) */
 	const struct wh_task *t = wh_task_list_find_address(ctx->tasks, task);
-	if (!t)
+	uint64_t lo, hi;
+	if (!t || !wh_stack_live_range(ctx->k, ctx->stacks, t, &lo, &hi))
 		return false;
-	struct wh_member_info sp_m;
-	uint64_t sp;
-	struct wh_error *e = wh_kernel_member(ctx->k, "task_struct", "thread.sp", &sp_m);
-	if (!e && !t->on_cpu)
-		e = wh_kernel_read_member(ctx->k, task, &sp_m, &sp);
-	if (!e && !t->on_cpu && sp > lo && sp < hi)
-		lo = sp & ~7ull;
-	wh_error_destroy(e);
 	uint64_t buf[512];
 	for (uint64_t a = lo; a < hi; a += sizeof(buf)) {
 		uint64_t n = hi - a < sizeof(buf) ? hi - a : sizeof(buf);
@@ -265,6 +291,40 @@ bool wh_stack_holds(const struct wh_wait_context *ctx, uint64_t task, uint64_t v
 				return true;
 	}
 	return false;
+}
+
+static const char stack_refs_tag; /* the analysis' stack references in its memo */
+
+static void destroy_stack_refs(void *refs)
+{
+	wh_stack_refs_destroy(refs);
+}
+
+struct wh_error *wh_stack_holders(const struct wh_wait_context *ctx,
+				  const struct wh_wait_object *obj, const size_t **ret,
+				  size_t *ret_n)
+{
+	struct wh_stack_refs *refs = wh_kind_memo_get(ctx->memo, &stack_refs_tag, 0);
+	if (!refs) {
+		const struct wh_waits *w = ctx->waits;
+		uint64_t *values = malloc((w->n_objects ? w->n_objects : 1) * sizeof(*values));
+		if (!values)
+			return &wh_error_nomem;
+		for (size_t i = 0; i < w->n_objects; i++)
+			values[i] = w->objects[i].address;
+		struct wh_error *err = wh_stack_refs_build(ctx->k, ctx->tasks, ctx->stacks, values,
+							   w->n_objects, &refs);
+		free(values);
+		if (!err)
+			err = wh_kind_memo_put(ctx->memo, &stack_refs_tag, 0, refs,
+					       destroy_stack_refs);
+		if (err)
+			return err;
+	}
+	if (!wh_stack_refs_tasks(refs, obj->address, ret, ret_n))
+		return wh_error_create(WH_ERR_INTERNAL, "object at 0x%llx not looked for on stacks",
+				       (unsigned long long)obj->address);
+	return NULL;
 }
 
 struct wh_error *wh_list_lock_layout(struct wh_kernel *k, const struct wh_list_lock *d,
@@ -309,61 +369,6 @@ struct wh_error *wh_list_lock_waiters(const struct wh_wait_context *ctx,
 	if (!err)
 		wh_waiter_list_read(ctx, obj->address + list_off, &l, NULL, 0, obj);
 	return err;
-}
-
-struct hashed_filter {
-	const struct wh_wait_context *ctx;
-	const struct wh_waiter_layout *l;
-	const struct wh_member_info *key, *bit;
-	wh_mode_name_fn *mode_of;
-	const void *arg;
-	struct wh_wait_object *obj;
-	size_t cap;
-};
-
-static struct wh_error *visit_hashed(void *arg, uint64_t node, bool *stop)
-{
-	struct hashed_filter *f = arg;
-	uint64_t rec = node - f->l->list_off, key, task, bit;
-	struct wh_error *err;
-	if ((err = wh_kernel_read_member(f->ctx->k, rec, f->key, &key)) ||
-	    (err = wh_dump_read_u64(f->ctx->k->dump, rec + f->l->task_off, &task)) ||
-	    (err = wh_kernel_read_member(f->ctx->k, rec, f->bit, &bit)))
-		return err;
-	if (key != f->obj->address)
-		return NULL;
-	char mode[8];
-	f->mode_of(f->arg, bit, mode);
-	return wh_object_add_waiter(f->obj, &f->cap, task, mode);
-}
-
-struct wh_error *wh_hashed_queue_waiters(const struct wh_wait_context *ctx, int frame,
-					 const struct wh_waiter_layout *l,
-					 const struct wh_member_info *key,
-					 const struct wh_member_info *bit, wh_mode_name_fn *mode_of,
-					 const void *arg, struct wh_wait_object *obj)
-{
-	uint64_t rec, head;
-	bool found = false;
-	struct wh_error *err = NULL;
-	if (frame >= 0 && !(err = wh_find_waiter_record(ctx, frame, l, &rec, &found)) && found &&
-	    !(err = wh_waiter_list_head(ctx, rec, l, &head))) {
-		struct hashed_filter f = {.ctx = ctx,
-					  .l = l,
-					  .key = key,
-					  .bit = bit,
-					  .mode_of = mode_of,
-					  .arg = arg,
-					  .obj = obj};
-		err = wh_list_walk(ctx->k, head, WH_MAX_WAITERS, visit_hashed, &f);
-	}
-	if (!err)
-		return NULL;
-	if (err == &wh_error_nomem)
-		return err;
-	snprintf(obj->incomplete, sizeof(obj->incomplete), "wait queue: %s", err->message);
-	wh_error_destroy(err);
-	return NULL;
 }
 
 struct wh_error *wh_wait_bit_layout(struct wh_kernel *k, struct wh_wait_bit_layout *ret)

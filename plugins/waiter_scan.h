@@ -89,8 +89,14 @@ void wh_waiter_list_read(const struct wh_wait_context *ctx, uint64_t head,
 /* Owner bookkeeping. */
 void wh_object_add_owner(const struct wh_wait_context *ctx, struct wh_wait_object *obj,
 			 uint64_t task, enum wh_owner_how how, const char *evidence);
-/* Does the stack of TASK hold the value VALUE (other than inside [skip_lo,
- * skip_hi))? Evidence for inferred holders. */
+/* Does the live stack of TASK hold the value VALUE? Evidence for inferred
+ * holders. */
 bool wh_stack_holds(const struct wh_wait_context *ctx, uint64_t task, uint64_t value);
+/* The tasks (task list indices, in list order) whose live stacks hold the
+ * address of OBJ, an object of this analysis: all objects are looked for
+ * in one pass over the stacks, on first use. */
+struct wh_error *wh_stack_holders(const struct wh_wait_context *ctx,
+				  const struct wh_wait_object *obj, const size_t **ret,
+				  size_t *ret_n);
 
 #endif

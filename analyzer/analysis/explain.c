@@ -64,6 +64,31 @@ static const struct wh_task *task_at(const struct wh_report *r, size_t i)
 	return &r->summary.tasks.tasks[i];
 }
 
+/* A deadlock whose locks hold more than one cycle (several holders of an
+ * rwsem, a task waiting across two cycles) is shown by its shortest cycle;
+ * the component's other tasks are as stuck and are named here. */
+static void explain_other_members(FILE *f, const struct wh_report *r, size_t cycle)
+{
+	const struct wh_cycle *cy = &r->graph.cycles[cycle];
+	size_t more = cy->n_members - cy->n, told = 0;
+	fprintf(f,
+		"; %zu more task%s %s in this deadlock through other cycles of its locks: ", more,
+		more == 1 ? "" : "s", more == 1 ? "is" : "are");
+	for (size_t m = 0; m < cy->n_members && told < 5; m++) {
+		size_t t = cy->members[m];
+		bool on_cycle = false;
+		for (size_t i = 0; i < cy->n && !on_cycle; i++)
+			on_cycle = cy->tasks[i] == t;
+		if (on_cycle)
+			continue;
+		char label[96];
+		wh_report_task_label(task_at(r, t), label, sizeof(label));
+		fprintf(f, "%s%s", told++ ? ", " : "", label);
+	}
+	if (more > told)
+		fprintf(f, " and %zu more", more - told);
+}
+
 static void explain_cycle(FILE *f, const struct wh_report *r, const struct wh_root_cause *rc)
 {
 	const struct wh_cycle *cy = &r->graph.cycles[rc->index];
@@ -71,11 +96,9 @@ static void explain_cycle(FILE *f, const struct wh_report *r, const struct wh_ro
 				: "Deadlock: ");
 	for (size_t i = 0; i < cy->n; i++) {
 		const struct wh_task *t = task_at(r, cy->tasks[i]);
-		const struct wh_task_wait *w = wh_waits_of_task(&r->waits, t->address);
-		char label[96], obj[400] = "?";
+		char label[96], obj[400];
 		wh_report_task_label(t, label, sizeof(label));
-		if (w)
-			wh_explain_object_label(r, w->object, obj, sizeof(obj));
+		wh_explain_object_label(r, cy->objects[i], obj, sizeof(obj));
 		const struct wh_task *next = task_at(r, cy->tasks[(i + 1) % cy->n]);
 		char next_label[96];
 		wh_report_task_label(next, next_label, sizeof(next_label));
@@ -84,6 +107,8 @@ static void explain_cycle(FILE *f, const struct wh_report *r, const struct wh_ro
 		else
 			fprintf(f, "%s waits for %s, held by %s", label, obj, next_label);
 	}
+	if (cy->n_members > cy->n)
+		explain_other_members(f, r, rc->index);
 	fprintf(f, ". %zu task%s %s stuck in or behind this cycle.\n", rc->blocked,
 		rc->blocked == 1 ? "" : "s", rc->blocked == 1 ? "is" : "are");
 }
@@ -244,6 +269,47 @@ static void explain_spinlock(FILE *f, const struct wh_report *r, const struct wh
 	}
 }
 
+struct explain_item {
+	size_t root, blocked;
+};
+
+/* Most blocked first; equal counts keep the graph's order. */
+static int compare_items(const void *a, const void *b)
+{
+	const struct explain_item *x = a, *y = b;
+	if (x->blocked != y->blocked)
+		return x->blocked > y->blocked ? -1 : 1;
+	return x->root < y->root ? -1 : x->root > y->root;
+}
+
+/* One item per root, but one per device for the roots that are I/O to it
+ * (found by device through a hash), sorted. */
+static struct wh_error *group_io_roots(const struct wh_report *r, struct explain_item *items,
+				       size_t *ret_n)
+{
+	struct wh_addr_map item_of_device;
+	wh_addr_map_init(&item_of_device);
+	struct wh_error *err = NULL;
+	size_t n_items = 0;
+	for (size_t i = 0; !err && i < r->graph.n_roots; i++) {
+		const struct wh_root_cause *rc = &r->graph.roots[i];
+		const struct wh_io_target *io =
+		    rc->kind == WH_ROOT_OBJECT ? &r->waits.objects[rc->index].io : NULL;
+		size_t j = io && io->known ? wh_addr_map_get(&item_of_device, io->bdev) : SIZE_MAX;
+		if (j == SIZE_MAX) {
+			j = n_items++;
+			items[j] = (struct explain_item){.root = i};
+			if (io && io->known)
+				err = wh_addr_map_add(&item_of_device, io->bdev, j);
+		}
+		items[j].blocked += rc->blocked;
+	}
+	wh_addr_map_deinit(&item_of_device);
+	qsort(items, n_items, sizeof(*items), compare_items);
+	*ret_n = n_items;
+	return err;
+}
+
 struct wh_error *wh_explain(const struct wh_report *r, char **ret)
 {
 	char *buf = NULL;
@@ -266,43 +332,17 @@ struct wh_error *wh_explain(const struct wh_report *r, char **ret)
 	/* What to explain, most tasks blocked first: each root cause, except
 	 * that roots waiting on I/O to one device count as one item with
 	 * their blocked tasks summed (explain_io_device tells them together). */
-	size_t n = r->graph.n_roots;
-	struct item {
-		size_t root, blocked;
-	} *items = calloc(n ? n : 1, sizeof(*items));
+	size_t n = r->graph.n_roots, n_items = 0;
+	struct explain_item *items = calloc(n ? n : 1, sizeof(*items));
 	bool *done = calloc(n ? n : 1, sizeof(*done));
-	if (!items || !done) {
+	struct wh_error *err = items && done ? group_io_roots(r, items, &n_items) : &wh_error_nomem;
+	if (err) {
 		free(items);
 		free(done);
 		fclose(f);
 		free(buf);
-		return &wh_error_nomem;
+		return err;
 	}
-	size_t n_items = 0;
-	for (size_t i = 0; i < n; i++) {
-		const struct wh_root_cause *rc = &r->graph.roots[i];
-		const struct wh_io_target *io =
-		    rc->kind == WH_ROOT_OBJECT ? &r->waits.objects[rc->index].io : NULL;
-		size_t j = n_items;
-		if (io && io->known)
-			for (j = 0; j < n_items; j++) {
-				const struct wh_root_cause *o = &r->graph.roots[items[j].root];
-				if (o->kind == WH_ROOT_OBJECT &&
-				    r->waits.objects[o->index].io.known &&
-				    r->waits.objects[o->index].io.bdev == io->bdev)
-					break;
-			}
-		if (j == n_items)
-			items[n_items++] = (struct item){.root = i};
-		items[j].blocked += rc->blocked;
-	}
-	/* Stable insertion sort: equal counts keep the graph's order. */
-	for (size_t i = 1; i < n_items; i++)
-		for (size_t j = i; j && items[j].blocked > items[j - 1].blocked; j--) {
-			struct item t = items[j];
-			items[j] = items[j - 1];
-			items[j - 1] = t;
-		}
 	/* Past the first few, only stalled devices are still told: a device
 	 * that completes no I/O is a root cause whatever few tasks it holds. */
 	size_t untold = 0;

@@ -1,6 +1,7 @@
-/* The lock-dependency graph: nodes are tasks and wait objects; edges are
- * "task waits on object" and "object held by task". Cycles are found
- * exactly (strongly connected components); root causes are the nodes that
+/* The lock-dependency graph: nodes are the tasks that wait or hold, and
+ * the wait objects; edges are "task waits on object" and "object held by
+ * task". Deadlocks are found exactly (strongly connected components) and
+ * each is shown as a real cycle of that graph; root causes are the nodes that
  * others are stuck behind and that wait on nothing with a known holder:
  * a deadlock cycle, a holder that is not itself blocked on a lock, or an
  * object nobody is known to hold (a completion, a wait queue). */
@@ -15,9 +16,19 @@ enum wh_root_kind {
 	WH_ROOT_OBJECT, /* an object with no known holder */
 };
 
+/* A deadlock: one strongly connected component of the graph. TASKS is the
+ * shortest cycle through its lowest-pid task, in wait order: tasks[i]
+ * waits on objects[i], which tasks[i + 1] (tasks[0] after the last) holds;
+ * every such edge is in the dump. A component can hold more than one
+ * cycle (several holders of one rwsem, tasks waiting across two cycles):
+ * its other tasks are in the same deadlock: MEMBERS lists all the
+ * component's tasks and task_cycle names this cycle for each of them. */
 struct wh_cycle {
-	size_t *tasks; /* indices into the task list, in wait order */
+	size_t *tasks;	 /* indices into the task list */
+	size_t *objects; /* indices into wh_waits.objects */
 	size_t n;
+	size_t *members;  /* task list indices, in list order */
+	size_t n_members; /* n or more */
 	/* Some "held by" edge of it is only inferred (e.g. an rwsem reader):
 	 * a possible deadlock, not a proven one. */
 	bool inferred;
@@ -33,7 +44,7 @@ struct wh_root_cause {
 struct wh_graph {
 	struct wh_cycle *cycles;
 	size_t n_cycles;
-	int *task_cycle;	     /* per task list index: cycle index or -1 */
+	int *task_cycle;	     /* per task list index: its deadlock (cycle index) or -1 */
 	struct wh_root_cause *roots; /* most blocked first */
 	size_t n_roots;
 };

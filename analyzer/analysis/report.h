@@ -6,8 +6,8 @@
 
 #include "backtraces.h"
 #include "cpus.h"
-#include "spinlocks.h"
 #include "graph.h"
+#include "spinlocks.h"
 #include "summary.h"
 #include "waits.h"
 
@@ -26,6 +26,7 @@ struct wh_report {
 	struct wh_stack_group *groups; /* of the D tasks, largest first */
 	size_t n_groups;
 	char *explanation;
+	struct wh_addr_map bt_of_task; /* task address -> bts.items index */
 };
 
 struct wh_error *wh_report_build(struct wh_kernel *k, struct wh_report *ret);

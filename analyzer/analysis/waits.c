@@ -1,7 +1,9 @@
 #include "waits.h"
+#include "kind_memo.h"
 #include "object_name.h"
-#include "wait_kind.h"
 #include "stack_start.h"
+#include "wait_kind.h"
+#include "wait_lists.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,24 +24,66 @@ static struct wh_error *add_warning(struct wh_waits *w, struct wh_error *err)
 	return NULL;
 }
 
-static struct wh_error *find_or_add_object(struct wh_waits *w, const char *kind, uint64_t addr,
+/* What wh_waits_analyze() grows as it goes. */
+struct collecting {
+	struct wh_addr_map object_at; /* address -> objects index (any kind) */
+	size_t objects_cap, waits_cap;
+	/* Per object: which plugin found it, and one waiter's context to
+	 * describe it. */
+	const struct wh_wait_kind_ops **found_by;
+	struct wh_wait_context *first_ctx;
+};
+
+static struct wh_error *find_or_add_object(struct wh_waits *w, struct collecting *c,
+					   const struct wh_wait_kind_ops *kind,
+					   const struct wh_wait_context *ctx, uint64_t addr,
 					   size_t *ret)
 {
-	for (size_t i = 0; i < w->n_objects; i++) {
-		if (w->objects[i].address == addr && !strcmp(w->objects[i].kind, kind)) {
+	size_t cursor = 0, i;
+	while ((i = wh_addr_map_next(&c->object_at, addr, &cursor)) != SIZE_MAX)
+		if (!strcmp(w->objects[i].kind, kind->name)) {
 			*ret = i;
 			return NULL;
 		}
+	if (w->n_objects == c->objects_cap) {
+		size_t n = c->objects_cap ? 2 * c->objects_cap : 16;
+		struct wh_wait_object *objs = realloc(w->objects, n * sizeof(*objs));
+		if (objs)
+			w->objects = objs;
+		const struct wh_wait_kind_ops **by = realloc(c->found_by, n * sizeof(*by));
+		if (by)
+			c->found_by = by;
+		struct wh_wait_context *first = realloc(c->first_ctx, n * sizeof(*first));
+		if (first)
+			c->first_ctx = first;
+		if (!objs || !by || !first)
+			return &wh_error_nomem;
+		c->objects_cap = n;
 	}
-	struct wh_wait_object *objs = realloc(w->objects, (w->n_objects + 1) * sizeof(*objs));
-	if (!objs)
-		return &wh_error_nomem;
-	w->objects = objs;
-	struct wh_wait_object *o = &objs[w->n_objects];
+	struct wh_wait_object *o = &w->objects[w->n_objects];
 	memset(o, 0, sizeof(*o));
-	snprintf(o->kind, sizeof(o->kind), "%s", kind);
+	snprintf(o->kind, sizeof(o->kind), "%s", kind->name);
 	o->address = addr;
+	c->found_by[w->n_objects] = kind;
+	c->first_ctx[w->n_objects] = *ctx;
 	*ret = w->n_objects++;
+	return wh_addr_map_add(&c->object_at, addr, *ret);
+}
+
+static struct wh_error *add_wait(struct wh_waits *w, struct collecting *c, uint64_t task,
+				 size_t object, const char *mode)
+{
+	if (w->n_waits == c->waits_cap) {
+		size_t n = c->waits_cap ? 2 * c->waits_cap : 16;
+		struct wh_task_wait *tw = realloc(w->waits, n * sizeof(*tw));
+		if (!tw)
+			return &wh_error_nomem;
+		w->waits = tw;
+		c->waits_cap = n;
+	}
+	struct wh_task_wait *tw = &w->waits[w->n_waits++];
+	*tw = (struct wh_task_wait){.task = task, .object = object};
+	snprintf(tw->mode, sizeof(tw->mode), "%s", mode);
 	return NULL;
 }
 
@@ -58,14 +102,18 @@ struct wh_error *wh_waits_analyze(struct wh_kernel *k, const struct wh_task_list
 	if (err)
 		return err;
 	struct wh_blockdev_cache *devices = wh_blockdev_cache_create();
-	if (!devices) {
+	struct wh_wait_lists *lists = NULL;
+	struct wh_kind_memo *memo = NULL;
+	if (!devices || (err = wh_wait_lists_create(&lists)) ||
+	    (err = wh_kind_memo_create(&memo))) {
+		wh_wait_lists_destroy(lists);
+		wh_blockdev_cache_destroy(devices);
 		wh_stack_index_destroy(idx);
 		return &wh_error_nomem;
 	}
 	const struct wh_wait_kind_ops *const *kinds = wh_wait_kinds();
-	/* Which plugin found each object, and one waiter's context to describe it. */
-	const struct wh_wait_kind_ops **owner_kind = NULL;
-	struct wh_wait_context *first_ctx = NULL;
+	struct collecting c = {0};
+	wh_addr_map_init(&c.object_at);
 	for (size_t b = 0; !err && b < bts->count; b++) {
 		const struct wh_backtrace *bt = bts->items[b];
 		if (bt->cpu >= 0 || !maybe_waiting(&bt->task))
@@ -75,7 +123,10 @@ struct wh_error *wh_waits_analyze(struct wh_kernel *k, const struct wh_task_list
 					      .task = &bt->task,
 					      .bt = bt,
 					      .stacks = idx,
-					      .devices = devices};
+					      .devices = devices,
+					      .lists = lists,
+					      .memo = memo,
+					      .waits = ret};
 		if (!wh_stack_index_range(idx, bt->task.address, &ctx.stack_lo, &ctx.stack_hi))
 			continue;
 		for (const struct wh_wait_kind_ops *const *op = kinds; *op; op++) {
@@ -99,42 +150,22 @@ struct wh_error *wh_waits_analyze(struct wh_kernel *k, const struct wh_task_list
 			if (bt->task.state != 'D' && (*op)->sleeping_is_idle)
 				break;
 			size_t oi;
-			size_t before = ret->n_objects;
-			if ((err = find_or_add_object(ret, (*op)->name, obj, &oi)))
-				break;
-			if (ret->n_objects != before) {
-				void *p1 =
-				    realloc(owner_kind, ret->n_objects * sizeof(*owner_kind));
-				if (p1)
-					owner_kind = p1;
-				void *p2 = realloc(first_ctx, ret->n_objects * sizeof(*first_ctx));
-				if (p2)
-					first_ctx = p2;
-				if (!p1 || !p2) {
-					err = &wh_error_nomem;
-					break;
-				}
-				owner_kind[oi] = *op;
-				first_ctx[oi] = ctx;
-			}
-			struct wh_task_wait *tw =
-			    realloc(ret->waits, (ret->n_waits + 1) * sizeof(*tw));
-			if (!tw) {
-				err = &wh_error_nomem;
-				break;
-			}
-			ret->waits = tw;
-			tw[ret->n_waits] =
-			    (struct wh_task_wait){.task = bt->task.address, .object = oi};
-			snprintf(tw[ret->n_waits].mode, sizeof(tw[0].mode), "%s", mode);
-			ret->n_waits++;
+			if (!(err = find_or_add_object(ret, &c, *op, &ctx, obj, &oi)))
+				err = add_wait(ret, &c, bt->task.address, oi, mode);
 			break;
 		}
 	}
+	/* Who waits on what is known now: describe() may ask (a waiter is no
+	 * holder candidate). Indexed again below, with the owners. */
+	if (!err)
+		err = wh_waits_index(ret);
+	struct wh_mmap_locks *mm = NULL;
 	for (size_t i = 0; !err && i < ret->n_objects; i++) {
 		struct wh_wait_object *o = &ret->objects[i];
-		wh_object_name(k, tasks, o->kind, o->address, o->name, sizeof(o->name));
-		struct wh_error *e = owner_kind[i]->describe(&first_ctx[i], o);
+		if (!mm && !strcmp(o->kind, "rwsem") && (err = wh_mmap_locks_build(k, tasks, &mm)))
+			break;
+		wh_object_name(k, tasks, mm, o->kind, o->address, o->name, sizeof(o->name));
+		struct wh_error *e = c.found_by[i]->describe(&c.first_ctx[i], o);
 		if (e == &wh_error_nomem)
 			err = e;
 		else if (e)
@@ -151,10 +182,16 @@ struct wh_error *wh_waits_analyze(struct wh_kernel *k, const struct wh_task_list
 				err = add_warning(ret, wh_error_create(WH_ERR_ABSENT, "%s", msg));
 		}
 	}
-	free(owner_kind);
-	free(first_ctx);
+	wh_mmap_locks_destroy(mm);
+	free(c.found_by);
+	free(c.first_ctx);
+	wh_addr_map_deinit(&c.object_at);
 	wh_stack_index_destroy(idx);
 	wh_blockdev_cache_destroy(devices);
+	wh_wait_lists_destroy(lists);
+	wh_kind_memo_destroy(memo);
+	if (!err)
+		err = wh_waits_index(ret);
 	if (err)
 		wh_waits_deinit(ret);
 	return err;
@@ -171,13 +208,48 @@ void wh_waits_deinit(struct wh_waits *w)
 	for (size_t i = 0; i < w->n_warnings; i++)
 		free(w->warnings[i]);
 	free(w->warnings);
+	wh_addr_map_deinit(&w->wait_of_task);
+	wh_addr_map_deinit(&w->held_by);
 	memset(w, 0, sizeof(*w));
+}
+
+struct wh_error *wh_waits_index(struct wh_waits *w)
+{
+	wh_addr_map_deinit(&w->wait_of_task);
+	wh_addr_map_deinit(&w->held_by);
+	w->indexed = false;
+	struct wh_error *err = wh_addr_map_reserve(&w->wait_of_task, w->n_waits);
+	/* A task's first wait is the one it is found with. */
+	for (size_t i = 0; !err && i < w->n_waits; i++)
+		if (wh_addr_map_get(&w->wait_of_task, w->waits[i].task) == SIZE_MAX)
+			err = wh_addr_map_add(&w->wait_of_task, w->waits[i].task, i);
+	for (size_t o = 0; !err && o < w->n_objects; o++)
+		for (size_t j = 0; !err && j < w->objects[o].n_owners; j++)
+			err = wh_addr_map_add(&w->held_by, w->objects[o].owners[j].task, o);
+	w->indexed = !err;
+	return err;
 }
 
 const struct wh_task_wait *wh_waits_of_task(const struct wh_waits *w, uint64_t task)
 {
-	for (size_t i = 0; i < w->n_waits; i++)
-		if (w->waits[i].task == task)
-			return &w->waits[i];
-	return NULL;
+	if (!w->indexed) { /* waits made by hand for tests */
+		for (size_t i = 0; i < w->n_waits; i++)
+			if (w->waits[i].task == task)
+				return &w->waits[i];
+		return NULL;
+	}
+	size_t i = wh_addr_map_get(&w->wait_of_task, task);
+	return i == SIZE_MAX ? NULL : &w->waits[i];
+}
+
+bool wh_waits_task_holds(const struct wh_waits *w, uint64_t task)
+{
+	if (!w->indexed) {
+		for (size_t o = 0; o < w->n_objects; o++)
+			for (size_t j = 0; j < w->objects[o].n_owners; j++)
+				if (w->objects[o].owners[j].task == task)
+					return true;
+		return false;
+	}
+	return wh_addr_map_get(&w->held_by, task) != SIZE_MAX;
 }

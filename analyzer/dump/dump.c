@@ -3,6 +3,7 @@
 #include "dump_pages.h"
 #include "dump_phys.h"
 #include "dump_source.h"
+#include "page_cache.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,19 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-/* Direct-mapped cache of whole pages; excluded/faulting pages are cached as
- * negative entries so a corrupt list pointing at them stays cheap. */
-enum { CACHE_SLOTS = 1024 };
-
-enum slot_state { SLOT_EMPTY, SLOT_DATA, SLOT_ERROR };
-
-struct cache_slot {
-	uint64_t page;
-	enum slot_state state;
-	enum wh_error_code error_code;
-	unsigned char *data;
-};
 
 struct wh_dump {
 	kdump_ctx_t *ctx;
@@ -35,7 +23,7 @@ struct wh_dump {
 	uint32_t page_size;
 	unsigned page_shift;
 	unsigned num_cpus;
-	struct cache_slot *slots;
+	struct wh_page_cache *cache; /* the pages read (page_cache.h) */
 	struct wh_dump_stats stats;
 	struct wh_dump_pages *pages; /* which pages the library may read */
 	struct wh_dump_phys *phys;   /* checked reads, our own translation */
@@ -46,6 +34,18 @@ struct wh_dump {
 	char **vmci_values;
 	size_t n_vmci_values;
 };
+
+/* The page cache's budget: WHYHUNG_PAGE_CACHE_MB when set (machines with
+ * little memory, experiments), else the default. */
+static size_t page_cache_budget(void)
+{
+	const char *mb = getenv("WHYHUNG_PAGE_CACHE_MB");
+	char *end;
+	unsigned long long v = mb ? strtoull(mb, &end, 10) : 0;
+	if (mb && *mb && !*end && v && v < ((size_t)-1 >> 20))
+		return (size_t)v << 20;
+	return WH_PAGE_CACHE_DEFAULT_BUDGET;
+}
 
 /* A status of libkdumpfile in whyhung's words: its own messages name
  * its internals ("Cannot set file.set.0.fd: ..."). */
@@ -215,8 +215,7 @@ static struct wh_error *open_checked(struct wh_dump *dump, const struct wh_dump_
 		err = wh_dump_phys_create(dump->ctx, dump->pages, dump->page_size, &dump->phys);
 	if (err)
 		return err;
-	dump->slots = calloc(CACHE_SLOTS, sizeof(*dump->slots));
-	return dump->slots ? NULL : &wh_error_nomem;
+	return wh_page_cache_create(dump->page_size, page_cache_budget(), &dump->cache);
 }
 
 struct wh_error *wh_dump_wrap_error(const struct wh_dump *dump, struct wh_error *err)
@@ -260,11 +259,7 @@ void wh_dump_destroy(struct wh_dump *dump)
 	if (dump->ctx)
 		kdump_free(dump->ctx);
 	wh_dump_source_destroy(dump->source);
-	if (dump->slots) {
-		for (size_t i = 0; i < CACHE_SLOTS; i++)
-			free(dump->slots[i].data);
-		free(dump->slots);
-	}
+	wh_page_cache_destroy(dump->cache);
 	for (size_t i = 0; i < dump->n_vmci_values; i++)
 		free(dump->vmci_values[i]);
 	free(dump->vmci_values);
@@ -363,23 +358,26 @@ struct wh_error *wh_dump_create_synthetic(const struct wh_dump_segment *segments
 	dump->format = strdup("synthetic");
 	wh_budget_init(&dump->budget);
 	dump->release = strdup(release);
-	dump->slots = calloc(CACHE_SLOTS, sizeof(*dump->slots));
-	if (!dump->format || !dump->release || !dump->slots) {
+	struct wh_error *err =
+	    !dump->format || !dump->release
+		? &wh_error_nomem
+		: wh_page_cache_create(dump->page_size, page_cache_budget(), &dump->cache);
+	if (err) {
 		wh_dump_destroy(dump);
-		return &wh_error_nomem;
+		return err;
 	}
 	*ret = dump;
 	return NULL;
 }
 
 /* Fetch the page containing ADDR into the cache; returns its slot. */
-static struct wh_error *load_page(struct wh_dump *dump, uint64_t addr, struct cache_slot **ret)
+static struct wh_error *load_page(struct wh_dump *dump, uint64_t addr, struct wh_page_slot **ret)
 {
 	uint64_t page = addr >> dump->page_shift;
-	struct cache_slot *slot = &dump->slots[page % CACHE_SLOTS];
-	if (slot->state != SLOT_EMPTY && slot->page == page) {
+	struct wh_page_slot *slot = wh_page_cache_lookup(dump->cache, page);
+	if (slot) {
 		dump->stats.cache_hits++;
-		if (slot->state == SLOT_ERROR) {
+		if (slot->state == WH_SLOT_ERROR) {
 			if (slot->error_code == WH_ERR_EXCLUDED)
 				dump->stats.excluded_reads++;
 			return page_error(slot->error_code, addr);
@@ -387,14 +385,11 @@ static struct wh_error *load_page(struct wh_dump *dump, uint64_t addr, struct ca
 		*ret = slot;
 		return NULL;
 	}
-	if (!slot->data) {
-		slot->data = malloc(dump->page_size);
-		if (!slot->data)
-			return &wh_error_nomem;
-	}
 	struct wh_error *err = wh_budget_page(&dump->budget);
 	if (err)
 		return err; /* not cached: the budget is not the page's fault */
+	if ((err = wh_page_cache_insert(dump->cache, page, &slot)))
+		return err;
 	dump->stats.page_reads++;
 	uint64_t at = page << dump->page_shift;
 	if (dump->phys) {
@@ -404,17 +399,17 @@ static struct wh_error *load_page(struct wh_dump *dump, uint64_t addr, struct ca
 		if (st != KDUMP_OK)
 			err = page_error(st == KDUMP_ERR_NODATA ? WH_ERR_EXCLUDED : WH_ERR_FAULT, at);
 	}
-	slot->page = page;
 	if (!err) {
-		slot->state = SLOT_DATA;
 		*ret = slot;
 		return NULL;
 	}
-	slot->state = SLOT_EMPTY;
-	if (err == &wh_error_nomem || err->code == WH_ERR_IO)
+	if (err == &wh_error_nomem || err->code == WH_ERR_IO) {
+		wh_page_cache_forget(dump->cache, slot); /* a later read tries again */
 		return err;
-	slot->state = SLOT_ERROR;
+	}
+	slot->state = WH_SLOT_ERROR;
 	slot->error_code = err->code;
+	wh_page_cache_drop_data(dump->cache, slot);
 	wh_error_destroy(err);
 	if (slot->error_code == WH_ERR_EXCLUDED)
 		dump->stats.excluded_reads++;
@@ -425,7 +420,7 @@ struct wh_error *wh_dump_read(struct wh_dump *dump, uint64_t addr, void *buf, si
 {
 	unsigned char *out = buf;
 	while (len) {
-		struct cache_slot *slot;
+		struct wh_page_slot *slot;
 		struct wh_error *err = load_page(dump, addr, &slot);
 		if (err)
 			return err;
@@ -464,7 +459,7 @@ struct wh_error *wh_dump_read_cstr(struct wh_dump *dump, uint64_t addr, char *bu
 		size_t n = dump->page_size - in_page;
 		if (n > max - 1 - i)
 			n = max - 1 - i;
-		struct cache_slot *slot;
+		struct wh_page_slot *slot;
 		struct wh_error *err = load_page(dump, addr, &slot);
 		if (err) {
 			buf[i] = '\0';

@@ -2,6 +2,7 @@
 #include "list_walk.h"
 
 #include <elf.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,10 @@ struct module_layout {
 	    orc_entries;
 	struct wh_member_info ks_symtab, ks_num, ks_strtab;
 	bool have_orc;
+	/* 6.4+: mod->mem[MOD_DATA], [MOD_RODATA], [MOD_RO_AFTER_INIT]. */
+	struct wh_member_info data_base[WH_MODULE_DATA_REGIONS], data_size[WH_MODULE_DATA_REGIONS];
+	size_t n_data;
+	char data_missing[128]; /* why a data region is not probed, or "" */
 };
 
 /* Section addresses (mod->sect_attrs) are needed only to relocate a
@@ -55,6 +60,44 @@ static struct wh_error *probe_sections(struct wh_kernel *k, struct sections_layo
 	return NULL;
 }
 
+/* 6.4 split a module's core into mod->mem[] regions that need not be
+ * adjacent (kernel/module/main.c, layout_sections() and move_module()):
+ * its statics are in MOD_DATA, constants in MOD_RODATA and
+ * MOD_RO_AFTER_INIT, apart from MOD_TEXT. The indices come from enum
+ * mod_mem_type in the DWARF (of kernel/module/main.c's unit). A kernel whose
+ * DWARF lacks them loses the names of module data, not the modules. */
+static struct wh_error *probe_data_regions(struct wh_kernel *k, struct module_layout *l)
+{
+	static const char *const names[WH_MODULE_DATA_REGIONS] = {"MOD_DATA", "MOD_RODATA",
+								  "MOD_RO_AFTER_INIT"};
+	static const char *const hint[] = {"do_init_module", "free_module", NULL};
+	wh_kernel_type_hint(k, hint);
+	for (size_t i = 0; i < WH_MODULE_DATA_REGIONS; i++) {
+		int64_t idx;
+		char base[64], size[64];
+		struct wh_error *err = wh_types_enumerator(k->types, names[i], &idx);
+		if (err && err->code == WH_ERR_ABSENT) {
+			snprintf(l->data_missing, sizeof(l->data_missing),
+				 "module data regions unknown: enumerator %s not in the DWARF",
+				 names[i]);
+			wh_error_destroy(err);
+			continue;
+		}
+		if (err)
+			return err;
+		if (idx <= 0 || idx >= 16)
+			return wh_error_create(WH_ERR_FORMAT, "enumerator %s is %lld", names[i],
+					       (long long)idx);
+		snprintf(base, sizeof(base), "mem[%lld].base", (long long)idx);
+		snprintf(size, sizeof(size), "mem[%lld].size", (long long)idx);
+		if ((err = wh_kernel_member(k, "module", base, &l->data_base[l->n_data])) ||
+		    (err = wh_kernel_member(k, "module", size, &l->data_size[l->n_data])))
+			return err;
+		l->n_data++;
+	}
+	return NULL;
+}
+
 static struct wh_error *probe(struct wh_kernel *k, struct module_layout *l)
 {
 	struct wh_error *err;
@@ -78,6 +121,8 @@ static struct wh_error *probe(struct wh_kernel *k, struct module_layout *l)
 		    (err = wh_kernel_member(k, "module", "mem[0].size", &l->size)))
 			return err;
 		l->text_size = l->size;
+		if ((err = probe_data_regions(k, l)))
+			return err;
 	}
 	if ((err = wh_kernel_member_opt(k, "module", "arch.num_orcs", &l->num_orcs, &l->have_orc)))
 		return err;
@@ -220,6 +265,11 @@ static struct wh_error *read_module(struct wh_kernel *k, struct module_layout *l
 	    (err = wh_kernel_read_member(k, addr, &l->size, &m->size)) ||
 	    (err = wh_kernel_read_member(k, addr, &l->text_size, &m->text_size)))
 		return err;
+	for (size_t i = 0; i < l->n_data; i++)
+		if ((err = wh_kernel_read_member(k, addr, &l->data_base[i], &m->data[i].base)) ||
+		    (err = wh_kernel_read_member(k, addr, &l->data_size[i], &m->data[i].size)))
+			return wh_error_wrap(err, "data regions");
+	m->n_data = l->n_data;
 	if (l->have_orc) {
 		if ((err = wh_kernel_read_member(k, addr, &l->num_orcs, &v)) ||
 		    (err = wh_kernel_read_member(k, addr, &l->orc_ip, &m->orc_ip)) ||
@@ -295,9 +345,11 @@ struct wh_error *wh_modules_get(struct wh_kernel *k, const struct wh_modules **r
 		*ret = mods;
 		return NULL;
 	}
-	struct module_layout l;
+	struct module_layout l = {0};
 	if (!err)
 		err = probe(k, &l);
+	if (!err && l.data_missing[0])
+		err = add_warning(mods, wh_error_create(WH_ERR_ABSENT, "%s", l.data_missing));
 	if (!err) {
 		struct walk_ctx c = {.k = k, .l = &l, .mods = mods};
 		err = wh_list_walk(k, head, MAX_MODULES, visit_module, &c);
@@ -348,6 +400,9 @@ const struct wh_module *wh_modules_find(const struct wh_modules *mods, uint64_t 
 		const struct wh_module *m = &mods->modules[i];
 		if (addr >= m->base && addr - m->base < m->size)
 			return m;
+		for (size_t j = 0; j < m->n_data; j++)
+			if (addr >= m->data[j].base && addr - m->data[j].base < m->data[j].size)
+				return m;
 	}
 	return NULL;
 }

@@ -8,7 +8,7 @@
 
 #include "kernel.h"
 
-enum { WH_MODULE_NAME_LEN = 56 };
+enum { WH_MODULE_NAME_LEN = 56, WH_MODULE_DATA_REGIONS = 3 };
 
 struct wh_module_symbol {
 	uint64_t address;
@@ -24,8 +24,12 @@ struct wh_module_section {
 struct wh_module {
 	uint64_t address;		   /* struct module */
 	char name[WH_MODULE_NAME_LEN + 1]; /* escaped on output */
-	uint64_t base, size;		   /* core layout */
+	uint64_t base, size;		   /* core layout (6.4+: mem[MOD_TEXT]) */
 	uint64_t text_size;
+	struct {
+		uint64_t base, size;
+	} data[WH_MODULE_DATA_REGIONS]; /* 6.4+: the core's data regions */
+	size_t n_data;
 	struct wh_module_symbol *symbols; /* sorted by address */
 	size_t n_symbols;
 	char *strtab;
@@ -51,7 +55,8 @@ void wh_modules_destroy(struct wh_modules *mods);
 /* Read MOD's section addresses (once); only relocating its debug file
  * needs them. */
 struct wh_error *wh_module_load_sections(struct wh_kernel *k, const struct wh_module *mod);
-/* The module whose core layout contains ADDR, or NULL. */
+/* The module whose core layout (6.4+: core text or data region) contains
+ * ADDR, or NULL. */
 const struct wh_module *wh_modules_find(const struct wh_modules *mods, uint64_t addr);
 /* Address of symbol NAME in the vmlinux, else in a loaded module's symbol
  * table (for objects of code that may be modular, e.g. dm_blk_dops).

@@ -330,7 +330,19 @@ struct wh_error *wh_tasks_collect(struct wh_kernel *k, struct wh_task_list *ret)
 		return err;
 	}
 	qsort(ret->tasks, ret->count, sizeof(*ret->tasks), compare_tasks);
-	return NULL;
+	if ((err = wh_task_list_index(ret)))
+		wh_task_list_deinit(ret);
+	return err;
+}
+
+struct wh_error *wh_task_list_index(struct wh_task_list *list)
+{
+	wh_addr_map_deinit(&list->by_address);
+	struct wh_error *err = wh_addr_map_reserve(&list->by_address, list->count);
+	/* Addresses are unique: mark_seen() dropped repeats. */
+	for (size_t i = 0; !err && i < list->count; i++)
+		err = wh_addr_map_add(&list->by_address, list->tasks[i].address, i);
+	return err;
 }
 
 void wh_task_list_deinit(struct wh_task_list *list)
@@ -339,6 +351,7 @@ void wh_task_list_deinit(struct wh_task_list *list)
 	for (size_t i = 0; i < list->n_warnings; i++)
 		free(list->warnings[i]);
 	free(list->warnings);
+	wh_addr_map_deinit(&list->by_address);
 	memset(list, 0, sizeof(*list));
 }
 
@@ -352,8 +365,13 @@ const struct wh_task *wh_task_list_find_pid(const struct wh_task_list *list, int
 
 const struct wh_task *wh_task_list_find_address(const struct wh_task_list *list, uint64_t addr)
 {
-	for (size_t i = 0; i < list->count; i++)
-		if (list->tasks[i].address == addr)
-			return &list->tasks[i];
-	return NULL;
+	if (list->by_address.count != list->count) {
+		/* Not indexed (yet): only lists built by hand for tests. */
+		for (size_t i = 0; i < list->count; i++)
+			if (list->tasks[i].address == addr)
+				return &list->tasks[i];
+		return NULL;
+	}
+	size_t i = wh_addr_map_get(&list->by_address, addr);
+	return i == SIZE_MAX ? NULL : &list->tasks[i];
 }

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "addr_map.h"
 #include "kernel.h"
 
 enum { WH_COMM_LEN = 16 };
@@ -40,11 +41,16 @@ struct wh_task_list {
 	/* The task list (init_task.tasks) could not be walked to its end,
 	 * or was empty: the tasks here are only part of the machine's. */
 	bool list_incomplete;
+	/* task_struct address -> index, for wh_task_list_find_address(). */
+	struct wh_addr_map by_address;
 };
 
 struct wh_error *wh_tasks_collect(struct wh_kernel *k, struct wh_task_list *ret);
 void wh_task_list_deinit(struct wh_task_list *list);
-/* NULL when absent. */
+/* Index the tasks by address: wh_tasks_collect() does it; a list made
+ * otherwise (tests, benchmarks) calls it once filled. */
+struct wh_error *wh_task_list_index(struct wh_task_list *list);
+/* NULL when absent. Constant time on an indexed list. */
 const struct wh_task *wh_task_list_find_address(const struct wh_task_list *list, uint64_t addr);
 /* NULL when absent. */
 const struct wh_task *wh_task_list_find_pid(const struct wh_task_list *list, int32_t pid);

@@ -30,11 +30,6 @@ void wh_report_task_label_by_address(const struct wh_report *r, uint64_t addr, c
 
 bool wh_report_task_interesting(const struct wh_report *r, const struct wh_task *t)
 {
-	if (t->state == 'D' || wh_waits_of_task(&r->waits, t->address))
-		return true;
-	for (size_t i = 0; i < r->waits.n_objects; i++)
-		for (size_t j = 0; j < r->waits.objects[i].n_owners; j++)
-			if (r->waits.objects[i].owners[j].task == t->address)
-				return true;
-	return false;
+	return t->state == 'D' || wh_waits_of_task(&r->waits, t->address) ||
+	       wh_waits_task_holds(&r->waits, t->address);
 }

@@ -121,7 +121,8 @@ struct wh_error *wh_backtrace_of_task(struct wh_kernel *k, const struct wh_task 
 	return task_backtrace(k, task, true, ret);
 }
 
-static struct wh_error *backtrace_of_cpu(struct wh_kernel *k, const struct wh_task_list *tasks,
+/* CURRENT: the task running on CPU, or NULL. */
+static struct wh_error *backtrace_of_cpu(struct wh_kernel *k, const struct wh_task *current,
 					 unsigned cpu, struct wh_backtrace **ret)
 {
 	struct wh_backtrace *bt = calloc(1, sizeof(*bt));
@@ -130,9 +131,8 @@ static struct wh_error *backtrace_of_cpu(struct wh_kernel *k, const struct wh_ta
 	bt->cpu = (int)cpu;
 	bt->task.pid = -1;
 	bt->task.cpu = (int)cpu;
-	for (size_t i = 0; i < tasks->count; i++)
-		if (tasks->tasks[i].on_cpu && tasks->tasks[i].cpu == (int)cpu)
-			bt->task = tasks->tasks[i];
+	if (current)
+		bt->task = *current;
 	struct wh_regs regs;
 	bool found;
 	struct wh_error *err = wh_cpu_registers(k, cpu, &regs, &found);
@@ -167,13 +167,33 @@ static struct wh_error *backtrace_of_cpu(struct wh_kernel *k, const struct wh_ta
 
 static struct wh_error *append(struct wh_backtraces *bts, struct wh_backtrace *bt)
 {
-	struct wh_backtrace **items = realloc(bts->items, (bts->count + 1) * sizeof(*items));
-	if (!items) {
-		wh_backtrace_destroy(bt);
-		return &wh_error_nomem;
+	if (bts->count == bts->capacity) {
+		size_t cap = bts->capacity ? 2 * bts->capacity : 64;
+		struct wh_backtrace **items = realloc(bts->items, cap * sizeof(*items));
+		if (!items) {
+			wh_backtrace_destroy(bt);
+			return &wh_error_nomem;
+		}
+		bts->items = items;
+		bts->capacity = cap;
 	}
-	bts->items = items;
-	items[bts->count++] = bt;
+	bts->items[bts->count++] = bt;
+	return NULL;
+}
+
+/* The task running on each CPU (the last listed, should two claim one). */
+static struct wh_error *tasks_on_cpus(struct wh_kernel *k, const struct wh_task_list *tasks,
+				      const struct wh_task ***ret)
+{
+	const struct wh_task **on = calloc(k->nr_cpu_ids ? k->nr_cpu_ids : 1, sizeof(*on));
+	if (!on)
+		return &wh_error_nomem;
+	for (size_t i = 0; i < tasks->count; i++) {
+		const struct wh_task *t = &tasks->tasks[i];
+		if (t->on_cpu && t->cpu >= 0 && (unsigned)t->cpu < k->nr_cpu_ids)
+			on[t->cpu] = t;
+	}
+	*ret = on;
 	return NULL;
 }
 
@@ -191,14 +211,18 @@ struct wh_error *wh_backtraces_build(struct wh_kernel *k, const struct wh_task_l
 				     const struct wh_bt_selection *sel, struct wh_backtraces *ret)
 {
 	memset(ret, 0, sizeof(*ret));
-	struct wh_error *err = NULL;
+	const struct wh_task **on_cpu;
+	struct wh_error *err = tasks_on_cpus(k, tasks, &on_cpu);
+	if (err)
+		return err;
 	for (unsigned cpu = 0; !err && cpu < k->nr_cpu_ids; cpu++) {
 		if (!k->cpu_present[cpu] || !(sel->all_cpus || sel->cpu == (int)cpu))
 			continue;
 		struct wh_backtrace *bt = NULL;
-		if (!(err = backtrace_of_cpu(k, tasks, cpu, &bt)))
+		if (!(err = backtrace_of_cpu(k, on_cpu[cpu], cpu, &bt)))
 			err = append(ret, bt);
 	}
+	free(on_cpu);
 	for (size_t i = 0; !err && i < tasks->count; i++) {
 		if (!selected(&tasks->tasks[i], sel))
 			continue;
@@ -238,6 +262,35 @@ void wh_backtraces_deinit(struct wh_backtraces *bts)
 static bool same_name(const char *a, const char *b)
 {
 	return a == b || (a && b && !strcmp(a, b));
+}
+
+/* FNV-1a over a name (NULL apart from "") and a separator. */
+static uint64_t hash_name(uint64_t h, const char *name)
+{
+	for (const char *c = name ? name : ""; *c; c++)
+		h = (h ^ (unsigned char)*c) * 0x100000001b3ull;
+	return (h ^ (name ? 0x100 : 0x200)) * 0x100000001b3ull;
+}
+
+static uint64_t hash_word(uint64_t h, uint64_t word)
+{
+	return (h ^ word) * 0x100000001b3ull;
+}
+
+uint64_t wh_backtrace_functions_hash(const struct wh_backtrace *bt)
+{
+	uint64_t h = hash_word(hash_word(0xcbf29ce484222325ull, bt->stack.n), bt->stack.end);
+	for (size_t i = 0; i < bt->stack.n; i++) {
+		const struct wh_frame *f = &bt->stack.frames[i];
+		h = hash_word(h, (uint64_t)f->have_symbol << 32 | f->flags);
+		if (!f->have_symbol)
+			h = hash_word(h, f->ip);
+		h = hash_name(hash_name(h, f->sym.function), f->sym.module);
+		for (size_t j = 0; j < bt->sources[i].n_inlined; j++)
+			h = hash_name(h, bt->sources[i].inlined[j].function);
+		h = hash_word(h, bt->sources[i].n_inlined);
+	}
+	return h;
 }
 
 bool wh_backtrace_same_functions(const struct wh_backtrace *a, const struct wh_backtrace *b)

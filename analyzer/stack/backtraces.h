@@ -34,7 +34,7 @@ struct wh_backtrace {
 
 struct wh_backtraces {
 	struct wh_backtrace **items;
-	size_t count;
+	size_t count, capacity;
 };
 
 struct wh_bt_selection {
@@ -59,5 +59,8 @@ void wh_backtrace_destroy(struct wh_backtrace *bt);
 void wh_backtrace_add_sources(struct wh_kernel *k, struct wh_backtrace *bt);
 /* Same function/module sequence (what a human compares)? */
 bool wh_backtrace_same_functions(const struct wh_backtrace *a, const struct wh_backtrace *b);
+/* Equal for stacks wh_backtrace_same_functions() finds the same: groups
+ * them by hash instead of comparing each with every group. */
+uint64_t wh_backtrace_functions_hash(const struct wh_backtrace *bt);
 
 #endif

@@ -1,8 +1,7 @@
 #!/bin/sh
 # big-6.1 (10,079 tasks): whyhung lists every task with the dump's states,
 # and bt --state D unwinds every D task. The counts come from truth.json
-# (tools/make_truth_big.py); the report itself is not run here (minutes on
-# this dump today; see fixtures/README.md).
+# (tools/make_truth_big.py); the report is big_report.sh's.
 # usage: big_tasks.sh WHYHUNG FIXTURE_DIR VMLINUX DUMP
 set -eu
 whyhung=$1 fixture=$2 vmlinux=$3 dump=$4

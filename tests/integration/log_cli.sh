@@ -25,7 +25,8 @@ n_text=$(grep -c '^\[' "$ref")
 reported=$(tr -d ' \n' <"$fixture/truth.json" | sed -n 's/.*"hung_task_reported":\[\([0-9,]*\)\].*/\1/p' | tr ',' ' ')
 first=${reported%% *}
 more=$(($(echo $reported | wc -w) - 1))
-set -- $(sed -n '/Kernel panic - not syncing/{n;s/.*CPU: \([0-9]*\) PID: \([0-9]*\) Comm: \([^ ]*\) .*/\1 \2 \3/p;}' \
+# (6.10+ prints "UID: N " between the CPU and the PID: lib/dump_stack.c.)
+set -- $(sed -n '/Kernel panic - not syncing/{n;s/.*CPU: \([0-9]*\) \(UID: [0-9]* \)\{0,1\}PID: \([0-9]*\) Comm: \([^ ]*\) .*/\1 \3 \4/p;}' \
 	"$fixture/serial.log")
 cpu=$1 pid=$2 comm=$3
 line=$("$whyhung" "$vmcore" -k "$vmlinux" | head -1)

@@ -113,7 +113,11 @@ static void panic_cpu_from_console(int *cpu, int *pid, char *comm)
 	assert_non_null(p);
 	p = strstr(p, "CPU: ");
 	assert_non_null(p);
-	assert_int_equal(sscanf(p, "CPU: %d PID: %d Comm: %16s", cpu, pid, comm), 3);
+	/* dump_stack_print_info() (lib/dump_stack.c) prints "UID: N" between
+	 * the CPU and the PID since 6.10 (6.12 fixture); 6.1 has none. */
+	if (sscanf(p, "CPU: %d PID: %d Comm: %16s", cpu, pid, comm) != 3)
+		assert_int_equal(sscanf(p, "CPU: %d UID: %*d PID: %d Comm: %16s", cpu, pid, comm),
+				 3);
 	free(serial);
 }
 

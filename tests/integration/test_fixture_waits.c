@@ -1,7 +1,7 @@
 /* The report's JSON against the fixture's truth.json, field by field: for
  * every intentionally blocked task, the object kind and address, the
  * owners and how they are known, the position in the wait queue, and
- * cycle membership.
+ * cycle membership and order.
  * usage: test_fixture_waits FIXTURE_DIR VMLINUX VMCORE */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -100,6 +100,18 @@ static bool pid_in(const struct jr_value *arr, int64_t pid, const char *key)
 	return false;
 }
 
+/* The same cycle in the same wait order: the truth starts each cycle at
+ * its smallest pid and follows task -> owner of what it waits on, as the
+ * report does. */
+static void assert_cycle_order(const struct jr_value *want, const struct jr_value *got)
+{
+	assert_int_equal(want->count, got->count);
+	for (size_t i = 0; i < want->count; i++)
+		if (want->items[i].number != got->items[i].number)
+			fail_msg("cycle step %zu: pid %lld, truth %lld", i,
+				 (long long)got->items[i].number, (long long)want->items[i].number);
+}
+
 static void check_blocked(const struct fixture *f, const struct jr_value *b)
 {
 	int64_t pid = jr_get_int(b, "pid", -1);
@@ -188,6 +200,17 @@ static void check_blocked(const struct fixture *f, const struct jr_value *b)
 			assert_true(p && p->type == JR_BOOL && !p->boolean);
 		}
 	}
+	/* A module's static is named by its symbol and module, e.g.
+	 * "wh_mutex_b [whyhung_fixture]" (6.4+ keep module data in
+	 * mod->mem[MOD_DATA], apart from the text). */
+	const char *sym = jr_get_string(want, "symbol");
+	if (sym) {
+		char named[300];
+		snprintf(named, sizeof(named), "%s [whyhung_fixture]", sym);
+		if (strcmp(jr_get_string(obj, "name"), named))
+			fail_msg("pid %lld: object name \"%s\", not \"%s\"", (long long)pid,
+				 jr_get_string(obj, "name"), named);
+	}
 	/* A lock in an inode is named by the inode's path in its file system. */
 	const char *path = jr_get_string(want, "path");
 	if (path && !strstr(jr_get_string(obj, "name"), path))
@@ -217,9 +240,7 @@ static void check_blocked(const struct fixture *f, const struct jr_value *b)
 			&jr_get(f->truth, "cycles")->items[(size_t)want_cycle->number];
 		const struct jr_value *gc =
 			&jr_get(f->report, "cycles")->items[(size_t)got_cycle->number];
-		assert_int_equal(tc->count, gc->count);
-		for (size_t i = 0; i < tc->count; i++)
-			assert_true(pid_in(gc, (int64_t)tc->items[i].number, NULL));
+		assert_cycle_order(tc, gc);
 	}
 }
 
@@ -241,6 +262,9 @@ static void test_cycles_match_truth(void **state)
 	assert_non_null(want);
 	assert_non_null(got);
 	assert_int_equal(got->count, want->count);
+	/* Both in the order of their first (smallest) pid. */
+	for (size_t i = 0; i < want->count; i++)
+		assert_cycle_order(&want->items[i], &got->items[i]);
 }
 
 static void test_root_causes_and_explanation(void **state)
