@@ -155,12 +155,11 @@ static struct wh_error *add_tasks(struct builder *b, const struct wh_report *r, 
 		if (ti == SIZE_MAX || b->task_node[ti] != SIZE_MAX)
 			continue;
 		size_t group = foldable(r, ti) ? find_group(b->v, w->object, w->mode) : SIZE_MAX;
-		if (group != SIZE_MAX ||
-		    (foldable(r, ti) && count_foldable(r, wait_task, w->object, w->mode) >= fold_min)) {
+		if (group != SIZE_MAX || (foldable(r, ti) && count_foldable(r, wait_task, w->object,
+									    w->mode) >= fold_min)) {
 			if (group == SIZE_MAX) {
-				struct wh_view_node g = {.kind = WH_VIEW_FOLDED,
-							 .index = w->object,
-							 .first = ti};
+				struct wh_view_node g = {
+				    .kind = WH_VIEW_FOLDED, .index = w->object, .first = ti};
 				snprintf(g.mode, sizeof(g.mode), "%s", w->mode);
 				if ((err = add_node(b, g, &group)))
 					return err;
@@ -180,7 +179,8 @@ static struct wh_error *add_tasks(struct builder *b, const struct wh_report *r, 
 		int cycle = r->graph.task_cycle[ti];
 		struct wh_view_edge e = {.from = b->task_node[ti],
 					 .to = first_object_node + w->object,
-					 .in_cycle = cycle >= 0 && cycle_holds(r, cycle, w->object)};
+					 .in_cycle =
+					     cycle >= 0 && cycle_holds(r, cycle, w->object)};
 		if ((err = add_edge(b, e)))
 			return err;
 	}
@@ -237,11 +237,11 @@ struct wh_error *wh_graph_view_build(const struct wh_report *r, size_t fold_min,
 	size_t n;
 	/* Objects first, so object I is node I. */
 	for (size_t o = 0; o < r->waits.n_objects && !err; o++)
-		err = add_node(&b,
-			       (struct wh_view_node){.kind = WH_VIEW_OBJECT,
-						     .index = o,
-						     .root = object_is_root(r, o)},
-			       &n);
+		err =
+		    add_node(&b,
+			     (struct wh_view_node){
+				 .kind = WH_VIEW_OBJECT, .index = o, .root = object_is_root(r, o)},
+			     &n);
 	if (!err)
 		err = add_tasks(&b, r, fold_min ? fold_min : SIZE_MAX, wait_task, 0);
 	free(wait_task);

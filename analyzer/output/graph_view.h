@@ -22,18 +22,18 @@ enum wh_view_node_kind {
 struct wh_view_node {
 	enum wh_view_node_kind kind;
 	size_t index;
-	size_t count;	/* WH_VIEW_FOLDED: how many tasks */
-	size_t first;	/* WH_VIEW_FOLDED: task list index of the first */
-	char mode[8];	/* WH_VIEW_FOLDED: their wait mode, or "" */
-	bool in_cycle;	/* a task of a deadlock cycle */
-	bool root;	/* a root cause (task or object) */
+	size_t count;  /* WH_VIEW_FOLDED: how many tasks */
+	size_t first;  /* WH_VIEW_FOLDED: task list index of the first */
+	char mode[8];  /* WH_VIEW_FOLDED: their wait mode, or "" */
+	bool in_cycle; /* a task of a deadlock cycle */
+	bool root;     /* a root cause (task or object) */
 };
 
 struct wh_view_edge {
-	size_t from, to;  /* node indices */
-	bool held_by;	  /* object -> holder; else task -> object */
-	bool inferred;	  /* held_by only inferred */
-	bool in_cycle;	  /* an edge of a deadlock cycle */
+	size_t from, to; /* node indices */
+	bool held_by;	 /* object -> holder; else task -> object */
+	bool inferred;	 /* held_by only inferred */
+	bool in_cycle;	 /* an edge of a deadlock cycle */
 	/* held_by into a task of a cycle: laying it out against the flow
 	 * keeps the layout's graph acyclic (Graphviz 2.42 leaks the edges it
 	 * reverses to break cycles). */

@@ -37,8 +37,7 @@ void wh_markup_write(FILE *out, enum wh_markup_input in, const char *s, size_t l
 		fputs(markup_byte(in, (unsigned char)s[i], tmp), out);
 }
 
-char *wh_markup_escape(enum wh_markup_input in, const char *s, size_t len, char *buf,
-		       size_t size)
+char *wh_markup_escape(enum wh_markup_input in, const char *s, size_t len, char *buf, size_t size)
 {
 	size_t o = 0;
 	char tmp[8];

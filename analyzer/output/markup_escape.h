@@ -11,10 +11,10 @@
 #include <stdio.h>
 
 enum wh_markup_input {
-	WH_MARKUP_RAW,	 /* bytes from the dump: a backslash becomes \x5c too */
-	WH_MARKUP_LABEL, /* already text-escaped (wh_escape_text, the analysis'
-			  * labels): its \xNN are kept as they are */
-	WH_MARKUP_LINES, /* as LABEL, a whole text rendering: its newlines kept */
+	WH_MARKUP_RAW,	    /* bytes from the dump: a backslash becomes \x5c too */
+	WH_MARKUP_LABEL,    /* already text-escaped (wh_escape_text, the analysis'
+			     * labels): its \xNN are kept as they are */
+	WH_MARKUP_LINES,    /* as LABEL, a whole text rendering: its newlines kept */
 	WH_MARKUP_GRAPHVIZ, /* a label for Graphviz: as LABEL, and each backslash
 			     * doubled, since Graphviz reads \N, \l, ... */
 };
@@ -24,7 +24,6 @@ enum wh_markup_input {
 void wh_markup_write(FILE *out, enum wh_markup_input in, const char *s, size_t len);
 /* The same into BUF of SIZE bytes, always NUL-terminated; an entity or
  * \xNN is never cut in half (truncation drops it whole). Returns BUF. */
-char *wh_markup_escape(enum wh_markup_input in, const char *s, size_t len, char *buf,
-		       size_t size);
+char *wh_markup_escape(enum wh_markup_input in, const char *s, size_t len, char *buf, size_t size);
 
 #endif

@@ -43,9 +43,9 @@ struct page {
 	struct task_ref {
 		uint64_t address;
 		size_t task;
-	} *by_address; /* sorted by address */
-	bool *listed;  /* per task: blocked, waiting or holding */
-	size_t *group; /* per task: its stack group, or SIZE_MAX */
+	} * by_address;			/* sorted by address */
+	bool *listed;			/* per task: blocked, waiting or holding */
+	size_t *group;			/* per task: its stack group, or SIZE_MAX */
 	const struct wh_backtrace **bt; /* per task, or NULL */
 };
 
@@ -60,8 +60,8 @@ static int task_ref_cmp(const void *a, const void *b)
 static size_t page_task(const struct page *p, uint64_t addr)
 {
 	struct task_ref key = {.address = addr};
-	const struct task_ref *hit = bsearch(&key, p->by_address, p->r->summary.tasks.count,
-					     sizeof(key), task_ref_cmp);
+	const struct task_ref *hit =
+	    bsearch(&key, p->by_address, p->r->summary.tasks.count, sizeof(key), task_ref_cmp);
 	return hit ? hit->task : SIZE_MAX;
 }
 
@@ -107,7 +107,8 @@ static struct wh_error *page_init(const struct wh_report *r, struct page *p)
 			p->bt[ti] = r->bts.items[i];
 	for (size_t g = r->n_groups; g-- > 0;)
 		for (size_t i = 0; i < r->groups[g].n; i++)
-			if ((ti = page_task(p, r->bts.items[r->groups[g].members[i]]->task.address)) !=
+			if ((ti = page_task(p,
+					    r->bts.items[r->groups[g].members[i]]->task.address)) !=
 			    SIZE_MAX)
 				p->group[ti] = g;
 	return NULL;
@@ -234,7 +235,8 @@ static void html_roots(FILE *out, const struct page *p)
 		} else {
 			object_link(out, r, rc->index);
 		}
-		fprintf(out, "; %zu task%s blocked</li>\n", rc->blocked, rc->blocked == 1 ? "" : "s");
+		fprintf(out, "; %zu task%s blocked</li>\n", rc->blocked,
+			rc->blocked == 1 ? "" : "s");
 	}
 	fputs("</ol>\n", out);
 }

@@ -114,8 +114,8 @@ static struct wh_error *build_graph(const struct wh_report *r, const struct wh_g
 	for (size_t i = 0; i < v->n_edges; i++) {
 		const struct wh_view_edge *e = &v->edges[i];
 		Agedge_t *ed = agedge(g, nodes[e->from], nodes[e->to], NULL, 1);
-		set(ed, "label", e->held_by ? (e->inferred ? "held by (inferred)" : "held by")
-					    : "waits");
+		set(ed, "label",
+		    e->held_by ? (e->inferred ? "held by (inferred)" : "held by") : "waits");
 		if (e->inferred)
 			set(ed, "style", "dashed");
 		if (e->back)
@@ -155,7 +155,8 @@ struct wh_error *wh_svg_graph_render(const struct wh_report *r, char **ret, size
 	GVC_t *gvc = gvContextPlugins(graph_plugins, 0);
 	if (!gvc) {
 		wh_graph_view_deinit(&v);
-		return wh_error_create(WH_ERR_INTERNAL, "drawing the wait graph: no Graphviz context");
+		return wh_error_create(WH_ERR_INTERNAL,
+				       "drawing the wait graph: no Graphviz context");
 	}
 	Agraph_t *g = agopen((char *)"whyhung", Agdirected, NULL);
 	set(g, "rankdir", "LR");
@@ -173,7 +174,8 @@ struct wh_error *wh_svg_graph_render(const struct wh_report *r, char **ret, size
 	char *doc = NULL;
 	unsigned int len = 0;
 	if (!err && gvLayout(gvc, g, "dot") != 0)
-		err = wh_error_create(WH_ERR_INTERNAL, "drawing the wait graph: Graphviz layout failed");
+		err = wh_error_create(WH_ERR_INTERNAL,
+				      "drawing the wait graph: Graphviz layout failed");
 	else if (!err) {
 		if (gvRenderData(gvc, g, "svg", &doc, &len) != 0 || !doc)
 			err = wh_error_create(WH_ERR_INTERNAL,

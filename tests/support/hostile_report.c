@@ -4,10 +4,7 @@
 #include <string.h>
 
 const char *const hostile_comms[HOSTILE_TASKS] = {
-    "<script>",
-    "\"><img src=x>",
-    "a\x1b[2J\x07\r\nb'",
-    "\xff\xfe\xc3(\xed\xa0\x80</a>",
+    "<script>",		"\"><img src=x>", "a\x1b[2J\x07\r\nb'", "\xff\xfe\xc3(\xed\xa0\x80</a>",
     "0123456789abcdef", /* 16 bytes: the kernel's comm has no NUL then */
     "&lt;b&gt;\\N\\l&",
 };

@@ -55,7 +55,7 @@ static int setup(void **state)
  * tag or comment we write; none of the payloads' tag names. */
 static void assert_no_injected_markup(const char *doc)
 {
-	static const char *const bad[] = {"<script", "<img", "<svg onload", "<!--",
+	static const char *const bad[] = {"<script",   "<img",	     "<svg onload", "<!--",
 					  "</title><", "onerror=\"", "<a>"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
 		if (strstr(doc, bad[i]))
@@ -77,7 +77,8 @@ static void test_html(void **state)
 	memmove(svg, end + 6, strlen(end + 6) + 1);
 	assert_no_injected_markup(html);
 	/* The names are there, as text. */
-	assert_non_null(strstr(html, "&lt;script&gt;document.title=&#39;PWNED&#39;&lt;/script&gt;"));
+	assert_non_null(
+	    strstr(html, "&lt;script&gt;document.title=&#39;PWNED&#39;&lt;/script&gt;"));
 	assert_non_null(strstr(html, "&quot;&gt;&lt;img src=x&gt;"));
 	assert_non_null(strstr(html, "a\\x1b[2J\\x07\\x0d\\x0ab&#39;"));
 	assert_non_null(strstr(html, "\\xff\\xfe\\xc3(\\xed\\xa0\\x80&lt;/a&gt;"));
@@ -157,8 +158,8 @@ static void test_markup_escape(void **state)
 			    "a\\x5cb");
 	assert_string_equal(wh_markup_escape(WH_MARKUP_LABEL, "a\\x1b", SIZE_MAX, buf, sizeof(buf)),
 			    "a\\x1b");
-	assert_string_equal(wh_markup_escape(WH_MARKUP_GRAPHVIZ, "a\\N", SIZE_MAX, buf, sizeof(buf)),
-			    "a\\\\N");
+	assert_string_equal(
+	    wh_markup_escape(WH_MARKUP_GRAPHVIZ, "a\\N", SIZE_MAX, buf, sizeof(buf)), "a\\\\N");
 	assert_string_equal(wh_markup_escape(WH_MARKUP_LINES, "a\nb\r", SIZE_MAX, buf, sizeof(buf)),
 			    "a\nb\\x0d");
 	/* LEN bounds a name without NUL. */
@@ -177,8 +178,8 @@ static void test_large_graph_folds(void **state)
 	struct wh_wait_object obj = {.kind = "mutex", .name = "big_lock", .n_owners = 1};
 	struct wh_report r = {0};
 	for (size_t i = 0; i < N; i++) {
-		tasks[i] = (struct wh_task){.pid = (int32_t)(100 + i), .state = 'D',
-					   .address = 0x1000 * (i + 1)};
+		tasks[i] = (struct wh_task){
+		    .pid = (int32_t)(100 + i), .state = 'D', .address = 0x1000 * (i + 1)};
 		snprintf(tasks[i].comm, sizeof(tasks[i].comm), "worker/%zu", i);
 		cycle[i] = -1;
 	}
@@ -191,8 +192,8 @@ static void test_large_graph_folds(void **state)
 	obj.waiter_modes = modes;
 	obj.n_waiters = N - 1;
 	r.summary.tasks = (struct wh_task_list){.tasks = tasks, .count = N};
-	r.waits = (struct wh_waits){.objects = &obj, .n_objects = 1, .waits = waits,
-				    .n_waits = N - 1};
+	r.waits =
+	    (struct wh_waits){.objects = &obj, .n_objects = 1, .waits = waits, .n_waits = N - 1};
 	r.graph.task_cycle = cycle;
 	struct wh_graph_view v;
 	assert_null(wh_graph_view_build(&r, WH_VIEW_FOLD_MIN, &v));
@@ -221,11 +222,11 @@ static void test_large_graph_folds(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_markup_escape),
-		cmocka_unit_test(test_html),
-		cmocka_unit_test(test_svg),
-		cmocka_unit_test(test_text_json_dot),
-		cmocka_unit_test(test_large_graph_folds),
+	    cmocka_unit_test(test_markup_escape),
+	    cmocka_unit_test(test_html),
+	    cmocka_unit_test(test_svg),
+	    cmocka_unit_test(test_text_json_dot),
+	    cmocka_unit_test(test_large_graph_folds),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
