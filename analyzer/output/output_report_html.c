@@ -32,7 +32,9 @@ static const char html_style[] =
     ".cycle{color:#d00000;font-weight:bold}li.root::marker{color:#e8590c}"
     "section.obj{border-top:1px solid #ddd;margin-top:.5em}"
     ":target{outline:3px solid #4a90d9}"
+    /* Printed, every <details> is open (Chromium 131+, Firefox 143+). */
     "@media print{figure{border:0}a{color:inherit;text-decoration:none}"
+    "details::details-content{content-visibility:visible;display:block}"
     "details>summary{list-style:none}}";
 
 /* The report with what the page asks per task made lookups, not scans:

@@ -39,6 +39,14 @@ t3=$(now_ms)
 browser --window-size=1280,2400 --screenshot="$out/screenshot.png" "file://$out/report.html" \
 	>/dev/null
 echo "chromium: DOM $((t3 - t2)) ms, screenshot $(($(now_ms) - t3)) ms"
+# Printable: the page prints, collapsed stacks included (a PDF with them
+# open is longer than the screen's first pages).
+browser --no-pdf-header-footer --print-to-pdf="$out/report.pdf" "file://$out/report.html" \
+	>/dev/null
+head -c 5 "$out/report.pdf" | grep -q '^%PDF-' || { echo "FAIL: no PDF printed"; exit 1; }
+pages=$(grep -ac '/Type /Page$\|/Type /Page[^s]' "$out/report.pdf" || true)
+[ "$pages" -ge 1 ] || { echo "FAIL: the PDF has no page"; exit 1; }
+echo "printed: $pages pages"
 [ -s "$out/dom.html" ] || { echo "FAIL: Chromium dumped no DOM"; exit 1; }
 if [ "$mode" = hostile ]; then
 	# The SVG alone in the browser too: no element from a name.
