@@ -1,5 +1,6 @@
 #include "elf_image.h"
 #include "radix_sort.h"
+#include "escape.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -68,10 +69,14 @@ static struct wh_error *parse_sections(struct wh_elf_image *img)
 		s->info = sh[i].sh_info;
 		s->entsize = sh[i].sh_entsize;
 		if (s->type != SHT_NOBITS && s->type != SHT_NULL) {
-			if (!in_file(img, sh[i].sh_offset, sh[i].sh_size))
-				return wh_error_create(
-				    WH_ERR_NO_VMLINUX,
-				    "section %s lies outside the file (truncated?)", s->name);
+			if (!in_file(img, sh[i].sh_offset, sh[i].sh_size)) {
+				/* The name is the file's bytes: escaped for the error line. */
+				char name[64];
+				wh_escape_text(s->name, sizeof(name), name, sizeof(name));
+				return wh_error_create(WH_ERR_NO_VMLINUX,
+						       "section %s lies outside the file (truncated?)",
+						       name);
+			}
 			s->data = img->map + sh[i].sh_offset;
 		}
 	}

@@ -1,6 +1,8 @@
 #include "cli.h"
 #include "cli_help.h"
 #include "backtraces.h"
+#include "batch_cli.h"
+#include "debuginfo_find.h"
 #include "escape.h"
 #include "kdump_log_file.h"
 #include "kernel.h"
@@ -42,10 +44,15 @@ static const char usage_text[] =
     "  cpus      each CPU: task, context, interrupts, watchdog, stack\n"
     "  bt        kernel stacks: of D tasks by default, or --pid/--state/--cpu/--all\n"
     "  log       the kernel log (dmesg), as makedumpfile --dump-dmesg prints it\n"
+    "  batch     many dumps, one worker each (whyhung batch --help)\n"
+    "  clusters  hang signatures of a batch's results (whyhung clusters --help)\n"
+    "  merge     combine batch results, e.g. shards (whyhung merge --help)\n"
     "\n"
     "options:\n"
-    "  -k, --vmlinux FILE   the dump's kernel with debug info (default: the\n"
-    "                       Debian -dbg location for the dump's release)\n"
+    "  -k, --vmlinux FILE   the dump's kernel with debug info (default: found\n"
+    "                       by the dump's build id and release in the\n"
+    "                       --debug-dir trees, then /usr/lib/debug)\n"
+    "  --debug-dir DIR      a tree laid out like /usr/lib/debug (repeatable)\n"
     "  -f, --format FMT     text (default), json; report only: dot (Graphviz),\n"
     "                       html (one page, graph drawn), svg (the graph)\n"
     "  -m, --modules DIR    module debug files (NAME.ko), searched recursively;\n"
@@ -102,7 +109,7 @@ static const struct {
     {"log", CMD_LOG},	    {"bt", CMD_BT},	      {"cpus", CMD_CPUS},
 };
 
-enum { MAX_PIDS = 1024, MAX_DUMP_FILES = 256 };
+enum { MAX_PIDS = 1024, MAX_DUMP_FILES = 256, MAX_DEBUG_DIRS = 64 };
 enum format { FMT_TEXT, FMT_JSON, FMT_DOT, FMT_HTML, FMT_SVG };
 
 struct options {
@@ -112,6 +119,8 @@ struct options {
 	size_t n_vmcores;
 	const char *vmlinux;
 	const char *module_dir;
+	const char *debug_dirs[MAX_DEBUG_DIRS];
+	size_t n_debug_dirs;
 	bool have_command;
 	int32_t pids[MAX_PIDS];
 	struct wh_bt_selection bt;
@@ -134,7 +143,8 @@ static struct wh_error *parse_args(int argc, char **argv, struct options *o)
 	    {"format", required_argument, NULL, 'f'},  {"pid", required_argument, NULL, 'p'},
 	    {"state", required_argument, NULL, 's'},   {"cpu", required_argument, NULL, 'c'},
 	    {"all", no_argument, NULL, 'a'},	       {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},       {NULL, 0, NULL, 0},
+	    {"version", no_argument, NULL, 'V'},       {"debug-dir", required_argument, NULL, 'D'},
+	    {NULL, 0, NULL, 0},
 	};
 	memset(o, 0, sizeof(*o));
 	o->bt.cpu = -1;
@@ -144,7 +154,7 @@ static struct wh_error *parse_args(int argc, char **argv, struct options *o)
 	struct wh_error *err;
 	optind = 1;
 	opterr = 0; /* our own one-line message instead of getopt's */
-	while ((c = getopt_long(argc, argv, "+k:m:f:p:s:c:ahV", longopts, NULL)) != -1 ||
+	while ((c = getopt_long(argc, argv, "+k:m:f:p:s:c:ahVD:", longopts, NULL)) != -1 ||
 	       optind < argc) {
 		if (c == -1) {
 			/* Positional argument: a command name first (unless a file of
@@ -169,6 +179,11 @@ static struct wh_error *parse_args(int argc, char **argv, struct options *o)
 		switch (c) {
 		case 'k': o->vmlinux = optarg; break;
 		case 'm': o->module_dir = optarg; break;
+		case 'D':
+			if (o->n_debug_dirs == MAX_DEBUG_DIRS)
+				return wh_error_create(WH_ERR_USAGE, "too many --debug-dir options");
+			o->debug_dirs[o->n_debug_dirs++] = optarg;
+			break;
 		case 'f':
 			if (!strcmp(optarg, "text"))
 				o->format = FMT_TEXT;
@@ -235,20 +250,17 @@ static struct wh_error *parse_args(int argc, char **argv, struct options *o)
 	return NULL;
 }
 
-/* Without -k, look where Debian's linux-image-*-dbg installs the vmlinux. */
-static struct wh_error *default_vmlinux(const struct wh_dump *dump, char *buf, size_t size)
+/* Without -k, find the kernel's debug info from the dump's release and
+ * build id (--debug-dir trees, then /usr/lib/debug); its module tree
+ * serves as -m when none is given. */
+static struct wh_error *find_debuginfo(const struct options *o, const struct wh_dump *dump,
+				       struct wh_debuginfo *ret)
 {
-	const char *release = wh_dump_release(dump);
-	const char *dirs[][2] = {{"/usr/lib/debug/boot/vmlinux-", ""},
-				 {"/usr/lib/debug/lib/modules/", "/vmlinux"}};
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(*dirs); i++) {
-		snprintf(buf, size, "%s%s%s", dirs[i][0], release, dirs[i][1]);
-		if (access(buf, R_OK) == 0)
-			return NULL;
-	}
-	return wh_error_create(WH_ERR_NO_VMLINUX,
-			       "no vmlinux given (-k) and none found for %s under /usr/lib/debug",
-			       release);
+	struct wh_error *err = wh_debuginfo_find(o->debug_dirs, o->n_debug_dirs,
+						 wh_dump_release(dump), wh_dump_build_id(dump), ret);
+	if (err)
+		return wh_error_wrap(err, "no vmlinux given (-k)");
+	return NULL;
 }
 
 /* The log alone: no task walk, so a dump with a broken task list still
@@ -357,24 +369,27 @@ static void close_kernel(struct wh_kernel *k, const struct options *o)
 
 static struct wh_error *run(const struct options *o)
 {
-	char found[4096];
+	static struct wh_debuginfo found;
 	const char *vmlinux = o->vmlinux;
+	const char *module_dir = o->module_dir;
 	/* Opened once: a flattened or compressed dump is rebuilt once. */
 	struct wh_dump *dump;
 	struct wh_error *err = wh_dump_open_files(o->vmcores, o->n_vmcores, &dump);
 	if (err)
 		return err;
 	if (!vmlinux) {
-		if ((err = default_vmlinux(dump, found, sizeof(found)))) {
+		if ((err = find_debuginfo(o, dump, &found))) {
 			wh_dump_destroy(dump);
 			return err;
 		}
-		vmlinux = found;
+		vmlinux = found.vmlinux;
+		if (!module_dir && found.module_dir[0])
+			module_dir = found.module_dir;
 	}
 	struct wh_kernel *k;
 	if ((err = wh_kernel_open_dump(dump, vmlinux, &k)))
 		return err;
-	if (o->module_dir && (err = wh_kernel_set_module_dir(k, o->module_dir))) {
+	if (module_dir && (err = wh_kernel_set_module_dir(k, module_dir))) {
 		wh_kernel_destroy(k);
 		return err;
 	}
@@ -411,8 +426,20 @@ static struct wh_error *run(const struct options *o)
 	return err;
 }
 
+static int exit_code_of(const struct wh_error *err)
+{
+	return (int)wh_exit_code_for(err);
+}
+
 int wh_cli_main(int argc, char **argv)
 {
+	/* Fleet commands have options of their own (analyzer/batch/). */
+	if (argc > 1 && !strcmp(argv[1], "batch") && access(argv[1], F_OK) != 0)
+		return wh_batch_main(argc - 1, argv + 1, exit_code_of);
+	if (argc > 1 && !strcmp(argv[1], "clusters") && access(argv[1], F_OK) != 0)
+		return wh_clusters_main(argc - 1, argv + 1, exit_code_of);
+	if (argc > 1 && !strcmp(argv[1], "merge") && access(argv[1], F_OK) != 0)
+		return wh_merge_main(argc - 1, argv + 1, exit_code_of);
 	struct options o;
 	struct wh_error *err = parse_args(argc, argv, &o);
 	if (!err)

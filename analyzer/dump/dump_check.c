@@ -100,6 +100,8 @@ static int key_cmp(const void *a, const void *b)
  * one of the keys it prefixes (possibly after equal keys). */
 static bool keys_conflict(struct vmci_key *keys, size_t n)
 {
+	if (n < 2) /* also: an empty VMCOREINFO has no array to sort (NULL) */
+		return false;
 	qsort(keys, n, sizeof(*keys), key_cmp);
 	for (size_t i = 0; i + 1 < n; i++) {
 		size_t j = i + 1;

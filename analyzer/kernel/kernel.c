@@ -111,6 +111,9 @@ struct wh_error *wh_kernel_open_files(const char *const *dump_paths, size_t n_du
 	return wh_kernel_open_dump(dump, vmlinux_path, ret);
 }
 
+static struct wh_error *complete_open(struct wh_kernel *k, struct wh_error *err,
+				      struct wh_kernel **ret);
+
 struct wh_error *wh_kernel_open_dump(struct wh_dump *dump, const char *vmlinux_path,
 				     struct wh_kernel **ret)
 {
@@ -120,13 +123,35 @@ struct wh_error *wh_kernel_open_dump(struct wh_dump *dump, const char *vmlinux_p
 		return &wh_error_nomem;
 	}
 	k->dump = dump;
-	struct wh_error *err = wh_elf_image_open(vmlinux_path, &k->vmlinux);
+	return complete_open(k, wh_elf_image_open(vmlinux_path, &k->vmlinux), ret);
+}
+
+struct wh_error *wh_kernel_open_loaded(struct wh_dump *dump, struct wh_elf_image *vmlinux,
+				       struct wh_types *types, struct wh_kernel **ret)
+{
+	struct wh_kernel *k = calloc(1, sizeof(*k));
+	if (!k) {
+		wh_dump_destroy(dump);
+		wh_types_destroy(types);
+		wh_elf_image_destroy(vmlinux);
+		return &wh_error_nomem;
+	}
+	k->dump = dump;
+	k->vmlinux = vmlinux;
+	k->types = types;
+	return complete_open(k, NULL, ret);
+}
+
+/* The checks and tables every open ends with; ERR is the vmlinux's. */
+static struct wh_error *complete_open(struct wh_kernel *k, struct wh_error *err,
+				      struct wh_kernel **ret)
+{
 	if (!err) {
 		k->kaslr_offset = wh_dump_kaslr_offset(k->dump);
 		sscanf(wh_dump_release(k->dump), "%d.%d", &k->version_major, &k->version_minor);
 		err = wh_kernel_check_match(k);
 	}
-	if (!err)
+	if (!err && !k->types)
 		err = wh_types_create(k->vmlinux, &k->types);
 	if (!err)
 		err = load_cpus(k);

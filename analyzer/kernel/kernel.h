@@ -49,6 +49,11 @@ struct wh_error *wh_kernel_open_files(const char *const *dump_paths, size_t n_du
 struct wh_error *wh_kernel_open_dump(struct wh_dump *dump, const char *vmlinux_path,
 				     struct wh_kernel **ret);
 void wh_kernel_destroy(struct wh_kernel *k);
+/* The same with a vmlinux already open too, and its types (NULL: created
+ * here), as a batch slot loads them once for many dumps of one kernel.
+ * Takes ownership of all three, also on failure. */
+struct wh_error *wh_kernel_open_loaded(struct wh_dump *dump, struct wh_elf_image *vmlinux,
+				       struct wh_types *types, struct wh_kernel **ret);
 
 /* Runtime address of a global (KASLR slide applied). Per-CPU symbols give
  * their offset inside the per-CPU area; see wh_kernel_percpu_address(). */

@@ -128,3 +128,9 @@ void wh_json_null(struct wh_json *j)
 	before_value(j);
 	fputs("null", j->out);
 }
+
+void wh_json_raw(struct wh_json *j, const char *json, size_t len)
+{
+	before_value(j);
+	fwrite(json, 1, len, j->out);
+}

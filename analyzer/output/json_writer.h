@@ -35,5 +35,8 @@ void wh_json_uint(struct wh_json *j, uint64_t v);
 void wh_json_hex(struct wh_json *j, uint64_t v); /* "0x..." string */
 void wh_json_bool(struct wh_json *j, bool v);
 void wh_json_null(struct wh_json *j);
+/* A value that is already JSON (a document rendered before, e.g. a report
+ * embedded in a batch record), written as it is. */
+void wh_json_raw(struct wh_json *j, const char *json, size_t len);
 
 #endif
