@@ -3,9 +3,9 @@
 # where they belong; the man page lints clean and names every command,
 # option and format of `whyhung --help`; `whyhung COMMAND --help` works for
 # every command; --version is the project's; the completion completes.
-# Usage: install_docs.sh BUILD_DIR OUTDIR VERSION   (issue 15 item 3)
+# Usage: install_docs.sh BUILD_DIR OUTDIR VERSION README   (issue 15 item 3)
 set -eu
-build=$1 out=$2 version=$3
+build=$1 out=$2 version=$3 readme=$4
 rm -rf "$out" && mkdir -p "$out"
 fail() { echo "FAIL: $*"; exit 1; }
 cmake --install "$build" --prefix "$out/usr" >"$out/install.log"
@@ -35,9 +35,16 @@ for o in $opts; do
 	printf '%s\n' "$page" | grep -qE "^     ${o%%:*}, ${o#*:}( |$)" ||
 		fail "option ${o%%:*}, ${o#*:} of --help not in the man page's OPTIONS"
 done
+# Long options without a short one ("  --debug-dir DIR"), and those of the
+# commands with their own option parser (batch, clusters, merge).
+long=$(printf '%s\n' "$help" "$("$bin" batch --help)" "$("$bin" clusters --help)" \
+	"$("$bin" merge --help)" | grep -oE -- '--[a-z][a-z-]+' | sort -u)
+for o in $long; do
+	printf '%s\n' "$page" | grep -qe "$o" || fail "option $o not in the man page"
+done
 # Every command: in the man page, and its own --help.
 cmds=$(printf '%s\n' "$help" | sed -n '/^commands:/,/^$/p' | grep -oE '^  [a-z]+' | tr -d ' ')
-[ "$(printf '%s\n' "$cmds" | wc -w)" -eq 6 ] || fail "commands in --help: $cmds"
+[ "$(printf '%s\n' "$cmds" | wc -w)" -ge 9 ] || fail "commands in --help: $cmds"
 for c in $cmds; do
 	printf '%s\n' "$page" | grep -qE "^     $c " || fail "command $c not in the man page's COMMANDS"
 	ch=$("$bin" "$c" --help) || fail "whyhung $c --help failed"
@@ -49,8 +56,11 @@ done
 for f in text json dot html svg; do
 	printf '%s\n' "$page" | grep -qw "$f" || fail "format $f not in the man page"
 done
-for code in 0 1 2 3 4 5 6 7 8 9; do
-	printf '%s\n' "$page" | sed -n '/^EXIT STATUS/,/^[A-Z]/p' | grep -qE "^     $code " ||
+# README's table, as the man page must copy it.
+codes=$(sed -n '/^### Exit codes/,/^Errors are/p' "$readme" | grep -oE '^\| [0-9]+ ' | tr -d '| ')
+[ "$(printf '%s\n' "$codes" | wc -w)" -ge 10 ] || fail "exit codes in README: $codes"
+for code in $codes; do
+	printf '%s\n' "$page" | sed -n '/^EXIT STATUS/,/^[A-Z]/p' | grep -qE "^     $code +[^ ]" ||
 		fail "exit code $code not in the man page"
 done
 [ "$("$bin" --version)" = "whyhung $version" ] || fail "--version: $("$bin" --version)"
@@ -67,4 +77,6 @@ complete_words whyhung --format "" | grep -qx html || fail "completion: --format
 complete_words whyhung log --format "" | grep -qx html && fail "completion: html offered for log"
 complete_words whyhung "" | grep -qx summary || fail "completion: no commands"
 complete_words whyhung bt --p | grep -qx -- --pid || fail "completion: bt lacks --pid"
+complete_words whyhung batch --sh | grep -qx -- --shard || fail "completion: batch lacks --shard"
+complete_words whyhung "" | grep -qx clusters || fail "completion: no clusters command"
 echo "installed: $(cd "$out/usr" && find . -type f | sort | tr '\n' ' ')"
