@@ -3,8 +3,10 @@
 # for the tests only, as their reference DWARF reader; makedumpfile and the
 # compression tools make the tests' flattened, compressed and split dumps;
 # libsqlite3-dev is batch's results database; clang and libclang-rt-14-dev
-# for the fuzzers, python3 for the corpus and seeds), build whyhung, and
-# unpack the bundled fixture's vmlinux next to the build.
+# for the fuzzers, python3 for the corpus and seeds; libgraphviz-dev lays out
+# the HTML/SVG wait graph; chromium renders the HTML in the browser test;
+# mandoc lints the man page), build whyhung, and unpack the bundled fixture's
+# vmlinux next to the build.
 # Usage: setup.sh [--tests]   (--tests also builds the test suite and
 # unpacks every fixture; tests/run-all.sh passes it)
 set -eu
@@ -15,13 +17,15 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 if ! dpkg -s libkdumpfile-dev libdwarf-dev libelf-dev zlib1g-dev libcmocka-dev libsqlite3-dev cmake \
 	pkg-config xz-utils gcc make python3 liblzma-dev libbz2-dev liblz4-dev libzstd-dev \
-	makedumpfile gzip bzip2 lz4 zstd clang libclang-rt-14-dev >/dev/null 2>&1; then
+	makedumpfile gzip bzip2 lz4 zstd clang libclang-rt-14-dev libgraphviz-dev chromium \
+	mandoc >/dev/null 2>&1; then
 	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q
 	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
 		build-essential cmake pkg-config xz-utils python3 \
 		libkdumpfile-dev libdwarf-dev libelf-dev zlib1g-dev libcmocka-dev libsqlite3-dev \
 		liblzma-dev libbz2-dev liblz4-dev libzstd-dev \
-		makedumpfile gzip bzip2 lz4 zstd clang libclang-rt-14-dev
+		makedumpfile gzip bzip2 lz4 zstd clang libclang-rt-14-dev libgraphviz-dev chromium \
+		mandoc
 fi
 # The Slurm test runs a real single-node Slurm: its daemons, for the tests only.
 if [ "$tests" = ON ] && ! dpkg -s slurm-wlm munge iproute2 >/dev/null 2>&1; then

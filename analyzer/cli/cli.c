@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "cli_help.h"
 #include "backtraces.h"
 #include "batch_cli.h"
 #include "debuginfo_find.h"
@@ -25,7 +26,8 @@
 
 
 static const char usage_text[] =
-    "usage: whyhung [COMMAND] VMCORE... -k VMLINUX [--format text|json|dot] [OPTIONS]\n"
+    "usage: whyhung [COMMAND] VMCORE... -k VMLINUX [--format FMT] [OPTIONS]\n"
+    "       whyhung COMMAND --help\n"
     "\n"
     "Explain why a Linux machine hung, from its crash dump.\n"
     "\n"
@@ -51,7 +53,8 @@ static const char usage_text[] =
     "                       by the dump's build id and release in the\n"
     "                       --debug-dir trees, then /usr/lib/debug)\n"
     "  --debug-dir DIR      a tree laid out like /usr/lib/debug (repeatable)\n"
-    "  -f, --format FMT     text (default), json, or dot (report only: Graphviz)\n"
+    "  -f, --format FMT     text (default), json; report only: dot (Graphviz),\n"
+    "                       html (one page, graph drawn), svg (the graph)\n"
     "  -m, --modules DIR    module debug files (NAME.ko), searched recursively;\n"
     "                       or one NAME.ko file (anything else: exit 3)\n"
     "  -p, --pid N          bt: this task (repeatable)\n"
@@ -107,7 +110,7 @@ static const struct {
 };
 
 enum { MAX_PIDS = 1024, MAX_DUMP_FILES = 256, MAX_DEBUG_DIRS = 64 };
-enum format { FMT_TEXT, FMT_JSON, FMT_DOT };
+enum format { FMT_TEXT, FMT_JSON, FMT_DOT, FMT_HTML, FMT_SVG };
 
 struct options {
 	enum command command;
@@ -188,6 +191,10 @@ static struct wh_error *parse_args(int argc, char **argv, struct options *o)
 				o->format = FMT_JSON;
 			else if (!strcmp(optarg, "dot"))
 				o->format = FMT_DOT;
+			else if (!strcmp(optarg, "html"))
+				o->format = FMT_HTML;
+			else if (!strcmp(optarg, "svg"))
+				o->format = FMT_SVG;
 			else
 				return wh_error_create(WH_ERR_USAGE, "unknown format: %s", optarg);
 			break;
@@ -214,7 +221,11 @@ static struct wh_error *parse_args(int argc, char **argv, struct options *o)
 			o->bt.cpu = (int)v;
 			break;
 		case 'a': o->bt.all = o->bt.all_cpus = true; break;
-		case 'h': fputs(usage_text, stdout); exit(WH_EXIT_OK);
+		case 'h':
+			fputs(o->have_command ? wh_cli_command_help(commands[o->command].name)
+					      : usage_text,
+			      stdout);
+			exit(WH_EXIT_OK);
 		case 'V': printf("whyhung %s\n", WH_VERSION); exit(WH_EXIT_OK);
 		default:
 			if (optopt)
@@ -225,8 +236,12 @@ static struct wh_error *parse_args(int argc, char **argv, struct options *o)
 					       argv[optind - 1]);
 		}
 	}
-	if (o->format == FMT_DOT && o->command != CMD_REPORT)
-		return wh_error_create(WH_ERR_USAGE, "--format dot is for the report only");
+	if ((o->format == FMT_DOT || o->format == FMT_HTML || o->format == FMT_SVG) &&
+	    o->command != CMD_REPORT)
+		return wh_error_create(WH_ERR_USAGE, "--format %s is for the report only",
+				       o->format == FMT_DOT ? "dot"
+				       : o->format == FMT_HTML ? "html"
+							       : "svg");
 	if (o->command == CMD_BT && !o->bt.n_pids && !o->bt.state && o->bt.cpu < 0 && !o->bt.all &&
 	    !o->bt.all_cpus)
 		o->bt.state = 'D';
@@ -312,10 +327,14 @@ static struct wh_error *run_report(struct wh_kernel *k, const struct options *o)
 		wh_output_json_report(stdout, &r);
 	else if (o->format == FMT_DOT)
 		wh_output_dot_report(stdout, &r);
+	else if (o->format == FMT_HTML)
+		err = wh_output_html_report(stdout, &r);
+	else if (o->format == FMT_SVG)
+		err = wh_output_svg_report(stdout, &r);
 	else
 		wh_output_text_report(stdout, &r);
 	wh_report_deinit(&r);
-	return NULL;
+	return err;
 }
 
 /* Module debug files rejected on the way are worth knowing: stderr, after
