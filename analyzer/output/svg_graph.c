@@ -172,7 +172,7 @@ struct wh_error *wh_svg_graph_render(const struct wh_report *r, char **ret, size
 	}
 	err = build_graph(r, &v, g);
 	char *doc = NULL;
-	unsigned int len = 0;
+	WH_GVRENDERDATA_LENGTH len = 0; /* its type changed in Graphviz 3.0 (CMake checks) */
 	if (!err && gvLayout(gvc, g, "dot") != 0)
 		err = wh_error_create(WH_ERR_INTERNAL,
 				      "drawing the wait graph: Graphviz layout failed");
