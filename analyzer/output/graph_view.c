@@ -18,6 +18,8 @@ void wh_view_object_id(size_t object, char *buf, size_t size)
 
 static bool task_holds_something(const struct wh_report *r, uint64_t addr)
 {
+	if (r->waits.indexed) /* every analysis; hand-made reports in tests are not */
+		return wh_addr_map_get(&r->waits.held_by, addr) != SIZE_MAX;
 	for (size_t i = 0; i < r->waits.n_objects; i++)
 		for (size_t j = 0; j < r->waits.objects[i].n_owners; j++)
 			if (r->waits.objects[i].owners[j].task == addr)
@@ -53,7 +55,13 @@ struct builder {
 	struct wh_graph_view *v;
 	size_t cap_nodes, cap_edges;
 	size_t *task_node; /* per task list index, SIZE_MAX when not drawn */
+	struct wh_addr_map edge_at; /* (from, to) hashed -> edge index */
 };
+
+static uint64_t edge_key(size_t from, size_t to)
+{
+	return ((uint64_t)from << 32) ^ (uint64_t)to;
+}
 
 static struct wh_error *add_node(struct builder *b, struct wh_view_node n, size_t *ret)
 {
@@ -74,9 +82,16 @@ static struct wh_error *add_node(struct builder *b, struct wh_view_node n, size_
 static struct wh_error *add_edge(struct builder *b, struct wh_view_edge e)
 {
 	struct wh_graph_view *v = b->v;
-	for (size_t i = 0; i < v->n_edges; i++)
+	/* Folded waiters: one edge for the group. A hash, not a scan of every
+	 * edge so far: thousands of waiters draw thousands of edges. */
+	uint64_t key = edge_key(e.from, e.to);
+	size_t cursor = 0, i;
+	while ((i = wh_addr_map_next(&b->edge_at, key, &cursor)) != SIZE_MAX)
 		if (v->edges[i].from == e.from && v->edges[i].to == e.to)
-			return NULL; /* folded waiters: one edge for the group */
+			return NULL;
+	struct wh_error *err = wh_addr_map_add(&b->edge_at, key, v->n_edges);
+	if (err)
+		return err;
 	if (v->n_edges == b->cap_edges) {
 		size_t cap = b->cap_edges ? 2 * b->cap_edges : 64;
 		struct wh_view_edge *p = realloc(v->edges, cap * sizeof(*p));
@@ -220,6 +235,7 @@ struct wh_error *wh_graph_view_build(const struct wh_report *r, size_t fold_min,
 {
 	memset(ret, 0, sizeof(*ret));
 	struct builder b = {.v = ret};
+	wh_addr_map_init(&b.edge_at);
 	size_t n_tasks = r->summary.tasks.count;
 	b.task_node = malloc((n_tasks ? n_tasks : 1) * sizeof(*b.task_node));
 	if (!b.task_node)
@@ -246,6 +262,7 @@ struct wh_error *wh_graph_view_build(const struct wh_report *r, size_t fold_min,
 		err = add_tasks(&b, r, fold_min ? fold_min : SIZE_MAX, wait_task, 0);
 	free(wait_task);
 	free(b.task_node);
+	wh_addr_map_deinit(&b.edge_at);
 	if (err)
 		wh_graph_view_deinit(ret);
 	return err;
