@@ -34,6 +34,9 @@ struct wh_kernel {
 	uint64_t text_start, text_end, inittext_start, inittext_end; /* runtime */
 	const char *const *hints_done[32]; /* wh_kernel_type_hint() lists applied */
 	size_t n_hints_done;
+	/* The kernel tree's root in the DWARF's file names (stack/source_root.h). */
+	char source_root[256];
+	bool source_root_known;
 };
 
 /* Open and cross-check DUMP_PATH against VMLINUX_PATH. Errors name the

@@ -1,5 +1,6 @@
 #include "backtraces.h"
 #include "module_debug.h"
+#include "source_root.h"
 #include "stack_start.h"
 
 #include <stdio.h>
@@ -43,8 +44,32 @@ static void add_inlined(struct wh_types *types, uint64_t addr, struct wh_frame_s
 	wh_inline_sites_destroy(sites, n);
 }
 
+/* FILE (owned, may be NULL) made relative to the kernel tree ROOT. On out
+ * of memory the name stays as the DWARF has it. */
+static char *tree_relative(const char *root, char *file)
+{
+	if (!file)
+		return NULL;
+	const char *rel = wh_source_root_strip(root, file);
+	if (rel == file)
+		return file;
+	char *copy = strdup(rel);
+	if (!copy)
+		return file;
+	free(file);
+	return copy;
+}
+
+static void make_tree_relative(const char *root, struct wh_frame_source *src)
+{
+	src->file = tree_relative(root, src->file);
+	for (size_t k = 0; k < src->n_inlined; k++)
+		src->inlined[k].file = tree_relative(root, src->inlined[k].file);
+}
+
 void wh_backtrace_add_sources(struct wh_kernel *k, struct wh_backtrace *bt)
 {
+	const char *root = wh_source_root(k);
 	for (size_t i = 0; i < bt->stack.n; i++) {
 		const struct wh_frame *f = &bt->stack.frames[i];
 		struct wh_frame_source *src = &bt->sources[i];
@@ -76,6 +101,8 @@ void wh_backtrace_add_sources(struct wh_kernel *k, struct wh_backtrace *bt)
 		/* Inlined functions are extra: without them the frame stays
 		 * as it is. */
 		add_inlined(types, addr, src);
+		/* Modules are built against the same tree: the same root. */
+		make_tree_relative(root, src);
 	}
 }
 
