@@ -13,6 +13,31 @@
 #include "blockdev.h"
 #include "stack_index.h"
 #include "tasks.h"
+#include "wait_kind_ids.h" /* enum wh_wait_kind_id, generated from plugins/ */
+
+/* How a task waits on an object; the outputs name it (wh_wait_mode_name). */
+enum wh_wait_how {
+	WH_WAIT_PLAIN,	   /* no mode: a mutex, a completion, ... */
+	WH_WAIT_READ,	   /* shared: rwsem or percpu rwsem reader */
+	WH_WAIT_WRITE,	   /* exclusive: rwsem or percpu rwsem writer */
+	WH_WAIT_PAGE_LOCK, /* PG_locked of a folio */
+	WH_WAIT_WRITEBACK, /* PG_writeback of a folio */
+	WH_WAIT_BIT,	   /* a bit of a word: wh_wait_mode.bit says which */
+};
+
+struct wh_wait_mode {
+	enum wh_wait_how how;
+	uint8_t bit; /* WH_WAIT_BIT (and a folio's other bits): the bit number */
+};
+
+/* "read", "write", "lock", "wrback", "bit3", or "" for WH_WAIT_PLAIN. */
+const char *wh_wait_mode_name(struct wh_wait_mode mode, char buf[8]);
+static inline bool wh_wait_mode_equal(struct wh_wait_mode a, struct wh_wait_mode b)
+{
+	return a.how == b.how && (a.how != WH_WAIT_BIT || a.bit == b.bit);
+}
+/* The kind's name as the outputs write it: "mutex", "percpu-rwsem", ... */
+const char *wh_wait_kind_name(enum wh_wait_kind_id kind);
 
 enum wh_owner_how {
 	WH_OWNER_FIELD,	   /* read from the lock's owner field */
@@ -29,14 +54,14 @@ struct wh_owner {
 enum { WH_MAX_OWNERS = 16, WH_MAX_WAITERS = 4096 };
 
 struct wh_wait_object {
-	char kind[24]; /* "mutex", "rwsem", ... (plugin name) */
+	enum wh_wait_kind_id kind;
 	uint64_t address;
 	char name[160];	 /* how a person names it; escaped on output */
 	char state[160]; /* decoded lock state, e.g. "held for read by 1 reader" */
 	struct wh_owner owners[WH_MAX_OWNERS];
 	size_t n_owners;
-	uint64_t *waiters;	 /* task addresses in queue order */
-	char (*waiter_modes)[8]; /* "read"/"write"/"" per waiter */
+	uint64_t *waiters;		   /* task addresses in queue order */
+	struct wh_wait_mode *waiter_modes; /* per waiter */
 	size_t n_waiters;
 	char incomplete[192]; /* why the wait list could not be read fully, or "" */
 	/* The block device the awaited I/O goes to (writeback, buffer I/O,
@@ -47,7 +72,7 @@ struct wh_wait_object {
 struct wh_task_wait {
 	uint64_t task;
 	size_t object; /* index into wh_waits.objects */
-	char mode[8];  /* "read", "write" or "" */
+	struct wh_wait_mode mode;
 };
 
 struct wh_waits {

@@ -15,10 +15,11 @@ void wh_explain_object_label(const struct wh_report *r, size_t object, char *buf
 	char name[4 * sizeof(o->name)];
 	wh_escape_text(o->name, sizeof(o->name), name, sizeof(name));
 	/* Names that already say the kind ("rwsem at 0x...") need no prefix. */
-	if (!strncmp(name, o->kind, strlen(o->kind)))
+	const char *kind = wh_wait_kind_name(o->kind);
+	if (!strncmp(name, kind, strlen(kind)))
 		snprintf(buf, size, "%s", name);
 	else
-		snprintf(buf, size, "%s %s", o->kind, name);
+		snprintf(buf, size, "%s %s", kind, name);
 }
 
 static const char *const scheduler[] = {

@@ -285,12 +285,10 @@ static void html_object(FILE *out, const struct page *p, size_t i)
 			o->n_waiters == 1 ? "" : "s");
 		for (size_t j = 0; j < o->n_waiters; j++) {
 			fputs("<li>", out);
+			char mode[16];
 			task_link(out, p, o->waiters[j]);
-			if (o->waiter_modes[j][0]) {
-				fputs(" for ", out);
-				wh_markup_write(out, WH_MARKUP_RAW, o->waiter_modes[j],
-						sizeof(o->waiter_modes[j]));
-			}
+			/* Mode names are whyhung's own words: nothing to escape. */
+			fputs(wh_report_for_mode(o->waiter_modes[j], mode), out);
 			fputs("</li>\n", out);
 		}
 		fputs("</ol></details>\n", out);
@@ -322,11 +320,9 @@ static void html_task_row(FILE *out, const struct page *p, size_t ti)
 		wh_format_duration(t->state == 'R' ? -1 : t->in_state_ns, dur, sizeof(dur)));
 	const struct wh_task_wait *w = wh_waits_of_task(&r->waits, t->address);
 	if (w) {
+		char mode[16];
 		object_link(out, r, w->object);
-		if (w->mode[0]) {
-			fputs(" for ", out);
-			wh_markup_write(out, WH_MARKUP_RAW, w->mode, sizeof(w->mode));
-		}
+		fputs(wh_report_for_mode(w->mode, mode), out);
 	}
 	fputs("</td><td>", out);
 	bool first = true;

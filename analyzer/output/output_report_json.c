@@ -1,9 +1,9 @@
 #include "json_writer.h"
-#include "output_summary.h"
 #include "output_backtrace.h"
 #include "output_cpus.h"
 #include "output_report.h"
 #include "output_report_common.h"
+#include "output_summary.h"
 
 static void json_task(struct wh_json *j, const struct wh_report *r, const struct wh_task *t)
 {
@@ -21,11 +21,13 @@ static void json_task(struct wh_json *j, const struct wh_report *r, const struct
 		wh_json_key(j, "object");
 		wh_json_uint(j, w->object);
 		wh_json_key(j, "kind");
-		wh_json_string(j, r->waits.objects[w->object].kind);
+		wh_json_string(j, wh_wait_kind_name(r->waits.objects[w->object].kind));
 		wh_json_key(j, "address");
 		wh_json_hex(j, r->waits.objects[w->object].address);
 		wh_json_key(j, "mode");
-		wh_json_string(j, w->mode[0] ? w->mode : NULL);
+		char mode[8];
+		const char *m = wh_wait_mode_name(w->mode, mode);
+		wh_json_string(j, m[0] ? m : NULL);
 		wh_json_end_object(j);
 	} else {
 		wh_json_null(j);
@@ -124,7 +126,7 @@ static void json_objects(struct wh_json *j, const struct wh_report *r)
 		wh_json_key(j, "id");
 		wh_json_uint(j, i);
 		wh_json_key(j, "kind");
-		wh_json_string(j, o->kind);
+		wh_json_string(j, wh_wait_kind_name(o->kind));
 		wh_json_key(j, "address");
 		wh_json_hex(j, o->address);
 		wh_json_key(j, "name");
@@ -163,7 +165,9 @@ static void json_objects(struct wh_json *j, const struct wh_report *r)
 			wh_json_key(j, "task");
 			wh_json_hex(j, o->waiters[k]);
 			wh_json_key(j, "mode");
-			wh_json_string(j, o->waiter_modes[k][0] ? o->waiter_modes[k] : NULL);
+			char mode[8];
+			const char *m = wh_wait_mode_name(o->waiter_modes[k], mode);
+			wh_json_string(j, m[0] ? m : NULL);
 			wh_json_end_object(j);
 		}
 		wh_json_end_array(j);

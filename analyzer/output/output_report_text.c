@@ -1,10 +1,10 @@
 #include "escape.h"
 #include "explain.h"
-#include "output_summary.h"
 #include "output_backtrace.h"
 #include "output_cpus.h"
 #include "output_report.h"
 #include "output_report_common.h"
+#include "output_summary.h"
 
 #include <inttypes.h>
 
@@ -30,10 +30,10 @@ static void text_objects(FILE *out, const struct wh_report *r)
 		if (!o->n_owners)
 			fprintf(out, "    held by: unknown\n");
 		for (size_t j = 0; j < o->n_waiters; j++) {
-			char who[96];
+			char who[96], mode[16];
 			wh_report_task_label_by_address(r, o->waiters[j], who, sizeof(who));
-			fprintf(out, "    waiter %zu: %s%s%s\n", j + 1, who,
-				o->waiter_modes[j][0] ? " for " : "", o->waiter_modes[j]);
+			fprintf(out, "    waiter %zu: %s%s\n", j + 1, who,
+				wh_report_for_mode(o->waiter_modes[j], mode));
 		}
 		if (o->io.known) {
 			char io[400], esc[4 * sizeof(io)];
@@ -108,10 +108,10 @@ static void text_graph(FILE *out, const struct wh_report *r)
 	for (size_t i = 0; i < r->waits.n_waits; i++) {
 		const struct wh_task_wait *w = &r->waits.waits[i];
 		const struct wh_wait_object *o = &r->waits.objects[w->object];
-		char who[96], obj[400];
+		char who[96], obj[400], mode[16];
 		wh_report_task_label_by_address(r, w->task, who, sizeof(who));
 		wh_explain_object_label(r, w->object, obj, sizeof(obj));
-		fprintf(out, "  %s -> %s%s%s ->", who, obj, w->mode[0] ? " for " : "", w->mode);
+		fprintf(out, "  %s -> %s%s ->", who, obj, wh_report_for_mode(w->mode, mode));
 		if (!o->n_owners)
 			fprintf(out, " (no known holder)");
 		for (size_t j = 0; j < o->n_owners; j++) {
