@@ -112,14 +112,11 @@ static struct wh_error *describe(const struct wh_wait_context *ctx,
 	struct bit_layout *l = state->layout;
 	struct wh_error *err;
 	uint64_t value = 0;
-	if ((err = wh_dump_read_u64(ctx->k->dump, obj->address, &value))) {
-		snprintf(obj->state, sizeof(obj->state), "word unreadable: %s", err->message);
-		wh_error_destroy(err);
-	} else {
-		snprintf(obj->state, sizeof(obj->state),
-			 "word value 0x%llx; the kernel records no task that will clear the bit",
-			 (unsigned long long)value);
-	}
+	if ((err = wh_dump_read_u64(ctx->k->dump, obj->address, &value)))
+		wh_object_unreadable(obj, "word", err);
+	else
+		obj->state =
+		    (struct wh_object_state){.condition = WH_STATE_BIT_WORD, .value = value};
 	uint64_t bdev, block, bit;
 	if (buffer_head_at(ctx->k, state, obj->address, &bdev, &block)) {
 		wh_blockdev_describe(ctx->k, ctx->devices, bdev, 0, &obj->io);
@@ -135,15 +132,11 @@ static struct wh_error *describe(const struct wh_wait_context *ctx,
 			    wh_types_enumerator(ctx->k->types, "BH_Shadow", &l->bh_shadow));
 		}
 		if (b >= 0 && b == l->bh_lock)
-			snprintf(obj->state, sizeof(obj->state),
-				 "buffer locked (BH_Lock, state 0x%llx): I/O on it has not "
-				 "completed",
-				 (unsigned long long)value);
+			obj->state = (struct wh_object_state){.condition = WH_STATE_BUFFER_LOCKED,
+							      .value = value};
 		else if (b >= 0 && b == l->bh_shadow)
-			snprintf(obj->state, sizeof(obj->state),
-				 "buffer shadowed (BH_Shadow, state 0x%llx): jbd2 is writing it "
-				 "to the journal",
-				 (unsigned long long)value);
+			obj->state = (struct wh_object_state){.condition = WH_STATE_BUFFER_SHADOW,
+							      .value = value};
 	}
 	return wh_hashed_queue_waiters(ctx, first->record, &l->entry.waiter, &l->entry.key,
 				       &l->entry.bit_nr, bit_mode, NULL, obj);

@@ -89,12 +89,10 @@ static struct wh_error *describe(const struct wh_wait_context *ctx,
 	uint64_t done = 0;
 	struct wh_error *err;
 	if ((err = wh_kernel_read_member(ctx->k, obj->address, &state->members[DONE], &done))) {
-		snprintf(obj->state, sizeof(obj->state), "done unreadable: %s", err->message);
-		wh_error_destroy(err);
+		wh_object_unreadable(obj, "done", err);
 	} else {
-		snprintf(obj->state, sizeof(obj->state),
-			 "not completed (done = %llu); no task is recorded as the completer",
-			 (unsigned long long)done);
+		obj->state =
+		    (struct wh_object_state){.condition = WH_STATE_COMPLETION, .value = done};
 	}
 	uint64_t bio, bdev;
 	if (obj->address >= ctx->stack_lo && obj->address < ctx->stack_hi &&
@@ -102,10 +100,8 @@ static struct wh_error *describe(const struct wh_wait_context *ctx,
 		wh_blockdev_describe(ctx->k, ctx->devices, bdev, 0, &obj->io);
 		snprintf(obj->name, sizeof(obj->name), "completion of bio 0x%llx to %s",
 			 (unsigned long long)bio, obj->io.device);
-		snprintf(obj->state, sizeof(obj->state),
-			 "not completed (done = %llu): the bio's I/O never came back "
-			 "(submit_bio_wait)",
-			 (unsigned long long)done);
+		obj->state = (struct wh_object_state){.condition = WH_STATE_COMPLETION_OF_BIO,
+						      .value = done};
 	}
 	wh_list_kind_waiters(ctx, &state->list, obj);
 	return NULL;

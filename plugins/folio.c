@@ -138,16 +138,10 @@ static void name_folio(const struct wh_wait_context *ctx, const struct folio_lay
 	} else if (mapping & 1)
 		snprintf(obj->name, sizeof(obj->name), "anonymous folio at 0x%llx",
 			 (unsigned long long)obj->address);
-	if (flags >> l->pg_writeback & 1)
-		snprintf(obj->state, sizeof(obj->state),
-			 "%sunder writeback (flags 0x%llx): its waiters wait for the write I/O "
-			 "to complete",
-			 flags >> l->pg_locked & 1 ? "locked, " : "", (unsigned long long)flags);
-	else
-		snprintf(obj->state, sizeof(obj->state),
-			 "%s (flags 0x%llx); the kernel records no holder",
-			 flags >> l->pg_locked & 1 ? "locked" : "not locked",
-			 (unsigned long long)flags);
+	obj->state = (struct wh_object_state){.condition = WH_STATE_FOLIO,
+					      .value = flags,
+					      .flag = flags >> l->pg_locked & 1,
+					      .writeback = flags >> l->pg_writeback & 1};
 }
 
 static struct wh_error *describe(const struct wh_wait_context *ctx,
@@ -158,8 +152,7 @@ static struct wh_error *describe(const struct wh_wait_context *ctx,
 	uint64_t flags = 0;
 	struct wh_error *err;
 	if ((err = wh_kernel_read_member(ctx->k, obj->address, &l->flags, &flags))) {
-		snprintf(obj->state, sizeof(obj->state), "folio unreadable: %s", err->message);
-		wh_error_destroy(err);
+		wh_object_unreadable(obj, "folio", err);
 		return NULL;
 	}
 	name_folio(ctx, l, obj, flags);
@@ -177,9 +170,9 @@ static struct wh_error *describe(const struct wh_wait_context *ctx,
 			const struct wh_task *t = &ctx->tasks->tasks[holders[i]];
 			if (t->idle || is_waiter(obj, t->address))
 				continue;
-			wh_object_add_owner(ctx, obj, t->address, WH_OWNER_INFERRED,
-					    "its stack holds the folio address and it does "
-					    "not wait for it");
+			wh_object_add_owner(
+			    ctx, obj, t->address, WH_OWNER_INFERRED,
+			    (struct wh_evidence){.kind = WH_EVIDENCE_FOLIO_ON_STACK});
 		}
 	}
 	return NULL;

@@ -6,7 +6,6 @@
 #include "kind_memo.h"
 #include "modules.h"
 #include "symbolize.h"
-#include "task_state.h"
 #include "wait_kind.h"
 
 #include <stdio.h>
@@ -230,12 +229,10 @@ static struct wh_error *find_daemons(const struct wh_wait_context *ctx,
 			 "cannot look for the FUSE daemon: %s", d->problem);
 	for (size_t i = 0; i < d->n; i++) {
 		const struct wh_task *t = d->d[i].task;
-		char ev[192];
-		snprintf(ev, sizeof(ev),
-			 "holds /dev/fuse (fd %llu) for this connection, so it is the daemon "
-			 "that must answer; it is in state %c (%s)",
-			 (unsigned long long)d->d[i].fd, t->state, wh_task_state_name(t->state));
-		wh_object_add_owner(ctx, obj, t->address, WH_OWNER_INFERRED, ev);
+		wh_object_add_owner(ctx, obj, t->address, WH_OWNER_INFERRED,
+				    (struct wh_evidence){.kind = WH_EVIDENCE_FUSE_DEVICE,
+							 .number = d->d[i].fd,
+							 .task_state = t->state});
 	}
 	return NULL;
 }
@@ -252,14 +249,13 @@ static struct wh_error *describe(const struct wh_wait_context *ctx,
 	    (err = wh_kernel_read_member(ctx->k, obj->address, &m[OPCODE], &opcode)) ||
 	    (err = wh_kernel_read_member(ctx->k, obj->address, &m[UNIQUE], &unique)) ||
 	    (err = wh_kernel_read_member(ctx->k, obj->address, &m[NODEID], &nodeid))) {
-		snprintf(obj->state, sizeof(obj->state), "request unreadable: %s", err->message);
-		wh_error_destroy(err);
+		wh_object_unreadable(obj, "request", err);
 		return NULL;
 	}
 	snprintf(obj->name, sizeof(obj->name),
 		 "FUSE %s request #%llu (node %llu) on connection 0x%llx", opcode_name(opcode),
 		 (unsigned long long)unique, (unsigned long long)nodeid, (unsigned long long)fc);
-	snprintf(obj->state, sizeof(obj->state), "not answered by the FUSE daemon");
+	obj->state = (struct wh_object_state){.condition = WH_STATE_FUSE_UNANSWERED};
 	wh_list_kind_waiters(ctx, &state->list, obj);
 	if ((err = find_daemons(ctx, state, fc, obj)))
 		return err;

@@ -48,21 +48,18 @@ static struct wh_error *describe(const struct wh_wait_context *ctx,
 	    (err = wh_kernel_read_member(k, obj->address, &m[REQUESTED], &requested)) ||
 	    (err = wh_kernel_read_member(k, obj->address, &m[COMMITTING], &committing)) ||
 	    (err = wh_kernel_read_member(k, obj->address, &m[TASK], &task))) {
-		snprintf(obj->state, sizeof(obj->state), "journal unreadable: %s", err->message);
-		wh_error_destroy(err);
+		wh_object_unreadable(obj, "journal", err);
 	} else {
-		snprintf(obj->state, sizeof(obj->state),
-			 "commit of transaction %u requested, last committed %u; %s",
-			 (unsigned)requested, (unsigned)done,
-			 committing ? "a commit is in progress" : "no commit in progress");
-		if (task) {
-			char evidence[192];
-			snprintf(evidence, sizeof(evidence),
-				 "journal->j_task: the journal's commit thread, which must write "
-				 "transaction %u",
-				 (unsigned)requested);
-			wh_object_add_owner(ctx, obj, task, WH_OWNER_FIELD, evidence);
-		}
+		/* tid_t: 32 bits. */
+		obj->state = (struct wh_object_state){.condition = WH_STATE_JBD2_COMMIT,
+						      .number = (uint32_t)requested,
+						      .value = (uint32_t)done,
+						      .flag = committing != 0};
+		if (task)
+			wh_object_add_owner(
+			    ctx, obj, task, WH_OWNER_FIELD,
+			    (struct wh_evidence){.kind = WH_EVIDENCE_JBD2_COMMIT_TASK,
+						 .number = (uint32_t)requested});
 	}
 	if (!(err = wh_kernel_read_member(k, obj->address, &m[DEV], &dev)) && dev)
 		wh_blockdev_describe(k, ctx->devices, dev, 0, &obj->io);

@@ -4,7 +4,7 @@
 #include <stdio.h>
 
 /* MUTEX_FLAG_WAITERS | HANDOFF | PICKUP (kernel/locking/mutex.c, 4.10+). */
-static const uint64_t MUTEX_FLAGS = 0x7, MUTEX_FLAG_PICKUP = 0x4;
+static const uint64_t MUTEX_FLAGS = 0x7, MUTEX_FLAG_WAITERS = 0x1, MUTEX_FLAG_PICKUP = 0x4;
 
 static const struct wh_wait_frame lock_frames[] = {
     {.function = "__mutex_lock"},
@@ -36,24 +36,23 @@ static struct wh_error *describe(const struct wh_wait_context *ctx,
 	struct wh_error *err =
 	    wh_kernel_read_member(ctx->k, obj->address, &state->members[OWNER], &owner);
 	if (err) {
-		snprintf(obj->state, sizeof(obj->state), "owner unreadable: %s", err->message);
-		wh_error_destroy(err);
+		wh_object_unreadable(obj, "owner", err);
 	} else if (!(owner & ~MUTEX_FLAGS)) {
-		snprintf(obj->state, sizeof(obj->state), "unlocked (owner field 0x%llx)",
-			 (unsigned long long)owner);
+		obj->state =
+		    (struct wh_object_state){.condition = WH_STATE_MUTEX_UNLOCKED, .value = owner};
 	} else {
-		char ev[192];
-		snprintf(ev, sizeof(ev), "mutex owner field 0x%llx%s", (unsigned long long)owner,
-			 owner & MUTEX_FLAG_PICKUP ? " (handed off, not yet picked up)" : "");
 		/* PICKUP: the unlocker handed the mutex to the task in the owner
 		 * field, which has not run yet to take it. It is who the others
 		 * wait behind, but it does not hold the lock yet: say so. */
-		snprintf(obj->state, sizeof(obj->state), "%s%s",
-			 owner & MUTEX_FLAG_PICKUP ? "handed off to the task below, which has not "
-						     "taken it yet"
-						   : "locked",
-			 owner & 1 ? ", waiters flagged" : "");
-		wh_object_add_owner(ctx, obj, owner & ~MUTEX_FLAGS, WH_OWNER_FIELD, ev);
+		bool handed_off = owner & MUTEX_FLAG_PICKUP;
+		obj->state = (struct wh_object_state){
+		    .condition = handed_off ? WH_STATE_MUTEX_HANDED_OFF : WH_STATE_MUTEX_LOCKED,
+		    .value = owner,
+		    .flag = owner & MUTEX_FLAG_WAITERS};
+		wh_object_add_owner(ctx, obj, owner & ~MUTEX_FLAGS, WH_OWNER_FIELD,
+				    (struct wh_evidence){.kind = WH_EVIDENCE_MUTEX_OWNER,
+							 .field = owner,
+							 .handed_off = handed_off});
 	}
 	wh_list_kind_waiters(ctx, &state->list, obj);
 	return NULL;

@@ -91,8 +91,7 @@ static struct wh_error *describe(const struct wh_wait_context *ctx,
 	if ((err = wh_kernel_read_member(ctx->k, obj->address, &m[BLOCK], &block)) ||
 	    (err = wh_kernel_read_member(ctx->k, obj->address, &m[WRITER_TASK], &writer)) ||
 	    (err = wh_kernel_read_member(ctx->k, obj->address, &m[READ_COUNT], &pcpu))) {
-		snprintf(obj->state, sizeof(obj->state), "state unreadable: %s", err->message);
-		wh_error_destroy(err);
+		wh_object_unreadable(obj, "state", err);
 		return NULL;
 	}
 	bool have_readers = pcpu && sum_readers(ctx->k, pcpu, &readers);
@@ -103,7 +102,7 @@ static struct wh_error *describe(const struct wh_wait_context *ctx,
 	struct wh_error *e =
 	    wh_superblock_containing(ctx->k, obj->address, "s_writers.rw_sem", &sb, &off, &in_sb);
 	wh_error_destroy(e);
-	char frozen[96] = "";
+	int frozen = 0;
 	if (in_sb) {
 		const uint64_t *size = state->layout;
 		size_t level = *size ? off / *size : 0;
@@ -111,25 +110,18 @@ static struct wh_error *describe(const struct wh_wait_context *ctx,
 		wh_superblock_label(&sb, label, sizeof(label));
 		snprintf(obj->name, sizeof(obj->name), "sb_writers (%s level) of %.*s",
 			 level < 3 ? level_names[level] : "?", (int)sizeof(obj->name) - 32, label);
-		if (sb.frozen > 0)
-			snprintf(frozen, sizeof(frozen),
-				 "; the filesystem is frozen (s_writers.frozen = %d)", sb.frozen);
+		frozen = sb.frozen > 0 ? sb.frozen : 0;
 	}
+	obj->state = (struct wh_object_state){.number = readers, .frozen = frozen};
 	if (block && writer) {
-		snprintf(
-		    obj->state, sizeof(obj->state),
-		    "a writer (task 0x%llx) has blocked new readers and waits for %lld reader%s to "
-		    "leave%s",
-		    (unsigned long long)writer, (long long)readers, readers == 1 ? "" : "s",
-		    frozen);
+		obj->state.condition = WH_STATE_PCPU_WRITER_WAITING;
+		obj->state.task = writer;
 	} else if (block) {
-		snprintf(obj->state, sizeof(obj->state),
-			 "held for write; the kernel records no holder task%s", frozen);
+		obj->state.condition = WH_STATE_PCPU_WRITE;
 	} else if (have_readers && readers > 0) {
-		snprintf(obj->state, sizeof(obj->state), "held for read by %lld reader%s%s",
-			 (long long)readers, readers == 1 ? "" : "s", frozen);
+		obj->state.condition = WH_STATE_PCPU_READ;
 	} else {
-		snprintf(obj->state, sizeof(obj->state), "not held (block = 0)%s", frozen);
+		obj->state.condition = WH_STATE_PCPU_FREE;
 	}
 	return NULL;
 }

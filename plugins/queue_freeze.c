@@ -41,18 +41,11 @@ static struct wh_error *describe(const struct wh_wait_context *ctx,
 	struct wh_kernel *k = ctx->k;
 	uint64_t q = obj->address - state->list.object_off, depth = 0, disk = 0, part0 = 0;
 	struct wh_error *err = wh_kernel_read_member(k, q, &state->members[DEPTH], &depth);
-	if (err) {
-		snprintf(obj->state, sizeof(obj->state), "queue unreadable: %s", err->message);
-		wh_error_destroy(err);
-	} else {
-		snprintf(obj->state, sizeof(obj->state),
-			 (int32_t)depth > 0
-			     ? "queue frozen (mq_freeze_depth %d): no I/O enters it until it is "
-			       "unfrozen; the kernel records no freezer"
-			     : "queue not frozen (mq_freeze_depth %d): the waiters should have "
-			       "been woken",
-			 (int32_t)depth);
-	}
+	if (err)
+		wh_object_unreadable(obj, "queue", err);
+	else
+		obj->state = (struct wh_object_state){.condition = WH_STATE_QUEUE_FREEZE,
+						      .number = (int32_t)depth};
 	if (state->have[DISK] && state->have[PART0] &&
 	    wh_best_effort(wh_kernel_read_member(k, q, &state->members[DISK], &disk)) && disk &&
 	    wh_best_effort(wh_kernel_read_member(k, disk, &state->members[PART0], &part0)) &&

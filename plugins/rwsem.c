@@ -62,15 +62,11 @@ static struct wh_error *add_candidates(const struct wh_wait_context *ctx,
 	if (owner & RWSEM_READER_OWNED && owner & ~RWSEM_OWNER_FLAGS &&
 	    wh_addr_map_get(waiters, owner & ~RWSEM_OWNER_FLAGS) == SIZE_MAX) {
 		uint64_t hint = owner & ~RWSEM_OWNER_FLAGS;
-		char ev[192];
-		snprintf(ev, sizeof(ev),
-			 "owner field names it as the last reader to take the lock (0x%llx); the "
-			 "kernel does not clear this when readers leave%s",
-			 (unsigned long long)owner,
-			 wh_stack_holds(ctx, hint, obj->address)
-			     ? "; its stack holds the lock address"
-			     : "");
-		wh_object_add_owner(ctx, obj, hint, WH_OWNER_INFERRED, ev);
+		wh_object_add_owner(
+		    ctx, obj, hint, WH_OWNER_INFERRED,
+		    (struct wh_evidence){.kind = WH_EVIDENCE_RWSEM_LAST_READER,
+					 .field = owner,
+					 .on_stack = wh_stack_holds(ctx, hint, obj->address)});
 	}
 	/* Other tasks whose stacks hold the lock's address. */
 	const size_t *holders;
@@ -84,8 +80,7 @@ static struct wh_error *add_candidates(const struct wh_wait_context *ctx,
 		    t->address == (owner & ~RWSEM_OWNER_FLAGS))
 			continue;
 		wh_object_add_owner(ctx, obj, t->address, WH_OWNER_INFERRED,
-				    "its stack holds the lock address and it is not "
-				    "queued on the lock");
+				    (struct wh_evidence){.kind = WH_EVIDENCE_LOCK_ON_STACK});
 	}
 	return NULL;
 }
@@ -116,32 +111,27 @@ static struct wh_error *describe(const struct wh_wait_context *ctx,
 	struct wh_error *err;
 	if ((err = wh_kernel_read_member(ctx->k, obj->address, &state->members[COUNT], &count)) ||
 	    (err = wh_kernel_read_member(ctx->k, obj->address, &state->members[OWNER], &owner))) {
-		snprintf(obj->state, sizeof(obj->state), "count/owner unreadable: %s",
-			 err->message);
-		wh_error_destroy(err);
+		wh_object_unreadable(obj, "count/owner", err);
 		return NULL;
 	}
 	struct wh_rwsem_count c = wh_rwsem_count_decode(first->variant, count, owner);
 	if (c.held == WH_RWSEM_WRITE) {
-		snprintf(obj->state, sizeof(obj->state), "held for write (count 0x%llx)",
-			 (unsigned long long)count);
-		char ev[192];
-		snprintf(ev, sizeof(ev), "rwsem owner field 0x%llx with %s",
-			 (unsigned long long)owner,
-			 first->variant == WH_RWSEM_COUNT_5_3 ? "the writer-locked bit set"
-							      : "a writer's bias in the count");
+		obj->state =
+		    (struct wh_object_state){.condition = WH_STATE_RWSEM_WRITE, .value = count};
 		if (c.writer)
-			wh_object_add_owner(ctx, obj, c.writer, WH_OWNER_FIELD, ev);
+			wh_object_add_owner(
+			    ctx, obj, c.writer, WH_OWNER_FIELD,
+			    (struct wh_evidence){.kind = WH_EVIDENCE_RWSEM_WRITER,
+						 .field = owner,
+						 .biased = first->variant == WH_RWSEM_COUNT_BIAS});
 	} else if (c.held == WH_RWSEM_READ) {
-		snprintf(obj->state, sizeof(obj->state),
-			 "held for read by %llu reader%s (count 0x%llx)",
-			 (unsigned long long)c.readers, c.readers == 1 ? "" : "s",
-			 (unsigned long long)count);
+		obj->state = (struct wh_object_state){
+		    .condition = WH_STATE_RWSEM_READ, .value = count, .number = (int64_t)c.readers};
 		if ((err = infer_readers(ctx, obj, owner, c.readers)))
 			return err;
 	} else {
-		snprintf(obj->state, sizeof(obj->state), "free (count 0x%llx)",
-			 (unsigned long long)count);
+		obj->state =
+		    (struct wh_object_state){.condition = WH_STATE_RWSEM_FREE, .value = count};
 	}
 	return NULL;
 }

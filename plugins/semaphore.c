@@ -33,14 +33,11 @@ static struct wh_error *describe(const struct wh_wait_context *ctx,
 	uint64_t count;
 	struct wh_error *err =
 	    wh_kernel_read_member(ctx->k, obj->address, &state->members[COUNT], &count);
-	if (err) {
-		snprintf(obj->state, sizeof(obj->state), "count unreadable: %s", err->message);
-		wh_error_destroy(err);
-	} else {
-		snprintf(obj->state, sizeof(obj->state),
-			 "count %llu; the kernel records no holder of a semaphore",
-			 (unsigned long long)count);
-	}
+	if (err)
+		wh_object_unreadable(obj, "count", err);
+	else
+		obj->state =
+		    (struct wh_object_state){.condition = WH_STATE_SEMAPHORE, .value = count};
 	wh_list_kind_waiters(ctx, &state->list, obj);
 	return NULL;
 }

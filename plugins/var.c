@@ -69,15 +69,10 @@ static struct wh_error *describe(const struct wh_wait_context *ctx,
 	const struct wh_wait_bit_layout *l = state->layout;
 	uint64_t value = 0;
 	struct wh_error *err;
-	if ((err = wh_dump_read_u64(ctx->k->dump, obj->address, &value))) {
-		snprintf(obj->state, sizeof(obj->state), "variable unreadable: %s", err->message);
-		wh_error_destroy(err);
-	} else {
-		snprintf(obj->state, sizeof(obj->state),
-			 "wait_var_event on a variable (first 8 bytes 0x%llx); whoever should "
-			 "change it and call wake_up_var() is not recorded",
-			 (unsigned long long)value);
-	}
+	if ((err = wh_dump_read_u64(ctx->k->dump, obj->address, &value)))
+		wh_object_unreadable(obj, "variable", err);
+	else
+		obj->state = (struct wh_object_state){.condition = WH_STATE_VAR, .value = value};
 	return wh_hashed_queue_waiters(ctx, first->record, &l->waiter, &l->key, &l->bit_nr,
 				       var_mode, NULL, obj);
 }

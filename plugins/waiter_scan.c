@@ -229,7 +229,7 @@ void wh_waiter_list_read(const struct wh_wait_context *ctx, uint64_t head,
 }
 
 void wh_object_add_owner(const struct wh_wait_context *ctx, struct wh_wait_object *obj,
-			 uint64_t task, enum wh_owner_how how, const char *evidence)
+			 uint64_t task, enum wh_owner_how how, struct wh_evidence evidence)
 {
 	if (obj->n_owners == WH_MAX_OWNERS)
 		return;
@@ -250,7 +250,15 @@ void wh_object_add_owner(const struct wh_wait_context *ctx, struct wh_wait_objec
 	const struct wh_task *t = wh_task_list_find_address(ctx->tasks, task);
 	o->pid = t ? t->pid : -1;
 	o->how = how;
-	snprintf(o->evidence, sizeof(o->evidence), "%s", evidence);
+	o->evidence = evidence;
+}
+
+void wh_object_unreadable(struct wh_wait_object *obj, const char *what, struct wh_error *err)
+{
+	obj->state = (struct wh_object_state){.condition = WH_STATE_UNREADABLE};
+	snprintf(obj->state.what, sizeof(obj->state.what), "%s", what);
+	snprintf(obj->state.why, sizeof(obj->state.why), "%s", err->message);
+	wh_error_destroy(err);
 }
 
 bool wh_stack_holds(const struct wh_wait_context *ctx, uint64_t task, uint64_t value)

@@ -69,7 +69,10 @@ struct wh_wait_mode wh_waiter_mode(const struct wh_wait_context *ctx,
 				   size_t n_modes, uint64_t record);
 /* Owner bookkeeping. */
 void wh_object_add_owner(const struct wh_wait_context *ctx, struct wh_wait_object *obj,
-			 uint64_t task, enum wh_owner_how how, const char *evidence);
+			 uint64_t task, enum wh_owner_how how, struct wh_evidence evidence);
+/* OBJ's state is that WHAT ("owner", "count/owner") could not be read:
+ * ERR says why; destroys ERR. */
+void wh_object_unreadable(struct wh_wait_object *obj, const char *what, struct wh_error *err);
 /* Does the live stack of TASK hold the value VALUE? Evidence for inferred
  * holders. */
 bool wh_stack_holds(const struct wh_wait_context *ctx, uint64_t task, uint64_t value);

@@ -75,8 +75,7 @@ static struct wh_error *describe(const struct wh_wait_context *ctx,
 				 const struct wh_wait_kind_state *state,
 				 const struct wh_wait_found *first, struct wh_wait_object *obj)
 {
-	snprintf(obj->state, sizeof(obj->state),
-		 "a wait queue: the waker is whoever makes the condition true; not recorded");
+	obj->state = (struct wh_object_state){.condition = WH_STATE_WAIT_QUEUE};
 	wh_list_kind_waiters(ctx, &state->list, obj);
 	return NULL;
 }

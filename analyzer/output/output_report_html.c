@@ -12,6 +12,7 @@
 #include "output_report_common.h"
 #include "output_summary.h"
 #include "svg_graph.h"
+#include "wait_words.h"
 
 #include <inttypes.h>
 #include <stdbool.h>
@@ -254,7 +255,9 @@ static void html_object(FILE *out, const struct page *p, size_t i)
 	wh_explain_object_label(r, i, label, sizeof(label));
 	esc(out, label);
 	fprintf(out, "</h3>\n<p><code>0x%" PRIx64 "</code>: ", o->address);
-	wh_markup_write(out, WH_MARKUP_RAW, o->state, sizeof(o->state));
+	char state[WH_STATE_TEXT];
+	wh_object_state_text(&o->state, WH_WORDS_BESIDE_OWNERS, state, sizeof(state));
+	wh_markup_write(out, WH_MARKUP_RAW, state, sizeof(state));
 	fputs("</p>\n<p>Held by: ", out);
 	if (!o->n_owners)
 		fputs("unknown (nothing records a holder)", out);
@@ -262,8 +265,9 @@ static void html_object(FILE *out, const struct page *p, size_t i)
 		fputs(j ? "; " : "", out);
 		task_link(out, p, o->owners[j].task);
 		fprintf(out, " (%s: ", wh_owner_how_name(o->owners[j].how));
-		wh_markup_write(out, WH_MARKUP_RAW, o->owners[j].evidence,
-				sizeof(o->owners[j].evidence));
+		char ev[WH_EVIDENCE_TEXT];
+		wh_evidence_text(&o->owners[j].evidence, ev, sizeof(ev));
+		wh_markup_write(out, WH_MARKUP_RAW, ev, sizeof(ev));
 		fputs(")", out);
 	}
 	fputs("</p>\n", out);

@@ -5,6 +5,7 @@
 #include "output_report.h"
 #include "output_report_common.h"
 #include "output_summary.h"
+#include "wait_words.h"
 
 #include <inttypes.h>
 
@@ -15,15 +16,16 @@ static void text_objects(FILE *out, const struct wh_report *r)
 	fprintf(out, "\nLocks and wait objects:\n");
 	for (size_t i = 0; i < r->waits.n_objects; i++) {
 		const struct wh_wait_object *o = &r->waits.objects[i];
-		char label[400], state[4 * sizeof(o->state)];
+		char label[400], raw[WH_STATE_TEXT], state[4 * WH_STATE_TEXT];
 		wh_explain_object_label(r, i, label, sizeof(label));
-		wh_escape_text(o->state, sizeof(o->state), state, sizeof(state));
+		wh_object_state_text(&o->state, WH_WORDS_BESIDE_OWNERS, raw, sizeof(raw));
+		wh_escape_text(raw, sizeof(raw), state, sizeof(state));
 		fprintf(out, "  %s at 0x%" PRIx64 ": %s\n", label, o->address, state);
 		for (size_t j = 0; j < o->n_owners; j++) {
-			char who[96], ev[4 * sizeof(o->owners[j].evidence)];
+			char who[96], raw_ev[WH_EVIDENCE_TEXT], ev[4 * WH_EVIDENCE_TEXT];
 			wh_report_task_label_by_address(r, o->owners[j].task, who, sizeof(who));
-			wh_escape_text(o->owners[j].evidence, sizeof(o->owners[j].evidence), ev,
-				       sizeof(ev));
+			wh_evidence_text(&o->owners[j].evidence, raw_ev, sizeof(raw_ev));
+			wh_escape_text(raw_ev, sizeof(raw_ev), ev, sizeof(ev));
 			fprintf(out, "    held by %s (%s: %s)\n", who,
 				wh_owner_how_name(o->owners[j].how), ev);
 		}

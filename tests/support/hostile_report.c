@@ -25,7 +25,10 @@ static void add_object(struct hostile_report *h, size_t i, enum wh_wait_kind_id 
 	struct wh_wait_object *o = &h->objects[i];
 	o->kind = kind;
 	snprintf(o->name, sizeof(o->name), "%s", hostile_object_names[i]);
-	snprintf(o->state, sizeof(o->state), "<!-- locked\n\"x\" ]]>");
+	/* The one state text that may hold bytes from the dump: a read's
+	 * error. */
+	o->state = (struct wh_object_state){.condition = WH_STATE_UNREADABLE, .what = "owner"};
+	snprintf(o->state.why, sizeof(o->state.why), "<!-- locked\n\"x\" ]]>");
 	o->address = 0xffffffffc0000000 + 0x100 * i;
 	o->waiter_modes = &h->modes[0];
 }
@@ -57,8 +60,8 @@ void hostile_report_build(struct hostile_report *h)
 		o->owners[0] = (struct wh_owner){.task = task_address(1 - i),
 						 .pid = (int32_t)(11 - i),
 						 .how = i ? WH_OWNER_INFERRED : WH_OWNER_FIELD};
-		snprintf(o->owners[0].evidence, sizeof(o->owners[0].evidence),
-			 "</pre><script>document.title='%s'</script>", HOSTILE_MARKER);
+		o->owners[0].evidence = (struct wh_evidence){.kind = WH_EVIDENCE_MUTEX_OWNER,
+							     .field = task_address(1 - i)};
 		o->n_owners = 1;
 		h->waiters[i] = task_address(i);
 		o->waiters = &h->waiters[i];

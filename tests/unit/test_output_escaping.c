@@ -47,7 +47,9 @@ static void build(struct wh_report *r, struct wh_task *task, struct wh_wait_obje
 	memset(obj, 0, sizeof(*obj));
 	obj->kind = WH_WAIT_KIND_MUTEX;
 	snprintf(obj->name, sizeof(obj->name), "%s", evil_name);
-	snprintf(obj->state, sizeof(obj->state), "locked\n\"x\"");
+	/* An unreadable part's error may carry bytes from the dump. */
+	obj->state = (struct wh_object_state){.condition = WH_STATE_UNREADABLE, .what = "owner"};
+	snprintf(obj->state.why, sizeof(obj->state.why), "locked\n\"x\"");
 	obj->address = 0xffffffffc0000000;
 	waiters[0] = task->address;
 	modes[0] = (struct wh_wait_mode){WH_WAIT_PLAIN, 0};
