@@ -71,16 +71,68 @@ struct semaphore_waiter {
 	bool up;
 };
 
+struct swait_queue_head {
+	raw_spinlock_t lock;
+	struct list_head task_list;
+};
+
+struct completion {
+	unsigned int done;
+	struct swait_queue_head wait;
+};
+
+struct swait_queue {
+	struct task_struct *task;
+	struct list_head task_list;
+};
+
+struct wait_queue_entry {
+	unsigned int flags;
+	void *private;
+	void *func;
+	struct list_head entry;
+};
+
+struct wait_queue_head {
+	raw_spinlock_t lock;
+	struct list_head head;
+};
+
+struct rcuwait {
+	struct task_struct *task;
+};
+
+struct percpu_rw_semaphore {
+	int rss;
+	unsigned int *read_count;
+	struct rcuwait writer;
+	struct wait_queue_head waiters;
+	int block;
+};
+
+struct request_queue {
+	void *queuedata;
+	int mq_freeze_depth;
+	struct wait_queue_head mq_freeze_wq;
+};
+
 struct mutex wh_sample_mutex;
 struct mutex_waiter wh_sample_mutex_waiter;
 struct rw_semaphore wh_sample_rwsem;
 struct rwsem_waiter wh_sample_rwsem_waiter;
 struct semaphore wh_sample_semaphore;
 struct semaphore_waiter wh_sample_semaphore_waiter;
+struct completion wh_sample_completion;
+struct swait_queue wh_sample_swait;
+struct wait_queue_entry wh_sample_wait_entry;
+struct percpu_rw_semaphore wh_sample_percpu_rwsem;
+struct request_queue wh_sample_queue;
 
 int main(void)
 {
 	return (int)wh_sample_mutex.owner.counter + (int)wh_sample_rwsem.count.counter +
 	       (int)wh_sample_semaphore.count + (int)wh_sample_rwsem_waiter.type +
-	       (int)wh_sample_semaphore_waiter.up;
+	       (int)wh_sample_semaphore_waiter.up + (int)wh_sample_completion.done +
+	       (wh_sample_swait.task_list.next != 0) + (int)wh_sample_wait_entry.flags +
+	       wh_sample_percpu_rwsem.block + wh_sample_queue.mq_freeze_depth;
 }

@@ -143,12 +143,14 @@ static void sleeps_in(struct world *w, size_t i, const char *fn)
 }
 
 /* Queue the waiter records of tasks WAITERS (N of them, in order) of type
- * WAITER_TYPE on the list at HEAD; MODES[k] into the record's MODE member
- * when given. */
-static void queue(struct world *w, uint64_t head, const char *waiter_type, const size_t *waiters,
-		  size_t n, const char *mode_member, const uint64_t *modes)
+ * WAITER_TYPE (its members LIST_MEMBER and TASK_MEMBER) on the list at
+ * HEAD; MODES[k] into the record's MODE member when given. */
+static void queue_as(struct world *w, uint64_t head, const char *waiter_type,
+		     const char *list_member, const char *task_member, const size_t *waiters,
+		     size_t n, const char *mode_member, const uint64_t *modes)
 {
-	uint64_t list = offset(w, waiter_type, "list"), task = offset(w, waiter_type, "task");
+	uint64_t list = offset(w, waiter_type, list_member);
+	uint64_t task = offset(w, waiter_type, task_member);
 	uint64_t nodes[TASKS + 1];
 	nodes[0] = head;
 	for (size_t k = 0; k < n; k++)
@@ -163,6 +165,13 @@ static void queue(struct world *w, uint64_t head, const char *waiter_type, const
 			put(stack_of(waiters[k]) + RECORD + offset(w, waiter_type, mode_member),
 			    modes[k], 4);
 	}
+}
+
+/* The lock kinds' records: {list, task}. */
+static void queue(struct world *w, uint64_t head, const char *waiter_type, const size_t *waiters,
+		  size_t n, const char *mode_member, const uint64_t *modes)
+{
+	queue_as(w, head, waiter_type, "list", "task", waiters, n, mode_member, modes);
 }
 
 static struct wh_wait_context context(struct world *w, size_t i, struct wh_waits *waits)
@@ -377,6 +386,89 @@ static void test_semaphore(void **state)
 	close_world(&w);
 }
 
+/* A completion on a simple wait queue (swait_queue records). */
+static void test_completion(void **state)
+{
+	struct world w;
+	open_world(&w, sample_6_1);
+	uint64_t done = DATA + 0x400;
+	static const size_t waiters[] = {0};
+	queue_as(&w, done + offset(&w, "completion", "wait.task_list"), "swait_queue", "task_list",
+		 "task", waiters, 1, NULL, NULL);
+	sleeps_in(&w, 0, "wait_for_common");
+	map_world(&w);
+	struct wh_wait_found f;
+	assert_int_equal(find(&w, 0, &f), WH_WAIT_KIND_COMPLETION);
+	assert_int_equal(f.object, done);
+	struct wh_wait_object obj = {.kind = WH_WAIT_KIND_COMPLETION, .address = done};
+	describe(&w, 0, &f, &obj);
+	assert_int_equal(obj.state.condition, WH_STATE_COMPLETION);
+	assert_int_equal(obj.n_owners, 0);
+	assert_int_equal(obj.n_waiters, 1);
+	free_object(&obj);
+	close_world(&w);
+}
+
+/* A percpu rw semaphore: the mode from the wait entry's flags
+ * (WQ_FLAG_CUSTOM marks a reader), a writer recorded in writer.task. */
+static void test_percpu_rwsem(void **state)
+{
+	struct world w;
+	open_world(&w, sample_6_1);
+	uint64_t sem = DATA + 0x500;
+	static const size_t waiters[] = {1, 0};
+	static const uint64_t flags[] = {0x08, 0};
+	queue_as(&w, sem + offset(&w, "percpu_rw_semaphore", "waiters.head"), "wait_queue_entry",
+		 "entry", "private", waiters, 2, "flags", flags);
+	put(sem + offset(&w, "percpu_rw_semaphore", "block"), 1, 4);
+	sleeps_in(&w, 0, "percpu_rwsem_wait");
+	sleeps_in(&w, 1, "percpu_rwsem_wait");
+	map_world(&w);
+	struct wh_wait_found f0, f1;
+	assert_int_equal(find(&w, 0, &f0), WH_WAIT_KIND_PERCPU_RWSEM);
+	assert_int_equal(find(&w, 1, &f1), WH_WAIT_KIND_PERCPU_RWSEM);
+	assert_int_equal(f0.object, sem);
+	assert_int_equal(f0.mode.how, WH_WAIT_WRITE);
+	assert_int_equal(f1.mode.how, WH_WAIT_READ);
+	struct wh_wait_object obj = {.kind = WH_WAIT_KIND_PERCPU_RWSEM, .address = sem};
+	describe(&w, 1, &f1, &obj);
+	/* Blocked, no writer task recorded: held for write, holder unknown. */
+	assert_int_equal(obj.state.condition, WH_STATE_PCPU_WRITE);
+	assert_int_equal(obj.n_owners, 0);
+	assert_int_equal(obj.n_waiters, 2);
+	assert_int_equal(obj.waiters[0], task_addr(1));
+	assert_int_equal(obj.waiter_modes[0].how, WH_WAIT_READ);
+	assert_int_equal(obj.waiter_modes[1].how, WH_WAIT_WRITE);
+	free_object(&obj);
+	close_world(&w);
+}
+
+/* A frozen request queue: the object is the wait queue head inside it. */
+static void test_queue_freeze(void **state)
+{
+	struct world w;
+	open_world(&w, sample_6_1);
+	uint64_t q = DATA + 0x600;
+	static const size_t waiters[] = {2};
+	queue_as(&w, q + offset(&w, "request_queue", "mq_freeze_wq.head"), "wait_queue_entry",
+		 "entry", "private", waiters, 1, NULL, NULL);
+	put(q + offset(&w, "request_queue", "mq_freeze_depth"), 1, 4);
+	sleeps_in(&w, 2, "blk_queue_enter");
+	map_world(&w);
+	struct wh_wait_found f;
+	assert_int_equal(find(&w, 2, &f), WH_WAIT_KIND_QUEUE_FREEZE);
+	assert_int_equal(f.object, q + offset(&w, "request_queue", "mq_freeze_wq"));
+	assert_true(f.object != q); /* the queue's wait queue, not the queue */
+	struct wh_wait_object obj = {.kind = WH_WAIT_KIND_QUEUE_FREEZE, .address = f.object};
+	describe(&w, 2, &f, &obj);
+	assert_int_equal(obj.state.condition, WH_STATE_QUEUE_FREEZE);
+	assert_int_equal(obj.state.number, 1);
+	assert_int_equal(obj.n_waiters, 1);
+	assert_int_equal(obj.waiters[0], task_addr(2));
+	free_object(&obj);
+	close_world(&w);
+}
+
 /* A record whose list is broken (its neighbour does not point back) is
  * no waiter: the lock kind says so instead of inventing an object. */
 static void test_broken_record_is_reported(void **state)
@@ -421,6 +513,9 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_rwsem_5_2_write),
 	    cmocka_unit_test(test_rwsem_5_2_read),
 	    cmocka_unit_test(test_semaphore),
+	    cmocka_unit_test(test_completion),
+	    cmocka_unit_test(test_percpu_rwsem),
+	    cmocka_unit_test(test_queue_freeze),
 	    cmocka_unit_test(test_broken_record_is_reported),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
