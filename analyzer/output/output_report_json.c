@@ -6,6 +6,27 @@
 #include "output_summary.h"
 #include "wait_words.h"
 
+/* "mode": the wait's mode, or null for a wait without one. */
+static void json_mode(struct wh_json *j, struct wh_wait_mode mode)
+{
+	char buf[8];
+	const char *m = wh_wait_mode_name(mode, buf);
+	wh_json_key(j, "mode");
+	wh_json_string(j, m[0] ? m : NULL);
+}
+
+/* "pid" (null for a task not in the task list) and "task" (its address). */
+static void json_task_ref(struct wh_json *j, int32_t pid, uint64_t task)
+{
+	wh_json_key(j, "pid");
+	if (pid >= 0)
+		wh_json_int(j, pid);
+	else
+		wh_json_null(j);
+	wh_json_key(j, "task");
+	wh_json_hex(j, task);
+}
+
 static void json_task(struct wh_json *j, const struct wh_report *r, const struct wh_task *t)
 {
 	wh_json_begin_object(j);
@@ -25,10 +46,7 @@ static void json_task(struct wh_json *j, const struct wh_report *r, const struct
 		wh_json_string(j, wh_wait_kind_name(r->waits.objects[w->object].kind));
 		wh_json_key(j, "address");
 		wh_json_hex(j, r->waits.objects[w->object].address);
-		wh_json_key(j, "mode");
-		char mode[8];
-		const char *m = wh_wait_mode_name(w->mode, mode);
-		wh_json_string(j, m[0] ? m : NULL);
+		json_mode(j, w->mode);
 		wh_json_end_object(j);
 	} else {
 		wh_json_null(j);
@@ -261,13 +279,7 @@ static void json_objects(struct wh_json *j, const struct wh_report *r)
 		wh_json_begin_array(j);
 		for (size_t k = 0; k < o->n_owners; k++) {
 			wh_json_begin_object(j);
-			wh_json_key(j, "pid");
-			if (o->owners[k].pid >= 0)
-				wh_json_int(j, o->owners[k].pid);
-			else
-				wh_json_null(j);
-			wh_json_key(j, "task");
-			wh_json_hex(j, o->owners[k].task);
+			json_task_ref(j, o->owners[k].pid, o->owners[k].task);
 			wh_json_key(j, "how");
 			wh_json_string(j, wh_owner_how_name(o->owners[k].how));
 			wh_json_key(j, "evidence");
@@ -281,17 +293,8 @@ static void json_objects(struct wh_json *j, const struct wh_report *r)
 			const struct wh_task *t =
 			    wh_task_list_find_address(&r->summary.tasks, o->waiters[k]);
 			wh_json_begin_object(j);
-			wh_json_key(j, "pid");
-			if (t)
-				wh_json_int(j, t->pid);
-			else
-				wh_json_null(j);
-			wh_json_key(j, "task");
-			wh_json_hex(j, o->waiters[k]);
-			wh_json_key(j, "mode");
-			char mode[8];
-			const char *m = wh_wait_mode_name(o->waiter_modes[k], mode);
-			wh_json_string(j, m[0] ? m : NULL);
+			json_task_ref(j, t ? t->pid : -1, o->waiters[k]);
+			json_mode(j, o->waiter_modes[k]);
 			wh_json_end_object(j);
 		}
 		wh_json_end_array(j);
