@@ -111,11 +111,11 @@ static struct wh_error *resolve_members(struct wh_kernel *k, const struct wh_kin
 					struct wh_wait_kind_state *s)
 {
 	for (size_t i = 0; m && m[i].struct_name; i++) {
+		if (i == WH_KIND_MAX_MEMBERS)
+			return wh_error_create(WH_ERR_INTERNAL, "more than %d members in a kind",
+					       WH_KIND_MAX_MEMBERS);
 		struct wh_types *types = k->types;
 		struct wh_error *err = m[i].module ? wh_types_of(k, m[i].module, &types) : NULL;
-		if (!err && i >= WH_KIND_MAX_MEMBERS)
-			err = wh_error_create(WH_ERR_INTERNAL, "more than %d members in a kind",
-					      WH_KIND_MAX_MEMBERS);
 		if (!err)
 			err = wh_types_struct_member(types, m[i].struct_name, m[i].path,
 						     &s->members[i]);
