@@ -240,8 +240,8 @@ static struct wh_error *find_daemons(const struct wh_wait_context *ctx, const st
 			return err;
 	}
 	if (d->problem[0])
-		snprintf(obj->incomplete, sizeof(obj->incomplete),
-			 "cannot look for the FUSE daemon: %s", d->problem);
+		wh_object_incomplete(obj, WH_ERR_FAULT, obj->address,
+				     "cannot look for the FUSE daemon: %s", d->problem);
 	for (size_t i = 0; i < d->n; i++) {
 		const struct wh_task *t = d->d[i].task;
 		char ev[192];
@@ -277,9 +277,9 @@ static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wa
 	wh_waiter_list_read(ctx, obj->address + l.waitq_head.offset, &l.waiter, NULL, 0, obj);
 	if ((err = find_daemons(ctx, &l, fc, obj)))
 		return err;
-	if (!obj->n_owners && !obj->incomplete[0])
-		snprintf(obj->incomplete, sizeof(obj->incomplete),
-			 "no task holds /dev/fuse for this connection: the daemon is gone");
+	if (!obj->n_owners && !wh_diags_total(&obj->incomplete))
+		wh_object_incomplete(obj, WH_ERR_ABSENT, obj->address,
+				     "no task holds /dev/fuse for this connection: the daemon is gone");
 	return NULL;
 }
 

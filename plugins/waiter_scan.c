@@ -242,7 +242,7 @@ void wh_waiter_list_read(const struct wh_wait_context *ctx, uint64_t head,
 	    .ctx = ctx, .l = l, .mode_names = mode_names, .n_modes = n_modes, .obj = obj};
 	struct wh_error *err = wh_list_walk(ctx->k, head, WH_MAX_WAITERS, visit_waiter, &r);
 	if (err) {
-		snprintf(obj->incomplete, sizeof(obj->incomplete), "wait list: %s", err->message);
+		wh_object_incomplete(obj, err->code, obj->address, "wait list: %s", err->message);
 		wh_error_destroy(err);
 	}
 }

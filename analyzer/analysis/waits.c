@@ -9,21 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static struct wh_error *add_warning(struct wh_waits *w, struct wh_error *err)
-{
-	char **list = realloc(w->warnings, (w->n_warnings + 1) * sizeof(*list));
-	if (!list) {
-		wh_error_destroy(err);
-		return &wh_error_nomem;
-	}
-	w->warnings = list;
-	list[w->n_warnings] = strdup(err->message);
-	if (list[w->n_warnings])
-		w->n_warnings++;
-	wh_error_destroy(err);
-	return NULL;
-}
-
 /* What wh_waits_analyze() grows as it goes. */
 struct collecting {
 	struct wh_addr_map object_at; /* address -> objects index (any kind) */
@@ -139,10 +124,9 @@ struct wh_error *wh_waits_analyze(struct wh_kernel *k, const struct wh_task_list
 					err = e;
 					break;
 				}
-				e = wh_error_wrap(e, "%s wait of pid %d", (*op)->name,
-						  bt->task.pid);
-				if ((err = add_warning(ret, e)))
-					break;
+				wh_diags_add_error(&ret->diags, (*op)->name,
+						   wh_error_wrap(e, "%s wait of pid %d", (*op)->name,
+								 bt->task.pid));
 				continue;
 			}
 			if (!found)
@@ -169,17 +153,15 @@ struct wh_error *wh_waits_analyze(struct wh_kernel *k, const struct wh_task_list
 		if (e == &wh_error_nomem)
 			err = e;
 		else if (e)
-			err = add_warning(ret, wh_error_wrap(e, "describing %s", o->name));
+			wh_diags_add_error(&ret->diags, o->kind,
+					   wh_error_wrap(e, "describing %s", o->name));
 		/* What could not be learnt about a device (e.g. dm_mod's types
 		 * without -m) is said once per device among the warnings. */
 		if (!err && o->io.known && o->io.incomplete[0]) {
 			char msg[256];
 			snprintf(msg, sizeof(msg), "I/O to %s: %s", o->io.device, o->io.incomplete);
-			bool seen = false;
-			for (size_t w = 0; w < ret->n_warnings && !seen; w++)
-				seen = !strcmp(ret->warnings[w], msg);
-			if (!seen)
-				err = add_warning(ret, wh_error_create(WH_ERR_ABSENT, "%s", msg));
+			if (!wh_diags_has_message(&ret->diags, msg))
+				wh_diags_add(&ret->diags, "block device", WH_ERR_ABSENT, "%s", msg);
 		}
 	}
 	wh_mmap_locks_destroy(mm);
@@ -202,12 +184,11 @@ void wh_waits_deinit(struct wh_waits *w)
 	for (size_t i = 0; i < w->n_objects; i++) {
 		free(w->objects[i].waiters);
 		free(w->objects[i].waiter_modes);
+		wh_diags_deinit(&w->objects[i].incomplete);
 	}
 	free(w->objects);
 	free(w->waits);
-	for (size_t i = 0; i < w->n_warnings; i++)
-		free(w->warnings[i]);
-	free(w->warnings);
+	wh_diags_deinit(&w->diags);
 	wh_addr_map_deinit(&w->wait_of_task);
 	wh_addr_map_deinit(&w->held_by);
 	memset(w, 0, sizeof(*w));

@@ -357,13 +357,15 @@ static void close_kernel(struct wh_kernel *k, const struct options *o)
 				"partial\n",
 				spent);
 	}
-	const char *const *warnings;
-	size_t n = wh_module_debug_warnings(k, &warnings);
-	for (size_t i = 0; i < n; i++) {
+	const struct wh_diags *d = wh_module_debug_diags(k);
+	for (size_t i = 0; d && i < d->count; i++) {
 		char buf[2048];
 		fprintf(stderr, "whyhung: warning: %s\n",
-			wh_escape_text(warnings[i], SIZE_MAX, buf, sizeof(buf)));
+			wh_escape_text(d->items[i].message, SIZE_MAX, buf, sizeof(buf)));
 	}
+	if (d && d->lost)
+		fprintf(stderr, "whyhung: warning: %zu more problems not kept: out of memory\n",
+			d->lost);
 	wh_kernel_destroy(k);
 }
 

@@ -1,3 +1,4 @@
+#include "output_diags.h"
 #include "escape.h"
 #include "explain.h"
 #include "output_summary.h"
@@ -47,11 +48,7 @@ static void text_objects(FILE *out, const struct wh_report *r)
 				fprintf(out, "    I/O target incomplete: %s\n", inc);
 			}
 		}
-		if (o->incomplete[0]) {
-			char inc[4 * sizeof(o->incomplete)];
-			wh_escape_text(o->incomplete, sizeof(o->incomplete), inc, sizeof(inc));
-			fprintf(out, "    incomplete: %s\n", inc);
-		}
+		wh_output_text_diags(out, "    incomplete: ", &o->incomplete);
 	}
 }
 
@@ -164,13 +161,8 @@ void wh_output_text_report(FILE *out, const struct wh_report *r)
 	fprintf(out, "\nCPUs at the time of the dump:\n");
 	wh_output_text_cpus(out, &r->cpus);
 	text_groups(out, r);
-	char msg[1024];
-	for (size_t i = 0; i < r->summary.tasks.n_warnings; i++)
-		fprintf(out, "warning: %s\n",
-			wh_escape_text(r->summary.tasks.warnings[i], SIZE_MAX, msg, sizeof(msg)));
-	for (size_t i = 0; i < r->waits.n_warnings; i++)
-		fprintf(out, "warning: %s\n",
-			wh_escape_text(r->waits.warnings[i], SIZE_MAX, msg, sizeof(msg)));
+	wh_output_text_diags(out, "warning: ", &r->summary.tasks.diags);
+	wh_output_text_diags(out, "warning: ", &r->waits.diags);
 	if (r->summary.budget_spent)
 		fprintf(out, "warning: analysis budget spent (%s)\n", r->summary.budget_spent);
 }

@@ -92,18 +92,19 @@ static void test_looping_wait_list(void **state)
 		fail_msg("report failed on a looping list: %s", err->message);
 	/* The damage is reported, as a warning or on the object. */
 	bool reported = false;
-	for (size_t i = 0; i < r.waits.n_warnings; i++)
-		reported |= strstr(r.waits.warnings[i], "0x") != NULL;
+	for (size_t i = 0; i < r.waits.diags.count; i++)
+		reported |= strstr(r.waits.diags.items[i].message, "0x") != NULL;
 	for (size_t i = 0; i < r.waits.n_objects; i++)
 		if (r.waits.objects[i].address == lock)
-			reported |= r.waits.objects[i].incomplete[0] != '\0';
+			reported |= r.waits.objects[i].incomplete.count > 0;
 	assert_true(reported);
 	/* The rest stands: the rwsem still has its three waiters in order. */
 	uint64_t rwsem = truth_address("wh_rwsem");
 	bool rwsem_ok = false;
 	for (size_t i = 0; i < r.waits.n_objects; i++)
 		if (r.waits.objects[i].address == rwsem)
-			rwsem_ok = r.waits.objects[i].n_waiters == 3 && !r.waits.objects[i].incomplete[0];
+			rwsem_ok = r.waits.objects[i].n_waiters == 3 &&
+				   !wh_diags_total(&r.waits.objects[i].incomplete);
 	assert_true(rwsem_ok);
 	wh_report_deinit(&r);
 	wh_kernel_destroy(k);
@@ -268,8 +269,9 @@ static void test_empty_task_list(void **state)
 		fail_msg("report failed on an empty task list: %s", err->message);
 	assert_true(r.summary.tasks.list_incomplete);
 	bool warned = false;
-	for (size_t i = 0; i < r.summary.tasks.n_warnings; i++)
-		warned |= strstr(r.summary.tasks.warnings[i], "task list cannot be walked") != NULL;
+	for (size_t i = 0; i < r.summary.tasks.diags.count; i++)
+		warned |= strstr(r.summary.tasks.diags.items[i].message,
+				  "task list cannot be walked") != NULL;
 	assert_true(warned);
 	assert_true(r.summary.panic.n_hung >= 20); /* from the kernel log */
 	char *text = NULL;
