@@ -7,6 +7,8 @@
 #include "kdump_log_file.h"
 #include "kernel.h"
 #include "module_debug.h"
+#include "modules.h"
+#include "orc.h"
 #include "output_summary.h"
 #include "output_backtrace.h"
 #include "output_cpus.h"
@@ -337,8 +339,21 @@ static struct wh_error *run_report(struct wh_kernel *k, const struct options *o)
 	return err;
 }
 
+static void print_diags(const struct wh_diags *d)
+{
+	for (size_t i = 0; d && i < d->count; i++) {
+		char buf[2048];
+		fprintf(stderr, "whyhung: warning: %s\n",
+			wh_escape_text(d->items[i].message, SIZE_MAX, buf, sizeof(buf)));
+	}
+	if (d && d->lost)
+		fprintf(stderr, "whyhung: warning: %zu more problems not kept: out of memory\n",
+			d->lost);
+}
+
 /* Module debug files rejected on the way are worth knowing: stderr, after
- * the output, one line each. */
+ * the output, one line each; so are the modules and ORC tables that could
+ * not be read (the report says those itself). */
 static void close_kernel(struct wh_kernel *k, const struct options *o)
 {
 	/* report and summary say these in their first lines; the other
@@ -357,15 +372,12 @@ static void close_kernel(struct wh_kernel *k, const struct options *o)
 				"partial\n",
 				spent);
 	}
-	const struct wh_diags *d = wh_module_debug_diags(k);
-	for (size_t i = 0; d && i < d->count; i++) {
-		char buf[2048];
-		fprintf(stderr, "whyhung: warning: %s\n",
-			wh_escape_text(d->items[i].message, SIZE_MAX, buf, sizeof(buf)));
+	print_diags(wh_module_debug_diags(k));
+	/* The report lists these among its own warnings. */
+	if (o->command != CMD_REPORT) {
+		print_diags(k->modules ? &k->modules->diags : NULL);
+		print_diags(wh_orc_diags(k));
 	}
-	if (d && d->lost)
-		fprintf(stderr, "whyhung: warning: %zu more problems not kept: out of memory\n",
-			d->lost);
 	wh_kernel_destroy(k);
 }
 
