@@ -304,6 +304,18 @@ static struct wh_error *run_bt(struct wh_kernel *k, const struct options *o,
 	return NULL;
 }
 
+static void print_diags(const struct wh_diags *d)
+{
+	for (size_t i = 0; d && i < d->count; i++) {
+		char buf[2048];
+		fprintf(stderr, "whyhung: warning: %s\n",
+			wh_escape_text(d->items[i].message, SIZE_MAX, buf, sizeof(buf)));
+	}
+	if (d && d->lost)
+		fprintf(stderr, "whyhung: warning: %zu more problems not kept: out of memory\n",
+			d->lost);
+}
+
 static struct wh_error *run_cpus(struct wh_kernel *k, const struct options *o,
 				 const struct wh_summary *s)
 {
@@ -315,6 +327,7 @@ static struct wh_error *run_cpus(struct wh_kernel *k, const struct options *o,
 		wh_output_json_cpus(stdout, &cpus);
 	else
 		wh_output_text_cpus(stdout, &cpus);
+	print_diags(&cpus.diags);
 	wh_cpus_deinit(&cpus);
 	return NULL;
 }
@@ -339,17 +352,6 @@ static struct wh_error *run_report(struct wh_kernel *k, const struct options *o)
 	return err;
 }
 
-static void print_diags(const struct wh_diags *d)
-{
-	for (size_t i = 0; d && i < d->count; i++) {
-		char buf[2048];
-		fprintf(stderr, "whyhung: warning: %s\n",
-			wh_escape_text(d->items[i].message, SIZE_MAX, buf, sizeof(buf)));
-	}
-	if (d && d->lost)
-		fprintf(stderr, "whyhung: warning: %zu more problems not kept: out of memory\n",
-			d->lost);
-}
 
 /* Module debug files rejected on the way are worth knowing: stderr, after
  * the output, one line each; so are the modules and ORC tables that could

@@ -430,7 +430,8 @@ static struct wh_error *html_stacks(FILE *out, const struct page *p)
 static void html_warnings(FILE *out, const struct wh_report *r)
 {
 	size_t n = wh_diags_total(&r->summary.tasks.diags) + wh_diags_total(&r->waits.diags) +
-		   wh_diags_total(&r->diags) + !!r->summary.budget_spent;
+		   wh_diags_total(&r->cpus.diags) + wh_diags_total(&r->diags) +
+		   !!r->summary.budget_spent;
 	fputs("<h2 id=\"warnings\">Warnings</h2>\n", out);
 	if (!n) {
 		fputs("<p>None.</p>\n", out);
@@ -439,6 +440,7 @@ static void html_warnings(FILE *out, const struct wh_report *r)
 	fputs("<ul>\n", out);
 	wh_output_html_diags(out, &r->summary.tasks.diags);
 	wh_output_html_diags(out, &r->waits.diags);
+	wh_output_html_diags(out, &r->cpus.diags);
 	wh_output_html_diags(out, &r->diags);
 	if (r->summary.budget_spent)
 		fprintf(out, "<li>analysis budget spent (%s): the report is partial</li>\n",

@@ -289,6 +289,7 @@ void wh_output_json_report(FILE *out, const struct wh_report *r)
 	wh_json_begin_array(&j);
 	wh_output_json_diag_messages(&j, &r->waits.diags);
 	wh_output_json_diag_messages(&j, &r->summary.tasks.diags);
+	wh_output_json_diag_messages(&j, &r->cpus.diags);
 	wh_output_json_diag_messages(&j, &r->diags);
 	if (r->summary.budget_spent) {
 		char msg[128];
@@ -308,6 +309,7 @@ void wh_output_json_report(FILE *out, const struct wh_report *r)
 	wh_json_begin_array(&j);
 	wh_output_json_diags(&j, &r->waits.diags);
 	wh_output_json_diags(&j, &r->summary.tasks.diags);
+	wh_output_json_diags(&j, &r->cpus.diags);
 	wh_output_json_diags(&j, &r->diags);
 	for (size_t i = 0; i < r->waits.n_objects; i++)
 		wh_output_json_diags(&j, &r->waits.objects[i].incomplete);

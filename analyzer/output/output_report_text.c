@@ -163,6 +163,7 @@ void wh_output_text_report(FILE *out, const struct wh_report *r)
 	text_groups(out, r);
 	wh_output_text_diags(out, "warning: ", &r->summary.tasks.diags);
 	wh_output_text_diags(out, "warning: ", &r->waits.diags);
+	wh_output_text_diags(out, "warning: ", &r->cpus.diags);
 	wh_output_text_diags(out, "warning: ", &r->diags);
 	if (r->summary.budget_spent)
 		fprintf(out, "warning: analysis budget spent (%s)\n", r->summary.budget_spent);
