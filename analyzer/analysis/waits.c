@@ -157,11 +157,12 @@ struct wh_error *wh_waits_analyze(struct wh_kernel *k, const struct wh_task_list
 					   wh_error_wrap(e, "describing %s", o->name));
 		/* What could not be learnt about a device (e.g. dm_mod's types
 		 * without -m) is said once per device among the warnings. */
-		if (!err && o->io.known && o->io.incomplete[0]) {
-			char msg[256];
-			snprintf(msg, sizeof(msg), "I/O to %s: %s", o->io.device, o->io.incomplete);
+		for (size_t p = 0; !err && o->io.known && p < o->io.incomplete.count; p++) {
+			const struct wh_diag *d = &o->io.incomplete.items[p];
+			char msg[512];
+			snprintf(msg, sizeof(msg), "I/O to %s: %s", o->io.device, d->message);
 			if (!wh_diags_has_message(&ret->diags, msg))
-				wh_diags_add(&ret->diags, "block device", WH_ERR_ABSENT, "%s", msg);
+				wh_diags_add(&ret->diags, "block device", d->code, "%s", msg);
 		}
 	}
 	wh_mmap_locks_destroy(mm);
@@ -185,6 +186,7 @@ void wh_waits_deinit(struct wh_waits *w)
 		free(w->objects[i].waiters);
 		free(w->objects[i].waiter_modes);
 		wh_diags_deinit(&w->objects[i].incomplete);
+		wh_io_target_deinit(&w->objects[i].io);
 	}
 	free(w->objects);
 	free(w->waits);

@@ -108,10 +108,7 @@ static void json_io(struct wh_json *j, const struct wh_io_target *t)
 	wh_json_key(j, "summary");
 	wh_json_string_n(j, summary, sizeof(summary));
 	wh_json_key(j, "incomplete");
-	if (t->incomplete[0])
-		wh_json_string_n(j, t->incomplete, sizeof(t->incomplete));
-	else
-		wh_json_null(j);
+	wh_output_json_diags_joined(j, &t->incomplete);
 	wh_json_end_object(j);
 }
 

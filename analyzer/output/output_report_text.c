@@ -41,12 +41,7 @@ static void text_objects(FILE *out, const struct wh_report *r)
 			wh_io_target_summary(&o->io, io, sizeof(io));
 			wh_escape_text(io, sizeof(io), esc, sizeof(esc));
 			fprintf(out, "    I/O to: %s\n", esc);
-			if (o->io.incomplete[0]) {
-				char inc[4 * sizeof(o->io.incomplete)];
-				wh_escape_text(o->io.incomplete, sizeof(o->io.incomplete), inc,
-					       sizeof(inc));
-				fprintf(out, "    I/O target incomplete: %s\n", inc);
-			}
+			wh_output_text_diags(out, "    I/O target incomplete: ", &o->io.incomplete);
 		}
 		wh_output_text_diags(out, "    incomplete: ", &o->incomplete);
 	}

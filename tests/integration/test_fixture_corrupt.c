@@ -143,6 +143,15 @@ static uint64_t member_value(struct wh_kernel *k, uint64_t obj, const char *type
 	return v;
 }
 
+/* Does one of D's problems mention WORD? */
+static bool says(const struct wh_diags *d, const char *word)
+{
+	for (size_t i = 0; i < d->count; i++)
+		if (strstr(d->items[i].message, word))
+			return true;
+	return false;
+}
+
 static const struct wh_io_target *io_of(const struct wh_report *r, const char *device)
 {
 	for (size_t i = 0; i < r->waits.n_objects; i++)
@@ -194,10 +203,10 @@ static void test_damaged_io_targets(void **state)
 	assert_non_null(vda);
 	/* Said, not guessed: unknown counts and a reason. */
 	assert_int_equal(dm->dm_deferred, -1);
-	assert_non_null(strstr(dm->incomplete, "loops"));
+	assert_true(says(&dm->incomplete, "loops"));
 	assert_int_equal(dm->dm_suspended, 1);
 	assert_int_equal(vda->rq_allocated, -1);
-	assert_non_null(strstr(vda->incomplete, "implausible"));
+	assert_true(says(&vda->incomplete, "implausible"));
 	assert_int_equal(vda->queue_quiesced, 1);
 	wh_report_deinit(&r);
 	wh_kernel_destroy(k);
@@ -235,7 +244,7 @@ static void test_unreadable_dm_disk(void **state)
 		const struct wh_io_target *t = &r.waits.objects[i].io;
 		if (t->known && t->bdev == bdev) {
 			seen = true;
-			assert_true(t->incomplete[0] != '\0');
+			assert_true(t->incomplete.count > 0);
 		}
 	}
 	assert_true(seen);
