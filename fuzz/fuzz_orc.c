@@ -89,7 +89,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct wh_orc_entry e;
 		bool found;
 		err = wh_orc_find(&k, k.text_start + (fuzz_u64(&in) & 0x1ffffff), &e, &found);
-		if (err) { /* the table did not load: it is not tried again */
+		if (err) { /* out of memory */
 			wh_error_destroy(err);
 			break;
 		}

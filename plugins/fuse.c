@@ -225,8 +225,8 @@ static struct wh_error *find_daemons(const struct wh_wait_context *ctx,
 			return err;
 	}
 	if (d->problem[0])
-		snprintf(obj->incomplete, sizeof(obj->incomplete),
-			 "cannot look for the FUSE daemon: %s", d->problem);
+		wh_object_incomplete(obj, WH_ERR_FAULT, obj->address,
+				     "cannot look for the FUSE daemon: %s", d->problem);
 	for (size_t i = 0; i < d->n; i++) {
 		const struct wh_task *t = d->d[i].task;
 		wh_object_add_owner(ctx, obj, t->address, WH_OWNER_INFERRED,
@@ -259,9 +259,9 @@ static struct wh_error *describe(const struct wh_wait_context *ctx,
 	wh_list_kind_waiters(ctx, &state->list, obj);
 	if ((err = find_daemons(ctx, state, fc, obj)))
 		return err;
-	if (!obj->n_owners && !obj->incomplete[0])
-		snprintf(obj->incomplete, sizeof(obj->incomplete),
-			 "no task holds /dev/fuse for this connection: the daemon is gone");
+	if (!obj->n_owners && !wh_diags_total(&obj->incomplete))
+		wh_object_incomplete(obj, WH_ERR_ABSENT, obj->address,
+				     "no task holds /dev/fuse for this connection: the daemon is gone");
 	return NULL;
 }
 

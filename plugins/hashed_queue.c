@@ -174,7 +174,7 @@ struct wh_error *wh_hashed_queue_waiters(const struct wh_wait_context *ctx, uint
 	if (err == &wh_error_nomem)
 		return err;
 	if (err) {
-		snprintf(obj->incomplete, sizeof(obj->incomplete), "wait queue: %s", err->message);
+		wh_object_incomplete(obj, err->code, obj->address, "wait queue: %s", err->message);
 		wh_error_destroy(err);
 		return NULL;
 	}
@@ -187,7 +187,7 @@ struct wh_error *wh_hashed_queue_waiters(const struct wh_wait_context *ctx, uint
 					   mode_of(arg, q->entries[i].bit));
 	}
 	if (!err && q->problem)
-		snprintf(obj->incomplete, sizeof(obj->incomplete), "wait queue: %s", q->problem);
+		wh_object_incomplete(obj, WH_ERR_CORRUPT, obj->address, "wait queue: %s", q->problem);
 	if (owned)
 		destroy_queue(q);
 	return err;

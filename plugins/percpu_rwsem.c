@@ -58,7 +58,7 @@ static struct wh_error *init(struct wh_kernel *k, void **ret_layout)
 
 /* Active readers: the sum over CPUs of *per_cpu_ptr(read_count, cpu); the
  * per-CPU values alone mean nothing (a reader may leave on another CPU). */
-static bool sum_readers(struct wh_kernel *k, uint64_t pcpu_ptr, int64_t *ret)
+static struct wh_error *sum_readers(struct wh_kernel *k, uint64_t pcpu_ptr, int64_t *ret)
 {
 	int64_t sum = 0;
 	for (unsigned cpu = 0; cpu < k->nr_cpu_ids; cpu++) {
@@ -67,14 +67,12 @@ static bool sum_readers(struct wh_kernel *k, uint64_t pcpu_ptr, int64_t *ret)
 		uint32_t v;
 		struct wh_error *err =
 		    wh_dump_read_u32(k->dump, pcpu_ptr + k->per_cpu_offset[cpu], &v);
-		if (err) {
-			wh_error_destroy(err);
-			return false;
-		}
+		if (err)
+			return wh_error_wrap(err, "read_count of CPU %u", cpu);
 		sum += (int32_t)v;
 	}
 	*ret = sum;
-	return true;
+	return NULL;
 }
 
 static const char *const level_names[] = {"write", "page fault", "internal fs"};
@@ -94,13 +92,17 @@ static struct wh_error *describe(const struct wh_wait_context *ctx,
 		wh_object_unreadable(obj, "state", err);
 		return NULL;
 	}
-	bool have_readers = pcpu && sum_readers(ctx->k, pcpu, &readers);
+	struct wh_error *e = pcpu ? sum_readers(ctx->k, pcpu, &readers) : NULL;
+	bool have_readers = pcpu && !e;
+	if (e) {
+		wh_object_incomplete(obj, e->code, obj->address, "readers: %s", e->message);
+		wh_error_destroy(e);
+	}
 	/* A superblock's freeze protection: say which level and how frozen. */
 	struct wh_superblock_info sb;
 	uint64_t off = 0;
 	bool in_sb = false;
-	struct wh_error *e =
-	    wh_superblock_containing(ctx->k, obj->address, "s_writers.rw_sem", &sb, &off, &in_sb);
+	e = wh_superblock_containing(ctx->k, obj->address, "s_writers.rw_sem", &sb, &off, &in_sb);
 	wh_error_destroy(e);
 	int frozen = 0;
 	if (in_sb) {

@@ -13,6 +13,7 @@
 
 #include "backtraces.h"
 #include "blockdev.h"
+#include "diag.h"
 #include "stack_index.h"
 #include "tasks.h"
 #include "wait_kind_ids.h" /* enum wh_wait_kind_id, generated from plugins/ */
@@ -126,7 +127,7 @@ struct wh_wait_object {
 	uint64_t *waiters;		   /* task addresses in queue order */
 	struct wh_wait_mode *waiter_modes; /* per waiter */
 	size_t n_waiters;
-	char incomplete[192]; /* why the wait list could not be read fully, or "" */
+	struct wh_diags incomplete; /* why the wait list could not be read fully */
 	/* The block device the awaited I/O goes to (writeback, buffer I/O,
 	 * journal commits); io.known false otherwise. */
 	struct wh_io_target io;
@@ -143,8 +144,7 @@ struct wh_waits {
 	size_t n_objects;
 	struct wh_task_wait *waits;
 	size_t n_waits;
-	char **warnings;
-	size_t n_warnings;
+	struct wh_diags diags;
 	/* Lookups by task address, made by wh_waits_index(). */
 	struct wh_addr_map wait_of_task; /* -> waits index */
 	struct wh_addr_map held_by;	 /* owner -> objects index, once per object held */
@@ -164,5 +164,10 @@ struct wh_wait_context {
 	struct wh_kind_memo *memo;	   /* what kinds learnt once (kind_memo.h) */
 	const struct wh_waits *waits;	   /* found so far: all of them when describing */
 };
+
+/* Note what of OBJ could not be read (its problems, in order); a problem
+ * about no address in particular is at OBJ's. */
+void wh_object_incomplete(struct wh_wait_object *obj, enum wh_error_code code, uint64_t address,
+			  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 #endif

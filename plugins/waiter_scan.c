@@ -223,7 +223,7 @@ void wh_waiter_list_read(const struct wh_wait_context *ctx, uint64_t head,
 	struct read_ctx r = {.ctx = ctx, .l = l, .modes = modes, .n_modes = n_modes, .obj = obj};
 	struct wh_error *err = wh_list_walk(ctx->k, head, WH_MAX_WAITERS, visit_waiter, &r);
 	if (err) {
-		snprintf(obj->incomplete, sizeof(obj->incomplete), "wait list: %s", err->message);
+		wh_object_incomplete(obj, err->code, obj->address, "wait list: %s", err->message);
 		wh_error_destroy(err);
 	}
 }

@@ -1,5 +1,7 @@
 #include "report.h"
 #include "escape.h"
+#include "modules.h"
+#include "orc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,16 +134,23 @@ struct wh_error *wh_report_build(struct wh_kernel *k, struct wh_report *r)
 	    !(err = add_shown_sources(k, r)) && !(err = group_stacks(r)) &&
 	    !(err = wh_cpus_build(k, &r->summary.tasks, r->summary.panic.cpu, &r->cpus)))
 		err = wh_spinlocks_find(k, &r->summary.tasks, &r->cpus, &r->spinlocks);
-	if (err)
+	if (err) {
 		wh_report_deinit(r);
-	else
-		wh_summary_note_limits(k, &r->summary);
-	return err;
+		return err;
+	}
+	wh_summary_note_limits(k, &r->summary);
+	if (k->modules)
+		wh_diags_add_all(&r->diags, &k->modules->diags);
+	const struct wh_diags *orc = wh_orc_diags(k);
+	if (orc)
+		wh_diags_add_all(&r->diags, orc);
+	return NULL;
 }
 
 void wh_report_deinit(struct wh_report *r)
 {
 	free(r->explanation);
+	wh_diags_deinit(&r->diags);
 	for (size_t i = 0; i < r->n_groups; i++)
 		free(r->groups[i].members);
 	free(r->groups);

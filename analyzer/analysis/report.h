@@ -6,6 +6,7 @@
 
 #include "backtraces.h"
 #include "cpus.h"
+#include "diag.h"
 #include "graph.h"
 #include "spinlocks.h"
 #include "summary.h"
@@ -29,6 +30,9 @@ struct wh_report {
 	 * layer's wh_explain_report() fills it before rendering. */
 	char *explanation;
 	struct wh_addr_map bt_of_task; /* task address -> bts.items index */
+	/* Problems of the kernel as a whole met on the way: modules skipped,
+	 * ORC tables that did not load (stacks unwound without ORC). */
+	struct wh_diags diags;
 };
 
 struct wh_error *wh_report_build(struct wh_kernel *k, struct wh_report *ret);

@@ -9,21 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static struct wh_error *add_warning(struct wh_waits *w, struct wh_error *err)
-{
-	char **list = realloc(w->warnings, (w->n_warnings + 1) * sizeof(*list));
-	if (!list) {
-		wh_error_destroy(err);
-		return &wh_error_nomem;
-	}
-	w->warnings = list;
-	list[w->n_warnings] = strdup(err->message);
-	if (list[w->n_warnings])
-		w->n_warnings++;
-	wh_error_destroy(err);
-	return NULL;
-}
-
 /* What wh_waits_analyze() grows as it goes. */
 struct collecting {
 	struct wh_addr_map object_at; /* address -> objects index (any kind) */
@@ -111,10 +96,9 @@ static struct wh_error *find_wait(struct wh_waits *w, struct collecting *c,
 		if (e == &wh_error_nomem)
 			return e;
 		if (e) {
-			e = wh_error_wrap(e, "%s wait of pid %d", ops->name, ctx->task->pid);
-			struct wh_error *err = add_warning(w, e);
-			if (err)
-				return err;
+			wh_diags_add_error(&w->diags, ops->name,
+					   wh_error_wrap(e, "%s wait of pid %d", ops->name,
+							 ctx->task->pid));
 			continue;
 		}
 		if (!found.found)
@@ -142,17 +126,16 @@ static struct wh_error *describe_objects(struct wh_waits *w, struct collecting *
 		if (e == &wh_error_nomem)
 			err = e;
 		else if (e)
-			err = add_warning(w, wh_error_wrap(e, "describing %s", o->name));
+			wh_diags_add_error(&w->diags, wh_wait_kind_name(o->kind),
+					   wh_error_wrap(e, "describing %s", o->name));
 		/* What could not be learnt about a device (e.g. dm_mod's types
 		 * without -m) is said once per device among the warnings. */
-		if (!err && o->io.known && o->io.incomplete[0]) {
-			char msg[256];
-			snprintf(msg, sizeof(msg), "I/O to %s: %s", o->io.device, o->io.incomplete);
-			bool seen = false;
-			for (size_t j = 0; j < w->n_warnings && !seen; j++)
-				seen = !strcmp(w->warnings[j], msg);
-			if (!seen)
-				err = add_warning(w, wh_error_create(WH_ERR_ABSENT, "%s", msg));
+		for (size_t p = 0; !err && o->io.known && p < o->io.incomplete.count; p++) {
+			const struct wh_diag *d = &o->io.incomplete.items[p];
+			char msg[512];
+			snprintf(msg, sizeof(msg), "I/O to %s: %s", o->io.device, d->message);
+			if (!wh_diags_has_message(&w->diags, msg))
+				wh_diags_add(&w->diags, "block device", d->code, "%s", msg);
 		}
 	}
 	return err;
@@ -222,12 +205,12 @@ void wh_waits_deinit(struct wh_waits *w)
 	for (size_t i = 0; i < w->n_objects; i++) {
 		free(w->objects[i].waiters);
 		free(w->objects[i].waiter_modes);
+		wh_diags_deinit(&w->objects[i].incomplete);
+		wh_io_target_deinit(&w->objects[i].io);
 	}
 	free(w->objects);
 	free(w->waits);
-	for (size_t i = 0; i < w->n_warnings; i++)
-		free(w->warnings[i]);
-	free(w->warnings);
+	wh_diags_deinit(&w->diags);
 	wh_addr_map_deinit(&w->wait_of_task);
 	wh_addr_map_deinit(&w->held_by);
 	memset(w, 0, sizeof(*w));

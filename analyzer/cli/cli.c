@@ -8,6 +8,8 @@
 #include "kdump_log_file.h"
 #include "kernel.h"
 #include "module_debug.h"
+#include "modules.h"
+#include "orc.h"
 #include "output_backtrace.h"
 #include "output_cpus.h"
 #include "output_log.h"
@@ -308,6 +310,18 @@ static struct wh_error *run_bt(struct wh_kernel *k, const struct options *o,
 	return NULL;
 }
 
+static void print_diags(const struct wh_diags *d)
+{
+	for (size_t i = 0; d && i < d->count; i++) {
+		char buf[2048];
+		fprintf(stderr, "whyhung: warning: %s\n",
+			wh_escape_text(d->items[i].message, SIZE_MAX, buf, sizeof(buf)));
+	}
+	if (d && d->lost)
+		fprintf(stderr, "whyhung: warning: %zu more problems not kept: out of memory\n",
+			d->lost);
+}
+
 static struct wh_error *run_cpus(struct wh_kernel *k, const struct options *o,
 				 const struct wh_summary *s)
 {
@@ -319,6 +333,7 @@ static struct wh_error *run_cpus(struct wh_kernel *k, const struct options *o,
 		wh_output_json_cpus(stdout, &cpus);
 	else
 		wh_output_text_cpus(stdout, &cpus);
+	print_diags(&cpus.diags);
 	wh_cpus_deinit(&cpus);
 	return NULL;
 }
@@ -347,8 +362,10 @@ static struct wh_error *run_report(struct wh_kernel *k, const struct options *o)
 	return err;
 }
 
+
 /* Module debug files rejected on the way are worth knowing: stderr, after
- * the output, one line each. */
+ * the output, one line each; so are the modules and ORC tables that could
+ * not be read (the report says those itself). */
 static void close_kernel(struct wh_kernel *k, const struct options *o)
 {
 	/* report and summary say these in their first lines; the other
@@ -367,12 +384,11 @@ static void close_kernel(struct wh_kernel *k, const struct options *o)
 				"partial\n",
 				spent);
 	}
-	const char *const *warnings;
-	size_t n = wh_module_debug_warnings(k, &warnings);
-	for (size_t i = 0; i < n; i++) {
-		char buf[2048];
-		fprintf(stderr, "whyhung: warning: %s\n",
-			wh_escape_text(warnings[i], SIZE_MAX, buf, sizeof(buf)));
+	print_diags(wh_module_debug_diags(k));
+	/* The report lists these among its own warnings. */
+	if (o->command != CMD_REPORT) {
+		print_diags(k->modules ? &k->modules->diags : NULL);
+		print_diags(wh_orc_diags(k));
 	}
 	wh_kernel_destroy(k);
 }

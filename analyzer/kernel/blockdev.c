@@ -21,12 +21,13 @@ static const unsigned DMF_BLOCK_IO_FOR_SUSPEND = 0, DMF_SUSPENDED = 1;
  * (28 before); only read where request_queue has no quiesce_depth. */
 static const int QUEUE_FLAG_QUIESCED_4_17 = 24;
 
+/* Keep what of T could not be read, and why; consumes ERR. */
 static void note(struct wh_io_target *t, const char *what, struct wh_error *err)
 {
-	if (!t->incomplete[0])
-		snprintf(t->incomplete, sizeof(t->incomplete), "%s: %s", what,
-			 err ? err->message : "unreadable");
-	wh_error_destroy(err);
+	if (err)
+		wh_diags_add_error(&t->incomplete, "block device", wh_error_wrap(err, "%s", what));
+	else
+		wh_diags_add(&t->incomplete, "block device", WH_ERR_FAULT, "%s: unreadable", what);
 }
 
 static struct wh_error *member_u64(struct wh_kernel *k, uint64_t obj, const char *type,
@@ -453,6 +454,8 @@ struct wh_blockdev_cache *wh_blockdev_cache_create(void)
 void wh_blockdev_cache_destroy(struct wh_blockdev_cache *cache)
 {
 	if (cache) {
+		for (size_t i = 0; i < cache->n_devices; i++)
+			wh_io_target_deinit(&cache->devices[i].target);
 		free(cache->devices);
 		free(cache->fs);
 	}
@@ -487,20 +490,31 @@ static void file_system(struct wh_kernel *k, struct wh_blockdev_cache *cache, ui
 		cache->fs[cache->n_fs++] = (struct cached_fs){.sb = sb, .info = *ret};
 }
 
+/* DST (empty) becomes a copy of SRC, problems included. */
+static void copy_target(struct wh_io_target *dst, const struct wh_io_target *src)
+{
+	*dst = *src;
+	dst->incomplete = (struct wh_diags){0};
+	wh_diags_add_all(&dst->incomplete, &src->incomplete);
+}
+
 void wh_blockdev_describe(struct wh_kernel *k, struct wh_blockdev_cache *cache, uint64_t bdev,
 			  uint64_t sb, struct wh_io_target *ret)
 {
+	wh_io_target_deinit(ret);
 	size_t i = 0;
 	while (cache && i < cache->n_devices && cache->devices[i].bdev != bdev)
 		i++;
 	if (cache && i < cache->n_devices) {
-		*ret = cache->devices[i].target;
+		copy_target(ret, &cache->devices[i].target);
 	} else {
 		describe_device(k, bdev, ret);
 		if (cache && room((void **)&cache->devices, cache->n_devices, &cache->cap_devices,
-				  sizeof(*cache->devices)))
-			cache->devices[cache->n_devices++] =
-			    (struct cached_device){.bdev = bdev, .target = *ret};
+				  sizeof(*cache->devices))) {
+			struct cached_device *c = &cache->devices[cache->n_devices++];
+			c->bdev = bdev;
+			copy_target(&c->target, ret);
+		}
 	}
 	if (sb) {
 		struct wh_superblock_info info;
@@ -515,12 +529,18 @@ void wh_blockdev_describe(struct wh_kernel *k, struct wh_blockdev_cache *cache, 
 void wh_blockdev_of_superblock(struct wh_kernel *k, struct wh_blockdev_cache *cache, uint64_t sb,
 			       struct wh_io_target *ret)
 {
-	memset(ret, 0, sizeof(*ret));
+	wh_io_target_deinit(ret);
 	uint64_t bdev = 0;
 	struct wh_error *err = member_u64(k, sb, "super_block", "s_bdev", &bdev);
 	wh_error_destroy(err);
 	if (!err && bdev)
 		wh_blockdev_describe(k, cache, bdev, sb, ret);
+}
+
+void wh_io_target_deinit(struct wh_io_target *t)
+{
+	wh_diags_deinit(&t->incomplete);
+	memset(t, 0, sizeof(*t));
 }
 
 void wh_io_target_summary(const struct wh_io_target *t, char *buf, size_t size)

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "diag.h"
 #include "kernel.h"
 
 struct wh_io_target {
@@ -28,7 +29,7 @@ struct wh_io_target {
 	int64_t rq_dispatched;	  /* of those, started on the driver, -1 unknown */
 	int64_t oldest_rq_age_ns; /* since the oldest one was allocated, -1 unknown */
 	bool scheduler;		  /* an I/O scheduler is attached (its tags are counted) */
-	char incomplete[128];	  /* what could not be read, or "" */
+	struct wh_diags incomplete; /* what could not be read: owned, see below */
 };
 
 /* Descriptions already made during one analysis: every object waiting on a
@@ -40,7 +41,9 @@ void wh_blockdev_cache_destroy(struct wh_blockdev_cache *cache);
 
 /* Describe the block device BDEV (struct block_device *) into RET; SB, a
  * superblock on it or 0, names the file system. Never fails: unreadable
- * parts stay unknown and are noted in ret->incomplete. */
+ * parts stay unknown and are noted in ret->incomplete. RET is zeroed or
+ * described before (what it held is released); wh_io_target_deinit()
+ * releases it. */
 void wh_blockdev_describe(struct wh_kernel *k, struct wh_blockdev_cache *cache, uint64_t bdev,
 			  uint64_t sb, struct wh_io_target *ret);
 /* The same for the device under superblock SB (its s_bdev); known stays
@@ -57,5 +60,6 @@ bool wh_bio_device(struct wh_kernel *k, uint64_t bio, uint64_t *ret_bdev);
 /* One line for people: "dm-0 (device-mapper whdm): suspended, 1 bio held
  * back". */
 void wh_io_target_summary(const struct wh_io_target *t, char *buf, size_t size);
+void wh_io_target_deinit(struct wh_io_target *t);
 
 #endif

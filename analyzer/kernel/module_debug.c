@@ -35,28 +35,11 @@ struct wh_module_debug {
 	size_t n_candidates;
 	struct loaded *loaded; /* parallel to k->modules->modules */
 	size_t n_loaded;
-	char **warnings;
-	size_t n_warnings;
+	struct wh_diags diags; /* files and directories passed over */
 };
 
-static struct wh_error *warn(struct wh_module_debug *md, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static struct wh_error *warn(struct wh_module_debug *md, const char *fmt, ...)
-{
-	char **w = realloc(md->warnings, (md->n_warnings + 1) * sizeof(*w));
-	if (!w)
-		return &wh_error_nomem;
-	md->warnings = w;
-	va_list ap;
-	va_start(ap, fmt);
-	int rc = vasprintf(&w[md->n_warnings], fmt, ap);
-	va_end(ap);
-	if (rc < 0)
-		return &wh_error_nomem;
-	md->n_warnings++;
-	return NULL;
-}
+/* Where the files and directories passed over were met. */
+static const char WHERE[] = "module debug";
 
 /* Length of the module name in a debug file's name; 0 when it is none. */
 static size_t debug_file_stem(const char *file)
@@ -147,21 +130,26 @@ static struct wh_error *scan(struct wh_kernel *k, struct wh_module_debug *md)
 	snprintf(release_dir, sizeof(release_dir), "/%s/", wh_dump_release(k->dump));
 	char *roots[] = {md->dir, NULL};
 	FTS *fts = fts_open(roots, FTS_PHYSICAL | FTS_NOCHDIR | FTS_COMFOLLOW, NULL);
-	if (!fts)
-		return warn(md, "cannot read %s: %s", md->dir, strerror(errno));
+	if (!fts) {
+		wh_diags_add(&md->diags, WHERE, WH_ERR_IO, "cannot read %s: %s", md->dir,
+			     strerror(errno));
+		return NULL;
+	}
 	struct wh_error *err = NULL;
 	FTSENT *e;
 	while (!err && (e = fts_read(fts))) {
 		if (e->fts_info == FTS_D && e->fts_level >= MAX_DEPTH)
 			fts_set(fts, e, FTS_SKIP);
 		else if (e->fts_info == FTS_DNR || e->fts_info == FTS_ERR)
-			err = warn(md, "cannot read %s: %s", e->fts_path, strerror(e->fts_errno));
+			wh_diags_add(&md->diags, WHERE, WH_ERR_IO, "cannot read %s: %s",
+				     e->fts_path, strerror(e->fts_errno));
 		else if (is_regular(e))
 			err = add_candidate(md, e->fts_path, e->fts_name, release_dir);
 	}
 	fts_close(fts);
 	if (!err && !md->n_candidates)
-		err = warn(md, "no module debug files (NAME.ko) under %s", md->dir);
+		wh_diags_add(&md->diags, WHERE, WH_ERR_ABSENT,
+			     "no module debug files (NAME.ko) under %s", md->dir);
 	if (md->n_candidates)
 		qsort(md->candidates, md->n_candidates, sizeof(*md->candidates),
 		      compare_candidates);
@@ -207,11 +195,9 @@ static struct wh_error *load_module(struct wh_kernel *k, struct wh_module_debug 
 		if (err == &wh_error_nomem)
 			return err;
 		if (err) {
-			struct wh_error *werr = warn(md, "module %s: %s not used: %s", mod->name,
-						     md->candidates[i].path, err->message);
-			wh_error_destroy(err);
-			if (werr)
-				return werr;
+			wh_diags_add_error(&md->diags, WHERE,
+					   wh_error_wrap(err, "module %s: %s not used", mod->name,
+							 md->candidates[i].path));
 		}
 	}
 	return NULL;
@@ -277,11 +263,9 @@ struct wh_error *wh_types_of(struct wh_kernel *k, const char *module, struct wh_
 	return NULL;
 }
 
-size_t wh_module_debug_warnings(const struct wh_kernel *k, const char *const **ret)
+const struct wh_diags *wh_module_debug_diags(const struct wh_kernel *k)
 {
-	const struct wh_module_debug *md = k->module_debug;
-	*ret = md ? (const char *const *)md->warnings : NULL;
-	return md ? md->n_warnings : 0;
+	return k->module_debug ? &k->module_debug->diags : NULL;
 }
 
 void wh_module_debug_destroy(struct wh_module_debug *md)
@@ -298,9 +282,7 @@ void wh_module_debug_destroy(struct wh_module_debug *md)
 		free(md->candidates[i].path);
 	}
 	free(md->candidates);
-	for (size_t i = 0; i < md->n_warnings; i++)
-		free(md->warnings[i]);
-	free(md->warnings);
+	wh_diags_deinit(&md->diags);
 	free(md->dir);
 	free(md);
 }

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "diag.h"
 #include "kernel.h"
 
 struct wh_module_debug;
@@ -30,9 +31,9 @@ struct wh_error *wh_module_types(struct wh_kernel *k, const char *name, struct w
  * that only a module defines would scan all of its DWARF for nothing. */
 struct wh_error *wh_types_of(struct wh_kernel *k, const char *module, struct wh_types **ret);
 
-/* Warnings so far (rejected or unreadable files), for the CLI to print;
- * valid until the next lookup. */
-size_t wh_module_debug_warnings(const struct wh_kernel *k, const char *const **ret);
+/* Problems so far (rejected or unreadable files), for the CLI to print;
+ * NULL without -m; valid until the next lookup. */
+const struct wh_diags *wh_module_debug_diags(const struct wh_kernel *k);
 
 void wh_module_debug_destroy(struct wh_module_debug *md);
 

@@ -289,19 +289,6 @@ struct walk_ctx {
 	size_t cap;
 };
 
-static struct wh_error *add_warning(struct wh_modules *mods, struct wh_error *err)
-{
-	char **w = realloc(mods->warnings, (mods->n_warnings + 1) * sizeof(*w));
-	if (w) {
-		mods->warnings = w;
-		w[mods->n_warnings] = strdup(err->message);
-		if (w[mods->n_warnings])
-			mods->n_warnings++;
-	}
-	wh_error_destroy(err);
-	return w ? NULL : &wh_error_nomem;
-}
-
 static struct wh_error *visit_module(void *arg, uint64_t node, bool *stop)
 {
 	struct walk_ctx *c = arg;
@@ -320,8 +307,9 @@ static struct wh_error *visit_module(void *arg, uint64_t node, bool *stop)
 		free_module(m);
 		if (err == &wh_error_nomem)
 			return err;
-		return add_warning(
-		    c->mods, wh_error_wrap(err, "module at 0x%llx", (unsigned long long)addr));
+		wh_diags_add_error(&c->mods->diags, "modules",
+				   wh_error_wrap(err, "module at 0x%llx", (unsigned long long)addr));
+		return NULL;
 	}
 	c->mods->count++;
 	return NULL;
@@ -349,12 +337,14 @@ struct wh_error *wh_modules_get(struct wh_kernel *k, const struct wh_modules **r
 	if (!err)
 		err = probe(k, &l);
 	if (!err && l.data_missing[0])
-		err = add_warning(mods, wh_error_create(WH_ERR_ABSENT, "%s", l.data_missing));
+		wh_diags_add(&mods->diags, "modules", WH_ERR_ABSENT, "%s", l.data_missing);
 	if (!err) {
 		struct walk_ctx c = {.k = k, .l = &l, .mods = mods};
 		err = wh_list_walk(k, head, MAX_MODULES, visit_module, &c);
-		if (err && err != &wh_error_nomem)
-			err = add_warning(mods, wh_error_wrap(err, "module list"));
+		if (err && err != &wh_error_nomem) {
+			wh_diags_add_error(&mods->diags, "modules", wh_error_wrap(err, "module list"));
+			err = NULL;
+		}
 	}
 	if (err) {
 		wh_modules_destroy(mods);
@@ -372,9 +362,7 @@ void wh_modules_destroy(struct wh_modules *mods)
 	for (size_t i = 0; i < mods->count; i++)
 		free_module(&mods->modules[i]);
 	free(mods->modules);
-	for (size_t i = 0; i < mods->n_warnings; i++)
-		free(mods->warnings[i]);
-	free(mods->warnings);
+	wh_diags_deinit(&mods->diags);
 	free(mods);
 }
 

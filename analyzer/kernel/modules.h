@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 
+#include "diag.h"
 #include "kernel.h"
 
 enum { WH_MODULE_NAME_LEN = 56, WH_MODULE_DATA_REGIONS = 3 };
@@ -44,8 +45,7 @@ struct wh_module {
 struct wh_modules {
 	struct wh_module *modules;
 	size_t count;
-	char **warnings;
-	size_t n_warnings;
+	struct wh_diags diags; /* modules skipped, layout parts missing */
 };
 
 /* Read the module list once; later calls return the cached result.

@@ -16,10 +16,13 @@ struct orc_table {
 
 struct wh_orc {
 	int version;
-	const char *source;
+	const char *source; /* NULL when the kernel's table failed to load */
 	struct orc_table kernel;
 	struct orc_table *modules; /* parallel to wh_modules' array */
 	size_t n_modules;
+	/* Tables that failed to load, each said once; their code is unwound
+	 * without ORC. */
+	struct wh_diags diags;
 };
 
 void wh_orc_decode(const unsigned char raw[6], int version, struct wh_orc_entry *ret)
@@ -183,11 +186,22 @@ static struct wh_error *orc_get(struct wh_kernel *k, struct wh_orc **ret)
 		err = load_kernel_from_memory(k, &orc->kernel);
 		orc->source = "memory";
 	}
-	if (err) {
+	if (err == &wh_error_nomem) {
 		wh_orc_destroy(orc);
-		return wh_error_wrap(err, "loading ORC unwind tables");
+		return err;
 	}
-	orc->kernel.loaded = true;
+	if (err) {
+		/* Loaded once, failed once: not tried again for every frame. */
+		table_free(&orc->kernel);
+		orc->kernel.failed = true;
+		orc->source = NULL;
+		wh_diags_add_error(&orc->diags, "ORC",
+				   wh_error_wrap(err, "loading the kernel's ORC unwind tables "
+						      "(stacks unwound without ORC: frame "
+						      "pointers and stack scans, guesses)"));
+	} else {
+		orc->kernel.loaded = true;
+	}
 	k->orc = orc;
 	*ret = orc;
 	return NULL;
@@ -215,7 +229,12 @@ static struct orc_table *module_table(struct wh_kernel *k, struct wh_orc *orc, u
 		err = load_from_memory(k, m->orc_ip, m->orc_entries, m->num_orcs, t);
 		t->loaded = !err;
 		t->failed = err != NULL;
-		wh_error_destroy(err);
+		if (err)
+			wh_diags_add_error(&orc->diags, "ORC",
+					   wh_error_wrap(err,
+							 "loading the ORC table of module %s "
+							 "(its frames unwound without ORC)",
+							 m->name));
 	}
 	return t->loaded ? t : NULL;
 }
@@ -251,7 +270,7 @@ struct wh_error *wh_orc_find(struct wh_kernel *k, uint64_t ip, struct wh_orc_ent
 		/* Only trust the kernel table inside kernel text: beyond its last
 		 * entry every address would "match" the final terminator. */
 		bool in_text = wh_kernel_in_text(k, ip);
-		if (!in_text)
+		if (!in_text || !orc->kernel.loaded)
 			return NULL;
 		t = &orc->kernel;
 	}
@@ -267,9 +286,17 @@ struct wh_error *wh_orc_source(struct wh_kernel *k, const char **ret)
 {
 	struct wh_orc *orc;
 	struct wh_error *err = orc_get(k, &orc);
-	if (!err)
-		*ret = orc->source;
-	return err;
+	if (err)
+		return err;
+	if (!orc->source)
+		return wh_error_create(WH_ERR_ABSENT, "%s", wh_diags_first(&orc->diags));
+	*ret = orc->source;
+	return NULL;
+}
+
+const struct wh_diags *wh_orc_diags(const struct wh_kernel *k)
+{
+	return k->orc ? &k->orc->diags : NULL;
 }
 
 void wh_orc_destroy(struct wh_orc *orc)
@@ -280,5 +307,6 @@ void wh_orc_destroy(struct wh_orc *orc)
 	for (size_t i = 0; i < orc->n_modules; i++)
 		table_free(&orc->modules[i]);
 	free(orc->modules);
+	wh_diags_deinit(&orc->diags);
 	free(orc);
 }

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "diag.h"
 #include "kernel.h"
 
 enum wh_orc_reg {
@@ -42,11 +43,17 @@ struct wh_orc_entry {
 };
 
 /* Look up the ORC entry for runtime address IP. *ret_found is false when no
- * table covers IP (callers fall back to frame pointers or a stack scan). */
+ * table covers IP (callers fall back to frame pointers or a stack scan),
+ * also when the table that would failed to load: each table is loaded once
+ * and its failure kept in wh_orc_diags(). Fails only for lack of memory. */
 struct wh_error *wh_orc_find(struct wh_kernel *k, uint64_t ip, struct wh_orc_entry *ret,
 			     bool *ret_found);
-/* "vmlinux" or "memory": where the kernel's own table came from. */
+/* "vmlinux" or "memory": where the kernel's own table came from; an error
+ * when it could not be loaded. */
 struct wh_error *wh_orc_source(struct wh_kernel *k, const char **ret);
+/* The ORC tables that failed to load (the kernel's, a module's), each
+ * once; NULL before any lookup. */
+const struct wh_diags *wh_orc_diags(const struct wh_kernel *k);
 void wh_orc_destroy(struct wh_orc *orc);
 
 /* Decode one raw 6-byte entry of format VERSION (1: 4.14-6.2, 2: 6.3,

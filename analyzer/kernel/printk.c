@@ -19,21 +19,10 @@ static bool is_missing(const struct wh_error *err)
 	return wh_error_unreadable(err);
 }
 
-/* Keep ERR's message as a warning; consumes ERR. */
-static struct wh_error *add_warning(struct wh_log *log, struct wh_error *err)
+/* Keep ERR among the log's problems and go on; consumes ERR. */
+static void note(struct wh_log *log, struct wh_error *err)
 {
-	char **w = realloc(log->warnings, (log->n_warnings + 1) * sizeof(*w));
-	char *msg = strdup(err->message);
-	wh_error_destroy(err);
-	if (!w || !msg) {
-		free(msg);
-		if (w)
-			log->warnings = w;
-		return &wh_error_nomem;
-	}
-	log->warnings = w;
-	w[log->n_warnings++] = msg;
-	return NULL;
+	wh_diags_add_error(&log->diags, "printk", err);
 }
 
 static struct wh_error *push(struct builder *b, const struct wh_log_record *r)
@@ -302,8 +291,7 @@ static struct wh_error *read_lockless(struct builder *b)
 				      "reading the newest",
 				      (unsigned long long)tail, (unsigned long long)head,
 				      (unsigned long long)limit);
-		if ((err = add_warning(b->log, err)))
-			return err;
+		note(b->log, err);
 		tail = (head - limit + 1) & DESC_ID_MASK;
 		n = limit;
 	}
@@ -388,11 +376,11 @@ static struct wh_error *read_old(struct builder *b)
 	bool wrapped = false;
 	for (uint64_t n = 0; idx != next; n++) {
 		uint64_t hdr = buf + idx, len;
-		if (n == max || idx + l.header_size > buf_len)
-			return add_warning(b->log,
-					   wh_error_create(WH_ERR_CORRUPT,
-							   "log_buf walk lost at index %llu",
-							   (unsigned long long)idx));
+		if (n == max || idx + l.header_size > buf_len) {
+			note(b->log, wh_error_create(WH_ERR_CORRUPT, "log_buf walk lost at index %llu",
+						     (unsigned long long)idx));
+			return NULL;
+		}
 		if ((err = wh_kernel_read_member(k, hdr, &l.len, &len))) {
 			/* Without the length the rest cannot be found. */
 			if (!is_missing(err))
@@ -405,22 +393,24 @@ static struct wh_error *read_old(struct builder *b)
 				wh_error_destroy(w);
 				return err;
 			}
-			return add_warning(b->log, w);
+			note(b->log, w);
+			return NULL;
 		}
 		if (len == 0) {
-			if (wrapped)
-				return add_warning(
-				    b->log, wh_error_create(WH_ERR_CORRUPT, "log_buf wraps twice"));
+			if (wrapped) {
+				note(b->log, wh_error_create(WH_ERR_CORRUPT, "log_buf wraps twice"));
+				return NULL;
+			}
 			wrapped = true;
 			idx = 0;
 			continue;
 		}
-		if (len < l.header_size || len > buf_len - idx)
-			return add_warning(
-			    b->log,
-			    wh_error_create(WH_ERR_CORRUPT,
-					    "log_buf record at index %llu has length %llu",
-					    (unsigned long long)idx, (unsigned long long)len));
+		if (len < l.header_size || len > buf_len - idx) {
+			note(b->log, wh_error_create(WH_ERR_CORRUPT,
+						     "log_buf record at index %llu has length %llu",
+						     (unsigned long long)idx, (unsigned long long)len));
+			return NULL;
+		}
 		struct wh_log_record r = {.seq = seq};
 		seq++;
 		err = read_old_record(b, &l, hdr, len, &r);
@@ -466,10 +456,9 @@ struct wh_error *wh_log_read(struct wh_kernel *k, struct wh_log *ret)
 				      "no printk ring (prb) nor log_buf in this kernel");
 	}
 	if (!err && b.full)
-		err = add_warning(
-		    ret, wh_error_create(WH_ERR_CORRUPT,
-					 "more than %d bytes of log text; the rest is left out",
-					 WH_LOG_MAX_TOTAL_TEXT));
+		note(ret, wh_error_create(WH_ERR_CORRUPT,
+					  "more than %d bytes of log text; the rest is left out",
+					  WH_LOG_MAX_TOTAL_TEXT));
 	if (err) {
 		wh_log_deinit(ret);
 		return wh_error_wrap(err, "reading the kernel log");
@@ -482,9 +471,7 @@ void wh_log_deinit(struct wh_log *log)
 	for (size_t i = 0; i < log->count; i++)
 		free(log->records[i].text);
 	free(log->records);
-	for (size_t i = 0; i < log->n_warnings; i++)
-		free(log->warnings[i]);
-	free(log->warnings);
+	wh_diags_deinit(&log->diags);
 	free(log->file);
 	free(log->dump_error);
 	memset(log, 0, sizeof(*log));

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "diag.h"
 #include "kernel.h"
 
 /* printk_info.flags / printk_log.flags bits (enum printk_info_flags in
@@ -53,8 +54,7 @@ struct wh_log {
 	uint64_t gap_records; /* records lost to gaps, summed */
 	/* Inconsistencies met while reading (bad sizes, a torn ring): the
 	 * records before them are kept. */
-	char **warnings;
-	size_t n_warnings;
+	struct wh_diags diags;
 	/* Read from the file kdump saved beside the dump (kdump_log_file.h)
 	 * because the dump's own log failed with DUMP_ERROR; both NULL when the
 	 * log is the dump's. */

@@ -119,22 +119,10 @@ static struct wh_error *mark_seen(struct collector *c, uint64_t addr, bool *ret_
 	return NULL;
 }
 
-static struct wh_error *add_warning(struct wh_task_list *list, struct wh_error *err)
+/* Keep ERR among the list's problems and go on; consumes ERR. */
+static void note(struct wh_task_list *list, struct wh_error *err)
 {
-	char **w = realloc(list->warnings, (list->n_warnings + 1) * sizeof(*w));
-	if (!w) {
-		wh_error_destroy(err);
-		return &wh_error_nomem;
-	}
-	list->warnings = w;
-	w[list->n_warnings] = strdup(err->message);
-	if (!w[list->n_warnings]) {
-		wh_error_destroy(err);
-		return &wh_error_nomem;
-	}
-	list->n_warnings++;
-	wh_error_destroy(err);
-	return NULL;
+	wh_diags_add_error(&list->diags, "tasks", err);
 }
 
 /* Read one task. Fails only when the task_struct itself is unreadable. */
@@ -191,9 +179,10 @@ static struct wh_error *append_task(struct collector *c, uint64_t addr, bool idl
 	}
 	struct wh_task *t = &c->out->tasks[c->out->count];
 	err = read_task(c, addr, t);
-	if (err)
-		return add_warning(c->out,
-				   wh_error_wrap(err, "task at 0x%llx", (unsigned long long)addr));
+	if (err) {
+		note(c->out, wh_error_wrap(err, "task at 0x%llx", (unsigned long long)addr));
+		return NULL;
+	}
 	t->idle = idle;
 	c->out->count++;
 	return NULL;
@@ -219,9 +208,11 @@ static struct wh_error *visit_leader(void *arg, uint64_t node, bool *stop)
 	if (l->have_thread_head) {
 		uint64_t signal;
 		err = wh_kernel_read_member(c->k, leader, &l->signal, &signal);
-		if (err)
-			return add_warning(c->out, wh_error_wrap(err, "threads of task 0x%llx",
-								 (unsigned long long)leader));
+		if (err) {
+			note(c->out, wh_error_wrap(err, "threads of task 0x%llx",
+						   (unsigned long long)leader));
+			return NULL;
+		}
 		if (!signal)
 			return NULL; /* fully exited */
 		head = signal + l->thread_head.offset;
@@ -229,9 +220,11 @@ static struct wh_error *visit_leader(void *arg, uint64_t node, bool *stop)
 		head = leader + l->thread_group.offset;
 	}
 	err = wh_list_walk(c->k, head, MAX_TASKS, visit_thread, c);
-	if (err && err != &wh_error_nomem)
-		return add_warning(c->out, wh_error_wrap(err, "threads of task 0x%llx",
-							 (unsigned long long)leader));
+	if (err && err != &wh_error_nomem) {
+		note(c->out,
+		     wh_error_wrap(err, "threads of task 0x%llx", (unsigned long long)leader));
+		return NULL;
+	}
 	return err;
 }
 
@@ -255,9 +248,7 @@ static struct wh_error *read_runqueues(struct collector *c)
 		if ((err = wh_kernel_read_member(k, rq, &c->lay->rq_curr, &c->cpu_curr[cpu])) ||
 		    (err = wh_kernel_read_member(k, rq, &c->lay->rq_clock_task,
 						 &c->cpu_clock[cpu]))) {
-			err = add_warning(c->out, wh_error_wrap(err, "runqueue of CPU %u", cpu));
-			if (err)
-				return err;
+			note(c->out, wh_error_wrap(err, "runqueue of CPU %u", cpu));
 		}
 	}
 	return NULL;
@@ -283,9 +274,10 @@ static struct wh_error *collect_idle(struct collector *c)
 		err = wh_kernel_read_member(k, rq, &c->lay->rq_idle, &idle);
 		if (!err && idle)
 			err = append_task(c, idle, true);
-		if (err &&
-		    (err = add_warning(c->out, wh_error_wrap(err, "idle task of CPU %u", cpu))))
+		if (err == &wh_error_nomem)
 			return err;
+		if (err)
+			note(c->out, wh_error_wrap(err, "idle task of CPU %u", cpu));
 	}
 	return NULL;
 }
@@ -313,13 +305,13 @@ struct wh_error *wh_tasks_collect(struct wh_kernel *k, struct wh_task_list *ret)
 		err = wh_list_walk(k, init_task + lay.tasks.offset, MAX_TASKS, visit_leader, &c);
 		if (err && err != &wh_error_nomem) {
 			ret->list_incomplete = true;
-			err = add_warning(ret, wh_error_wrap(err, "task list cannot be walked"));
+			note(ret, wh_error_wrap(err, "task list cannot be walked"));
+			err = NULL;
 		} else if (!err && ret->count == before) {
 			/* A running kernel always has init and kthreadd on it. */
 			ret->list_incomplete = true;
-			err = add_warning(ret, wh_error_create(WH_ERR_CORRUPT,
-							      "task list cannot be walked: "
-							      "init_task.tasks is empty (damaged)"));
+			note(ret, wh_error_create(WH_ERR_CORRUPT, "task list cannot be walked: "
+								  "init_task.tasks is empty (damaged)"));
 		}
 	}
 	free(c.seen);
@@ -348,9 +340,7 @@ struct wh_error *wh_task_list_index(struct wh_task_list *list)
 void wh_task_list_deinit(struct wh_task_list *list)
 {
 	free(list->tasks);
-	for (size_t i = 0; i < list->n_warnings; i++)
-		free(list->warnings[i]);
-	free(list->warnings);
+	wh_diags_deinit(&list->diags);
 	wh_addr_map_deinit(&list->by_address);
 	memset(list, 0, sizeof(*list));
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "addr_map.h"
+#include "diag.h"
 #include "kernel.h"
 
 enum { WH_COMM_LEN = 16 };
@@ -36,8 +37,7 @@ struct wh_task_list {
 	size_t count;
 	/* Problems met while walking (corrupt lists, unreadable tasks): the
 	 * list is complete up to them. */
-	char **warnings;
-	size_t n_warnings;
+	struct wh_diags diags;
 	/* The task list (init_task.tasks) could not be walked to its end,
 	 * or was empty: the tasks here are only part of the machine's. */
 	bool list_incomplete;

@@ -27,36 +27,38 @@ static bool task_holds_something(const struct wh_report *r, uint64_t addr)
 	return false;
 }
 
-static bool task_is_root(const struct wh_report *r, size_t task)
-{
-	for (size_t i = 0; i < r->graph.n_roots; i++)
-		if (r->graph.roots[i].kind == WH_ROOT_TASK && r->graph.roots[i].index == task)
-			return true;
-	return false;
-}
-
-static bool object_is_root(const struct wh_report *r, size_t object)
-{
-	for (size_t i = 0; i < r->graph.n_roots; i++)
-		if (r->graph.roots[i].kind == WH_ROOT_OBJECT && r->graph.roots[i].index == object)
-			return true;
-	return false;
-}
-
-/* A waiter that only waits: nothing to tell it from its neighbours. */
-static bool foldable(const struct wh_report *r, size_t task)
-{
-	const struct wh_task *t = &r->summary.tasks.tasks[task];
-	return r->graph.task_cycle[task] < 0 && !task_is_root(r, task) &&
-	       !task_holds_something(r, t->address);
-}
-
 struct builder {
 	struct wh_graph_view *v;
 	size_t cap_nodes, cap_edges;
 	size_t *task_node;	    /* per task list index, SIZE_MAX when not drawn */
 	struct wh_addr_map edge_at; /* (from, to) hashed -> edge index */
+	/* Root causes marked once: per task list index, per object. */
+	bool *task_root, *object_root;
 };
+
+static struct wh_error *mark_roots(struct builder *b, const struct wh_report *r)
+{
+	b->task_root = calloc(r->summary.tasks.count + 1, sizeof(*b->task_root));
+	b->object_root = calloc(r->waits.n_objects + 1, sizeof(*b->object_root));
+	if (!b->task_root || !b->object_root)
+		return &wh_error_nomem;
+	for (size_t i = 0; i < r->graph.n_roots; i++) {
+		const struct wh_root_cause *rc = &r->graph.roots[i];
+		if (rc->kind == WH_ROOT_TASK && rc->index < r->summary.tasks.count)
+			b->task_root[rc->index] = true;
+		else if (rc->kind == WH_ROOT_OBJECT && rc->index < r->waits.n_objects)
+			b->object_root[rc->index] = true;
+	}
+	return NULL;
+}
+
+/* A waiter that only waits: nothing to tell it from its neighbours. */
+static bool foldable(const struct builder *b, const struct wh_report *r, size_t task)
+{
+	const struct wh_task *t = &r->summary.tasks.tasks[task];
+	return r->graph.task_cycle[task] < 0 && !b->task_root[task] &&
+	       !task_holds_something(r, t->address);
+}
 
 static uint64_t edge_key(size_t from, size_t to)
 {
@@ -112,14 +114,14 @@ static size_t task_index(const struct wh_report *r, uint64_t addr)
 
 /* How many waits on OBJECT in MODE could be folded (WAIT_TASK: each
  * wait's task list index). */
-static size_t count_foldable(const struct wh_report *r, const size_t *wait_task, size_t object,
-			     struct wh_wait_mode mode)
+static size_t count_foldable(const struct builder *b, const struct wh_report *r,
+			     const size_t *wait_task, size_t object, struct wh_wait_mode mode)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < r->waits.n_waits; i++) {
 		const struct wh_task_wait *w = &r->waits.waits[i];
 		if (w->object == object && wh_wait_mode_equal(w->mode, mode) &&
-		    wait_task[i] != SIZE_MAX && foldable(r, wait_task[i]))
+		    wait_task[i] != SIZE_MAX && foldable(b, r, wait_task[i]))
 			n++;
 	}
 	return n;
@@ -170,9 +172,10 @@ static struct wh_error *add_tasks(struct builder *b, const struct wh_report *r, 
 		size_t ti = wait_task[i];
 		if (ti == SIZE_MAX || b->task_node[ti] != SIZE_MAX)
 			continue;
-		size_t group = foldable(r, ti) ? find_group(b->v, w->object, w->mode) : SIZE_MAX;
-		if (group != SIZE_MAX || (foldable(r, ti) && count_foldable(r, wait_task, w->object,
-									    w->mode) >= fold_min)) {
+		bool fold = foldable(b, r, ti);
+		size_t group = fold ? find_group(b->v, w->object, w->mode) : SIZE_MAX;
+		if (group != SIZE_MAX ||
+		    (fold && count_foldable(b, r, wait_task, w->object, w->mode) >= fold_min)) {
 			if (group == SIZE_MAX) {
 				struct wh_view_node g = {
 				    .kind = WH_VIEW_FOLDED, .index = w->object, .first = ti};
@@ -187,7 +190,7 @@ static struct wh_error *add_tasks(struct builder *b, const struct wh_report *r, 
 			struct wh_view_node t = {.kind = WH_VIEW_TASK,
 						 .index = ti,
 						 .in_cycle = r->graph.task_cycle[ti] >= 0,
-						 .root = task_is_root(r, ti)};
+						 .root = b->task_root[ti]};
 			if ((err = add_node(b, t, &n)))
 				return err;
 			b->task_node[ti] = n;
@@ -211,7 +214,7 @@ static struct wh_error *add_tasks(struct builder *b, const struct wh_report *r, 
 				struct wh_view_node t = {.kind = WH_VIEW_TASK,
 							 .index = ti,
 							 .in_cycle = r->graph.task_cycle[ti] >= 0,
-							 .root = task_is_root(r, ti)};
+							 .root = b->task_root[ti]};
 				if ((err = add_node(b, t, &n)))
 					return err;
 				b->task_node[ti] = n;
@@ -250,19 +253,21 @@ struct wh_error *wh_graph_view_build(const struct wh_report *r, size_t fold_min,
 	}
 	for (size_t i = 0; i < r->waits.n_waits; i++)
 		wait_task[i] = task_index(r, r->waits.waits[i].task);
-	struct wh_error *err = NULL;
+	struct wh_error *err = mark_roots(&b, r);
 	size_t n;
 	/* Objects first, so object I is node I. */
 	for (size_t o = 0; o < r->waits.n_objects && !err; o++)
 		err =
 		    add_node(&b,
 			     (struct wh_view_node){
-				 .kind = WH_VIEW_OBJECT, .index = o, .root = object_is_root(r, o)},
+				 .kind = WH_VIEW_OBJECT, .index = o, .root = b.object_root[o]},
 			     &n);
 	if (!err)
 		err = add_tasks(&b, r, fold_min ? fold_min : SIZE_MAX, wait_task, 0);
 	free(wait_task);
 	free(b.task_node);
+	free(b.task_root);
+	free(b.object_root);
 	wh_addr_map_deinit(&b.edge_at);
 	if (err)
 		wh_graph_view_deinit(ret);

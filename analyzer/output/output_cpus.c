@@ -1,3 +1,4 @@
+#include "output_diags.h"
 #include "output_cpus.h"
 #include "escape.h"
 #include "output_backtrace.h"
@@ -104,5 +105,13 @@ void wh_output_json_cpus(FILE *out, const struct wh_cpus *c)
 	wh_json_string(&j, WH_SCHEMA_CPUS);
 	wh_json_key(&j, "cpus");
 	wh_output_json_cpu_array(&j, c);
+	wh_json_key(&j, "warnings");
+	wh_json_begin_array(&j);
+	wh_output_json_diag_messages(&j, &c->diags);
+	wh_json_end_array(&j);
+	wh_json_key(&j, "diagnostics");
+	wh_json_begin_array(&j);
+	wh_output_json_diags(&j, &c->diags);
+	wh_json_end_array(&j);
 	wh_json_end_object(&j);
 }

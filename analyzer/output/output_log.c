@@ -1,3 +1,4 @@
+#include "output_diags.h"
 #include "output_log.h"
 #include "json_writer.h"
 
@@ -35,11 +36,14 @@ void wh_output_text_log(FILE *out, FILE *notes, const struct wh_log *log)
 		put_text(out, r->text, r->text_len, indent > 0 ? indent : 0);
 		fputc('\n', out);
 	}
-	for (size_t i = 0; i < log->n_warnings; i++) {
+	for (size_t i = 0; i < log->diags.count; i++) {
 		fputs("whyhung: warning: ", notes);
-		put_text(notes, log->warnings[i], strlen(log->warnings[i]), 0);
+		put_text(notes, log->diags.items[i].message, strlen(log->diags.items[i].message), 0);
 		fputc('\n', notes);
 	}
+	if (log->diags.lost)
+		fprintf(notes, "whyhung: warning: %zu more problems not kept: out of memory\n",
+			log->diags.lost);
 }
 
 static void write_record(struct wh_json *j, const struct wh_log_record *r)
@@ -108,8 +112,11 @@ void wh_output_json_log(FILE *out, const struct wh_log *log)
 	wh_json_end_array(&j);
 	wh_json_key(&j, "warnings");
 	wh_json_begin_array(&j);
-	for (size_t i = 0; i < log->n_warnings; i++)
-		wh_json_string(&j, log->warnings[i]);
+	wh_output_json_diag_messages(&j, &log->diags);
+	wh_json_end_array(&j);
+	wh_json_key(&j, "diagnostics");
+	wh_json_begin_array(&j);
+	wh_output_json_diags(&j, &log->diags);
 	wh_json_end_array(&j);
 	wh_json_end_object(&j);
 }

@@ -3,6 +3,7 @@
  * without JavaScript. Every string from the dump goes through
  * markup_escape.h; the ids of sections come from graph_view.h so that the
  * graph's links and the page's anchors agree. */
+#include "output_diags.h"
 #include "explain.h"
 #include "graph_view.h"
 #include "markup_escape.h"
@@ -278,11 +279,14 @@ static void html_object(FILE *out, const struct page *p, size_t i)
 		wh_markup_write(out, WH_MARKUP_RAW, io, sizeof(io));
 		fputs("</p>\n", out);
 	}
-	if (o->incomplete[0]) {
+	for (size_t n = 0; n < o->incomplete.count; n++) {
 		fputs("<p>Incomplete: ", out);
-		wh_markup_write(out, WH_MARKUP_RAW, o->incomplete, sizeof(o->incomplete));
+		wh_markup_write(out, WH_MARKUP_RAW, o->incomplete.items[n].message, SIZE_MAX);
 		fputs("</p>\n", out);
 	}
+	if (o->incomplete.lost)
+		fprintf(out, "<p>Incomplete: %zu more problems not kept: out of memory</p>\n",
+			o->incomplete.lost);
 	if (o->n_waiters) {
 		fprintf(out, "<details%s><summary>%zu waiter%s, in queue order</summary><ol>\n",
 			o->n_waiters <= 20 ? " open" : "", o->n_waiters,
@@ -425,23 +429,19 @@ static struct wh_error *html_stacks(FILE *out, const struct page *p)
 
 static void html_warnings(FILE *out, const struct wh_report *r)
 {
-	size_t n = r->summary.tasks.n_warnings + r->waits.n_warnings + !!r->summary.budget_spent;
+	size_t n = wh_diags_total(&r->summary.tasks.diags) + wh_diags_total(&r->waits.diags) +
+		   wh_diags_total(&r->cpus.diags) + wh_diags_total(&r->diags) +
+		   !!r->summary.budget_spent;
 	fputs("<h2 id=\"warnings\">Warnings</h2>\n", out);
 	if (!n) {
 		fputs("<p>None.</p>\n", out);
 		return;
 	}
 	fputs("<ul>\n", out);
-	for (size_t i = 0; i < r->summary.tasks.n_warnings; i++) {
-		fputs("<li>", out);
-		wh_markup_write(out, WH_MARKUP_RAW, r->summary.tasks.warnings[i], SIZE_MAX);
-		fputs("</li>\n", out);
-	}
-	for (size_t i = 0; i < r->waits.n_warnings; i++) {
-		fputs("<li>", out);
-		wh_markup_write(out, WH_MARKUP_RAW, r->waits.warnings[i], SIZE_MAX);
-		fputs("</li>\n", out);
-	}
+	wh_output_html_diags(out, &r->summary.tasks.diags);
+	wh_output_html_diags(out, &r->waits.diags);
+	wh_output_html_diags(out, &r->cpus.diags);
+	wh_output_html_diags(out, &r->diags);
 	if (r->summary.budget_spent)
 		fprintf(out, "<li>analysis budget spent (%s): the report is partial</li>\n",
 			r->summary.budget_spent);

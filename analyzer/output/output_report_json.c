@@ -1,3 +1,4 @@
+#include "output_diags.h"
 #include "json_writer.h"
 #include "output_backtrace.h"
 #include "output_cpus.h"
@@ -128,10 +129,7 @@ static void json_io(struct wh_json *j, const struct wh_io_target *t)
 	wh_json_key(j, "summary");
 	wh_json_string_n(j, summary, sizeof(summary));
 	wh_json_key(j, "incomplete");
-	if (t->incomplete[0])
-		wh_json_string_n(j, t->incomplete, sizeof(t->incomplete));
-	else
-		wh_json_null(j);
+	wh_output_json_diags_joined(j, &t->incomplete);
 	wh_json_end_object(j);
 }
 
@@ -299,7 +297,7 @@ static void json_objects(struct wh_json *j, const struct wh_report *r)
 		}
 		wh_json_end_array(j);
 		wh_json_key(j, "incomplete");
-		wh_json_string(j, o->incomplete[0] ? o->incomplete : NULL);
+		wh_output_json_diags_joined(j, &o->incomplete);
 		json_io(j, &o->io);
 		wh_json_end_object(j);
 	}
@@ -417,10 +415,10 @@ void wh_output_json_report(FILE *out, const struct wh_report *r)
 	json_spinlocks(&j, r);
 	wh_json_key(&j, "warnings");
 	wh_json_begin_array(&j);
-	for (size_t i = 0; i < r->waits.n_warnings; i++)
-		wh_json_string(&j, r->waits.warnings[i]);
-	for (size_t i = 0; i < r->summary.tasks.n_warnings; i++)
-		wh_json_string(&j, r->summary.tasks.warnings[i]);
+	wh_output_json_diag_messages(&j, &r->waits.diags);
+	wh_output_json_diag_messages(&j, &r->summary.tasks.diags);
+	wh_output_json_diag_messages(&j, &r->cpus.diags);
+	wh_output_json_diag_messages(&j, &r->diags);
 	if (r->summary.budget_spent) {
 		char msg[128];
 		snprintf(msg, sizeof(msg), "analysis budget spent (%s)", r->summary.budget_spent);
@@ -432,6 +430,17 @@ void wh_output_json_report(FILE *out, const struct wh_report *r)
 			 (unsigned long long)r->summary.missing.pages);
 		wh_json_string(&j, msg);
 	}
+	wh_json_end_array(&j);
+	/* The same problems with their code, address and where they were met,
+	 * and each object's own (its "incomplete"). */
+	wh_json_key(&j, "diagnostics");
+	wh_json_begin_array(&j);
+	wh_output_json_diags(&j, &r->waits.diags);
+	wh_output_json_diags(&j, &r->summary.tasks.diags);
+	wh_output_json_diags(&j, &r->cpus.diags);
+	wh_output_json_diags(&j, &r->diags);
+	for (size_t i = 0; i < r->waits.n_objects; i++)
+		wh_output_json_diags(&j, &r->waits.objects[i].incomplete);
 	wh_json_end_array(&j);
 	wh_json_end_object(&j);
 }

@@ -1,3 +1,4 @@
+#include "output_diags.h"
 #include "escape.h"
 #include "explain.h"
 #include "output_backtrace.h"
@@ -42,18 +43,9 @@ static void text_objects(FILE *out, const struct wh_report *r)
 			wh_io_target_summary(&o->io, io, sizeof(io));
 			wh_escape_text(io, sizeof(io), esc, sizeof(esc));
 			fprintf(out, "    I/O to: %s\n", esc);
-			if (o->io.incomplete[0]) {
-				char inc[4 * sizeof(o->io.incomplete)];
-				wh_escape_text(o->io.incomplete, sizeof(o->io.incomplete), inc,
-					       sizeof(inc));
-				fprintf(out, "    I/O target incomplete: %s\n", inc);
-			}
+			wh_output_text_diags(out, "    I/O target incomplete: ", &o->io.incomplete);
 		}
-		if (o->incomplete[0]) {
-			char inc[4 * sizeof(o->incomplete)];
-			wh_escape_text(o->incomplete, sizeof(o->incomplete), inc, sizeof(inc));
-			fprintf(out, "    incomplete: %s\n", inc);
-		}
+		wh_output_text_diags(out, "    incomplete: ", &o->incomplete);
 	}
 }
 
@@ -166,13 +158,10 @@ void wh_output_text_report(FILE *out, const struct wh_report *r)
 	fprintf(out, "\nCPUs at the time of the dump:\n");
 	wh_output_text_cpus(out, &r->cpus);
 	text_groups(out, r);
-	char msg[1024];
-	for (size_t i = 0; i < r->summary.tasks.n_warnings; i++)
-		fprintf(out, "warning: %s\n",
-			wh_escape_text(r->summary.tasks.warnings[i], SIZE_MAX, msg, sizeof(msg)));
-	for (size_t i = 0; i < r->waits.n_warnings; i++)
-		fprintf(out, "warning: %s\n",
-			wh_escape_text(r->waits.warnings[i], SIZE_MAX, msg, sizeof(msg)));
+	wh_output_text_diags(out, "warning: ", &r->summary.tasks.diags);
+	wh_output_text_diags(out, "warning: ", &r->waits.diags);
+	wh_output_text_diags(out, "warning: ", &r->cpus.diags);
+	wh_output_text_diags(out, "warning: ", &r->diags);
 	if (r->summary.budget_spent)
 		fprintf(out, "warning: analysis budget spent (%s)\n", r->summary.budget_spent);
 }

@@ -1,3 +1,4 @@
+#include "output_diags.h"
 #include "json_writer.h"
 #include "output_summary.h"
 #include "task_state.h"
@@ -182,8 +183,11 @@ static void write_tasks(struct wh_json *j, const struct wh_summary *s, bool only
 	wh_json_end_array(j);
 	wh_json_key(j, "warnings");
 	wh_json_begin_array(j);
-	for (size_t i = 0; i < s->tasks.n_warnings; i++)
-		wh_json_string(j, s->tasks.warnings[i]);
+	wh_output_json_diag_messages(j, &s->tasks.diags);
+	wh_json_end_array(j);
+	wh_json_key(j, "diagnostics");
+	wh_json_begin_array(j);
+	wh_output_json_diags(j, &s->tasks.diags);
 	wh_json_end_array(j);
 }
 

@@ -1,3 +1,4 @@
+#include "output_diags.h"
 #include "escape.h"
 #include "output_summary.h"
 #include "task_state.h"
@@ -51,11 +52,7 @@ void wh_output_text_tasks(FILE *out, const struct wh_summary *s)
 	print_task_header(out);
 	for (size_t i = 0; i < s->tasks.count; i++)
 		print_task(out, &s->tasks.tasks[i]);
-	for (size_t i = 0; i < s->tasks.n_warnings; i++) {
-		char msg[1024];
-		fprintf(out, "warning: %s\n",
-			wh_escape_text(s->tasks.warnings[i], SIZE_MAX, msg, sizeof(msg)));
-	}
+	wh_output_text_diags(out, "warning: ", &s->tasks.diags);
 }
 
 /* What kind of panic, its particulars, and where it happened. */
@@ -187,9 +184,5 @@ void wh_output_text_summary(FILE *out, const struct wh_summary *s)
 	if (s->excluded_reads)
 		fprintf(out, "\nnote: %" PRIu64 " reads met pages excluded from the dump\n",
 			s->excluded_reads);
-	for (size_t i = 0; i < s->tasks.n_warnings; i++) {
-		char msg[1024];
-		fprintf(out, "warning: %s\n",
-			wh_escape_text(s->tasks.warnings[i], SIZE_MAX, msg, sizeof(msg)));
-	}
+	wh_output_text_diags(out, "warning: ", &s->tasks.diags);
 }

@@ -27,7 +27,7 @@ static const char *context_of(uint32_t pc, bool idle)
 	return idle ? "idle" : "task";
 }
 
-static int64_t read_preempt_count(struct wh_kernel *k, unsigned cpu)
+static struct wh_error *read_preempt_count(struct wh_kernel *k, unsigned cpu, uint32_t *ret)
 {
 	uint64_t addr = 0;
 	uint32_t pc = 0;
@@ -42,14 +42,16 @@ static int64_t read_preempt_count(struct wh_kernel *k, unsigned cpu)
 	}
 	if (!err)
 		err = wh_dump_read_u32(k->dump, addr, &pc);
-	bool ok = !err;
-	wh_error_destroy(err);
-	return ok ? (int64_t)(pc & ~(uint32_t)NEED_RESCHED_BIT) : -1;
+	if (!err)
+		*ret = pc & ~(uint32_t)NEED_RESCHED_BIT;
+	return err;
 }
 
 /* watchdog_touch_ts is in units of 2^30 ns of running_clock() (6.1
  * kernel/watchdog.c get_timestamp()); compare with the CPU's rq clock. */
-static int64_t watchdog_age(struct wh_kernel *k, unsigned cpu)
+/* *RET: -1 when the watchdog has not touched this CPU (or its clock is
+ * behind), else seconds. */
+static struct wh_error *watchdog_age(struct wh_kernel *k, unsigned cpu, int64_t *ret)
 {
 	uint64_t ts_addr, rq, ts = 0, clock = 0;
 	struct wh_member_info m;
@@ -62,21 +64,36 @@ static int64_t watchdog_age(struct wh_kernel *k, unsigned cpu)
 		err = wh_kernel_member(k, "rq", "clock", &m);
 	if (!err)
 		err = wh_kernel_read_member(k, rq, &m, &clock);
-	bool ok = !err && ts && (clock >> 30) >= ts;
-	wh_error_destroy(err);
-	return ok ? (int64_t)((clock >> 30) - ts) : -1;
+	if (!err)
+		*ret = ts && (clock >> 30) >= ts ? (int64_t)((clock >> 30) - ts) : -1;
+	return err;
 }
 
-static int flags_irqs_disabled(struct wh_kernel *k, uint64_t regs)
+static struct wh_error *flags_irqs_disabled(struct wh_kernel *k, uint64_t regs, int *ret)
 {
 	struct wh_member_info m;
 	uint64_t flags;
 	struct wh_error *err = wh_kernel_member(k, "pt_regs", "flags", &m);
 	if (!err)
 		err = wh_kernel_read_member(k, regs, &m, &flags);
-	bool ok = !err;
-	wh_error_destroy(err);
-	return ok ? !(flags & X86_EFLAGS_IF) : -1;
+	if (!err)
+		*ret = !(flags & X86_EFLAGS_IF);
+	return err;
+}
+
+/* Keep why one of CPU's facts stays unknown (-1); consumes ERR. A fact
+ * this kernel does not have (no watchdog, no such symbol) is no problem.
+ * Out of memory is returned. */
+static struct wh_error *note(struct wh_cpus *c, unsigned cpu, const char *what,
+			     struct wh_error *err)
+{
+	if (err == &wh_error_nomem)
+		return err;
+	if (err && err->code == WH_ERR_ABSENT)
+		wh_error_destroy(err);
+	else if (err)
+		wh_diags_add_error(&c->diags, "cpus", wh_error_wrap(err, "CPU %u: %s", cpu, what));
+	return NULL;
 }
 
 struct wh_error *wh_cpus_build(struct wh_kernel *k, const struct wh_task_list *tasks, int panic_cpu,
@@ -101,16 +118,20 @@ struct wh_error *wh_cpus_build(struct wh_kernel *k, const struct wh_task_list *t
 		v->cpu = (unsigned)bt->cpu;
 		v->have_regs = bt->stack.end != WH_UNWIND_NO_START;
 		v->idle = bt->task.idle;
-		v->preempt_count = read_preempt_count(k, v->cpu);
-		v->context = v->preempt_count < 0 ? "unknown"
-						  : context_of((uint32_t)v->preempt_count, v->idle);
+		uint32_t preempt;
+		struct wh_error *e = read_preempt_count(k, v->cpu, &preempt);
+		v->preempt_count = e ? -1 : (int64_t)preempt;
+		v->context = e ? "unknown" : context_of(preempt, v->idle);
+		if ((err = note(ret, v->cpu, "preempt count", e)))
+			break;
 		v->irqs_disabled = -1;
 		struct wh_regs regs;
 		bool found;
-		struct wh_error *e = wh_cpu_registers(k, v->cpu, &regs, &found);
+		e = wh_cpu_registers(k, v->cpu, &regs, &found);
 		if (!e && found && regs.have_flags)
 			v->irqs_disabled = !(regs.flags & X86_EFLAGS_IF);
-		wh_error_destroy(e);
+		if ((err = note(ret, v->cpu, "saved registers", e)))
+			break;
 		v->interrupted_frame = SIZE_MAX;
 		v->interrupted_irqs_disabled = -1;
 		/* The outermost interrupt frame: below it runs the code that was
@@ -118,12 +139,18 @@ struct wh_error *wh_cpus_build(struct wh_kernel *k, const struct wh_task_list *t
 		for (size_t f = bt->stack.n; f-- > 0;) {
 			if (bt->stack.frames[f].flags & WH_FRAME_REGS) {
 				v->interrupted_frame = f;
-				v->interrupted_irqs_disabled =
-				    flags_irqs_disabled(k, bt->stack.frames[f].regs);
+				e = flags_irqs_disabled(k, bt->stack.frames[f].regs,
+							&v->interrupted_irqs_disabled);
+				err = note(ret, v->cpu, "interrupted flags", e);
 				break;
 			}
 		}
-		v->watchdog_age_s = watchdog_age(k, v->cpu);
+		if (err)
+			break;
+		v->watchdog_age_s = -1;
+		if ((err = note(ret, v->cpu, "watchdog timestamp",
+				watchdog_age(k, v->cpu, &v->watchdog_age_s))))
+			break;
 		v->panicking = panic_cpu >= 0 && (unsigned)panic_cpu == v->cpu;
 		/* In an NMI at dump time but no interrupt frame on the stack: the
 		 * saved registers are the interrupted code's (crash_nmi_callback
@@ -137,7 +164,9 @@ struct wh_error *wh_cpus_build(struct wh_kernel *k, const struct wh_task_list *t
 		}
 	}
 	wh_backtraces_deinit(&bts);
-	return NULL;
+	if (err)
+		wh_cpus_deinit(ret);
+	return err;
 }
 
 void wh_cpus_deinit(struct wh_cpus *c)
@@ -145,5 +174,6 @@ void wh_cpus_deinit(struct wh_cpus *c)
 	for (size_t i = 0; i < c->count; i++)
 		wh_backtrace_destroy(c->cpus[i].bt);
 	free(c->cpus);
+	wh_diags_deinit(&c->diags);
 	memset(c, 0, sizeof(*c));
 }

@@ -6,6 +6,7 @@
 #define WHYHUNG_CPUS_H
 
 #include "backtraces.h"
+#include "diag.h"
 
 struct wh_cpu_view {
 	unsigned cpu;
@@ -31,6 +32,7 @@ struct wh_cpu_view {
 struct wh_cpus {
 	struct wh_cpu_view *cpus;
 	size_t count;
+	struct wh_diags diags; /* why facts left unknown (-1) are unknown */
 };
 
 struct wh_error *wh_cpus_build(struct wh_kernel *k, const struct wh_task_list *tasks, int panic_cpu,

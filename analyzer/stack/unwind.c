@@ -53,6 +53,7 @@ struct state {
 	bool full_regs;		     /* regs is a whole pt_regs (not just the iret frame) */
 	const struct wh_regs *start; /* initial registers, valid until a frame is left */
 	bool at_start;
+	struct wh_error *error; /* out of memory: ends the unwind, returned */
 };
 
 static struct wh_error *read_word(struct state *s, uint64_t addr, uint64_t *ret)
@@ -129,8 +130,8 @@ static bool step(struct state *s, struct wh_stack *st, unsigned *ret_flags)
 	bool found;
 	err = wh_orc_find(s->k, s->signal ? s->ip : s->ip - 1, &e, &found);
 	if (err) {
-		wh_error_destroy(err);
-		found = false;
+		s->error = err;
+		return false;
 	}
 	if (!found) {
 		/* The kernel's orc_fp_entry: assume a frame-pointer frame. */
@@ -384,6 +385,8 @@ struct wh_error *wh_unwind(struct wh_kernel *k, const struct wh_regs *start, uin
 		ret->end = WH_UNWIND_DEPTH;
 		push_frame(ret, k, ip, at, WH_FRAME_SCANNED);
 	}
+	if (s.error)
+		return s.error;
 	if (ret->n >= WH_MAX_FRAMES)
 		ret->end = WH_UNWIND_DEPTH;
 	if (ret->end != WH_UNWIND_END_OF_STACK && ret->end != WH_UNWIND_DEPTH)

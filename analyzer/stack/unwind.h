@@ -68,7 +68,9 @@ struct wh_regs {
 /* Unwind from START. STACK_LO/STACK_HI bound the stack scan fallback (the
  * task's stack); 0/0 disables the scan. Never fails for reasons of dump
  * content: those end the trace with a reason. Errors are out-of-memory
- * and missing ORC data. */
+ * and no pt_regs in the debug info. ORC tables that cannot be loaded are
+ * said once in wh_orc_diags() (orc.h); the frames found without them are
+ * marked WH_FRAME_FP or WH_FRAME_SCANNED. */
 struct wh_error *wh_unwind(struct wh_kernel *k, const struct wh_regs *start, uint64_t stack_lo,
 			   uint64_t stack_hi, struct wh_stack *ret);
 const char *wh_unwind_end_name(enum wh_unwind_end end);

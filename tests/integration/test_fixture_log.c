@@ -79,7 +79,7 @@ static void test_log_equals_makedumpfile(void **state)
 		fail_msg("%s", err->message);
 	assert_string_equal(log.format, "lockless");
 	assert_int_equal(log.gap_records, 0);
-	assert_int_equal(log.n_warnings, 0);
+	assert_int_equal(log.diags.count, 0);
 	for (size_t i = 1; i < log.count; i++)
 		assert_true(log.records[i].seq > log.records[i - 1].seq);
 	char *got = NULL, *notes = NULL;

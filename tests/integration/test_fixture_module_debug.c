@@ -274,8 +274,7 @@ static void test_module_types(void **state)
 		assert_int_equal(in_module.offset, in_vmlinux.offset);
 		assert_int_equal(in_module.size, in_vmlinux.size);
 	}
-	const char *const *warnings;
-	assert_int_equal(wh_module_debug_warnings(f->k, &warnings), 0);
+	assert_int_equal(wh_diags_total(wh_module_debug_diags(f->k)), 0);
 }
 
 /* A fresh kernel context whose -m tree holds FILE_NAME with the fixture
@@ -303,10 +302,11 @@ static void expect_rejected(void (*patch)(unsigned char *buf, size_t size), cons
 	assert_non_null(err);
 	assert_int_equal(err->code, WH_ERR_ABSENT);
 	wh_error_destroy(err);
-	const char *const *warnings;
-	assert_int_equal(wh_module_debug_warnings(k, &warnings), 1);
-	if (!strstr(warnings[0], reason) || !strstr(warnings[0], "not used"))
-		fail_msg("warning \"%s\" does not say \"%s\"", warnings[0], reason);
+	const struct wh_diags *d = wh_module_debug_diags(k);
+	assert_int_equal(wh_diags_total(d), 1);
+	const char *warning = d->items[0].message;
+	if (!strstr(warning, reason) || !strstr(warning, "not used"))
+		fail_msg("warning \"%s\" does not say \"%s\"", warning, reason);
 	remove_tree(dir);
 	wh_kernel_destroy(k);
 }

@@ -196,7 +196,7 @@ static void test_summary_counts_add_up(void **state)
 	assert_int_equal(total, f->s.tasks.count);
 	assert_int_equal(f->s.state_counts[WH_N_STATES - 1], 0); /* no undecodable state */
 	assert_true(f->s.have_crash_time);
-	assert_int_equal(f->s.tasks.n_warnings, 0);
+	assert_int_equal(f->s.tasks.diags.count, 0);
 	/* One idle task per possible CPU. */
 	size_t idle = 0;
 	for (size_t i = 0; i < f->s.tasks.count; i++)

@@ -219,7 +219,7 @@ static void test_lockless_records(void **state)
 	assert_null(wh_log_read(&r.s.k, &log));
 	assert_string_equal(log.format, "lockless");
 	assert_int_equal(log.count, 4);
-	assert_int_equal(log.n_warnings, 0);
+	assert_int_equal(log.diags.count, 0);
 	assert_text(&log.records[0], "first line");
 	assert_int_equal(log.records[0].seq, 100);
 	assert_int_equal(log.records[0].ts_nsec, 1500000000ull);
@@ -291,7 +291,7 @@ static void test_lockless_torn_ids(void **state)
 	assert_null(wh_log_read(&r.s.k, &log));
 	assert_int_equal(log.count, 1);
 	assert_text(&log.records[0], "newest");
-	assert_int_equal(log.n_warnings, 1);
+	assert_int_equal(log.diags.count, 1);
 	char *notes;
 	char *text = render(&log, &notes);
 	assert_non_null(strstr(notes, "whyhung: warning: printk ring ids 0..1000 outnumber its 16"));
@@ -427,7 +427,7 @@ static void test_old_records_with_wrap(void **state)
 	assert_null(wh_log_read(&o.s.k, &log));
 	assert_string_equal(log.format, "log_buf");
 	assert_int_equal(log.count, 4);
-	assert_int_equal(log.n_warnings, 0);
+	assert_int_equal(log.diags.count, 0);
 	assert_text(&log.records[0], "alpha");
 	assert_int_equal(log.records[0].seq, 40);
 	assert_int_equal(log.records[0].level, 6);
@@ -454,7 +454,7 @@ static void read_old_expect(struct oldlog *o, size_t n_records, size_t n_warning
 {
 	assert_null(wh_log_read(&o->s.k, log));
 	assert_int_equal(log->count, n_records);
-	assert_int_equal(log->n_warnings, n_warnings);
+	assert_int_equal(log->diags.count, n_warnings);
 }
 
 static void test_old_hostile(void **state)
@@ -466,7 +466,7 @@ static void test_old_hostile(void **state)
 	uint32_t idx = old_put(&o, 100, "one", NULL, 1, 6);
 	old_start(&o, 256, 100, 200, false); /* 200 is inside nothing */
 	read_old_expect(&o, 1, 1, &log);
-	assert_non_null(strstr(log.warnings[0], "wraps twice"));
+	assert_non_null(strstr(log.diags.items[0].message, "wraps twice"));
 	wh_log_deinit(&log);
 	synth_close(&o.s);
 	(void)idx;
@@ -477,7 +477,7 @@ static void test_old_hostile(void **state)
 	((struct printk_log *)(o.buf + idx))->len = 4;
 	old_start(&o, 256, 0, 200, false);
 	read_old_expect(&o, 1, 1, &log);
-	assert_non_null(strstr(log.warnings[0], "has length 4"));
+	assert_non_null(strstr(log.diags.items[0].message, "has length 4"));
 	wh_log_deinit(&log);
 	synth_close(&o.s);
 
@@ -524,7 +524,7 @@ static void test_old_excluded_page(void **state)
 	assert_true(log.records[1].gap);
 	assert_string_equal(log.records[1].gap_reason, "excluded");
 	assert_int_equal(log.records[1].gap_count, 2);
-	assert_non_null(strstr(log.warnings[0], "log ends here"));
+	assert_non_null(strstr(log.diags.items[0].message, "log ends here"));
 	wh_log_deinit(&log);
 	synth_close(&o.s);
 }
