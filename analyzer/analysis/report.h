@@ -7,6 +7,8 @@
 #include "backtraces.h"
 #include "cpus.h"
 #include "graph.h"
+#include "hard_lockup.h"
+#include "rcu_stall.h"
 #include "spinlocks.h"
 #include "summary.h"
 #include "waits.h"
@@ -23,6 +25,8 @@ struct wh_report {
 	struct wh_graph graph;
 	struct wh_cpus cpus;
 	struct wh_spinlocks spinlocks;
+	struct wh_hard_lockup hard_lockup;
+	struct wh_rcu_view rcu;
 	struct wh_stack_group *groups; /* of the D tasks, largest first */
 	size_t n_groups;
 	char *explanation;
