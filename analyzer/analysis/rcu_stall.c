@@ -104,48 +104,53 @@ static struct wh_error *read_jiffies(struct wh_kernel *k, uint64_t *ret)
 struct walk_ctx {
 	struct wh_kernel *k;
 	const struct wh_task_list *tasks;
-	const struct rcu_layout *l;
+	const struct wh_rcu_blocked_list *list;
 	struct wh_rcu_view *v;
-	uint64_t gp_tasks, exp_tasks;
 	bool past_gp, past_exp;
-	int grplo, grphi;
-	size_t seen;
 };
 
 static struct wh_error *visit_blocked(void *arg, uint64_t node, bool *stop)
 {
 	struct walk_ctx *c = arg;
 	(void)stop;
-	c->past_gp |= node == c->gp_tasks;
-	c->past_exp |= node == c->exp_tasks;
-	c->seen++;
+	c->past_gp |= node == c->list->gp_tasks;
+	c->past_exp |= node == c->list->exp_tasks;
 	if (c->v->n_readers == WH_RCU_MAX_LISTED)
 		return NULL;
 	struct wh_rcu_reader *r = &c->v->readers[c->v->n_readers++];
-	r->task = node - c->l->rcu_node_entry.offset;
+	r->task = node - c->list->entry_offset;
 	const struct wh_task *t = wh_task_list_find_address(c->tasks, r->task);
 	r->pid = t ? t->pid : -1;
 	r->nesting = -1;
 	uint64_t nesting;
-	if (c->l->have_nesting) {
-		struct wh_error *err = wh_kernel_read_member(c->k, r->task, &c->l->nesting, &nesting);
+	if (c->list->nesting) {
+		struct wh_error *err = wh_kernel_read_member(c->k, r->task, c->list->nesting, &nesting);
 		if (!err)
 			r->nesting = (int)(int32_t)(uint32_t)nesting;
 		wh_error_destroy(err);
 	}
 	r->blocks_gp = c->past_gp;
 	r->blocks_exp = c->past_exp;
-	r->grplo = c->grplo;
-	r->grphi = c->grphi;
+	r->grplo = c->list->grplo;
+	r->grphi = c->list->grphi;
 	return NULL;
 }
 
-static void note_incomplete(struct wh_rcu_view *v, int lo, int hi, struct wh_error *err)
+struct wh_error *wh_rcu_walk_blocked(struct wh_kernel *k, const struct wh_task_list *tasks,
+				     const struct wh_rcu_blocked_list *list, struct wh_rcu_view *v)
 {
+	struct walk_ctx c = {.k = k, .tasks = tasks, .list = list, .v = v};
+	/* Readers blocked on a list are rare: bound by the tasks there are. */
+	uint64_t max = tasks->count + 64 < MAX_BLOCKED ? tasks->count + 64 : MAX_BLOCKED;
+	struct wh_error *err = wh_list_walk(k, list->head, max, visit_blocked, &c);
+	if (!err || err == &wh_error_nomem)
+		return err;
 	if (!v->incomplete[0])
 		snprintf(v->incomplete, sizeof(v->incomplete),
-			 "blocked-tasks list of rcu_node (CPUs %d-%d): %s", lo, hi, err->message);
+			 "blocked-tasks list of rcu_node (CPUs %d-%d): %s", list->grplo,
+			 list->grphi, err->message);
 	wh_error_destroy(err);
+	return NULL;
 }
 
 /* One rcu_node: its stalled CPUs (a leaf's qsmask bits) and its readers. */
@@ -171,22 +176,14 @@ static struct wh_error *read_node(struct wh_kernel *k, const struct wh_task_list
 				v->stalled_cpus[v->n_stalled_cpus++] = grplo + b;
 	if (!l->have_entry)
 		return NULL;
-	struct walk_ctx c = {.k = k,
-			     .tasks = tasks,
-			     .l = l,
-			     .v = v,
-			     .gp_tasks = gp_tasks,
-			     .exp_tasks = exp_tasks,
-			     .grplo = grplo,
-			     .grphi = grphi};
-	/* Readers blocked on a list are rare: bound by the tasks there are. */
-	uint64_t max = tasks->count + 1 < MAX_BLOCKED ? tasks->count + 1 : MAX_BLOCKED;
-	err = wh_list_walk(k, node + l->blkd_tasks.offset, max, visit_blocked, &c);
-	if (err && err != &wh_error_nomem) {
-		note_incomplete(v, grplo, grphi, err);
-		err = NULL;
-	}
-	return err;
+	struct wh_rcu_blocked_list list = {.head = node + l->blkd_tasks.offset,
+					   .gp_tasks = gp_tasks,
+					   .exp_tasks = exp_tasks,
+					   .entry_offset = l->rcu_node_entry.offset,
+					   .nesting = l->have_nesting ? &l->nesting : NULL,
+					   .grplo = grplo,
+					   .grphi = grphi};
+	return wh_rcu_walk_blocked(k, tasks, &list, v);
 }
 
 static void find_waiters(const struct wh_backtraces *bts, struct wh_rcu_view *v)

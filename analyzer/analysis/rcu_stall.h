@@ -53,6 +53,18 @@ struct wh_error *wh_rcu_view_build(struct wh_kernel *k, const struct wh_task_lis
 				   const struct wh_backtraces *bts, struct wh_rcu_view *ret);
 /* Does the grace period have holders (a stalled CPU or a blocking reader)? */
 bool wh_rcu_view_stalled(const struct wh_rcu_view *v);
+/* One rcu_node's blocked-tasks list: its head, ->gp_tasks and ->exp_tasks,
+ * where task_struct.rcu_node_entry is, and the node's CPUs. */
+struct wh_rcu_blocked_list {
+	uint64_t head, gp_tasks, exp_tasks, entry_offset;
+	const struct wh_member_info *nesting; /* rcu_read_lock_nesting; NULL: unread */
+	int grplo, grphi;
+};
+/* Add the list's readers to V (bounded, cycle-checked); a list that cannot
+ * be walked to its end keeps the readers before the damage and says why in
+ * v->incomplete. Fails only when out of memory. */
+struct wh_error *wh_rcu_walk_blocked(struct wh_kernel *k, const struct wh_task_list *tasks,
+				     const struct wh_rcu_blocked_list *list, struct wh_rcu_view *v);
 /* Give each waiter's wait object the grace period's holders as inferred
  * owners: the blocking readers, and the tasks on the stalled CPUs. Then
  * reindex W. */
