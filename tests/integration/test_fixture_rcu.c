@@ -4,7 +4,10 @@
  * the blocked readers, the tasks in synchronize_rcu() and friends. Where a
  * grace period is held up and waited for (softlockup-6.1: the spinning CPU
  * stalls it, a kworker waits in synchronize_rcu()), the waiter's wait is
- * tied to the task on the stalled CPU and the explanation says so.
+ * tied to the task on the stalled CPU and the explanation says so. And
+ * the hard-lockup view's watchdog counters against drgn's
+ * (reference/drgn-watchdog.json, fixtures/tools/drgn_watchdog.py), and the
+ * locked-up CPU truth.json names ("hard_lockup": {"cpu"}), or none.
  * usage: test_fixture_rcu FIXTURE_DIR VMLINUX */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -159,6 +162,39 @@ static void test_waiters_tied_to_the_stalled_cpu(void **state)
 	}
 }
 
+static void test_watchdog_counts_as_drgn_reads_them(void **state)
+{
+	struct fixture *f = *state;
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/reference/drgn-watchdog.json", fixture_dir);
+	struct jr_value *want = jr_parse_file(path);
+	if (!want)
+		skip();
+	const struct jr_value *h = jr_get(f->report, "hard_lockup");
+	assert_non_null(h);
+	const struct jr_value *truth_hl = jr_get(f->truth, "hard_lockup");
+	if (truth_hl)
+		assert_int_equal(jr_get_int(h, "cpu", -1), jr_get_int(truth_hl, "cpu", -2));
+	else
+		assert_int_equal(jr_get(h, "cpu")->type, JR_NULL);
+	const struct jr_value *got = jr_get(h, "watchdog_counts");
+	const struct jr_value *counts = jr_get(want, "counts");
+	assert_int_equal(got->count, counts->count);
+	for (size_t i = 0; i < got->count; i++) {
+		const struct jr_value *g = &got->items[i], *w = &counts->items[i];
+		assert_int_equal(jr_get_int(g, "cpu", -1), jr_get_int(w, "cpu", -2));
+		assert_int_equal(jr_get_int(g, "hrtimer_interrupts", -1),
+				 jr_get_int(w, "hrtimer_interrupts", -2));
+		assert_int_equal(jr_get_int(g, "hrtimer_interrupts_saved", -1),
+				 jr_get_int(w, "hrtimer_interrupts_saved", -2));
+		const struct jr_value *gw = jr_get(g, "warned"), *ww = jr_get(w, "warned");
+		assert_int_equal(gw->type, ww->type); /* absent before 6.5: null both */
+		if (ww->type == JR_BOOL)
+			assert_int_equal(gw->boolean, ww->boolean);
+	}
+	jr_free(want);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
@@ -170,6 +206,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_rcu_state_as_drgn_reads_it),
 	    cmocka_unit_test(test_waiters_tied_to_the_stalled_cpu),
+	    cmocka_unit_test(test_watchdog_counts_as_drgn_reads_them),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
