@@ -326,6 +326,7 @@ struct wh_error *wh_explain(const struct wh_report *r, char **ret)
 	wh_explain_hard_lockup(f, r);
 	if (rcu_panic)
 		wh_explain_rcu_stall(f, r);
+	wh_explain_pidns(f, r);
 	fprintf(f,
 		"%zu task%s in uninterruptible sleep (D); %zu task%s wait%s on %zu lock%s or "
 		"other wait object%s.\n",

@@ -22,5 +22,7 @@ void wh_explain_task_whereabouts(const struct wh_report *r, size_t task, char *b
  * nothing when the dump shows neither. */
 void wh_explain_hard_lockup(FILE *f, const struct wh_report *r);
 void wh_explain_rcu_stall(FILE *f, const struct wh_report *r);
+/* A namespace's init in zap_pid_ns_processes() and the tasks left. */
+void wh_explain_pidns(FILE *f, const struct wh_report *r);
 
 #endif

@@ -159,3 +159,38 @@ void wh_explain_rcu_stall(FILE *f, const struct wh_report *r)
 	}
 	fprintf(f, ".\n");
 }
+
+void wh_explain_pidns(FILE *f, const struct wh_report *r)
+{
+	for (size_t i = 0; i < r->pidns.count; i++) {
+		const struct wh_pidns *d = &r->pidns.dying[i];
+		const struct wh_task *reaper =
+		    wh_task_list_find_address(&r->summary.tasks, d->reaper);
+		char label[96] = "?";
+		if (reaper)
+			wh_report_task_label(reaper, label, sizeof(label));
+		size_t left = d->n_left + d->n_left_dropped;
+		fprintf(f,
+			"Dying pid namespace: its init %s waits in zap_pid_ns_processes() for %zu "
+			"task%s that %s not exited",
+			label, left, left == 1 ? "" : "s", left == 1 ? "has" : "have");
+		for (size_t j = 0; j < d->n_left && j < 5; j++) {
+			const struct wh_pidns_task *l = &d->left[j];
+			const struct wh_task *t = wh_task_list_find_address(&r->summary.tasks, l->task);
+			char tl[96] = "?";
+			if (t)
+				wh_report_task_label(t, tl, sizeof(tl));
+			fprintf(f, "%s%s (%s%s)", j ? ", " : ": ", tl,
+				l->zombie ? "zombie" : l->exiting ? "exiting" : "not exiting",
+				l->sigkill == 1 ? ", SIGKILL pending" : "");
+		}
+		if (d->n_left > 5)
+			fprintf(f, " and %zu more", left - 5);
+		if (d->error[0]) {
+			char e[4 * sizeof(d->error)];
+			fprintf(f, " (incomplete: %s)",
+				wh_escape_text(d->error, sizeof(d->error), e, sizeof(e)));
+		}
+		fprintf(f, ".\n");
+	}
+}

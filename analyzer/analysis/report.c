@@ -134,6 +134,8 @@ struct wh_error *wh_report_build(struct wh_kernel *k, struct wh_report *r)
 	    !(err = wh_cpus_build(k, &r->summary.tasks, r->summary.panic.cpu, &r->cpus)) &&
 	    !(err = wh_rcu_view_build(k, &r->summary.tasks, &r->bts, &r->rcu)) &&
 	    !(err = wh_rcu_tie_waiters(&r->rcu, &r->summary.tasks, &r->cpus, &r->waits)) &&
+	    !(err = wh_pidns_view_build(k, &r->summary.tasks, &r->bts, &r->pidns)) &&
+	    !(err = wh_pidns_add_waits(&r->pidns, &r->waits)) &&
 	    !(err = wh_graph_build(&r->summary.tasks, &r->waits, &r->graph)) &&
 	    !(err = add_shown_sources(k, r)) && !(err = group_stacks(r)) &&
 	    !(err = wh_spinlocks_find(k, &r->summary.tasks, &r->cpus, &r->spinlocks)) &&

@@ -115,8 +115,51 @@ static void json_rcu(struct wh_json *j, const struct wh_rcu_view *v)
 	wh_json_end_object(j);
 }
 
+static void json_pidns(struct wh_json *j, const struct wh_pidns_view *v)
+{
+	wh_json_key(j, "dying_pid_namespaces");
+	wh_json_begin_array(j);
+	for (size_t i = 0; i < v->count; i++) {
+		const struct wh_pidns *d = &v->dying[i];
+		wh_json_begin_object(j);
+		wh_json_key(j, "namespace");
+		wh_json_hex(j, d->ns);
+		wh_json_key(j, "level");
+		wh_json_uint(j, d->level);
+		wh_json_key(j, "reaper_pid");
+		wh_json_int(j, d->reaper_pid);
+		int_or_null(j, "pid_allocated", d->pid_allocated);
+		wh_json_key(j, "left");
+		wh_json_begin_array(j);
+		for (size_t t = 0; t < d->n_left; t++) {
+			const struct wh_pidns_task *l = &d->left[t];
+			wh_json_begin_object(j);
+			wh_json_key(j, "pid");
+			wh_json_int(j, l->pid);
+			wh_json_key(j, "exiting");
+			wh_json_bool(j, l->exiting);
+			wh_json_key(j, "zombie");
+			wh_json_bool(j, l->zombie);
+			wh_json_key(j, "sigkill_pending");
+			if (l->sigkill >= 0)
+				wh_json_bool(j, l->sigkill);
+			else
+				wh_json_null(j);
+			wh_json_end_object(j);
+		}
+		wh_json_end_array(j);
+		wh_json_key(j, "left_not_listed");
+		wh_json_uint(j, d->n_left_dropped);
+		wh_json_key(j, "error");
+		wh_json_string(j, d->error[0] ? d->error : NULL);
+		wh_json_end_object(j);
+	}
+	wh_json_end_array(j);
+}
+
 void wh_output_json_incidents(struct wh_json *j, const struct wh_report *r)
 {
 	json_hard_lockup(j, &r->hard_lockup);
 	json_rcu(j, &r->rcu);
+	json_pidns(j, &r->pidns);
 }
