@@ -3,8 +3,8 @@
  * has exited and been reaped. Which tasks are left is read from each task's
  * struct pid (numbers[level].ns, the namespace at the reaper's level), over
  * the task list already walked; each left is exiting, a zombie, or still
- * running, with SIGKILL pending or not. The reaper's wait is added to the
- * wait graph with those tasks as inferred holders. */
+ * running, with SIGKILL pending or not. (The reaper's wait is not in the
+ * wait graph yet: that wants a pid_ns wait kind, plugins/wait_kind.h.) */
 #ifndef WHYHUNG_PID_NS_H
 #define WHYHUNG_PID_NS_H
 
@@ -45,9 +45,4 @@ struct wh_error *wh_task_pid_ns(struct wh_kernel *k, uint64_t task, int level, u
  * left in their namespaces. Unreadable parts are said in each error. */
 struct wh_error *wh_pidns_view_build(struct wh_kernel *k, const struct wh_task_list *tasks,
 				     const struct wh_backtraces *bts, struct wh_pidns_view *ret);
-/* Add a "pid_ns" wait object per dying namespace, waited on by its reaper
- * and held (inferred) by the tasks left that have not become zombies;
- * then reindex W. */
-struct wh_error *wh_pidns_add_waits(const struct wh_pidns_view *v, struct wh_waits *w);
-
 #endif

@@ -284,7 +284,8 @@ bool wh_rcu_view_stalled(const struct wh_rcu_view *v)
 	return v->n_stalled_cpus > 0;
 }
 
-static void add_owner(struct wh_wait_object *o, uint64_t task, int32_t pid, const char *evidence)
+static void add_owner(struct wh_wait_object *o, uint64_t task, int32_t pid,
+		      struct wh_evidence evidence)
 {
 	for (size_t i = 0; i < o->n_owners; i++)
 		if (o->owners[i].task == task)
@@ -295,7 +296,7 @@ static void add_owner(struct wh_wait_object *o, uint64_t task, int32_t pid, cons
 	ow->task = task;
 	ow->pid = pid;
 	ow->how = WH_OWNER_INFERRED;
-	snprintf(ow->evidence, sizeof(ow->evidence), "%s", evidence);
+	ow->evidence = evidence;
 }
 
 struct wh_error *wh_rcu_tie_waiters(struct wh_rcu_view *v, const struct wh_task_list *tasks,
@@ -303,7 +304,6 @@ struct wh_error *wh_rcu_tie_waiters(struct wh_rcu_view *v, const struct wh_task_
 {
 	if (!wh_rcu_view_stalled(v) || !v->n_waiters)
 		return NULL;
-	char ev[192];
 	for (size_t i = 0; i < v->n_waiters; i++) {
 		const struct wh_task_wait *tw = wh_waits_of_task(w, v->waiters[i].task);
 		if (!tw)
@@ -313,11 +313,10 @@ struct wh_error *wh_rcu_tie_waiters(struct wh_rcu_view *v, const struct wh_task_
 			const struct wh_rcu_reader *rd = &v->readers[r];
 			if (!rd->blocks_gp && !rd->blocks_exp)
 				continue;
-			snprintf(ev, sizeof(ev),
-				 "preempted inside an RCU read-side critical section: on the "
-				 "blocked-tasks list of rcu_node (CPUs %d-%d), holding up grace "
-				 "period g=%lld",
-				 rd->grplo, rd->grphi, (long long)(int64_t)v->gp_seq);
+			struct wh_evidence ev = {
+			    .kind = WH_EVIDENCE_RCU_READER,
+			    .field = (uint64_t)(uint32_t)rd->grplo << 32 | (uint32_t)rd->grphi,
+			    .number = v->gp_seq};
 			add_owner(o, rd->task, rd->pid, ev);
 		}
 		for (size_t c = 0; c < v->n_stalled_cpus; c++)
@@ -325,10 +324,9 @@ struct wh_error *wh_rcu_tie_waiters(struct wh_rcu_view *v, const struct wh_task_
 				const struct wh_cpu_view *cv = &cpus->cpus[j];
 				if ((int)cv->cpu != v->stalled_cpus[c] || cv->idle)
 					continue;
-				snprintf(ev, sizeof(ev),
-					 "runs on CPU %u, which has not passed a quiescent state "
-					 "for grace period g=%lld",
-					 cv->cpu, (long long)(int64_t)v->gp_seq);
+				struct wh_evidence ev = {.kind = WH_EVIDENCE_RCU_STALLED_CPU,
+							 .field = cv->cpu,
+							 .number = v->gp_seq};
 				const struct wh_task *t =
 				    wh_task_list_find_address(tasks, cv->bt->task.address);
 				add_owner(o, cv->bt->task.address, t ? t->pid : -1, ev);

@@ -1,6 +1,5 @@
 #include "report.h"
 #include "escape.h"
-#include "explain.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,12 +134,10 @@ struct wh_error *wh_report_build(struct wh_kernel *k, struct wh_report *r)
 	    !(err = wh_rcu_view_build(k, &r->summary.tasks, &r->bts, &r->rcu)) &&
 	    !(err = wh_rcu_tie_waiters(&r->rcu, &r->summary.tasks, &r->cpus, &r->waits)) &&
 	    !(err = wh_pidns_view_build(k, &r->summary.tasks, &r->bts, &r->pidns)) &&
-	    !(err = wh_pidns_add_waits(&r->pidns, &r->waits)) &&
 	    !(err = wh_graph_build(&r->summary.tasks, &r->waits, &r->graph)) &&
 	    !(err = add_shown_sources(k, r)) && !(err = group_stacks(r)) &&
-	    !(err = wh_spinlocks_find(k, &r->summary.tasks, &r->cpus, &r->spinlocks)) &&
-	    !(err = wh_hard_lockup_build(k, &r->summary.panic, &r->cpus, &r->hard_lockup)))
-		err = wh_explain(r, &r->explanation);
+	    !(err = wh_spinlocks_find(k, &r->summary.tasks, &r->cpus, &r->spinlocks)))
+		err = wh_hard_lockup_build(k, &r->summary.panic, &r->cpus, &r->hard_lockup);
 	if (err)
 		wh_report_deinit(r);
 	else
