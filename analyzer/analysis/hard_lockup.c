@@ -91,8 +91,8 @@ struct wh_error *wh_hard_lockup_build(struct wh_kernel *k, const struct wh_panic
 		ret->missed_periods = others - mine;
 		ret->period_ns = read_sample_period(k);
 		if (ret->period_ns)
-			ret->missed_s =
-			    (int64_t)((uint64_t)ret->missed_periods * ret->period_ns / 1000000000ull);
+			ret->missed_s = (int64_t)((uint64_t)ret->missed_periods * ret->period_ns /
+						  1000000000ull);
 	}
 	return NULL;
 }

@@ -18,17 +18,17 @@ struct wh_watchdog_count {
 };
 
 struct wh_hard_lockup {
-	bool found;	    /* a locked-up CPU is named (log or warned flag) */
-	int cpu;	    /* -1 none */
-	const char *source; /* "log", "watchdog_hardlockup_warned" */
+	bool found;			  /* a locked-up CPU is named (log or warned flag) */
+	int cpu;			  /* -1 none */
+	const char *source;		  /* "log", "watchdog_hardlockup_warned" */
 	struct wh_watchdog_count *counts; /* per CPU, when the counters exist */
 	size_t n_counts;
 	/* The other CPUs' highest count minus the locked CPU's: watchdog
 	 * periods it missed (the counts start together at boot). -1 unknown. */
 	int64_t missed_periods;
-	uint64_t period_ns;   /* sample_period, 0 unknown */
-	int64_t missed_s;     /* missed_periods * period, -1 unknown */
-	char error[160];      /* why the counters could not be read, or "" */
+	uint64_t period_ns; /* sample_period, 0 unknown */
+	int64_t missed_s;   /* missed_periods * period, -1 unknown */
+	char error[160];    /* why the counters could not be read, or "" */
 };
 
 struct wh_error *wh_hard_lockup_build(struct wh_kernel *k, const struct wh_panic *p,

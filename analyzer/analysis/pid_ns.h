@@ -15,16 +15,16 @@ enum { WH_PIDNS_MAX_LEFT = 64, WH_PIDNS_MAX = 16 };
 
 struct wh_pidns_task {
 	uint64_t task;
-	int32_t pid;	   /* global */
-	bool exiting;	   /* PF_EXITING */
-	bool zombie;	   /* exit_state EXIT_ZOMBIE or later */
-	int sigkill;	   /* SIGKILL pending: 1, 0, -1 unknown */
+	int32_t pid;  /* global */
+	bool exiting; /* PF_EXITING */
+	bool zombie;  /* exit_state EXIT_ZOMBIE or later */
+	int sigkill;  /* SIGKILL pending: 1, 0, -1 unknown */
 };
 
 struct wh_pidns {
-	uint64_t ns;	   /* struct pid_namespace */
-	unsigned level;	   /* its depth: 0 is the initial namespace */
-	uint64_t reaper;   /* the task in zap_pid_ns_processes() */
+	uint64_t ns;	 /* struct pid_namespace */
+	unsigned level;	 /* its depth: 0 is the initial namespace */
+	uint64_t reaper; /* the task in zap_pid_ns_processes() */
 	int32_t reaper_pid;
 	int64_t pid_allocated; /* pids still allocated, -1 unknown */
 	struct wh_pidns_task left[WH_PIDNS_MAX_LEFT];

@@ -13,9 +13,15 @@ enum { RCU_SEQ_STATE_MASK = 3 };
 /* Functions a task waits in for a grace period (kernel/rcu/tree.c,
  * update.c). */
 static const char *const gp_wait_functions[] = {
-    "synchronize_rcu",	    "synchronize_rcu_expedited", "synchronize_rcu_normal",
-    "rcu_barrier",	    "__wait_rcu_gp",		 "synchronize_rcu_tasks",
-    "synchronize_rcu_tasks_rude", "synchronize_rcu_tasks_trace", NULL,
+    "synchronize_rcu",
+    "synchronize_rcu_expedited",
+    "synchronize_rcu_normal",
+    "rcu_barrier",
+    "__wait_rcu_gp",
+    "synchronize_rcu_tasks",
+    "synchronize_rcu_tasks_rude",
+    "synchronize_rcu_tasks_trace",
+    NULL,
 };
 
 /* Bounds: a tree of more nodes or a list of more readers than this is
@@ -124,7 +130,8 @@ static struct wh_error *visit_blocked(void *arg, uint64_t node, bool *stop)
 	r->nesting = -1;
 	uint64_t nesting;
 	if (c->list->nesting) {
-		struct wh_error *err = wh_kernel_read_member(c->k, r->task, c->list->nesting, &nesting);
+		struct wh_error *err =
+		    wh_kernel_read_member(c->k, r->task, c->list->nesting, &nesting);
 		if (!err)
 			r->nesting = (int)(int32_t)(uint32_t)nesting;
 		wh_error_destroy(err);
@@ -313,10 +320,10 @@ struct wh_error *wh_rcu_tie_waiters(struct wh_rcu_view *v, const struct wh_task_
 			const struct wh_rcu_reader *rd = &v->readers[r];
 			if (!rd->blocks_gp && !rd->blocks_exp)
 				continue;
-			struct wh_evidence ev = {
-			    .kind = WH_EVIDENCE_RCU_READER,
-			    .field = (uint64_t)(uint32_t)rd->grplo << 32 | (uint32_t)rd->grphi,
-			    .number = v->gp_seq};
+			struct wh_evidence ev = {.kind = WH_EVIDENCE_RCU_READER,
+						 .field = (uint64_t)(uint32_t)rd->grplo << 32 |
+							  (uint32_t)rd->grphi,
+						 .number = v->gp_seq};
 			add_owner(o, rd->task, rd->pid, ev);
 		}
 		for (size_t c = 0; c < v->n_stalled_cpus; c++)

@@ -16,10 +16,10 @@ enum { WH_RCU_MAX_LISTED = 64 };
 
 struct wh_rcu_reader {
 	uint64_t task;
-	int32_t pid; /* -1: not in the task list */
-	int nesting; /* rcu_read_lock_nesting, -1 unknown */
-	bool blocks_gp;	 /* at or after the node's ->gp_tasks */
-	bool blocks_exp; /* at or after ->exp_tasks (expedited grace period) */
+	int32_t pid;	  /* -1: not in the task list */
+	int nesting;	  /* rcu_read_lock_nesting, -1 unknown */
+	bool blocks_gp;	  /* at or after the node's ->gp_tasks */
+	bool blocks_exp;  /* at or after ->exp_tasks (expedited grace period) */
 	int grplo, grphi; /* the rcu_node's CPUs */
 };
 
@@ -31,13 +31,13 @@ struct wh_rcu_waiter {
 };
 
 struct wh_rcu_view {
-	bool known;	   /* rcu_state was read */
-	char error[192];   /* why not, or what could not be read ("" none) */
-	char flavour[24];  /* rcu_state.name: raw, escape on output */
-	uint64_t gp_seq;   /* as the stall warning's g= (signed there) */
+	bool known;	  /* rcu_state was read */
+	char error[192];  /* why not, or what could not be read ("" none) */
+	char flavour[24]; /* rcu_state.name: raw, escape on output */
+	uint64_t gp_seq;  /* as the stall warning's g= (signed there) */
 	bool gp_in_progress;
-	int64_t gp_age_jiffies; /* jiffies - gp_start while in progress, -1 */
-	int64_t hz;		/* from tick_nsec; 0 unknown */
+	int64_t gp_age_jiffies;		     /* jiffies - gp_start while in progress, -1 */
+	int64_t hz;			     /* from tick_nsec; 0 unknown */
 	int stalled_cpus[WH_RCU_MAX_LISTED]; /* leaf qsmask bits still set */
 	size_t n_stalled_cpus;
 	struct wh_rcu_reader readers[WH_RCU_MAX_LISTED];

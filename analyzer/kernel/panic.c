@@ -313,8 +313,8 @@ static bool parse_cpu_line(struct line l, struct wh_panic *p)
 
 struct evidence {
 	bool soft, hard, sysrq, oops;
-	bool rcu_tasks; /* inside a stall warning's "Tasks blocked" line */
-	bool rcu_ended; /* its "(detected by" line seen */
+	bool rcu_tasks;		  /* inside a stall warning's "Tasks blocked" line */
+	bool rcu_ended;		  /* its "(detected by" line seen */
 	size_t lines_since_panic; /* to find the CPU line right after it */
 };
 

@@ -23,9 +23,8 @@ static void cpu_running(const struct wh_cpu_view *v, char *buf, size_t size)
 {
 	char label[96];
 	wh_report_task_label(&v->bt->task, label, sizeof(label));
-	const struct wh_frame *f = v->interrupted_frame != SIZE_MAX
-				       ? &v->bt->stack.frames[v->interrupted_frame]
-				       : NULL;
+	const struct wh_frame *f =
+	    v->interrupted_frame != SIZE_MAX ? &v->bt->stack.frames[v->interrupted_frame] : NULL;
 	char fn[200] = "";
 	if (f && f->have_symbol) {
 		char e[160];
@@ -42,11 +41,12 @@ void wh_explain_hard_lockup(FILE *f, const struct wh_report *r)
 		return;
 	const struct wh_cpu_view *v = cpu_view(r, h->cpu);
 	const char *irqs = !v || v->interrupted_irqs_disabled < 0 ? ""
-			   : v->interrupted_irqs_disabled	   ? " with interrupts off"
-								   : " (interrupts on)";
+			   : v->interrupted_irqs_disabled	  ? " with interrupts off"
+								  : " (interrupts on)";
 	fprintf(f, "CPU %d locked up%s (hard lockup)", h->cpu, irqs);
 	if (h->missed_s >= 0)
-		fprintf(f, ": its watchdog timer has not run for about %lld s (%lld watchdog periods)",
+		fprintf(f,
+			": its watchdog timer has not run for about %lld s (%lld watchdog periods)",
 			(long long)h->missed_s, (long long)h->missed_periods);
 	else if (h->missed_periods >= 0)
 		fprintf(f, ": it missed %lld watchdog timer periods", (long long)h->missed_periods);
@@ -65,12 +65,14 @@ void wh_explain_hard_lockup(FILE *f, const struct wh_report *r)
 		char name[4 * sizeof(l->name)];
 		wh_escape_text(l->name, sizeof(l->name), name, sizeof(name));
 		fprintf(f, ", spinning on spinlock %s", name);
-		const struct wh_cpu_view *hv = l->holder_cpu >= 0 ? cpu_view(r, l->holder_cpu) : NULL;
+		const struct wh_cpu_view *hv =
+		    l->holder_cpu >= 0 ? cpu_view(r, l->holder_cpu) : NULL;
 		if (hv && hv->bt) {
 			char running[320];
 			cpu_running(hv, running, sizeof(running));
-			fprintf(f, ", held by CPU %d running %s (inferred, not recorded by the kernel)",
-				l->holder_cpu, running);
+			fprintf(
+			    f, ", held by CPU %d running %s (inferred, not recorded by the kernel)",
+			    l->holder_cpu, running);
 		} else {
 			fprintf(f, ", whose holder the dump does not show");
 		}
@@ -139,8 +141,8 @@ void wh_explain_rcu_stall(FILE *f, const struct wh_report *r)
 	if (!told)
 		fprintf(f, "; the dump shows no CPU or reader holding it up any more");
 	if (v->n_waiters) {
-		fprintf(f, "; %zu task%s wait%s for it: ", v->n_waiters, v->n_waiters == 1 ? "" : "s",
-			v->n_waiters == 1 ? "s" : "");
+		fprintf(f, "; %zu task%s wait%s for it: ", v->n_waiters,
+			v->n_waiters == 1 ? "" : "s", v->n_waiters == 1 ? "s" : "");
 		for (size_t i = 0; i < v->n_waiters && i < 5; i++) {
 			const struct wh_task *t =
 			    wh_task_list_find_address(&r->summary.tasks, v->waiters[i].task);
@@ -176,12 +178,15 @@ void wh_explain_pidns(FILE *f, const struct wh_report *r)
 			label, left, left == 1 ? "" : "s", left == 1 ? "has" : "have");
 		for (size_t j = 0; j < d->n_left && j < 5; j++) {
 			const struct wh_pidns_task *l = &d->left[j];
-			const struct wh_task *t = wh_task_list_find_address(&r->summary.tasks, l->task);
+			const struct wh_task *t =
+			    wh_task_list_find_address(&r->summary.tasks, l->task);
 			char tl[96] = "?";
 			if (t)
 				wh_report_task_label(t, tl, sizeof(tl));
 			fprintf(f, "%s%s (%s%s)", j ? ", " : ": ", tl,
-				l->zombie ? "zombie" : l->exiting ? "exiting" : "not exiting",
+				l->zombie    ? "zombie"
+				: l->exiting ? "exiting"
+					     : "not exiting",
 				l->sigkill == 1 ? ", SIGKILL pending" : "");
 		}
 		if (d->n_left > 5)

@@ -69,7 +69,8 @@ static off_t elf_offset(int fd, uint64_t paddr)
 		Elf64_Phdr ph;
 		if (pread(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + i * sizeof(ph))) != sizeof(ph))
 			return -1;
-		if (ph.p_type == PT_LOAD && paddr >= ph.p_paddr && paddr + 8 <= ph.p_paddr + ph.p_filesz)
+		if (ph.p_type == PT_LOAD && paddr >= ph.p_paddr &&
+		    paddr + 8 <= ph.p_paddr + ph.p_filesz)
 			return (off_t)(ph.p_offset + (paddr - ph.p_paddr));
 	}
 	return -1;

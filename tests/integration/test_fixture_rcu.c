@@ -149,7 +149,8 @@ static void test_waiters_tied_to_the_stalled_cpu(void **state)
 		int64_t obj = -1;
 		for (size_t i = 0; i < tasks->count && obj < 0; i++)
 			if (jr_get_int(&tasks->items[i], "pid", -1) == pid)
-				obj = jr_get_int(jr_get(&tasks->items[i], "waits_on"), "object", -1);
+				obj =
+				    jr_get_int(jr_get(&tasks->items[i], "waits_on"), "object", -1);
 		assert_true(obj >= 0);
 		bool tied = false;
 		for (size_t i = 0; i < objects->count; i++) {
@@ -158,8 +159,9 @@ static void test_waiters_tied_to_the_stalled_cpu(void **state)
 				continue;
 			const struct jr_value *owners = jr_get(o, "owners");
 			for (size_t j = 0; j < owners->count; j++)
-				tied |= jr_get_int(&owners->items[j], "pid", -1) == holder &&
-					!strcmp(jr_get_string(&owners->items[j], "how"), "inferred");
+				tied |=
+				    jr_get_int(&owners->items[j], "pid", -1) == holder &&
+				    !strcmp(jr_get_string(&owners->items[j], "how"), "inferred");
 		}
 		assert_true(tied);
 	}

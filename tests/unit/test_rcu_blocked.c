@@ -25,8 +25,8 @@ static void set_node(uint64_t offset, uint64_t next, uint64_t prev)
 static void walk(const struct wh_rcu_blocked_list *list, struct wh_rcu_view *v)
 {
 	const struct wh_dump_segment segs[] = {
-		{.address = BASE, .size = PAGE, .data = mem},
-		{.address = BASE + PAGE, .size = PAGE, .data = mem + PAGE, .excluded = true},
+	    {.address = BASE, .size = PAGE, .data = mem},
+	    {.address = BASE + PAGE, .size = PAGE, .data = mem + PAGE, .excluded = true},
 	};
 	struct wh_kernel k;
 	memset(&k, 0, sizeof(k));
