@@ -57,6 +57,11 @@ enum wh_evidence_kind {
 	WH_EVIDENCE_FOLIO_ON_STACK,    /* its stack holds the folio, it does not wait for it */
 	WH_EVIDENCE_FUSE_DEVICE,       /* number: its /dev/fuse fd; task_state: its state */
 	WH_EVIDENCE_JBD2_COMMIT_TASK,  /* number: the transaction it must write */
+	/* Added by the analysis (rcu_stall.c) to a grace-period waiter's object:
+	 * number: rcu_state.gp_seq; field: the rcu_node's CPUs (lo << 32 | hi)
+	 * or the stalled CPU. */
+	WH_EVIDENCE_RCU_READER,	     /* preempted reader on a blocked-tasks list */
+	WH_EVIDENCE_RCU_STALLED_CPU, /* runs on a CPU with no quiescent state */
 };
 
 struct wh_evidence {

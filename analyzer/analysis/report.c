@@ -127,13 +127,19 @@ struct wh_error *wh_report_build(struct wh_kernel *k, struct wh_report *r)
 	 * for the stacks the report shows (add_shown_sources). The CPUs'
 	 * stacks are unwound once, by wh_cpus_build(). */
 	struct wh_bt_selection sel = {.cpu = -1, .all = true, .skip_sources = true};
+	/* The CPUs before the graph: a grace period's holders (rcu_stall.h)
+	 * include the tasks on its stalled CPUs. */
 	if (!(err = wh_backtraces_build(k, &r->summary.tasks, &sel, &r->bts)) &&
 	    !(err = index_backtraces(r)) &&
 	    !(err = wh_waits_analyze(k, &r->summary.tasks, &r->bts, &r->waits)) &&
+	    !(err = wh_cpus_build(k, &r->summary.tasks, r->summary.panic.cpu, &r->cpus)) &&
+	    !(err = wh_rcu_view_build(k, &r->summary.tasks, &r->bts, &r->rcu)) &&
+	    !(err = wh_rcu_tie_waiters(&r->rcu, &r->summary.tasks, &r->cpus, &r->waits)) &&
+	    !(err = wh_pidns_view_build(k, &r->summary.tasks, &r->bts, &r->pidns)) &&
 	    !(err = wh_graph_build(&r->summary.tasks, &r->waits, &r->graph)) &&
 	    !(err = add_shown_sources(k, r)) && !(err = group_stacks(r)) &&
-	    !(err = wh_cpus_build(k, &r->summary.tasks, r->summary.panic.cpu, &r->cpus)))
-		err = wh_spinlocks_find(k, &r->summary.tasks, &r->cpus, &r->spinlocks);
+	    !(err = wh_spinlocks_find(k, &r->summary.tasks, &r->cpus, &r->spinlocks)))
+		err = wh_hard_lockup_build(k, &r->summary.panic, &r->cpus, &r->hard_lockup);
 	if (err) {
 		wh_report_deinit(r);
 		return err;
@@ -155,6 +161,7 @@ void wh_report_deinit(struct wh_report *r)
 		free(r->groups[i].members);
 	free(r->groups);
 	wh_addr_map_deinit(&r->bt_of_task);
+	wh_hard_lockup_deinit(&r->hard_lockup);
 	wh_spinlocks_deinit(&r->spinlocks);
 	wh_cpus_deinit(&r->cpus);
 	wh_graph_deinit(&r->graph);

@@ -8,6 +8,9 @@
 #include "cpus.h"
 #include "diag.h"
 #include "graph.h"
+#include "hard_lockup.h"
+#include "pid_ns.h"
+#include "rcu_stall.h"
 #include "spinlocks.h"
 #include "summary.h"
 #include "waits.h"
@@ -24,6 +27,9 @@ struct wh_report {
 	struct wh_graph graph;
 	struct wh_cpus cpus;
 	struct wh_spinlocks spinlocks;
+	struct wh_hard_lockup hard_lockup;
+	struct wh_rcu_view rcu;
+	struct wh_pidns_view pidns;
 	struct wh_stack_group *groups; /* of the D tasks, largest first */
 	size_t n_groups;
 	/* The explanation in words: not the analysis' to write. The output

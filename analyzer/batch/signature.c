@@ -275,6 +275,7 @@ static const char *panic_kind_name(enum wh_panic_kind kind)
 	case WH_PANIC_HUNG_TASK: return "hung_task";
 	case WH_PANIC_SOFT_LOCKUP: return "soft_lockup";
 	case WH_PANIC_HARD_LOCKUP: return "hard_lockup";
+	case WH_PANIC_RCU_STALL: return "rcu_stall";
 	case WH_PANIC_OOPS: return "oops";
 	case WH_PANIC_SYSRQ: return "sysrq";
 	case WH_PANIC_OTHER: return "other";

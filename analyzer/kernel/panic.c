@@ -165,6 +165,101 @@ static bool parse_hard_lockup(struct line l, struct wh_panic *p)
 	return true;
 }
 
+/* Skip "rcu: " and blanks (the stall lines are tab-indented). */
+static size_t after_rcu_prefix(struct line l)
+{
+	size_t pos = starts_with(l, "rcu: ") ? strlen("rcu: ") : 0;
+	while (pos < l.len && (l.s[pos] == ' ' || l.s[pos] == '\t'))
+		pos++;
+	return pos;
+}
+
+/* " P45/1:b..l P46": the pids of the readers a stall warning names, each
+ * a 'P' after a blank (or at FROM) followed by digits. */
+static void parse_rcu_pids(struct line l, size_t from, struct wh_rcu_stall_report *r)
+{
+	for (size_t i = from; i < l.len && r->n_pids < WH_PANIC_MAX_RCU; i++) {
+		if (l.s[i] != 'P' || (i > from && l.s[i - 1] != ' ' && l.s[i - 1] != '\t'))
+			continue;
+		size_t pos = i + 1;
+		int64_t pid;
+		if (parse_small(l, &pos, INT32_MAX, &pid))
+			r->pids[r->n_pids++] = (int32_t)pid;
+		i = pos - 1;
+	}
+}
+
+/* kernel/rcu/tree_stall.h: print_other_cpu_stall(), print_cpu_stall(),
+ * rcu_print_task_stall(), print_cpu_stall_info(). Only the first warning
+ * is kept: with panic_on_rcu_stall it is the one that panics. */
+static bool parse_rcu_stall(struct line l, struct wh_rcu_stall_report *r, bool *in_tasks,
+			    bool *ended)
+{
+	static const char info[] = "INFO: ", other[] = " detected stalls on CPUs/tasks",
+			  self[] = " self-detected stall on CPU";
+	size_t pos = after_rcu_prefix(l);
+	struct line rest = {l.s + pos, l.len - pos};
+	if (!r->seen) {
+		if (!starts_with(rest, info))
+			return false;
+		long o = find(l, pos, other), sd = find(l, pos, self);
+		if (o < 0 && sd < 0)
+			return false;
+		r->seen = true;
+		r->self_detected = o < 0;
+		copy_span(r->flavour, sizeof(r->flavour), l, pos + strlen(info),
+			  (size_t)(o < 0 ? sd : o));
+		return true;
+	}
+	if (*ended) /* the warning's last line was seen */
+		return false;
+	if (starts_with(rest, "Tasks blocked on level-")) {
+		long colon = find(l, pos, "):");
+		if (colon >= 0)
+			parse_rcu_pids(l, (size_t)colon + 2, r);
+		*in_tasks = true;
+		return true;
+	}
+	if (*in_tasks && starts_with(rest, "P")) { /* a pr_cont() kept apart */
+		parse_rcu_pids(l, pos, r);
+		return true;
+	}
+	*in_tasks = false;
+	static const char by[] = "(detected by ";
+	if (starts_with(rest, by) || starts_with(rest, "(t=")) {
+		size_t p2 = pos + 1;
+		int64_t cpu;
+		uint64_t v;
+		if (starts_with(rest, by)) {
+			p2 = pos + strlen(by);
+			if (parse_small(l, &p2, INT32_MAX, &cpu))
+				r->detected_by = (int)cpu;
+		}
+		long t = find(l, p2, "t=");
+		size_t tp = t < 0 ? l.len : (size_t)t + 2;
+		if (t >= 0 && parse_uint(l, &tp, &v) && v <= INT64_MAX)
+			r->jiffies = (int64_t)v;
+		long g = find(l, p2, "g=");
+		size_t gp = g < 0 ? l.len : (size_t)g + 2;
+		bool neg = g >= 0 && gp < l.len && l.s[gp] == '-';
+		if (g >= 0 && parse_uint(l, &(size_t){gp + neg}, &v) && v <= INT64_MAX) {
+			r->gp = neg ? -(int64_t)v : (int64_t)v;
+			r->have_gp = true;
+		}
+		*ended = true;
+		return true;
+	}
+	/* "0-...!: (1 GPs behind) idle=...": a CPU that has not reported. */
+	size_t cp = pos;
+	int64_t cpu;
+	if (parse_small(l, &cp, INT32_MAX, &cpu) && cp + 6 < l.len && l.s[cp] == '-' &&
+	    l.s[cp + 5] == ':' && l.s[cp + 6] == ' ' && r->n_cpus < WH_PANIC_MAX_RCU) {
+		r->cpus[r->n_cpus++] = (int)cpu;
+		return true;
+	}
+	return false;
+}
+
 /* Lines that start an oops report: die(), BUG(), report_bug() for WARN,
  * the page fault handler ("BUG: kernel NULL pointer dereference"). */
 static bool is_oops_line(struct line l)
@@ -218,6 +313,8 @@ static bool parse_cpu_line(struct line l, struct wh_panic *p)
 
 struct evidence {
 	bool soft, hard, sysrq, oops;
+	bool rcu_tasks;		  /* inside a stall warning's "Tasks blocked" line */
+	bool rcu_ended;		  /* its "(detected by" line seen */
 	size_t lines_since_panic; /* to find the CPU line right after it */
 };
 
@@ -232,14 +329,22 @@ static struct wh_error *scan_line(struct line l, struct wh_panic *p, struct evid
 		p->have_message = true;
 		return NULL;
 	}
-	if (!e->soft && parse_soft_lockup(l, p)) {
+	if (!e->soft && !e->hard && parse_soft_lockup(l, p)) {
 		e->soft = true;
 		return NULL;
 	}
-	if (!e->hard && !e->soft && parse_hard_lockup(l, p)) {
+	/* A hard lockup outranks an earlier soft-lockup warning: with two
+	 * CPUs stuck, the one with interrupts off is what hardlockup_panic
+	 * panics for. */
+	if (!e->hard && parse_hard_lockup(l, p)) {
 		e->hard = true;
+		p->lockup_seconds = 0;
+		p->lockup_pid = -1;
+		p->lockup_comm[0] = '\0';
 		return NULL;
 	}
+	if (parse_rcu_stall(l, &p->rcu, &e->rcu_tasks, &e->rcu_ended))
+		return NULL;
 	if (!e->sysrq && is_sysrq_crash(l)) {
 		e->sysrq = true;
 		return NULL;
@@ -267,6 +372,8 @@ static enum wh_panic_kind decide(const struct wh_panic *p, const struct evidence
 			return WH_PANIC_SOFT_LOCKUP;
 		if (has(m, "Hard LOCKUP") || has(m, "hard LOCKUP"))
 			return WH_PANIC_HARD_LOCKUP;
+		if (has(m, "RCU Stall"))
+			return WH_PANIC_RCU_STALL;
 		if (has(m, "sysrq triggered crash") || e->sysrq)
 			return WH_PANIC_SYSRQ;
 		if (e->oops || has(m, "Fatal exception") || has(m, "panic_on_warn") ||
@@ -282,6 +389,8 @@ static enum wh_panic_kind decide(const struct wh_panic *p, const struct evidence
 		return WH_PANIC_HARD_LOCKUP;
 	if (e->soft)
 		return WH_PANIC_SOFT_LOCKUP;
+	if (p->rcu.seen)
+		return WH_PANIC_RCU_STALL;
 	if (e->oops)
 		return WH_PANIC_OOPS;
 	if (p->n_hung)
@@ -297,6 +406,8 @@ struct wh_error *wh_panic_classify(const struct wh_log_record *records, size_t n
 	ret->pid = -1;
 	ret->lockup_cpu = -1;
 	ret->lockup_pid = -1;
+	ret->rcu.detected_by = -1;
+	ret->rcu.jiffies = -1;
 	struct evidence e = {0};
 	for (size_t i = 0; i < n; i++) {
 		const struct wh_log_record *r = &records[i];
@@ -372,6 +483,7 @@ const char *wh_panic_kind_name(enum wh_panic_kind kind)
 	case WH_PANIC_HUNG_TASK: return "hung task";
 	case WH_PANIC_SOFT_LOCKUP: return "soft lockup";
 	case WH_PANIC_HARD_LOCKUP: return "hard lockup";
+	case WH_PANIC_RCU_STALL: return "RCU stall";
 	case WH_PANIC_OOPS: return "oops";
 	case WH_PANIC_SYSRQ: return "sysrq crash";
 	case WH_PANIC_OTHER: return "other";
@@ -386,6 +498,7 @@ const char *wh_panic_kind_id(enum wh_panic_kind kind)
 	case WH_PANIC_HUNG_TASK: return "hung_task";
 	case WH_PANIC_SOFT_LOCKUP: return "soft_lockup";
 	case WH_PANIC_HARD_LOCKUP: return "hard_lockup";
+	case WH_PANIC_RCU_STALL: return "rcu_stall";
 	case WH_PANIC_OOPS: return "oops";
 	case WH_PANIC_SYSRQ: return "sysrq";
 	case WH_PANIC_OTHER: return "other";

@@ -17,6 +17,7 @@ enum wh_panic_kind {
 	WH_PANIC_HUNG_TASK,   /* hung_task_panic */
 	WH_PANIC_SOFT_LOCKUP, /* softlockup_panic */
 	WH_PANIC_HARD_LOCKUP, /* hardlockup_panic */
+	WH_PANIC_RCU_STALL,   /* panic_on_rcu_stall */
 	WH_PANIC_OOPS,	      /* Oops, BUG, kernel BUG at, WARNING with panic_on_warn */
 	WH_PANIC_SYSRQ,	      /* sysrq-c */
 	WH_PANIC_OTHER,	      /* any other panic(): see the message */
@@ -25,6 +26,25 @@ enum wh_panic_kind {
 enum {
 	WH_PANIC_TEXT = 256,	  /* bytes kept of a message line */
 	WH_PANIC_MAX_HUNG = 4096, /* distinct hung task reports kept */
+	WH_PANIC_MAX_RCU = 32,	  /* stalled CPUs and blocked readers kept */
+};
+
+/* The first RCU stall warning (kernel/rcu/tree_stall.h): "INFO: FLAVOUR
+ * detected stalls on CPUs/tasks:", one line per stalled CPU, "Tasks
+ * blocked on level-N rcu_node (CPUs A-B): P<pid>...", "(detected by C,
+ * t=J jiffies, g=G, ...)"; or "INFO: FLAVOUR self-detected stall on CPU". */
+struct wh_rcu_stall_report {
+	bool seen;
+	bool self_detected;
+	char flavour[24]; /* "rcu_preempt", "rcu_sched": raw, escape on output */
+	int detected_by;  /* -1 unknown */
+	int64_t jiffies;  /* t=: jiffies since the grace period started, -1 */
+	bool have_gp;
+	int64_t gp; /* g=: rcu_state.gp_seq as signed (negative early in boot) */
+	int cpus[WH_PANIC_MAX_RCU];
+	size_t n_cpus;
+	int32_t pids[WH_PANIC_MAX_RCU]; /* preempted readers named */
+	size_t n_pids;
 };
 
 /* "INFO: task COMM:PID blocked for more than SECONDS seconds." */
@@ -56,6 +76,7 @@ struct wh_panic {
 	uint64_t lockup_seconds;
 	int32_t lockup_pid;
 	char lockup_comm[WH_COMM_LEN + 1];
+	struct wh_rcu_stall_report rcu;
 	/* Oops and friends: the first line saying what went wrong. */
 	char detail[WH_PANIC_TEXT];
 	/* Set when the log could not be read; the rest is then from kernel

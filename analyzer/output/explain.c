@@ -325,6 +325,12 @@ struct wh_error *wh_explain(const struct wh_report *r, char **ret)
 	for (size_t i = 0; i < r->summary.tasks.count; i++)
 		nd += r->summary.tasks.tasks[i].state == 'D';
 	waiting = r->waits.n_waits;
+	/* What panicked first: a locked-up CPU, a stalled grace period. */
+	bool rcu_panic = r->summary.panic.kind == WH_PANIC_RCU_STALL;
+	wh_explain_hard_lockup(f, r);
+	if (rcu_panic)
+		wh_explain_rcu_stall(f, r);
+	wh_explain_pidns(f, r);
 	fprintf(f,
 		"%zu task%s in uninterruptible sleep (D); %zu task%s wait%s on %zu lock%s or "
 		"other wait object%s.\n",
@@ -333,6 +339,8 @@ struct wh_error *wh_explain(const struct wh_report *r, char **ret)
 		r->waits.n_objects == 1 ? "" : "s");
 	for (size_t i = 0; i < r->spinlocks.count; i++)
 		explain_spinlock(f, r, &r->spinlocks.locks[i]);
+	if (!rcu_panic)
+		wh_explain_rcu_stall(f, r);
 	/* What to explain, most tasks blocked first: each root cause, except
 	 * that roots waiting on I/O to one device count as one item with
 	 * their blocked tasks summed (explain_io_device tells them together). */

@@ -6,6 +6,7 @@
 struct wh_report;
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "error.h"
 
@@ -19,5 +20,12 @@ void wh_explain_object_label(const struct wh_report *r, size_t object, char *buf
 /* Where a task that waits on no lock is: "in state D in wh_sleep_forever
  * [whyhung_fixture]", "running on CPU 1 in ...". */
 void wh_explain_task_whereabouts(const struct wh_report *r, size_t task, char *buf, size_t size);
+
+/* First lines for a hard lockup and an RCU stall (explain_incidents.c);
+ * nothing when the dump shows neither. */
+void wh_explain_hard_lockup(FILE *f, const struct wh_report *r);
+void wh_explain_rcu_stall(FILE *f, const struct wh_report *r);
+/* A namespace's init in zap_pid_ns_processes() and the tasks left. */
+void wh_explain_pidns(FILE *f, const struct wh_report *r);
 
 #endif

@@ -2,6 +2,7 @@
 #include "json_writer.h"
 #include "output_backtrace.h"
 #include "output_cpus.h"
+#include "output_incidents_json.h"
 #include "output_report.h"
 #include "output_report_common.h"
 #include "output_summary.h"
@@ -413,6 +414,7 @@ void wh_output_json_report(FILE *out, const struct wh_report *r)
 	wh_json_key(&j, "cpus");
 	wh_output_json_cpu_array(&j, &r->cpus);
 	json_spinlocks(&j, r);
+	wh_output_json_incidents(&j, r);
 	wh_json_key(&j, "warnings");
 	wh_json_begin_array(&j);
 	wh_output_json_diag_messages(&j, &r->waits.diags);

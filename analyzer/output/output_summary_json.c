@@ -72,6 +72,47 @@ static void write_lockup(struct wh_json *j, const struct wh_panic *p)
 	wh_json_end_object(j);
 }
 
+/* The first RCU stall warning of the log, as the kernel printed it. */
+static void write_rcu_stall(struct wh_json *j, const struct wh_rcu_stall_report *r)
+{
+	wh_json_key(j, "rcu_stall");
+	if (!r->seen) {
+		wh_json_null(j);
+		return;
+	}
+	wh_json_begin_object(j);
+	wh_json_key(j, "flavour");
+	wh_json_string_n(j, r->flavour, sizeof(r->flavour));
+	wh_json_key(j, "self_detected");
+	wh_json_bool(j, r->self_detected);
+	wh_json_key(j, "detected_by");
+	if (r->detected_by >= 0)
+		wh_json_int(j, r->detected_by);
+	else
+		wh_json_null(j);
+	wh_json_key(j, "jiffies");
+	if (r->jiffies >= 0)
+		wh_json_int(j, r->jiffies);
+	else
+		wh_json_null(j);
+	wh_json_key(j, "gp_seq");
+	if (r->have_gp)
+		wh_json_int(j, r->gp);
+	else
+		wh_json_null(j);
+	wh_json_key(j, "cpus");
+	wh_json_begin_array(j);
+	for (size_t i = 0; i < r->n_cpus; i++)
+		wh_json_int(j, r->cpus[i]);
+	wh_json_end_array(j);
+	wh_json_key(j, "pids");
+	wh_json_begin_array(j);
+	for (size_t i = 0; i < r->n_pids; i++)
+		wh_json_int(j, r->pids[i]);
+	wh_json_end_array(j);
+	wh_json_end_object(j);
+}
+
 static void write_panic(struct wh_json *j, const struct wh_panic *p)
 {
 	wh_json_key(j, "panic");
@@ -119,6 +160,7 @@ static void write_panic(struct wh_json *j, const struct wh_panic *p)
 	wh_json_key(j, "hung_tasks_dropped");
 	wh_json_uint(j, p->n_hung_dropped);
 	write_lockup(j, p);
+	write_rcu_stall(j, &p->rcu);
 	wh_json_key(j, "detail");
 	if (p->detail[0])
 		wh_json_string_n(j, p->detail, sizeof(p->detail));

@@ -79,6 +79,18 @@ static void print_panic(FILE *out, const struct wh_panic *p)
 		}
 	} else if (p->kind == WH_PANIC_HARD_LOCKUP && p->lockup_cpu >= 0) {
 		fprintf(out, "hard lockup on CPU %d", p->lockup_cpu);
+	} else if (p->kind == WH_PANIC_RCU_STALL && p->rcu.seen) {
+		const struct wh_rcu_stall_report *r = &p->rcu;
+		fprintf(out, "RCU stall (%s)",
+			wh_escape_text(r->flavour, sizeof(r->flavour), a, sizeof(a)));
+		if (r->have_gp)
+			fprintf(out, " of grace period g=%" PRId64, r->gp);
+		if (r->jiffies >= 0)
+			fprintf(out, " after %" PRId64 " jiffies", r->jiffies);
+		for (size_t i = 0; i < r->n_cpus; i++)
+			fprintf(out, "%sCPU %d", i ? ", " : ": stalled ", r->cpus[i]);
+		for (size_t i = 0; i < r->n_pids; i++)
+			fprintf(out, "%s%" PRId32, i ? ", " : "; blocked readers ", r->pids[i]);
 	} else if (p->kind == WH_PANIC_OOPS && p->detail[0]) {
 		fprintf(out, "oops: %s",
 			wh_escape_text(p->detail, sizeof(p->detail), a, sizeof(a)));

@@ -165,6 +165,18 @@ void wh_evidence_text(const struct wh_evidence *e, char *buf, size_t size)
 			 "transaction %llu",
 			 (unsigned long long)e->number);
 		return;
+	case WH_EVIDENCE_RCU_READER:
+		snprintf(buf, size,
+			 "preempted inside an RCU read-side critical section: on the blocked-tasks "
+			 "list of rcu_node (CPUs %llu-%llu), holding up grace period g=%lld",
+			 f >> 32, f & 0xffffffffull, (long long)(int64_t)e->number);
+		return;
+	case WH_EVIDENCE_RCU_STALLED_CPU:
+		snprintf(buf, size,
+			 "runs on CPU %llu, which has not passed a quiescent state for grace "
+			 "period g=%lld",
+			 f, (long long)(int64_t)e->number);
+		return;
 	}
 	snprintf(buf, size, "?");
 }
@@ -211,6 +223,8 @@ const char *wh_evidence_kind_name(enum wh_evidence_kind k)
 	    [WH_EVIDENCE_FOLIO_ON_STACK] = "folio-on-stack",
 	    [WH_EVIDENCE_FUSE_DEVICE] = "fuse-device",
 	    [WH_EVIDENCE_JBD2_COMMIT_TASK] = "jbd2-commit-task",
+	    [WH_EVIDENCE_RCU_READER] = "rcu-blocked-reader",
+	    [WH_EVIDENCE_RCU_STALLED_CPU] = "rcu-stalled-cpu",
 	};
 	return (size_t)k < sizeof(names) / sizeof(*names) && names[k] ? names[k] : "?";
 }

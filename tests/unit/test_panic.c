@@ -108,6 +108,76 @@ static void test_hard_lockup(void **state)
 	wh_panic_deinit(&p);
 }
 
+/* 6.5+'s buddy detector: the CPU with interrupts off is found by another
+ * one, after that one's own soft-lockup warning. The hard lockup names the
+ * CPU, not the soft lockup's. */
+static void test_hard_lockup_after_soft_warning(void **state)
+{
+	static const char *const lines[] = {
+		"watchdog: BUG: soft lockup - CPU#1 stuck for 11s! [wh_irq_holder:40]",
+		"Watchdog detected hard LOCKUP on cpu 0",
+		"watchdog: BUG: soft lockup - CPU#1 stuck for 22s! [wh_irq_holder:40]",
+		"Kernel panic - not syncing: Hard LOCKUP",
+		"CPU: 1 UID: 0 PID: 40 Comm: wh_irq_holder Tainted: G   O L 6.12.118 #1",
+	};
+	struct wh_panic p;
+	CLASSIFY(lines, &p);
+	assert_int_equal(p.kind, WH_PANIC_HARD_LOCKUP);
+	assert_int_equal(p.lockup_cpu, 0);
+	assert_int_equal(p.lockup_pid, -1);
+	assert_int_equal(p.cpu, 1);
+	wh_panic_deinit(&p);
+}
+
+/* kernel/rcu/tree_stall.h as 6.12 prints it: a preempted reader and a
+ * stalled CPU, the pr_cont() of the readers once merged and once apart. */
+static void test_rcu_stall(void **state)
+{
+	static const char *const lines[] = {
+		"rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:",
+		"rcu: \t1-...!: (0 ticks this GP) idle=1b4c/1/0x4000000000000000 softirq=1/1 fqs=0",
+		"rcu: \tTasks blocked on level-0 rcu_node (CPUs 0-1): P45/1:b..l P47",
+		"rcu: \t(detected by 0, t=8002 jiffies, g=-1183, q=12 ncpus=2)",
+		"rcu: \t(detected by 0, t=9999 jiffies, g=5, q=12 ncpus=2)", /* not the first */
+		"Kernel panic - not syncing: RCU Stall",
+	};
+	struct wh_panic p;
+	CLASSIFY(lines, &p);
+	assert_int_equal(p.kind, WH_PANIC_RCU_STALL);
+	assert_string_equal(wh_panic_kind_id(p.kind), "rcu_stall");
+	assert_true(p.rcu.seen);
+	assert_false(p.rcu.self_detected);
+	assert_string_equal(p.rcu.flavour, "rcu_preempt");
+	assert_int_equal(p.rcu.n_cpus, 1);
+	assert_int_equal(p.rcu.cpus[0], 1);
+	assert_int_equal(p.rcu.n_pids, 2);
+	assert_int_equal(p.rcu.pids[0], 45);
+	assert_int_equal(p.rcu.pids[1], 47);
+	assert_int_equal(p.rcu.detected_by, 0);
+	assert_int_equal(p.rcu.jiffies, 8002);
+	assert_true(p.rcu.have_gp);
+	assert_int_equal(p.rcu.gp, -1183); /* gp_seq starts below 0 (rcu_init) */
+	wh_panic_deinit(&p);
+
+	static const char *const apart[] = {
+		"rcu: INFO: rcu_sched self-detected stall on CPU",
+		"rcu: \tTasks blocked on level-0 rcu_node (CPUs 0-3):",
+		" P12/1:b..l",
+		"rcu: \t(t=2100 jiffies g=77 q=1 ncpus=4)",
+	};
+	CLASSIFY(apart, &p);
+	assert_int_equal(p.kind, WH_PANIC_RCU_STALL); /* no panic line: the warning */
+	assert_true(p.rcu.self_detected);
+	assert_string_equal(p.rcu.flavour, "rcu_sched");
+	assert_int_equal(p.rcu.n_pids, 1);
+	assert_int_equal(p.rcu.pids[0], 12);
+	assert_int_equal(p.rcu.detected_by, -1);
+	assert_int_equal(p.rcu.jiffies, 2100);
+	assert_true(p.rcu.have_gp);
+	assert_int_equal(p.rcu.gp, 77);
+	wh_panic_deinit(&p);
+}
+
 static void test_oops_bug_warning(void **state)
 {
 	static const char *const oops[] = {
@@ -301,6 +371,8 @@ int main(void)
 		cmocka_unit_test(test_hung_task),
 		cmocka_unit_test(test_soft_lockup),
 		cmocka_unit_test(test_hard_lockup),
+		cmocka_unit_test(test_hard_lockup_after_soft_warning),
+		cmocka_unit_test(test_rcu_stall),
 		cmocka_unit_test(test_oops_bug_warning),
 		cmocka_unit_test(test_sysrq),
 		cmocka_unit_test(test_other_and_none),
