@@ -3,6 +3,7 @@
 #include "elf_image.h"
 #include "batch_result.h"
 #include "debuginfo_find.h"
+#include "debuginfod_fetch.h"
 #include "kernel.h"
 #include "module_debug.h"
 #include "output_report.h"
@@ -146,8 +147,8 @@ static struct wh_error *run(const struct wh_batch_config *c, const char *path,
 	if (!err)
 		err = wh_batch_set(&r->build_id, wh_dump_build_id(dump));
 	if (!err) {
-		err = wh_debuginfo_find(c->debug_dirs, c->n_debug_dirs, r->release, r->build_id,
-					di);
+		err = wh_debuginfo_locate(c->debug_dirs, c->n_debug_dirs, r->release,
+					  r->build_id, wh_debuginfod_enabled(c->offline), di);
 		*no_debuginfo = err != NULL;
 	}
 	if (err) {
@@ -160,6 +161,8 @@ static struct wh_error *run(const struct wh_batch_config *c, const char *path,
 		return err;
 	if (di->module_dir[0])
 		err = wh_kernel_set_module_dir(k, di->module_dir);
+	else if (di->fetched)
+		err = wh_kernel_fetch_module_debug(k);
 	if (!err)
 		err = analyse(k, r);
 	wh_kernel_destroy(k);
@@ -170,6 +173,7 @@ int wh_batch_worker_run(const struct wh_batch_config *c, const char *path,
 			const char *result_path, struct wh_batch_loaded *loaded)
 {
 	test_hooks(path);
+	wh_debuginfod_set_progress(false); /* the batch's own line is on the TTY */
 	struct wh_batch_result r = {0};
 	double start = now_s();
 	bool no_debuginfo = false, incomplete = false;
@@ -209,7 +213,8 @@ void wh_batch_worker_warm(const struct wh_batch_config *c, const char *result_pa
 	struct wh_debuginfo di;
 	struct wh_error *err = wh_batch_result_load(result_path, &r);
 	if (!err)
-		err = wh_debuginfo_find(c->debug_dirs, c->n_debug_dirs, r.release, r.build_id, &di);
+		err = wh_debuginfo_locate(c->debug_dirs, c->n_debug_dirs, r.release, r.build_id,
+					  wh_debuginfod_enabled(c->offline), &di);
 	wh_batch_result_deinit(&r);
 	if (!wh_best_effort(err))
 		return;

@@ -3,6 +3,7 @@
 #include "backtraces.h"
 #include "batch_cli.h"
 #include "debuginfo_find.h"
+#include "debuginfod_fetch.h"
 #include "escape.h"
 #include "kdump_log_file.h"
 #include "kernel.h"
@@ -86,6 +87,7 @@ enum wh_exit_code wh_exit_code_for(const struct wh_error *err)
 	case WH_ERR_NO_VMLINUX: return WH_EXIT_NO_VMLINUX;
 	case WH_ERR_NO_DEBUGINFO: return WH_EXIT_NO_DEBUGINFO;
 	case WH_ERR_MISMATCH: return WH_EXIT_MISMATCH;
+	case WH_ERR_NETWORK: return WH_EXIT_NETWORK;
 	case WH_ERR_FAULT:
 	case WH_ERR_EXCLUDED:
 	case WH_ERR_ABSENT:
@@ -110,6 +112,7 @@ static const struct {
 };
 
 enum { MAX_PIDS = 1024, MAX_DUMP_FILES = 256, MAX_DEBUG_DIRS = 64 };
+enum { OPT_OFFLINE = 256 }; /* long options without a letter */
 enum format { FMT_TEXT, FMT_JSON, FMT_DOT, FMT_HTML, FMT_SVG };
 
 struct options {
@@ -121,6 +124,7 @@ struct options {
 	const char *module_dir;
 	const char *debug_dirs[MAX_DEBUG_DIRS];
 	size_t n_debug_dirs;
+	bool offline; /* never ask debuginfod */
 	bool have_command;
 	int32_t pids[MAX_PIDS];
 	struct wh_bt_selection bt;
@@ -144,7 +148,7 @@ static struct wh_error *parse_args(int argc, char **argv, struct options *o)
 	    {"state", required_argument, NULL, 's'},   {"cpu", required_argument, NULL, 'c'},
 	    {"all", no_argument, NULL, 'a'},	       {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},       {"debug-dir", required_argument, NULL, 'D'},
-	    {NULL, 0, NULL, 0},
+	    {"offline", no_argument, NULL, OPT_OFFLINE},       {NULL, 0, NULL, 0},
 	};
 	memset(o, 0, sizeof(*o));
 	o->bt.cpu = -1;
@@ -179,6 +183,7 @@ static struct wh_error *parse_args(int argc, char **argv, struct options *o)
 		switch (c) {
 		case 'k': o->vmlinux = optarg; break;
 		case 'm': o->module_dir = optarg; break;
+		case OPT_OFFLINE: o->offline = true; break;
 		case 'D':
 			if (o->n_debug_dirs == MAX_DEBUG_DIRS)
 				return wh_error_create(WH_ERR_USAGE, "too many --debug-dir options");
@@ -251,13 +256,15 @@ static struct wh_error *parse_args(int argc, char **argv, struct options *o)
 }
 
 /* Without -k, find the kernel's debug info from the dump's release and
- * build id (--debug-dir trees, then /usr/lib/debug); its module tree
- * serves as -m when none is given. */
+ * build id (--debug-dir trees, then /usr/lib/debug, then the debuginfod
+ * servers unless --offline); its module tree serves as -m when none is
+ * given. */
 static struct wh_error *find_debuginfo(const struct options *o, const struct wh_dump *dump,
 				       struct wh_debuginfo *ret)
 {
-	struct wh_error *err = wh_debuginfo_find(o->debug_dirs, o->n_debug_dirs,
-						 wh_dump_release(dump), wh_dump_build_id(dump), ret);
+	struct wh_error *err = wh_debuginfo_locate(
+	    o->debug_dirs, o->n_debug_dirs, wh_dump_release(dump), wh_dump_build_id(dump),
+	    wh_debuginfod_enabled(o->offline), ret);
 	if (err)
 		return wh_error_wrap(err, "no vmlinux given (-k)");
 	return NULL;
@@ -389,7 +396,11 @@ static struct wh_error *run(const struct options *o)
 	struct wh_kernel *k;
 	if ((err = wh_kernel_open_dump(dump, vmlinux, &k)))
 		return err;
-	if (module_dir && (err = wh_kernel_set_module_dir(k, module_dir))) {
+	if (module_dir)
+		err = wh_kernel_set_module_dir(k, module_dir);
+	else if (found.fetched)
+		err = wh_kernel_fetch_module_debug(k);
+	if (err) {
 		wh_kernel_destroy(k);
 		return err;
 	}

@@ -1,0 +1,166 @@
+#include "debuginfod_fetch.h"
+#include "elf_image.h"
+
+#include <elfutils/debuginfod.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum { MAX_BUILD_ID_HEX = 128 };
+
+static bool progress_on = true;
+
+void wh_debuginfod_set_progress(bool on)
+{
+	progress_on = on;
+}
+
+bool wh_debuginfod_enabled(bool offline)
+{
+	const char *urls = getenv("DEBUGINFOD_URLS");
+	return !offline && urls && urls[strspn(urls, " \t")];
+}
+
+bool wh_build_id_usable(const char *s)
+{
+	size_t n = s ? strspn(s, "0123456789abcdef") : 0;
+	return n >= 2 && n <= MAX_BUILD_ID_HEX && n % 2 == 0 && !s[n];
+}
+
+/* The cache directory libdebuginfod uses (its own rule, 0.188): locked
+ * while fetching so that parallel batch workers wanting one build id
+ * download it once. -1 when it cannot be opened: fetch unlocked. */
+static int lock_cache(void)
+{
+	char path[4096];
+	const char *env = getenv("DEBUGINFOD_CACHE_PATH");
+	const char *home = getenv("HOME");
+	const char *xdg = getenv("XDG_CACHE_HOME");
+	struct stat st;
+	if (env && *env)
+		snprintf(path, sizeof(path), "%s", env);
+	else if (home && snprintf(path, sizeof(path), "%s/.debuginfod_client_cache", home) > 0 &&
+		 stat(path, &st) == 0)
+		;
+	else if (xdg && *xdg)
+		snprintf(path, sizeof(path), "%s/debuginfod_client", xdg);
+	else if (home)
+		snprintf(path, sizeof(path), "%s/.cache/debuginfod_client", home);
+	else
+		return -1;
+	if (mkdir(path, 0700) < 0 && errno != EEXIST)
+		return -1;
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0 && flock(fd, LOCK_EX) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+struct progress {
+	const char *what;
+	long shown_mib;
+	bool shown;
+};
+
+/* libdebuginfod calls this while it connects and downloads: A bytes so
+ * far of B (B <= 0 when the server did not say). One line on the TTY,
+ * redrawn when the MiB count changes. */
+static int show_progress(debuginfod_client *client, long a, long b)
+{
+	struct progress *p = debuginfod_get_user_data(client);
+	long mib = a >> 20;
+	if (p->shown && mib == p->shown_mib)
+		return 0;
+	p->shown = true;
+	p->shown_mib = mib;
+	if (b > 0)
+		fprintf(stderr, "\rwhyhung: fetching %s from debuginfod: %ld of %ld MiB", p->what,
+			mib, b >> 20);
+	else
+		fprintf(stderr, "\rwhyhung: fetching %s from debuginfod: %ld MiB", p->what, mib);
+	fflush(stderr);
+	return 0;
+}
+
+/* Does the file at PATH carry BUILD_ID? If not, it is removed from the
+ * cache: libdebuginfod would serve it again without asking. */
+static struct wh_error *verify(const char *path, const char *build_id, const char *what)
+{
+	struct wh_elf_image *img;
+	struct wh_error *err = wh_elf_image_open(path, &img);
+	if (err == &wh_error_nomem)
+		return err;
+	struct wh_error *bad = NULL;
+	if (err) {
+		wh_error_destroy(err);
+		bad = wh_error_create(WH_ERR_MISMATCH,
+				      "debuginfod served a file that is not ELF for the %s of build "
+				      "id %s (removed from the cache)",
+				      what, build_id);
+	} else {
+		const char *id = wh_elf_image_build_id(img);
+		if (!id || strcmp(id, build_id))
+			bad = wh_error_create(WH_ERR_MISMATCH,
+					      "debuginfod served the wrong file for the %s of build "
+					      "id %s: it has build id %s (removed from the cache)",
+					      what, build_id, id ? id : "none");
+		wh_elf_image_destroy(img);
+	}
+	if (bad)
+		unlink(path);
+	return bad;
+}
+
+static struct wh_error *fetch_error(int rc, const char *build_id, const char *what)
+{
+	if (rc == -ENOENT)
+		return wh_error_create(WH_ERR_NO_VMLINUX,
+				       "the debuginfod servers (DEBUGINFOD_URLS) do not have the %s "
+				       "of build id %s",
+				       what, build_id);
+	return wh_error_create(WH_ERR_NETWORK,
+			       "no debuginfod server (DEBUGINFOD_URLS) answered for the %s of "
+			       "build id %s: %s",
+			       what, build_id, strerror(-rc));
+}
+
+struct wh_error *wh_debuginfod_fetch(const char *build_id, const char *what, char **ret)
+{
+	if (!wh_build_id_usable(build_id))
+		return wh_error_create(WH_ERR_NO_VMLINUX,
+				       "the dump's build id for the %s is not one to look up", what);
+	debuginfod_client *client = debuginfod_begin();
+	if (!client)
+		return wh_error_create(WH_ERR_INTERNAL, "cannot start a debuginfod client");
+	struct progress p = {.what = what};
+	debuginfod_set_user_data(client, &p);
+	if (progress_on && isatty(STDERR_FILENO))
+		debuginfod_set_progressfn(client, show_progress);
+	int lock = lock_cache();
+	char *path = NULL;
+	int fd = debuginfod_find_debuginfo(client, (const unsigned char *)build_id, 0, &path);
+	if (lock >= 0)
+		close(lock);
+	if (p.shown)
+		fputc('\n', stderr);
+	debuginfod_end(client);
+	if (fd < 0)
+		return fetch_error(fd, build_id, what);
+	close(fd);
+	if (!path)
+		return wh_error_create(WH_ERR_INTERNAL, "debuginfod gave no path for the %s", what);
+	struct wh_error *err = verify(path, build_id, what);
+	if (err) {
+		free(path);
+		return err;
+	}
+	*ret = path;
+	return NULL;
+}
