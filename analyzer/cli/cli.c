@@ -52,8 +52,10 @@ static const char usage_text[] =
     "options:\n"
     "  -k, --vmlinux FILE   the dump's kernel with debug info (default: found\n"
     "                       by the dump's build id and release in the\n"
-    "                       --debug-dir trees, then /usr/lib/debug)\n"
+    "                       --debug-dir trees, then /usr/lib/debug, then\n"
+    "                       the debuginfod servers of DEBUGINFOD_URLS)\n"
     "  --debug-dir DIR      a tree laid out like /usr/lib/debug (repeatable)\n"
+    "  --offline            never ask debuginfod servers (DEBUGINFOD_URLS)\n"
     "  -f, --format FMT     text (default), json; report only: dot (Graphviz),\n"
     "                       html (one page, graph drawn), svg (the graph)\n"
     "  -m, --modules DIR    module debug files (NAME.ko), searched recursively;\n"
@@ -66,14 +68,16 @@ static const char usage_text[] =
     "  -V, --version        version\n"
     "\n"
     "environment: WHYHUNG_LIMITS=pages=N,steps=N,seconds=N lowers or raises the\n"
-    "  analysis budget (default 4000000 pages, 20000000 list steps, 600 s)\n"
+    "  analysis budget (default 4000000 pages, 20000000 list steps, 600 s);\n"
+    "  DEBUGINFOD_URLS, DEBUGINFOD_CACHE_PATH: debug info by build id (elfutils)\n"
     "\n"
     "exit codes: 0 ok (also a partial report of an incomplete dump or a spent\n"
     "budget, which says so first), 1 internal error, 2 usage, 3 I/O error or bad\n"
     "-m, 4 not a dump (or headers whyhung refuses), 5 dump headers cut short,\n"
     "6 vmlinux missing or not a kernel (a program, a module), 7 no debug info,\n"
-    "8 vmlinux does not match the dump, 9 kernel data unreadable/corrupt (also a\n"
-    "damaged dump whose build id matches)\n";
+    "8 vmlinux does not match the dump (or debuginfod sent a wrong file), 9 kernel\n"
+    "data unreadable/corrupt (also a damaged dump whose build id matches), 11 no\n"
+    "debuginfod server answered\n";
 
 enum wh_exit_code wh_exit_code_for(const struct wh_error *err)
 {
