@@ -65,26 +65,29 @@ static int lock_cache(void)
 
 struct progress {
 	const char *what;
-	long shown_mib;
+	long shown_tenths, shown_total; /* of a MiB */
 	bool shown;
 };
 
 /* libdebuginfod calls this while it connects and downloads: A bytes so
- * far of B (B <= 0 when the server did not say). One line on the TTY,
- * redrawn when the MiB count changes. */
+ * far of B (B <= 0 until the server says). One line on the TTY, redrawn
+ * when a tenth of a MiB more has come or the size became known. */
 static int show_progress(debuginfod_client *client, long a, long b)
 {
 	struct progress *p = debuginfod_get_user_data(client);
-	long mib = a >> 20;
-	if (p->shown && mib == p->shown_mib)
+	long tenths = a / (1 << 20) * 10 + a % (1 << 20) * 10 / (1 << 20);
+	long total = b > 0 ? b / (1 << 20) * 10 + b % (1 << 20) * 10 / (1 << 20) : -1;
+	if (p->shown && tenths == p->shown_tenths && total == p->shown_total)
 		return 0;
 	p->shown = true;
-	p->shown_mib = mib;
-	if (b > 0)
-		fprintf(stderr, "\rwhyhung: fetching %s from debuginfod: %ld of %ld MiB", p->what,
-			mib, b >> 20);
+	p->shown_tenths = tenths;
+	p->shown_total = total;
+	if (total >= 0)
+		fprintf(stderr, "\rwhyhung: fetching %s from debuginfod: %ld.%ld of %ld.%ld MiB",
+			p->what, tenths / 10, tenths % 10, total / 10, total % 10);
 	else
-		fprintf(stderr, "\rwhyhung: fetching %s from debuginfod: %ld MiB", p->what, mib);
+		fprintf(stderr, "\rwhyhung: fetching %s from debuginfod: %ld.%ld MiB", p->what,
+			tenths / 10, tenths % 10);
 	fflush(stderr);
 	return 0;
 }

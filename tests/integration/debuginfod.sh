@@ -111,6 +111,16 @@ check "the module's debug file is in the cache" [ -s "$work/cache/$module_id/deb
 # The report names frames' file:line in the module only with its debug file.
 check "module frames have file:line" grep -q 'whyhung_fixture\] (.*whyhung_fixture\.c:[0-9]*)' "$work/report.fetched"
 
+# On a terminal (script(1) gives one), the download shows its progress on
+# stderr; the runs above, on a pipe, showed nothing.
+rm -rf "$work/cache"
+DEBUGINFOD_URLS="$url" DEBUGINFOD_CACHE_PATH="$work/cache" \
+	script -qec "'$whyhung' report '$vmcore' >/dev/null" /dev/null >"$work/tty.out" 2>&1
+check "on a TTY: a progress line for the vmlinux" \
+	grep -qE 'whyhung: fetching vmlinux from debuginfod: [0-9.]+ of [0-9.]+ MiB' "$work/tty.out"
+check "on a TTY: a progress line for the module" \
+	grep -qE 'whyhung: fetching module whyhung_fixture from debuginfod: [0-9.]+ of [0-9.]+ MiB' "$work/tty.out"
+
 # 2. From the cache, no server needed: the same report, --offline too.
 DEBUGINFOD_URLS="http://127.0.0.1:1" DEBUGINFOD_CACHE_PATH="$work/cache" \
 	"$whyhung" report "$vmcore" >"$work/report.cached" 2>&1
