@@ -1,4 +1,5 @@
 #include "batch_worker.h"
+#include "batch_slot.h"
 #include "dwarf_types.h"
 #include "elf_image.h"
 #include "batch_result.h"
@@ -11,10 +12,12 @@
 #include "signature.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -169,11 +172,30 @@ static struct wh_error *run(const struct wh_batch_config *c, const char *path,
 	return err;
 }
 
+/* A download (or the wait for another worker's) is not analysis: the
+ * file's fresh mtime tells the batch to hold this dump's time limit. */
+static void mark_fetching(void *arg)
+{
+	static double last;
+	double t = now_s();
+	if (t - last < 0.5)
+		return;
+	last = t;
+	int fd = open(arg, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		futimens(fd, NULL);
+		close(fd);
+	}
+}
+
 int wh_batch_worker_run(const struct wh_batch_config *c, const char *path,
 			const char *result_path, struct wh_batch_loaded *loaded)
 {
 	test_hooks(path);
 	wh_debuginfod_set_progress(false); /* the batch's own line is on the TTY */
+	char fetching[4096];
+	snprintf(fetching, sizeof(fetching), "%s%s", result_path, WH_BATCH_FETCHING_SUFFIX);
+	wh_debuginfod_set_activity(mark_fetching, fetching);
 	struct wh_batch_result r = {0};
 	double start = now_s();
 	bool no_debuginfo = false, incomplete = false;

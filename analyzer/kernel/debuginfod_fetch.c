@@ -9,11 +9,26 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 enum { MAX_BUILD_ID_HEX = 128 };
 
 static bool progress_on = true;
+static void (*activity_fn)(void *arg);
+static void *activity_arg;
+
+void wh_debuginfod_set_activity(void (*fn)(void *arg), void *arg)
+{
+	activity_fn = fn;
+	activity_arg = arg;
+}
+
+static void activity(void)
+{
+	if (activity_fn)
+		activity_fn(activity_arg);
+}
 
 void wh_debuginfod_set_progress(bool on)
 {
@@ -56,9 +71,17 @@ static int lock_cache(void)
 	if (mkdir(path, 0700) < 0 && errno != EEXIST)
 		return -1;
 	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0 && flock(fd, LOCK_EX) < 0) {
-		close(fd);
+	if (fd < 0)
 		return -1;
+	/* Polled rather than blocking, to report activity while another
+	 * process downloads. */
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			close(fd);
+			return -1;
+		}
+		activity();
+		nanosleep(&(struct timespec){.tv_nsec = 100 * 1000 * 1000}, NULL);
 	}
 	return fd;
 }
@@ -66,7 +89,7 @@ static int lock_cache(void)
 struct progress {
 	const char *what;
 	long shown_tenths, shown_total; /* of a MiB */
-	bool shown;
+	bool tty, shown;
 };
 
 /* libdebuginfod calls this while it connects and downloads: A bytes so
@@ -75,6 +98,9 @@ struct progress {
 static int show_progress(debuginfod_client *client, long a, long b)
 {
 	struct progress *p = debuginfod_get_user_data(client);
+	activity();
+	if (!p->tty)
+		return 0;
 	long tenths = a / (1 << 20) * 10 + a % (1 << 20) * 10 / (1 << 20);
 	long total = b > 0 ? b / (1 << 20) * 10 + b % (1 << 20) * 10 / (1 << 20) : -1;
 	if (p->shown && tenths == p->shown_tenths && total == p->shown_total)
@@ -142,10 +168,9 @@ struct wh_error *wh_debuginfod_fetch(const char *build_id, const char *what, cha
 	debuginfod_client *client = debuginfod_begin();
 	if (!client)
 		return wh_error_create(WH_ERR_INTERNAL, "cannot start a debuginfod client");
-	struct progress p = {.what = what};
+	struct progress p = {.what = what, .tty = progress_on && isatty(STDERR_FILENO)};
 	debuginfod_set_user_data(client, &p);
-	if (progress_on && isatty(STDERR_FILENO))
-		debuginfod_set_progressfn(client, show_progress);
+	debuginfod_set_progressfn(client, show_progress);
 	int lock = lock_cache();
 	char *path = NULL;
 	int fd = debuginfod_find_debuginfo(client, (const unsigned char *)build_id, 0, &path);

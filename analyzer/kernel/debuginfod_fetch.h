@@ -21,6 +21,10 @@ bool wh_build_id_usable(const char *s);
  * unless turned off (batch workers: the batch has its own line). */
 void wh_debuginfod_set_progress(bool on);
 
+/* FN(ARG) is called now and then while a fetch waits for the cache lock
+ * or downloads: a batch worker says so, and its time limit waits. */
+void wh_debuginfod_set_activity(void (*fn)(void *arg), void *arg);
+
 /* The debug file of BUILD_ID (WHAT names it in messages and the progress
  * line: "vmlinux", "module ext4"), from the cache or downloaded into it;
  * its path in RET (malloc'd). Concurrent whyhung processes fetch one at a

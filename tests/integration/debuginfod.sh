@@ -26,6 +26,7 @@ if [ -z "${WH_IN_NETNS:-}" ]; then
 fi
 ip link set lo up || { echo "FAIL: no loopback in the namespace"; exit 1; }
 
+here=$(dirname "$(realpath "$0")")
 whyhung=$(realpath "$whyhung") vmcore=$(realpath "$vmcore")
 vmlinux=$(realpath "$vmlinux") module=$(realpath "$module")
 rm -rf "$work"
@@ -141,6 +142,24 @@ check "batch: both dumps ok" [ "$(grep -c '"status":"ok"' "$work/batch.jsonl")" 
 check "batch: the server sent the vmlinux and the module once each (sent $((after - before)))" \
 	[ $((after - before)) -eq 2 ]
 
+# A download is not analysis: a batch whose --timeout (5 s) is shorter
+# than the download (about 11 s from a slow server) still analyses both
+# dumps; the second worker waits for the first's download, not the server.
+sport=$(free_port)
+python3 "$here/debuginfod_fake.py" slow "$sport" "$vmlinux_id" "$vmlinux" "$module_id" "$module" \
+	>"$work/slow-server.log" 2>&1 &
+pids="$pids $!"
+for i in $(seq 1 100); do curl -s "http://127.0.0.1:$sport/" >/dev/null 2>&1 && break; sleep 0.1; done
+rm -rf "$work/cache" "$work/batch-slow.jsonl"
+DEBUGINFOD_URLS="http://127.0.0.1:$sport" DEBUGINFOD_CACHE_PATH="$work/cache" \
+	"$whyhung" batch -j 2 --timeout 5 "$work/dumps" --json "$work/batch-slow.jsonl" \
+	>"$work/batch-slow.out" 2>&1
+rc=$?
+check "slow download, --timeout 5: batch exits 0 (got $rc)" [ $rc -eq 0 ]
+check "slow download: both dumps ok" [ "$(grep -c '"status":"ok"' "$work/batch-slow.jsonl")" -eq 2 ]
+check "slow download: the vmlinux was asked for once" \
+	[ "$(grep -c "GET /buildid/$vmlinux_id/debuginfo" "$work/slow-server.log")" -eq 1 ]
+
 # 4. A build id the server does not have: a copy of the dump whose
 # VMCOREINFO names another build.
 other_id=$(printf '%s' "$vmlinux_id" | tr '0-9a-f' 'fedcba9876543210')
@@ -169,17 +188,7 @@ expect unknown-build-id 6 "servers (DEBUGINFOD_URLS) do not have the vmlinux of 
 # 5. A wrong file served: a plain HTTP server that answers every build id
 # with the fixture's vmlinux.
 wport=$(free_port)
-python3 - "$vmlinux" "$wport" >"$work/wrong-server.log" 2>&1 <<'EOF' &
-import http.server, sys
-body = open(sys.argv[1], "rb").read()
-class Handler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-http.server.HTTPServer(("127.0.0.1", int(sys.argv[2])), Handler).serve_forever()
-EOF
+python3 "$here/debuginfod_fake.py" wrong "$wport" "$vmlinux" >"$work/wrong-server.log" 2>&1 &
 wrong=$!
 pids="$pids $wrong"
 for i in $(seq 1 100); do curl -sfI "http://127.0.0.1:$wport/" >/dev/null 2>&1 && break; sleep 0.1; done
