@@ -47,26 +47,32 @@ bool wh_build_id_usable(const char *s)
 	return n >= 2 && n <= MAX_BUILD_ID_HEX && n % 2 == 0 && !s[n];
 }
 
-/* The cache directory libdebuginfod uses (its own rule, 0.188): locked
- * while fetching so that parallel batch workers wanting one build id
- * download it once. -1 when it cannot be opened: fetch unlocked. */
-static int lock_cache(void)
+/* The cache directory libdebuginfod uses, by its own rule (0.188):
+ * DEBUGINFOD_CACHE_PATH, the legacy ~/.debuginfod_client_cache when it
+ * exists, $XDG_CACHE_HOME/debuginfod_client, ~/.cache/debuginfod_client. */
+static bool cache_dir(char *path, size_t size)
 {
-	char path[4096];
 	const char *env = getenv("DEBUGINFOD_CACHE_PATH");
 	const char *home = getenv("HOME");
 	const char *xdg = getenv("XDG_CACHE_HOME");
 	struct stat st;
 	if (env && *env)
-		snprintf(path, sizeof(path), "%s", env);
-	else if (home && snprintf(path, sizeof(path), "%s/.debuginfod_client_cache", home) > 0 &&
-		 stat(path, &st) == 0)
-		;
-	else if (xdg && *xdg)
-		snprintf(path, sizeof(path), "%s/debuginfod_client", xdg);
-	else if (home)
-		snprintf(path, sizeof(path), "%s/.cache/debuginfod_client", home);
-	else
+		return snprintf(path, size, "%s", env) < (int)size;
+	if (home && snprintf(path, size, "%s/.debuginfod_client_cache", home) < (int)size &&
+	    stat(path, &st) == 0)
+		return true;
+	if (xdg && *xdg)
+		return snprintf(path, size, "%s/debuginfod_client", xdg) < (int)size;
+	return home && snprintf(path, size, "%s/.cache/debuginfod_client", home) < (int)size;
+}
+
+/* Lock the cache directory while fetching, so that parallel batch
+ * workers wanting one build id download it once. -1 when it cannot be
+ * opened: fetch unlocked. */
+static int lock_cache(void)
+{
+	char path[4096];
+	if (!cache_dir(path, sizeof(path)))
 		return -1;
 	if (mkdir(path, 0700) < 0 && errno != EEXIST)
 		return -1;
