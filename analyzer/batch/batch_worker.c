@@ -233,6 +233,9 @@ void wh_batch_worker_warm(const struct wh_batch_config *c, const char *result_pa
 {
 	struct wh_batch_result r = {0};
 	struct wh_debuginfo di;
+	/* A kernel from debuginfod is in the cache by now (its worker
+	 * fetched it); no progress line beside the batch's own. */
+	wh_debuginfod_set_progress(false);
 	struct wh_error *err = wh_batch_result_load(result_path, &r);
 	if (!err)
 		err = wh_debuginfo_locate(c->debug_dirs, c->n_debug_dirs, r.release, r.build_id,
