@@ -214,6 +214,13 @@ check "offline: the cache was not touched" [ ! -e "$work/cache/$vmlinux_id" ]
 expect no-urls 6 "no debug info found for kernel" \
 	DEBUGINFOD_CACHE_PATH="$work/cache" "$whyhung" report "$vmcore"
 check "no URLs: the cache was not touched" [ ! -e "$work/cache/$vmlinux_id" ]
+DEBUGINFOD_URLS="http://127.0.0.1:$wport" DEBUGINFOD_CACHE_PATH="$work/cache" \
+	"$whyhung" batch --offline -j 1 "$work/dumps" --json "$work/batch-offline.jsonl" \
+	>"$work/batch-offline.out" 2>&1
+rc=$?
+check "batch --offline: exits 10 (got $rc)" [ $rc -eq 10 ]
+check "batch --offline: both dumps no-debuginfo" \
+	[ "$(grep -c '"status":"no-debuginfo"' "$work/batch-offline.jsonl")" -eq 2 ]
 check "no request reached the wrong-file server after case 5" \
 	[ "$(grep -c 'GET /buildid' "$work/wrong-server.log")" -eq 1 ]
 
