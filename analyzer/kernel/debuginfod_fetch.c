@@ -135,17 +135,19 @@ static struct wh_error *verify(const char *path, const char *build_id, const cha
 	struct wh_error *bad = NULL;
 	if (err) {
 		wh_error_destroy(err);
-		bad = wh_error_create(WH_ERR_MISMATCH,
-				      "debuginfod served a file that is not ELF for the %s of build "
-				      "id %s (removed from the cache)",
-				      what, build_id);
+		bad =
+		    wh_error_create(WH_ERR_MISMATCH,
+				    "debuginfod served a file that is not ELF for the %s of build "
+				    "id %s (removed from the cache)",
+				    what, build_id);
 	} else {
 		const char *id = wh_elf_image_build_id(img);
 		if (!id || strcmp(id, build_id))
-			bad = wh_error_create(WH_ERR_MISMATCH,
-					      "debuginfod served the wrong file for the %s of build "
-					      "id %s: it has build id %s (removed from the cache)",
-					      what, build_id, id ? id : "none");
+			bad =
+			    wh_error_create(WH_ERR_MISMATCH,
+					    "debuginfod served the wrong file for the %s of build "
+					    "id %s: it has build id %s (removed from the cache)",
+					    what, build_id, id ? id : "none");
 		wh_elf_image_destroy(img);
 	}
 	if (bad)
@@ -156,10 +158,11 @@ static struct wh_error *verify(const char *path, const char *build_id, const cha
 static struct wh_error *fetch_error(int rc, const char *build_id, const char *what)
 {
 	if (rc == -ENOENT)
-		return wh_error_create(WH_ERR_NO_VMLINUX,
-				       "the debuginfod servers (DEBUGINFOD_URLS) do not have the %s "
-				       "of build id %s",
-				       what, build_id);
+		return wh_error_create(
+		    WH_ERR_NO_VMLINUX,
+		    "the debuginfod servers (DEBUGINFOD_URLS) do not have the %s "
+		    "of build id %s",
+		    what, build_id);
 	return wh_error_create(WH_ERR_NETWORK,
 			       "no debuginfod server (DEBUGINFOD_URLS) answered for the %s of "
 			       "build id %s: %s",
@@ -170,7 +173,8 @@ struct wh_error *wh_debuginfod_fetch(const char *build_id, const char *what, cha
 {
 	if (!wh_build_id_usable(build_id))
 		return wh_error_create(WH_ERR_NO_VMLINUX,
-				       "the dump's build id for the %s is not one to look up", what);
+				       "the dump's build id for the %s is not one to look up",
+				       what);
 	debuginfod_client *client = debuginfod_begin();
 	if (!client)
 		return wh_error_create(WH_ERR_INTERNAL, "cannot start a debuginfod client");

@@ -30,8 +30,8 @@ static void test_build_id_usable(void **state)
 	char over[131];
 	memset(over, 'a', 130);
 	over[130] = '\0';
-	const char *bad[] = {NULL, "", "a", "abc", "AB", "../etc/passwd", "ab/cd", "ab\ncd",
-			     "abcd ", "0x12", "g0", over};
+	const char *bad[] = {NULL,    "",	"a",	 "abc",	 "AB", "../etc/passwd",
+			     "ab/cd", "ab\ncd", "abcd ", "0x12", "g0", over};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
 		assert_false(wh_build_id_usable(bad[i]));
 }
@@ -174,8 +174,8 @@ int main(void)
 	}
 	wh_debuginfod_set_progress(false);
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_build_id_usable), cmocka_unit_test(test_enabled),
-	    cmocka_unit_test(test_refuses_bad_id),  cmocka_unit_test(test_cache_hit),
+	    cmocka_unit_test(test_build_id_usable),  cmocka_unit_test(test_enabled),
+	    cmocka_unit_test(test_refuses_bad_id),   cmocka_unit_test(test_cache_hit),
 	    cmocka_unit_test(test_cache_wrong_file), cmocka_unit_test(test_no_server),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
