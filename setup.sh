@@ -5,7 +5,8 @@
 # libsqlite3-dev is batch's results database; clang and libclang-rt-14-dev
 # for the fuzzers, python3 for the corpus and seeds; libgraphviz-dev lays out
 # the HTML/SVG wait graph; chromium renders the HTML in the browser test;
-# mandoc lints the man page), build whyhung, and unpack the bundled fixture's
+# mandoc lints the man page; libdebuginfod-dev fetches debug info by build
+# id from debuginfod servers), build whyhung, and unpack the bundled fixture's
 # vmlinux next to the build.
 # Usage: setup.sh [--tests]   (--tests also builds the test suite and
 # unpacks every fixture; tests/run-all.sh passes it)
@@ -18,20 +19,22 @@ SUDO=""
 if ! dpkg -s libkdumpfile-dev libdwarf-dev libelf-dev zlib1g-dev libcmocka-dev libsqlite3-dev cmake \
 	pkg-config xz-utils gcc make python3 liblzma-dev libbz2-dev liblz4-dev libzstd-dev \
 	makedumpfile gzip bzip2 lz4 zstd clang libclang-rt-14-dev libgraphviz-dev chromium \
-	mandoc >/dev/null 2>&1; then
+	mandoc libdebuginfod-dev >/dev/null 2>&1; then
 	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q
 	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
 		build-essential cmake pkg-config xz-utils python3 \
 		libkdumpfile-dev libdwarf-dev libelf-dev zlib1g-dev libcmocka-dev libsqlite3-dev \
 		liblzma-dev libbz2-dev liblz4-dev libzstd-dev \
 		makedumpfile gzip bzip2 lz4 zstd clang libclang-rt-14-dev libgraphviz-dev chromium \
-		mandoc
+		mandoc libdebuginfod-dev
 fi
-# The Slurm test runs a real single-node Slurm: its daemons, for the tests only.
-if [ "$tests" = ON ] && ! dpkg -s slurm-wlm munge iproute2 >/dev/null 2>&1; then
+# The Slurm test runs a real single-node Slurm: its daemons, for the tests
+# only; the debuginfod test a real elfutils debuginfod server (and curl to
+# read its metrics).
+if [ "$tests" = ON ] && ! dpkg -s slurm-wlm munge iproute2 debuginfod curl >/dev/null 2>&1; then
 	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q
 	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-		slurm-wlm munge iproute2
+		slurm-wlm munge iproute2 debuginfod curl
 fi
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWHYHUNG_TESTS=$tests >/dev/null
 cmake --build build -j"$(nproc)"

@@ -110,6 +110,7 @@ const char *wh_error_code_name(enum wh_error_code code)
 	case WH_ERR_INTERNAL: return "internal";
 	case WH_ERR_INCOMPLETE: return "incomplete";
 	case WH_ERR_BUDGET: return "budget";
+	case WH_ERR_NETWORK: return "network";
 	}
 	return "unknown";
 }

@@ -25,6 +25,7 @@ enum wh_error_code {
 	WH_ERR_INTERNAL,
 	WH_ERR_INCOMPLETE, /* page not saved: the dump file ends early */
 	WH_ERR_BUDGET,	   /* the analysis' budget (pages, list steps, time) ran out */
+	WH_ERR_NETWORK,	   /* no debuginfod server answered */
 };
 
 struct wh_error {

@@ -14,7 +14,8 @@
 
 static const char batch_usage[] =
     "usage: whyhung batch PATH... [-j N] [--timeout S] [--max-memory SIZE]\n"
-    "                     [--debug-dir DIR]... [--json FILE] [--db FILE] [--shard K/N]\n"
+    "                     [--debug-dir DIR]... [--offline] [--json FILE] [--db FILE]\n"
+    "                     [--shard K/N]\n"
     "\n"
     "Analyse many dumps, each in a worker process of its own. PATH is a dump, a\n"
     "directory (searched recursively; dumps are recognised by content), or - for\n"
@@ -25,7 +26,9 @@ static const char batch_usage[] =
     "  --max-memory SIZE    address space per worker (RLIMIT_AS; K, M, G suffixes;\n"
     "                       it includes the mapped vmlinux); default: no limit\n"
     "  --debug-dir DIR      a tree laid out like /usr/lib/debug (repeatable),\n"
-    "                       searched before /usr/lib/debug\n"
+    "                       searched before /usr/lib/debug; then the debuginfod\n"
+    "                       servers of DEBUGINFOD_URLS, one download per build id\n"
+    "  --offline            never ask debuginfod servers\n"
     "  --json FILE          append one JSON line per dump (whyhung-batch/1)\n"
     "  --db FILE            SQLite results database; dumps already in it (by\n"
     "                       content id) are not analysed again\n"
@@ -103,7 +106,7 @@ int wh_batch_main(int argc, char **argv, wh_exit_code_fn exit_code_for)
 	    {"max-memory", required_argument, NULL, 'M'}, {"debug-dir", required_argument, NULL, 'D'},
 	    {"json", required_argument, NULL, 'J'},	  {"db", required_argument, NULL, 'B'},
 	    {"shard", required_argument, NULL, 'S'},	  {"help", no_argument, NULL, 'h'},
-	    {"no-reuse", no_argument, NULL, 'R'},
+	    {"no-reuse", no_argument, NULL, 'R'},	  {"offline", no_argument, NULL, 'O'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *dirs[MAX_DEBUG_DIRS];
@@ -139,6 +142,7 @@ int wh_batch_main(int argc, char **argv, wh_exit_code_fn exit_code_for)
 		case 'B': c.db_path = optarg; break;
 		case 'S': err = parse_shard(optarg, &c); break;
 		case 'R': c.reuse = false; break;
+		case 'O': c.offline = true; break;
 		case 'h': fputs(batch_usage, stdout); return 0;
 		default:
 			err = wh_error_create(WH_ERR_USAGE,

@@ -23,6 +23,7 @@ struct wh_batch_config {
 	bool progress; /* a progress line on stderr (a TTY) */
 	unsigned shard, n_shards; /* this run's share: content id mod n_shards */
 	bool reuse; /* keep a warmed kernel between dumps (batch_slot.h) */
+	bool offline; /* never ask debuginfod (--offline) */
 	wh_exit_code_fn exit_code_for;
 };
 

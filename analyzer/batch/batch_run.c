@@ -36,7 +36,7 @@ struct batch {
 	size_t status_counts[WH_BATCH_N_STATUS];
 	struct missing_kernel *missing;
 	size_t n_missing;
-	double started, last_progress;
+	double started, last_progress, last_poll;
 	char **done_ids; /* content ids already in the results, sorted */
 	size_t *order;	 /* inputs in the order they are given to slots */
 	size_t n_done_ids;
@@ -219,6 +219,13 @@ static void result_path(const struct batch *b, size_t input, char *buf, size_t s
 	wh_batch_result_path(b->tmpdir, input, buf, size);
 }
 
+/* The worker's mark while it fetches debug info (batch_slot.h). */
+static void fetching_path(const struct batch *b, size_t input, char *buf, size_t size)
+{
+	result_path(b, input, buf, size - sizeof(WH_BATCH_FETCHING_SUFFIX));
+	strcat(buf, WH_BATCH_FETCHING_SUFFIX);
+}
+
 static const char *signal_name(int sig)
 {
 	const char *name = sigabbrev_np(sig);
@@ -269,6 +276,8 @@ static struct wh_error *finish(struct batch *b, struct wh_batch_slot *s, int sta
 		wh_error_destroy(load);
 	}
 	unlink(path);
+	fetching_path(b, s->input, path, sizeof(path));
+	unlink(path);
 	if (!err)
 		err = wh_batch_set(&r.path, it->path);
 	if (!err)
@@ -287,7 +296,20 @@ static struct wh_error *restart_slot(struct batch *b, struct wh_batch_slot *s)
 	return wh_batch_slot_start(s, b->c, &b->in, b->tmpdir);
 }
 
-/* Messages from the slots, and the time limit. */
+/* Is the worker of S fetching debug info (its mark touched in the last
+ * two seconds)? */
+static bool fetching(const struct batch *b, const struct wh_batch_slot *s)
+{
+	char path[512];
+	struct stat st;
+	struct timespec now;
+	fetching_path(b, s->input, path, sizeof(path));
+	return stat(path, &st) == 0 && clock_gettime(CLOCK_REALTIME, &now) == 0 &&
+	       now.tv_sec - st.st_mtim.tv_sec <= 2;
+}
+
+/* Messages from the slots, and the time limit (held while a worker
+ * fetches debug info: a download is not the dump's analysis). */
 static struct wh_error *poll_slots(struct batch *b)
 {
 	struct pollfd fds[1024];
@@ -322,6 +344,8 @@ static struct wh_error *poll_slots(struct batch *b)
 				continue;
 			}
 		}
+		if (!s->timed_out && b->last_poll > 0 && fetching(b, s))
+			s->started += t - b->last_poll;
 		if (!s->timed_out && t - s->started > b->c->timeout_s) {
 			s->timed_out = true;
 			s->started = t - b->c->timeout_s; /* the grace runs from here */
@@ -334,6 +358,7 @@ static struct wh_error *poll_slots(struct batch *b)
 				err = restart_slot(b, s);
 		}
 	}
+	b->last_poll = t;
 	return err;
 }
 
@@ -343,6 +368,8 @@ static void stop_slots(struct batch *b)
 		if (b->slots[i].busy) {
 			char path[512];
 			result_path(b, b->slots[i].input, path, sizeof(path));
+			unlink(path);
+			fetching_path(b, b->slots[i].input, path, sizeof(path));
 			unlink(path);
 		}
 		wh_batch_slot_stop(&b->slots[i]);

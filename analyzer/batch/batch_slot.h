@@ -30,6 +30,10 @@ struct wh_batch_slot_done {
 	struct rusage ru;
 };
 
+/* Beside the row's path: touched by the worker while it fetches debug
+ * info from debuginfod, which the time limit does not count. */
+static const char WH_BATCH_FETCHING_SUFFIX[] = ".fetching";
+
 /* Where the worker of INPUT leaves its row. */
 void wh_batch_result_path(const char *tmpdir, size_t input, char *buf, size_t size);
 

@@ -1,6 +1,8 @@
 #include "batch_worker.h"
 #include "batch_result.h"
+#include "batch_slot.h"
 #include "debuginfo_find.h"
+#include "debuginfod_fetch.h"
 #include "dwarf_types.h"
 #include "elf_image.h"
 #include "explain.h"
@@ -11,10 +13,12 @@
 #include "signature.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -151,8 +155,8 @@ static struct wh_error *run(const struct wh_batch_config *c, const char *path,
 	if (!err)
 		err = wh_batch_set(&r->build_id, wh_dump_build_id(dump));
 	if (!err) {
-		err =
-		    wh_debuginfo_find(c->debug_dirs, c->n_debug_dirs, r->release, r->build_id, di);
+		err = wh_debuginfo_locate(c->debug_dirs, c->n_debug_dirs, r->release,
+					  r->build_id, wh_debuginfod_enabled(c->offline), di);
 		*no_debuginfo = err != NULL;
 	}
 	if (err) {
@@ -165,16 +169,38 @@ static struct wh_error *run(const struct wh_batch_config *c, const char *path,
 		return err;
 	if (di->module_dir[0])
 		err = wh_kernel_set_module_dir(k, di->module_dir);
+	else if (di->fetched)
+		err = wh_kernel_fetch_module_debug(k);
 	if (!err)
 		err = analyse(k, r);
 	wh_kernel_destroy(k);
 	return err;
 }
 
-int wh_batch_worker_run(const struct wh_batch_config *c, const char *path, const char *result_path,
-			struct wh_batch_loaded *loaded)
+/* A download (or the wait for another worker's) is not analysis: the
+ * file's fresh mtime tells the batch to hold this dump's time limit. */
+static void mark_fetching(void *arg)
+{
+	static double last;
+	double t = now_s();
+	if (t - last < 0.5)
+		return;
+	last = t;
+	int fd = open(arg, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		futimens(fd, NULL);
+		close(fd);
+	}
+}
+
+int wh_batch_worker_run(const struct wh_batch_config *c, const char *path,
+			const char *result_path, struct wh_batch_loaded *loaded)
 {
 	test_hooks(path);
+	wh_debuginfod_set_progress(false); /* the batch's own line is on the TTY */
+	char fetching[4096];
+	snprintf(fetching, sizeof(fetching), "%s%s", result_path, WH_BATCH_FETCHING_SUFFIX);
+	wh_debuginfod_set_activity(mark_fetching, fetching);
 	struct wh_batch_result r = {0};
 	double start = now_s();
 	bool no_debuginfo = false, incomplete = false;
@@ -212,9 +238,13 @@ void wh_batch_worker_warm(const struct wh_batch_config *c, const char *result_pa
 {
 	struct wh_batch_result r = {0};
 	struct wh_debuginfo di;
+	/* A kernel from debuginfod is in the cache by now (its worker
+	 * fetched it); no progress line beside the batch's own. */
+	wh_debuginfod_set_progress(false);
 	struct wh_error *err = wh_batch_result_load(result_path, &r);
 	if (!err)
-		err = wh_debuginfo_find(c->debug_dirs, c->n_debug_dirs, r.release, r.build_id, &di);
+		err = wh_debuginfo_locate(c->debug_dirs, c->n_debug_dirs, r.release, r.build_id,
+					  wh_debuginfod_enabled(c->offline), &di);
 	wh_batch_result_deinit(&r);
 	if (!wh_best_effort(err))
 		return;

@@ -3,6 +3,7 @@
 #include "batch_cli.h"
 #include "cli_help.h"
 #include "debuginfo_find.h"
+#include "debuginfod_fetch.h"
 #include "escape.h"
 #include "explain.h"
 #include "kdump_log_file.h"
@@ -53,8 +54,10 @@ static const char usage_text[] =
     "options:\n"
     "  -k, --vmlinux FILE   the dump's kernel with debug info (default: found\n"
     "                       by the dump's build id and release in the\n"
-    "                       --debug-dir trees, then /usr/lib/debug)\n"
+    "                       --debug-dir trees, then /usr/lib/debug, then\n"
+    "                       the debuginfod servers of DEBUGINFOD_URLS)\n"
     "  --debug-dir DIR      a tree laid out like /usr/lib/debug (repeatable)\n"
+    "  --offline            never ask debuginfod servers (DEBUGINFOD_URLS)\n"
     "  -f, --format FMT     text (default), json; report only: dot (Graphviz),\n"
     "                       html (one page, graph drawn), svg (the graph)\n"
     "  -m, --modules DIR    module debug files (NAME.ko), searched recursively;\n"
@@ -67,14 +70,16 @@ static const char usage_text[] =
     "  -V, --version        version\n"
     "\n"
     "environment: WHYHUNG_LIMITS=pages=N,steps=N,seconds=N lowers or raises the\n"
-    "  analysis budget (default 4000000 pages, 20000000 list steps, 600 s)\n"
+    "  analysis budget (default 4000000 pages, 20000000 list steps, 600 s);\n"
+    "  DEBUGINFOD_URLS, DEBUGINFOD_CACHE_PATH: debug info by build id (elfutils)\n"
     "\n"
     "exit codes: 0 ok (also a partial report of an incomplete dump or a spent\n"
     "budget, which says so first), 1 internal error, 2 usage, 3 I/O error or bad\n"
     "-m, 4 not a dump (or headers whyhung refuses), 5 dump headers cut short,\n"
     "6 vmlinux missing or not a kernel (a program, a module), 7 no debug info,\n"
-    "8 vmlinux does not match the dump, 9 kernel data unreadable/corrupt (also a\n"
-    "damaged dump whose build id matches)\n";
+    "8 vmlinux does not match the dump (or debuginfod sent a wrong file), 9 kernel\n"
+    "data unreadable/corrupt (also a damaged dump whose build id matches), 11 no\n"
+    "debuginfod server answered\n";
 
 enum wh_exit_code wh_exit_code_for(const struct wh_error *err)
 {
@@ -88,6 +93,7 @@ enum wh_exit_code wh_exit_code_for(const struct wh_error *err)
 	case WH_ERR_NO_VMLINUX: return WH_EXIT_NO_VMLINUX;
 	case WH_ERR_NO_DEBUGINFO: return WH_EXIT_NO_DEBUGINFO;
 	case WH_ERR_MISMATCH: return WH_EXIT_MISMATCH;
+	case WH_ERR_NETWORK: return WH_EXIT_NETWORK;
 	case WH_ERR_FAULT:
 	case WH_ERR_EXCLUDED:
 	case WH_ERR_ABSENT:
@@ -112,6 +118,7 @@ static const struct {
 };
 
 enum { MAX_PIDS = 1024, MAX_DUMP_FILES = 256, MAX_DEBUG_DIRS = 64 };
+enum { OPT_OFFLINE = 256 }; /* long options without a letter */
 enum format { FMT_TEXT, FMT_JSON, FMT_DOT, FMT_HTML, FMT_SVG };
 
 struct options {
@@ -123,6 +130,7 @@ struct options {
 	const char *module_dir;
 	const char *debug_dirs[MAX_DEBUG_DIRS];
 	size_t n_debug_dirs;
+	bool offline; /* never ask debuginfod */
 	bool have_command;
 	int32_t pids[MAX_PIDS];
 	struct wh_bt_selection bt;
@@ -141,17 +149,12 @@ static struct wh_error *parse_int(const char *what, const char *s, long min, lon
 static struct wh_error *parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
-	    {"vmlinux", required_argument, NULL, 'k'},
-	    {"modules", required_argument, NULL, 'm'},
-	    {"format", required_argument, NULL, 'f'},
-	    {"pid", required_argument, NULL, 'p'},
-	    {"state", required_argument, NULL, 's'},
-	    {"cpu", required_argument, NULL, 'c'},
-	    {"all", no_argument, NULL, 'a'},
-	    {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},
-	    {"debug-dir", required_argument, NULL, 'D'},
-	    {NULL, 0, NULL, 0},
+	    {"vmlinux", required_argument, NULL, 'k'}, {"modules", required_argument, NULL, 'm'},
+	    {"format", required_argument, NULL, 'f'},  {"pid", required_argument, NULL, 'p'},
+	    {"state", required_argument, NULL, 's'},   {"cpu", required_argument, NULL, 'c'},
+	    {"all", no_argument, NULL, 'a'},	       {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},       {"debug-dir", required_argument, NULL, 'D'},
+	    {"offline", no_argument, NULL, OPT_OFFLINE},       {NULL, 0, NULL, 0},
 	};
 	memset(o, 0, sizeof(*o));
 	o->bt.cpu = -1;
@@ -186,6 +189,7 @@ static struct wh_error *parse_args(int argc, char **argv, struct options *o)
 		switch (c) {
 		case 'k': o->vmlinux = optarg; break;
 		case 'm': o->module_dir = optarg; break;
+		case OPT_OFFLINE: o->offline = true; break;
 		case 'D':
 			if (o->n_debug_dirs == MAX_DEBUG_DIRS)
 				return wh_error_create(WH_ERR_USAGE,
@@ -259,13 +263,15 @@ static struct wh_error *parse_args(int argc, char **argv, struct options *o)
 }
 
 /* Without -k, find the kernel's debug info from the dump's release and
- * build id (--debug-dir trees, then /usr/lib/debug); its module tree
- * serves as -m when none is given. */
+ * build id (--debug-dir trees, then /usr/lib/debug, then the debuginfod
+ * servers unless --offline); its module tree serves as -m when none is
+ * given. */
 static struct wh_error *find_debuginfo(const struct options *o, const struct wh_dump *dump,
 				       struct wh_debuginfo *ret)
 {
-	struct wh_error *err = wh_debuginfo_find(
-	    o->debug_dirs, o->n_debug_dirs, wh_dump_release(dump), wh_dump_build_id(dump), ret);
+	struct wh_error *err = wh_debuginfo_locate(
+	    o->debug_dirs, o->n_debug_dirs, wh_dump_release(dump), wh_dump_build_id(dump),
+	    wh_debuginfod_enabled(o->offline), ret);
 	if (err)
 		return wh_error_wrap(err, "no vmlinux given (-k)");
 	return NULL;
@@ -415,7 +421,11 @@ static struct wh_error *run(const struct options *o)
 	struct wh_kernel *k;
 	if ((err = wh_kernel_open_dump(dump, vmlinux, &k)))
 		return err;
-	if (module_dir && (err = wh_kernel_set_module_dir(k, module_dir))) {
+	if (module_dir)
+		err = wh_kernel_set_module_dir(k, module_dir);
+	else if (found.fetched)
+		err = wh_kernel_fetch_module_debug(k);
+	if (err) {
 		wh_kernel_destroy(k);
 		return err;
 	}

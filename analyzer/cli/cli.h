@@ -15,6 +15,8 @@ enum wh_exit_code {
 	WH_EXIT_NO_DEBUGINFO = 7,
 	WH_EXIT_MISMATCH = 8,
 	WH_EXIT_CORRUPT = 9, /* kernel data needed for the answer is unreadable */
+	/* 10: batch ran with failures (analyzer/batch/) */
+	WH_EXIT_NETWORK = 11, /* no debuginfod server answered */
 };
 
 enum wh_exit_code wh_exit_code_for(const struct wh_error *err);

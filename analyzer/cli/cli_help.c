@@ -15,6 +15,9 @@ static const struct {
 	       "and the blocked tasks' stacks grouped.\n"
 	       "\n"
 	       "  -k, --vmlinux FILE   the dump's kernel with debug info\n"
+	       "                       (default: by its build id in --debug-dir DIR,\n"
+	       "                       /usr/lib/debug, then DEBUGINFOD_URLS)\n"
+	       "  --offline            never ask debuginfod servers\n"
 	       "  -m, --modules DIR    module debug files (NAME.ko), or one NAME.ko\n"
 	       "  -f, --format FMT     text (default), json (whyhung-report/2), dot (the\n"
 	       "                       wait graph for Graphviz), html (one self-contained\n"
@@ -25,12 +28,18 @@ static const struct {
 		"uninterruptible sleep (D) with how long since each last ran. Fast.\n"
 		"\n"
 		"  -k, --vmlinux FILE   the dump's kernel with debug info\n"
+		"                       (default: by its build id in --debug-dir DIR,\n"
+		"                       /usr/lib/debug, then DEBUGINFOD_URLS)\n"
+		"  --offline            never ask debuginfod servers\n"
 		"  -f, --format FMT     text (default) or json (whyhung-summary/1)\n"},
     {"tasks", "usage: whyhung tasks VMCORE... -k VMLINUX [--format text|json]\n"
 	      "\n"
 	      "Every task like ps: pid, tgid, state letter, CPU, time in state, name.\n"
 	      "\n"
 	      "  -k, --vmlinux FILE   the dump's kernel with debug info\n"
+	      "                       (default: by its build id in --debug-dir DIR,\n"
+	      "                       /usr/lib/debug, then DEBUGINFOD_URLS)\n"
+	      "  --offline            never ask debuginfod servers\n"
 	      "  -f, --format FMT     text (default) or json (whyhung-tasks/1)\n"},
     {"cpus", "usage: whyhung cpus VMCORE... -k VMLINUX [-m DIR] [--format text|json]\n"
 	     "\n"
@@ -38,6 +47,9 @@ static const struct {
 	     "watchdog, and its stack with the interrupt handler shown apart.\n"
 	     "\n"
 	     "  -k, --vmlinux FILE   the dump's kernel with debug info\n"
+	     "                       (default: by its build id in --debug-dir DIR,\n"
+	     "                       /usr/lib/debug, then DEBUGINFOD_URLS)\n"
+	     "  --offline            never ask debuginfod servers\n"
 	     "  -m, --modules DIR    module debug files (NAME.ko), or one NAME.ko\n"
 	     "  -f, --format FMT     text (default) or json (whyhung-cpus/1)\n"},
     {"bt", "usage: whyhung bt VMCORE... -k VMLINUX [-m DIR] [SELECTION] [--format text|json]\n"
@@ -45,6 +57,9 @@ static const struct {
 	   "Kernel stacks unwound with ORC: of the D tasks by default.\n"
 	   "\n"
 	   "  -k, --vmlinux FILE   the dump's kernel with debug info\n"
+	   "                       (default: by its build id in --debug-dir DIR,\n"
+	   "                       /usr/lib/debug, then DEBUGINFOD_URLS)\n"
+	   "  --offline            never ask debuginfod servers\n"
 	   "  -m, --modules DIR    module debug files (NAME.ko), or one NAME.ko\n"
 	   "  -p, --pid N          this task (repeatable)\n"
 	   "  -s, --state X        tasks in state X (ps letter: R S D T t X Z P I)\n"
@@ -57,6 +72,9 @@ static const struct {
 	    "dump's log is unreadable, the log kdump saved beside the dump.\n"
 	    "\n"
 	    "  -k, --vmlinux FILE   the dump's kernel with debug info\n"
+	    "                       (default: by its build id in --debug-dir DIR,\n"
+	    "                       /usr/lib/debug, then DEBUGINFOD_URLS)\n"
+	    "  --offline            never ask debuginfod servers\n"
 	    "  -f, --format FMT     text (default) or json (whyhung-log/1)\n"},
 };
 

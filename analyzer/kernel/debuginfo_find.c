@@ -1,8 +1,11 @@
 #include "debuginfo_find.h"
+#include "debuginfod_fetch.h"
+#include "escape.h"
 #include "elf_image.h"
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -65,6 +68,7 @@ static bool try_tree(const char *dir, const char *release, const char *build_id,
 	if (!found)
 		return false;
 	snprintf(ret->vmlinux, sizeof(ret->vmlinux), "%s", path);
+	ret->fetched = false;
 	snprintf(path, sizeof(path), "%s/lib/modules/%s", dir, release);
 	ret->module_dir[0] = '\0';
 	if (is_dir(path))
@@ -83,8 +87,40 @@ struct wh_error *wh_debuginfo_find(const char *const *dirs, size_t n, const char
 		if (try_tree(dir, release, build_id, ret))
 			return NULL;
 	}
+	/* Both come from the dump: escaped. */
+	char rel[256], id[256];
 	return wh_error_create(WH_ERR_NO_VMLINUX,
-			       "no debug info found for kernel %s (build id %s) in %s%s", release,
-			       build_id ? build_id : "unknown", n ? "the --debug-dir trees and " : "",
-			       WH_SYSTEM_DEBUG_DIR);
+			       "no debug info found for kernel %s (build id %s) in %s%s",
+			       wh_escape_text(release, 64, rel, sizeof(rel)),
+			       build_id ? wh_escape_text(build_id, 64, id, sizeof(id)) : "unknown",
+			       n ? "the --debug-dir trees and " : "", WH_SYSTEM_DEBUG_DIR);
+}
+
+struct wh_error *wh_debuginfo_locate(const char *const *dirs, size_t n, const char *release,
+				     const char *build_id, bool online, struct wh_debuginfo *ret)
+{
+	struct wh_error *local = wh_debuginfo_find(dirs, n, release, build_id, ret);
+	/* Without a usable build id there is nothing to ask a server for. */
+	if (!local || local->code != WH_ERR_NO_VMLINUX || !online ||
+	    !wh_build_id_usable(build_id))
+		return local;
+	char *path;
+	struct wh_error *err = wh_debuginfod_fetch(build_id, "vmlinux", &path);
+	if (err) {
+		struct wh_error *both =
+		    wh_error_create(err->code, "%s; %s", local->message, err->message);
+		wh_error_destroy(local);
+		wh_error_destroy(err);
+		return both;
+	}
+	wh_error_destroy(local);
+	if (strlen(path) >= sizeof(ret->vmlinux)) {
+		free(path);
+		return wh_error_create(WH_ERR_IO, "debuginfod's cache path is too long");
+	}
+	snprintf(ret->vmlinux, sizeof(ret->vmlinux), "%s", path);
+	free(path);
+	ret->module_dir[0] = '\0';
+	ret->fetched = true;
+	return NULL;
 }

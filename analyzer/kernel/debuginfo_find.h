@@ -6,6 +6,7 @@
 #ifndef WHYHUNG_DEBUGINFO_FIND_H
 #define WHYHUNG_DEBUGINFO_FIND_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "error.h"
@@ -15,6 +16,7 @@ enum { WH_DEBUGINFO_PATH = 4096 };
 struct wh_debuginfo {
 	char vmlinux[WH_DEBUGINFO_PATH];
 	char module_dir[WH_DEBUGINFO_PATH]; /* lib/modules/RELEASE of that tree, or "" */
+	bool fetched; /* the vmlinux came from debuginfod: so may the modules' files */
 };
 
 /* The system tree searched after DIRS. */
@@ -26,5 +28,12 @@ extern const char WH_SYSTEM_DEBUG_DIR[];
  * naming the release and build id. */
 struct wh_error *wh_debuginfo_find(const char *const *dirs, size_t n, const char *release,
 				   const char *build_id, struct wh_debuginfo *ret);
+
+/* wh_debuginfo_find(), then, when nothing fits and ONLINE (see
+ * wh_debuginfod_enabled()), the debuginfod servers by BUILD_ID. The error
+ * says where it looked: WH_ERR_NO_VMLINUX (nowhere has it), WH_ERR_NETWORK
+ * (no server answered), WH_ERR_MISMATCH (a server sent another file). */
+struct wh_error *wh_debuginfo_locate(const char *const *dirs, size_t n, const char *release,
+				     const char *build_id, bool online, struct wh_debuginfo *ret);
 
 #endif

@@ -1,11 +1,14 @@
 #include "module_debug.h"
 #include "module_debug_check.h"
 #include "modules.h"
+#include "debuginfod_fetch.h"
 #include "dwarf_object.h"
+#include "escape.h"
 
 #include <errno.h>
 #include <fts.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +32,8 @@ struct loaded {
 };
 
 struct wh_module_debug {
-	char *dir;
+	char *dir;  /* NULL when fetching */
+	bool fetch; /* from debuginfod, by each module's build id */
 	bool scanned;
 	struct candidate *candidates;
 	size_t n_candidates;
@@ -71,6 +75,17 @@ struct wh_error *wh_kernel_set_module_dir(struct wh_kernel *k, const char *dir)
 		free(md);
 		return &wh_error_nomem;
 	}
+	wh_module_debug_destroy(k->module_debug);
+	k->module_debug = md;
+	return NULL;
+}
+
+struct wh_error *wh_kernel_fetch_module_debug(struct wh_kernel *k)
+{
+	struct wh_module_debug *md = calloc(1, sizeof(*md));
+	if (!md)
+		return &wh_error_nomem;
+	md->fetch = true;
 	wh_module_debug_destroy(k->module_debug);
 	k->module_debug = md;
 	return NULL;
@@ -181,9 +196,35 @@ static struct wh_error *load_file(struct wh_kernel *k, const struct wh_module *m
 	return NULL;
 }
 
+/* MOD's debug file from debuginfod, by the build id in its memory. Any
+ * failure leaves the module without one, with a warning. */
+static struct wh_error *fetch_module(struct wh_kernel *k, struct wh_module_debug *md,
+				     const struct wh_module *mod, struct loaded *l)
+{
+	char build_id[2 * 64 + 1], name[4 * WH_MODULE_NAME_LEN + 1], what[sizeof(name) + 8];
+	char *path = NULL;
+	l->state = UNUSABLE;
+	wh_escape_text(mod->name, SIZE_MAX, name, sizeof(name));
+	snprintf(what, sizeof(what), "module %s", name);
+	struct wh_error *err = wh_module_build_id(k, mod, build_id, sizeof(build_id));
+	if (!err)
+		err = wh_debuginfod_fetch(build_id, what, &path);
+	if (!err)
+		err = load_file(k, mod, path, l);
+	free(path);
+	if (err == &wh_error_nomem || !err)
+		return err;
+	wh_diags_add(&md->diags, WHERE, err->code, "module %s: no debug file from debuginfod: %s",
+		     name, err->message);
+	wh_error_destroy(err);
+	return NULL;
+}
+
 static struct wh_error *load_module(struct wh_kernel *k, struct wh_module_debug *md,
 				    const struct wh_module *mod, struct loaded *l)
 {
+	if (md->fetch)
+		return fetch_module(k, md, mod, l);
 	struct wh_error *err = scan(k, md);
 	if (err)
 		return err;

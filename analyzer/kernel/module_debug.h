@@ -19,6 +19,11 @@ struct wh_module_debug;
  * first lookup. */
 struct wh_error *wh_kernel_set_module_dir(struct wh_kernel *k, const char *dir);
 
+/* Fetch each module's debug file from debuginfod by the build id in the
+ * module's memory, on the first lookup of that module (only the modules
+ * an analysis needs are downloaded). Failures are warnings. */
+struct wh_error *wh_kernel_fetch_module_debug(struct wh_kernel *k);
+
 /* Types of loaded module NAME, whose addresses are runtime addresses.
  * WH_ERR_ABSENT when no -m DIR was given, NAME is not loaded, or no
  * matching debug file was found (files that exist but do not match, or

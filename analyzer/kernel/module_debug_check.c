@@ -44,6 +44,32 @@ static struct wh_error *check_name(struct wh_kernel *k, const struct wh_module *
 	return NULL;
 }
 
+struct wh_error *wh_module_build_id(struct wh_kernel *k, const struct wh_module *mod, char *ret,
+				    size_t ret_size)
+{
+	struct wh_error *err = wh_module_load_sections(k, mod);
+	uint64_t addr;
+	if (err)
+		return err;
+	if (!wh_module_section_address(mod, ".note.gnu.build-id", &addr))
+		return wh_error_create(WH_ERR_ABSENT, "module has no .note.gnu.build-id section");
+	/* The header says how long the note is; the dump is not trusted to
+	 * say it sanely. */
+	Elf64_Nhdr nh;
+	if ((err = wh_dump_read(k->dump, addr, &nh, sizeof(nh))))
+		return wh_error_wrap(err, "module build id note");
+	uint64_t size = sizeof(nh) + ((nh.n_namesz + 3ull) & ~3ull) + ((nh.n_descsz + 3ull) & ~3ull);
+	unsigned char buf[MAX_NOTE_SIZE];
+	if (size > MAX_NOTE_SIZE)
+		return wh_error_at(WH_ERR_CORRUPT, addr, "module build id note of %" PRIu64 " bytes",
+				   size);
+	if ((err = wh_dump_read(k->dump, addr, buf, size)))
+		return wh_error_wrap(err, "module build id note");
+	if (!wh_elf_note_build_id(buf, size, ret, ret_size))
+		return wh_error_at(WH_ERR_CORRUPT, addr, "module build id note is not a GNU one");
+	return NULL;
+}
+
 /* Build id of the file against the note the module loader copied into
  * memory. *COMPARED is false when either side has none or is unreadable. */
 static struct wh_error *check_build_id(struct wh_kernel *k, const struct wh_module *mod,
@@ -51,20 +77,9 @@ static struct wh_error *check_build_id(struct wh_kernel *k, const struct wh_modu
 {
 	*compared = false;
 	const char *file_id = wh_elf_image_build_id(img);
-	const struct wh_elf_section *note = wh_elf_image_section(img, ".note.gnu.build-id");
-	uint64_t addr;
-	if (!file_id || !note || !note->size || note->size > MAX_NOTE_SIZE ||
-	    !wh_module_section_address(mod, ".note.gnu.build-id", &addr))
-		return NULL;
-	unsigned char buf[MAX_NOTE_SIZE];
-	struct wh_error *err = wh_dump_read(k->dump, addr, buf, note->size);
-	if (err) {
-		/* Excluded or unreadable: the function check has to do. */
-		wh_error_destroy(err);
-		return NULL;
-	}
 	char dump_id[2 * 64 + 1];
-	if (!wh_elf_note_build_id(buf, note->size, dump_id, sizeof(dump_id)))
+	/* Absent, excluded or unreadable: the function check has to do. */
+	if (!file_id || !wh_best_effort(wh_module_build_id(k, mod, dump_id, sizeof(dump_id))))
 		return NULL;
 	if (strcmp(dump_id, file_id))
 		return wh_error_create(WH_ERR_MISMATCH, "build id %s, the loaded module has %s",
