@@ -1003,10 +1003,10 @@ static void remember_sites(struct wh_types *t, uint64_t addr, const struct wh_in
 		t->inline_memos_cap = cap;
 	}
 	struct inline_memo *m = &t->inline_memos[t->n_inline_memos];
-	if (copy_sites(sites, n, &m->sites))
+	if (!wh_best_effort(copy_sites(sites, n, &m->sites)))
 		return;
 	m->n = n;
-	if (wh_addr_map_add(&t->inline_index, addr, t->n_inline_memos)) {
+	if (!wh_best_effort(wh_addr_map_add(&t->inline_index, addr, t->n_inline_memos))) {
 		wh_inline_sites_destroy(m->sites, n);
 		return;
 	}

@@ -165,7 +165,8 @@ static void progress(struct batch *b, bool force)
 }
 
 /* A finished row: to every sink, and counted. */
-static struct wh_error *record(struct batch *b, struct wh_batch_result *r)
+/* N_MEMBERS: the files of a split dump the row stands for (0: one file). */
+static struct wh_error *record(struct batch *b, struct wh_batch_result *r, size_t n_members)
 {
 	struct wh_error *err = NULL;
 	b->done++;
@@ -178,11 +179,13 @@ static struct wh_error *record(struct batch *b, struct wh_batch_result *r)
 		return err;
 	if (b->json_fd >= 0 && (err = wh_batch_jsonl_append(b->json_fd, r)))
 		return err;
-	char path[1024], what[1024];
+	char path[1024], what[1024], split[48] = "";
 	const char *detail = r->status == WH_BATCH_OK ? r->signature : r->message;
+	if (n_members > 1)
+		snprintf(split, sizeof(split), " (split dump, %zu files)", n_members);
 	clear_progress(b);
-	fprintf(b->out, "%-13s %s  %s\n", wh_batch_status_name(r->status),
-		wh_escape_text(r->path, SIZE_MAX, path, sizeof(path)),
+	fprintf(b->out, "%-13s %s%s  %s\n", wh_batch_status_name(r->status),
+		wh_escape_text(r->path, SIZE_MAX, path, sizeof(path)), split,
 		wh_escape_text(detail ? detail : "", SIZE_MAX, what, sizeof(what)));
 	fflush(b->out);
 	progress(b, true);
@@ -209,7 +212,7 @@ static struct wh_error *record_direct(struct batch *b, const struct wh_batch_inp
 					       "whyhung reads");
 	}
 	if (!err)
-		err = record(b, &r);
+		err = record(b, &r, it->n_members);
 	wh_batch_result_deinit(&r);
 	return err;
 }
@@ -272,7 +275,7 @@ static struct wh_error *finish(struct batch *b, struct wh_batch_slot *s, int sta
 	if (!err)
 		err = wh_batch_set(&r.path, it->path);
 	if (!err)
-		err = record(b, &r);
+		err = record(b, &r, it->n_members);
 	wh_batch_result_deinit(&r);
 	return err;
 }

@@ -28,8 +28,8 @@ void wh_batch_result_path(const char *tmpdir, size_t input, char *buf, size_t si
 }
 
 /* In the worker: its limits, then the analysis. Never returns. */
-static void worker_main(const struct wh_batch_config *c, const char *dump, const char *result,
-			struct wh_batch_loaded *loaded)
+static void worker_main(const struct wh_batch_config *c, const struct wh_batch_input *dump,
+			const char *result, struct wh_batch_loaded *loaded)
 {
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	/* A short-lived process: memory freed is kept for the next
@@ -81,7 +81,7 @@ static void slot_main(int sock, const struct wh_batch_config *c, const struct wh
 		fflush(NULL);
 		pid_t pid = fork();
 		if (pid == 0)
-			worker_main(c, in->items[input].path, result, c->reuse ? &loaded : NULL);
+			worker_main(c, &in->items[input], result, c->reuse ? &loaded : NULL);
 		struct msg m = {.kind = MSG_STARTED, .worker = pid > 0 ? pid : 0};
 		if (!send_msg(sock, &m))
 			_exit(0);

@@ -142,12 +142,14 @@ static struct wh_error *open_kernel(struct wh_dump *dump, const struct wh_debugi
 	return wh_kernel_open_dump(dump, di->vmlinux, ret);
 }
 
-static struct wh_error *run(const struct wh_batch_config *c, const char *path,
+static struct wh_error *run(const struct wh_batch_config *c, const struct wh_batch_input *in,
 			    struct wh_batch_result *r, bool *no_debuginfo, bool *incomplete,
 			    struct wh_batch_loaded *loaded, const char *warm_path)
 {
 	struct wh_dump *dump;
-	struct wh_error *err = wh_dump_open(path, &dump);
+	struct wh_error *err =
+	    in->members ? wh_dump_open_files((const char *const *)in->members, in->n_members, &dump)
+			: wh_dump_open(in->path, &dump);
 	if (err)
 		return err;
 	*incomplete = wh_dump_source_incomplete(dump) != NULL;
@@ -184,10 +186,10 @@ static struct wh_error *run(const struct wh_batch_config *c, const char *path,
 	return err;
 }
 
-int wh_batch_worker_run(const struct wh_batch_config *c, const char *path,
+int wh_batch_worker_run(const struct wh_batch_config *c, const struct wh_batch_input *in,
 			const char *result_path, struct wh_batch_loaded *loaded)
 {
-	test_hooks(path);
+	test_hooks(in->path);
 	struct wh_batch_result r = {0};
 	double start = now_s();
 	bool no_debuginfo = false, incomplete = false;
@@ -195,7 +197,7 @@ int wh_batch_worker_run(const struct wh_batch_config *c, const char *path,
 	wh_batch_warm_path(result_path, warm, sizeof(warm));
 	errno = 0;
 	struct wh_error *err =
-	    run(c, path, &r, &no_debuginfo, &incomplete, loaded, c->reuse ? warm : NULL);
+	    run(c, in, &r, &no_debuginfo, &incomplete, loaded, c->reuse ? warm : NULL);
 	int errno_after = errno;
 	r.seconds = now_s() - start;
 	r.status = WH_BATCH_OK;

@@ -5,6 +5,7 @@
 #define WHYHUNG_BATCH_WORKER_H
 
 #include "batch_config.h"
+#include "batch_find.h"
 
 struct wh_elf_image;
 struct wh_types;
@@ -17,10 +18,10 @@ struct wh_batch_loaded {
 	struct wh_types *types;
 };
 
-/* Analyse PATH and save its row to RESULT_PATH; returns the process exit
- * code. Runs in the child: never returns to the batch's loop. LOADED may
- * be NULL. */
-int wh_batch_worker_run(const struct wh_batch_config *c, const char *path,
+/* Analyse DUMP (its file, or the members of a split set) and save its row
+ * to RESULT_PATH; returns the process exit code. Runs in the child: never
+ * returns to the batch's loop. LOADED may be NULL. */
+int wh_batch_worker_run(const struct wh_batch_config *c, const struct wh_batch_input *dump,
 			const char *result_path, struct wh_batch_loaded *loaded);
 /* In the slot process, after a worker analysed a dump without trouble
  * and left its row at RESULT_PATH: load that dump's kernel here (vmlinux,

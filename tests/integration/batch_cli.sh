@@ -322,6 +322,27 @@ if [ -d "$fixtures/kdump-tools-6.1/var/crash" ]; then
 		fail "kdump-tools forms: $(cat "$work/forms.out")"
 fi
 
+# 9b. A split dump (makedumpfile --split) is one input: one row for its
+# files in one directory, with kdump-6.1's signature; a set with a member
+# missing is one truncated row, not a row per file.
+mkdir -p "$work/sp/set" "$work/sp/part"
+if makedumpfile --split -c -d 31 --splitblock-size 4 "$fixtures/kdump-6.1/vmcore" \
+	"$work/sp/set/dump.1" "$work/sp/set/dump.2" "$work/sp/set/dump.3" >"$work/sp.log" 2>&1; then
+	cp "$work/sp/set/dump.1" "$work/sp/set/dump.3" "$work/sp/part/"
+	run split "$work/sp" -j 2 --debug-dir "$work/dbg" --json "$work/sp.jsonl"
+	sig=$(awk '/05:25:33\/vmcore/ { print $3 }' "$work/tree.out")
+	grep -q "^ok .*/sp/set/dump.1 (split dump, 3 files)  $sig$" "$work/split.out" &&
+		ok "split set: one ok row, kdump-6.1's signature" ||
+		fail "split set row: $(cat "$work/split.out")"
+	grep -q "^truncated .*/sp/part/dump.1 (split dump, 2 files)  .*member of the set is missing" \
+		"$work/split.out" && ok "split set with a member missing: one truncated row" ||
+		fail "incomplete split set: $(cat "$work/split.out")"
+	[ "$(wc -l <"$work/sp.jsonl")" = 2 ] && ok "split sets: two rows for five files" ||
+		fail "split sets: $(wc -l <"$work/sp.jsonl") rows"
+else
+	fail "makedumpfile --split: $(cat "$work/sp.log")"
+fi
+
 # 10. Usage errors: one line, exit 2.
 for args in "" "--timeout x $crash" "-j 0 $crash" "--shard 3/2 $crash" "--max-memory 1Q $crash"; do
 	# shellcheck disable=SC2086
