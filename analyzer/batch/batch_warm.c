@@ -1,4 +1,5 @@
 #include "batch_warm.h"
+#include "addr_map.h"
 #include "backtraces.h"
 #include "dwarf_types.h"
 #include "elf_image.h"
@@ -144,7 +145,8 @@ static void replay_address(struct wh_types *types, uint64_t addr)
 		wh_inline_sites_destroy(sites, n);
 }
 
-void wh_batch_warm_replay(struct wh_elf_image *img, struct wh_types *types, const char *path)
+void wh_batch_warm_replay(struct wh_elf_image *img, struct wh_types *types,
+			  struct wh_addr_map *seen, const char *path)
 {
 	FILE *f = fopen(path, "re");
 	if (!f)
@@ -159,7 +161,9 @@ void wh_batch_warm_replay(struct wh_elf_image *img, struct wh_types *types, cons
 			char *end;
 			errno = 0;
 			uint64_t a = strtoull(line + 2, &end, 16);
-			if (!errno && end != line + 2 && *end == '\n') {
+			if (!errno && end != line + 2 && *end == '\n' &&
+			    wh_addr_map_get(seen, a) == SIZE_MAX &&
+			    wh_best_effort(wh_addr_map_add(seen, a, 0))) {
 				addrs++;
 				replay_address(types, a);
 			}

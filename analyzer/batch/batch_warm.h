@@ -23,7 +23,11 @@ void wh_batch_warm_path(const char *result_path, char *buf, size_t size);
 struct wh_error *wh_batch_warm_write(const struct wh_kernel *k, const struct wh_report *r,
 				     const char *path);
 /* In the slot: ask IMG and TYPES what the journal at PATH lists, then
- * remove it. Best effort: a journal cut short or damaged warms less. */
-void wh_batch_warm_replay(struct wh_elf_image *img, struct wh_types *types, const char *path);
+ * remove it; addresses in SEEN (the ones asked before, of this kernel)
+ * are skipped and the new ones added. Best effort: a journal cut short or
+ * damaged warms less. */
+struct wh_addr_map;
+void wh_batch_warm_replay(struct wh_elf_image *img, struct wh_types *types,
+			  struct wh_addr_map *seen, const char *path);
 
 #endif

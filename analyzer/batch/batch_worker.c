@@ -119,6 +119,8 @@ static void unload(struct wh_batch_loaded *l)
 {
 	wh_types_destroy(l->types);
 	wh_elf_image_destroy(l->img);
+	wh_addr_map_deinit(&l->replayed);
+	wh_addr_map_init(&l->replayed);
 	l->types = NULL;
 	l->img = NULL;
 	l->vmlinux[0] = '\0';
@@ -239,7 +241,7 @@ void wh_batch_worker_warm(const struct wh_batch_config *c, const char *result_pa
 	char warm[4200];
 	wh_batch_warm_path(result_path, warm, sizeof(warm));
 	if (loaded->img && !strcmp(loaded->vmlinux, di.vmlinux)) {
-		wh_batch_warm_replay(loaded->img, loaded->types, warm);
+		wh_batch_warm_replay(loaded->img, loaded->types, &loaded->replayed, warm);
 		return;
 	}
 	unload(loaded);
@@ -256,5 +258,5 @@ void wh_batch_worker_warm(const struct wh_batch_config *c, const char *result_pa
 		wh_best_effort(wh_types_find(loaded->types, WH_TYPE_STRUCT, warm_types[i], &t));
 	}
 	snprintf(loaded->vmlinux, sizeof(loaded->vmlinux), "%s", di.vmlinux);
-	wh_batch_warm_replay(loaded->img, loaded->types, warm);
+	wh_batch_warm_replay(loaded->img, loaded->types, &loaded->replayed, warm);
 }

@@ -6,6 +6,7 @@
 
 #include "batch_config.h"
 #include "batch_find.h"
+#include "addr_map.h"
 
 struct wh_elf_image;
 struct wh_types;
@@ -16,6 +17,7 @@ struct wh_batch_loaded {
 	char vmlinux[4096]; /* "" when none */
 	struct wh_elf_image *img;
 	struct wh_types *types;
+	struct wh_addr_map replayed; /* code addresses warmed (batch_warm.h) */
 };
 
 /* Analyse DUMP (its file, or the members of a split set) and save its row
