@@ -4,6 +4,7 @@
 #include "batch_jsonl.h"
 #include "batch_result.h"
 #include "batch_slot.h"
+#include "batch_warm.h"
 #include "escape.h"
 
 #include <errno.h>
@@ -222,6 +223,16 @@ static void result_path(const struct batch *b, size_t input, char *buf, size_t s
 	wh_batch_result_path(b->tmpdir, input, buf, size);
 }
 
+/* The worker's files: its row and its journal for the slot (a slot that
+ * died or was stopped leaves the journal behind). */
+static void remove_worker_files(const char *result)
+{
+	char warm[600];
+	wh_batch_warm_path(result, warm, sizeof(warm));
+	unlink(result);
+	unlink(warm);
+}
+
 static const char *signal_name(int sig)
 {
 	const char *name = sigabbrev_np(sig);
@@ -271,7 +282,7 @@ static struct wh_error *finish(struct batch *b, struct wh_batch_slot *s, int sta
 			r.message = NULL, err = &wh_error_nomem;
 		wh_error_destroy(load);
 	}
-	unlink(path);
+	remove_worker_files(path);
 	if (!err)
 		err = wh_batch_set(&r.path, it->path);
 	if (!err)
@@ -346,7 +357,7 @@ static void stop_slots(struct batch *b)
 		if (b->slots[i].busy) {
 			char path[512];
 			result_path(b, b->slots[i].input, path, sizeof(path));
-			unlink(path);
+			remove_worker_files(path);
 		}
 		wh_batch_slot_stop(&b->slots[i]);
 	}
