@@ -60,8 +60,8 @@ static void put(struct sample *s, unsigned char *mem, uint64_t rec, const char *
 		const char *path, uint64_t v)
 {
 	struct wh_member_info m;
-	if (wh_types_struct_member(s->types, struct_name, path, &m) || rec + m.offset + m.size >
-									   PAGES * PAGE)
+	if (wh_types_struct_member(s->types, struct_name, path, &m) ||
+	    rec + m.offset + m.size > PAGES * PAGE)
 		abort();
 	memcpy(mem + rec + m.offset, &v, m.size < 8 ? m.size : 8);
 }
@@ -112,7 +112,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		mem[i] ^= data[i];
 	const struct wh_dump_segment segs[] = {
 	    {.address = BASE, .size = PAGES * PAGE, .data = mem},
-	    {.address = BASE + PAGES * PAGE, .size = PAGE, .data = mem + PAGES * PAGE,
+	    {.address = BASE + PAGES * PAGE,
+	     .size = PAGE,
+	     .data = mem + PAGES * PAGE,
 	     .excluded = true},
 	};
 	static struct wh_modules no_modules;
@@ -128,7 +130,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct wh_task tasks[] = {
 	    {.address = BASE + WAITER, .pid = 10, .tgid = 10, .state = 'D', .cpu = -1},
 	    {.address = BASE + DAEMON, .pid = 20, .tgid = 20, .state = 'T', .cpu = -1},
-	    {.address = BASE + KTHREAD, .pid = 2, .tgid = 2, .state = 'S', .cpu = -1,
+	    {.address = BASE + KTHREAD,
+	     .pid = 2,
+	     .tgid = 2,
+	     .state = 'S',
+	     .cpu = -1,
 	     .kthread = true},
 	};
 	struct wh_task_list list = {.tasks = tasks, .count = sizeof(tasks) / sizeof(*tasks)};

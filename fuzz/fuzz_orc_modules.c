@@ -12,10 +12,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "modules.h"
-#include "orc.h"
 #include "fuzz/fuzz_input.h"
 #include "fuzz/orc_image.h"
+#include "modules.h"
+#include "orc.h"
 
 enum { PAGE = 4096, MAX_TABLE = 64 * PAGE, MAX_COUNT = 1 << 16 };
 static const uint64_t MOD_BASE = 0xffffffffc0000000ull, MOD_SIZE = 0x100000;
@@ -77,8 +77,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	};
 	struct wh_kernel k;
 	memset(&k, 0, sizeof(k));
-	struct wh_module mod = {.base = MOD_BASE, .size = MOD_SIZE, .orc_ip = IP_ADDR,
-				.orc_entries = UN_ADDR, .num_orcs = count % MAX_COUNT};
+	struct wh_module mod = {.base = MOD_BASE,
+				.size = MOD_SIZE,
+				.orc_ip = IP_ADDR,
+				.orc_entries = UN_ADDR,
+				.num_orcs = count % MAX_COUNT};
 	snprintf(mod.name, sizeof(mod.name), "fuzz");
 	struct wh_modules mods = {.modules = &mod, .count = 1};
 	if (!ip_mem || !un_mem || !ip_size || !un_size ||
@@ -94,8 +97,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (int i = 0; i < 8 && in.size; i++) {
 		struct wh_orc_entry e;
 		bool found;
-		struct wh_error *err = wh_orc_find(&k, MOD_BASE + fuzz_u64(&in) % (MOD_SIZE + 64), &e,
-						   &found);
+		struct wh_error *err =
+		    wh_orc_find(&k, MOD_BASE + fuzz_u64(&in) % (MOD_SIZE + 64), &e, &found);
 		wh_error_destroy(err);
 	}
 	wh_orc_destroy(k.orc);

@@ -22,9 +22,13 @@ static int fuzz_orc_image(const struct fuzz_chunk *c)
 	int fd = memfd_create("fuzz-orc", MFD_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	Elf64_Ehdr eh = {.e_type = ET_EXEC, .e_machine = EM_X86_64, .e_version = EV_CURRENT,
-			 .e_ehsize = sizeof(Elf64_Ehdr), .e_shentsize = sizeof(Elf64_Shdr),
-			 .e_shnum = 5, .e_shstrndx = 4};
+	Elf64_Ehdr eh = {.e_type = ET_EXEC,
+			 .e_machine = EM_X86_64,
+			 .e_version = EV_CURRENT,
+			 .e_ehsize = sizeof(Elf64_Ehdr),
+			 .e_shentsize = sizeof(Elf64_Shdr),
+			 .e_shnum = 5,
+			 .e_shstrndx = 4};
 	memcpy(eh.e_ident, ELFMAG, SELFMAG);
 	eh.e_ident[EI_CLASS] = ELFCLASS64;
 	eh.e_ident[EI_DATA] = ELFDATA2LSB;
@@ -34,8 +38,11 @@ static int fuzz_orc_image(const struct fuzz_chunk *c)
 	for (int i = 1; i <= 4; i++) {
 		const void *data = i < 4 ? (const void *)c[i - 1].data : (const void *)names;
 		uint64_t size = i < 4 ? c[i - 1].size : sizeof(names);
-		sh[i] = (Elf64_Shdr){.sh_name = name_off[i], .sh_type = SHT_PROGBITS,
-				     .sh_offset = off, .sh_size = size, .sh_addralign = 1,
+		sh[i] = (Elf64_Shdr){.sh_name = name_off[i],
+				     .sh_type = SHT_PROGBITS,
+				     .sh_offset = off,
+				     .sh_size = size,
+				     .sh_addralign = 1,
 				     .sh_addr = i < 4 ? TEXT + 0x1000000 * i : 0};
 		if (size && pwrite(fd, data, size, (off_t)off) != (ssize_t)size)
 			goto fail;

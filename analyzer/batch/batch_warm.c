@@ -122,7 +122,8 @@ struct wh_error *wh_batch_warm_write(const struct wh_kernel *k, const struct wh_
 static void replay_hint(struct wh_elf_image *img, struct wh_types *types, char *names)
 {
 	char *save;
-	for (char *name = strtok_r(names, " \n", &save); name; name = strtok_r(NULL, " \n", &save)) {
+	for (char *name = strtok_r(names, " \n", &save); name;
+	     name = strtok_r(NULL, " \n", &save)) {
 		struct wh_symbol sym;
 		struct wh_error *err = wh_elf_image_symbol(img, name, &sym);
 		if (!err)

@@ -127,7 +127,9 @@ double wh_signature_distance(const char *pa, const char *pb)
 			return 1;
 		double d;
 		if (!is_stack_key(&a))
-			d = a.value_len == b.value_len && !memcmp(a.value, b.value, a.value_len) ? 0 : 1;
+			d = a.value_len == b.value_len && !memcmp(a.value, b.value, a.value_len)
+				? 0
+				: 1;
 		else if (a.key_len == 5 && !memcmp(a.key, "cycle", 5))
 			d = cycle_distance(&a, &b);
 		else
