@@ -2,8 +2,9 @@
 # What reading a dump in each form costs, against the plain dump: the
 # fixture saved again as kdump tools save it (flattened, each whole-file
 # compression of the stream, split), timed REPS times each: the dump's open
-# alone (rebuild included) and a whole `whyhung report`; medians in ms and
-# the ratio to the plain dump. Then the rebuild's cost per GiB of a large
+# alone (rebuild included) and a whole `whyhung report`; medians in ms of
+# CPU (user + system: what a shared machine distorts least) and of wall
+# time, and the CPU ratio to the plain dump. Then the rebuild's cost per GiB of a large
 # synthetic flattened stream, against makedumpfile -R and an index of the
 # records (what serving reads through the stream would need first).
 # usage: bench/dump_forms.sh [PLAIN_DUMP VMLINUX] [--reps N] [--gib N]
@@ -34,15 +35,10 @@ makedumpfile --split -c -d 31 --splitblock-size 4 "$plain" "$work/s1" "$work/s2"
 	>/dev/null 2>&1
 
 median() { sort -n | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
-ms_of() { # command...: wall ms of one run
-	s=$(date +%s%N)
-	"$@" >/dev/null 2>&1
-	e=$(date +%s%N)
-	echo $(((e - s) / 1000000))
-}
 
-echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, $reps reps, plain dump $plain ($(wc -c <"$plain") bytes)"
-printf '%-12s %10s %10s %8s %12s %8s\n' form "MiB" "open ms" "x plain" "report ms" "x plain"
+echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), $reps reps, plain dump $plain ($(wc -c <"$plain") bytes)"
+printf '%-9s %6s %9s %9s %7s %11s %11s %7s\n' form MiB "open cpu" "open wall" "x plain" \
+	"report cpu" "report wall" "x plain"
 base_open="" base_report=""
 for form in plain flat flat.gz flat.bz2 flat.lz4 flat.xz flat.zst split; do
 	case $form in
@@ -52,14 +48,21 @@ for form in plain flat flat.gz flat.bz2 flat.lz4 flat.xz flat.zst split; do
 	esac
 	size=$(cat "$@" | wc -c)
 	"$bench" open "$@" >/dev/null # warm the page cache
-	open=$(for i in $(seq "$reps"); do "$bench" open "$@"; done | median)
-	report=$(for i in $(seq "$reps"); do ms_of "$whyhung" report "$@" -k "$vmlinux"; done | median)
+	for i in $(seq "$reps"); do "$bench" open "$@"; done >"$work/open.txt"
+	for i in $(seq "$reps"); do "$bench" run "$whyhung" report "$@" -k "$vmlinux"; done \
+		>"$work/report.txt"
+	open_wall=$(cut -d' ' -f1 "$work/open.txt" | median)
+	open=$(cut -d' ' -f2 "$work/open.txt" | median)
+	report_wall=$(cut -d' ' -f1 "$work/report.txt" | median)
+	report=$(cut -d' ' -f2 "$work/report.txt" | median)
 	[ -z "$base_open" ] && base_open=$open base_report=$report
-	awk -v f="$form" -v s="$size" -v o="$open" -v bo="$base_open" -v r="$report" \
-		-v br="$base_report" 'BEGIN { printf "%-12s %10.1f %10.1f %8.2f %12.0f %8.2f\n",
-			f, s / 1048576, o, o / bo, r, r / br }'
+	awk -v f="$form" -v s="$size" -v o="$open" -v ow="$open_wall" -v bo="$base_open" \
+		-v r="$report" -v rw="$report_wall" -v br="$base_report" 'BEGIN {
+		printf "%-9s %6.1f %9.1f %9.1f %7.2f %11.1f %11.1f %7.2f\n",
+			f, s / 1048576, o, ow, o / bo, r, rw, r / br }'
 done
 
+[ "$gib" -gt 0 ] || exit 0
 echo
 echo "A ${gib} GiB synthetic flattened stream (64 KiB records of incompressible data):"
 "$bench" gen $((gib * 1024)) "$work/big.flat"

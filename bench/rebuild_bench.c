@@ -9,7 +9,12 @@
  *   rebuild_bench index FILE         walk the record headers only, keeping
  *                                    (offset, size, stream position) each
  *   rebuild_bench open FILE...       whyhung's whole dump open (rebuild or
- *                                    not, checks, libkdumpfile), in ms */
+ *                                    not, checks, libkdumpfile): wall and
+ *                                    CPU (user + system) ms
+ *   rebuild_bench run CMD ARG...     CMD with stdout to /dev/null: its wall
+ *                                    and CPU ms (from wait4's rusage, to the
+ *                                    microsecond; a loaded machine inflates
+ *                                    wall time far more than CPU time) */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -18,6 +23,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -31,6 +37,12 @@ static double now_s(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double cpu_ms(const struct rusage *ru)
+{
+	return (double)(ru->ru_utime.tv_sec + ru->ru_stime.tv_sec) * 1e3 +
+	       (double)(ru->ru_utime.tv_usec + ru->ru_stime.tv_usec) / 1e3;
 }
 
 static long peak_rss_kb(void)
@@ -177,17 +189,41 @@ static int index_records(const char *path)
 
 static int open_dump(int n, char **paths)
 {
+	struct rusage r0, r1;
+	getrusage(RUSAGE_SELF, &r0);
 	double t0 = now_s();
 	struct wh_dump *dump;
 	struct wh_error *err = wh_dump_open_files((const char *const *)paths, (size_t)n, &dump);
 	double t = now_s() - t0;
+	getrusage(RUSAGE_SELF, &r1);
 	if (err) {
 		fprintf(stderr, "rebuild_bench: %s\n", err->message);
 		wh_error_destroy(err);
 		return 1;
 	}
-	printf("%.2f\n", t * 1e3);
+	printf("%.2f %.2f\n", t * 1e3, cpu_ms(&r1) - cpu_ms(&r0));
 	wh_dump_destroy(dump);
+	return 0;
+}
+
+static int run_command(char **argv)
+{
+	double t0 = now_s();
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (!freopen("/dev/null", "w", stdout))
+			_exit(127);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	int status;
+	struct rusage ru;
+	if (pid < 0 || wait4(pid, &status, 0, &ru) < 0 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0) {
+		fprintf(stderr, "rebuild_bench: %s failed\n", argv[0]);
+		return 1;
+	}
+	printf("%.2f %.2f\n", (now_s() - t0) * 1e3, cpu_ms(&ru));
 	return 0;
 }
 
@@ -195,6 +231,8 @@ int main(int argc, char **argv)
 {
 	if (argc >= 3 && !strcmp(argv[1], "open"))
 		return open_dump(argc - 2, argv + 2);
+	if (argc >= 3 && !strcmp(argv[1], "run"))
+		return run_command(argv + 2);
 	if (argc == 4 && !strcmp(argv[1], "gen"))
 		return gen(atol(argv[2]), argv[3]);
 	if (argc == 3 && !strcmp(argv[1], "rebuild"))
@@ -202,6 +240,6 @@ int main(int argc, char **argv)
 	if (argc == 3 && !strcmp(argv[1], "index"))
 		return index_records(argv[2]);
 	fprintf(stderr, "usage: rebuild_bench gen SIZE_MB FILE | rebuild FILE | index FILE | "
-			"open FILE...\n");
+			"open FILE... | run CMD ARG...\n");
 	return 2;
 }

@@ -14,47 +14,7 @@
 #include "modules.h"
 #include "orc.h"
 #include "fuzz/fuzz_input.h"
-
-static const uint64_t TEXT = 0xffffffff81000000ull;
-
-/* Sections: null, .orc_unwind_ip, .orc_unwind, .orc_header, .shstrtab. */
-static int write_image(const struct fuzz_chunk *c)
-{
-	static const char names[] = "\0.orc_unwind_ip\0.orc_unwind\0.orc_header\0.shstrtab";
-	static const unsigned name_off[] = {0, 1, 16, 28, 40};
-	int fd = memfd_create("fuzz-orc", MFD_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	Elf64_Ehdr eh = {.e_type = ET_EXEC, .e_machine = EM_X86_64, .e_version = EV_CURRENT,
-			 .e_ehsize = sizeof(Elf64_Ehdr), .e_shentsize = sizeof(Elf64_Shdr),
-			 .e_shnum = 5, .e_shstrndx = 4};
-	memcpy(eh.e_ident, ELFMAG, SELFMAG);
-	eh.e_ident[EI_CLASS] = ELFCLASS64;
-	eh.e_ident[EI_DATA] = ELFDATA2LSB;
-	eh.e_ident[EI_VERSION] = EV_CURRENT;
-	Elf64_Shdr sh[5] = {{0}};
-	uint64_t off = sizeof(eh);
-	for (int i = 1; i <= 4; i++) {
-		const void *data = i < 4 ? (const void *)c[i - 1].data : (const void *)names;
-		uint64_t size = i < 4 ? c[i - 1].size : sizeof(names);
-		sh[i] = (Elf64_Shdr){.sh_name = name_off[i], .sh_type = SHT_PROGBITS,
-				     .sh_offset = off, .sh_size = size, .sh_addralign = 1,
-				     .sh_addr = i < 4 ? TEXT + 0x1000000 * i : 0};
-		if (size && pwrite(fd, data, size, (off_t)off) != (ssize_t)size)
-			goto fail;
-		off += size;
-	}
-	sh[4].sh_type = SHT_STRTAB;
-	off = (off + 7) & ~7ull;
-	eh.e_shoff = off;
-	if (pwrite(fd, sh, sizeof(sh), (off_t)off) != sizeof(sh) ||
-	    pwrite(fd, &eh, sizeof(eh), 0) != sizeof(eh))
-		goto fail;
-	return fd;
-fail:
-	close(fd);
-	return -1;
-}
+#include "fuzz/orc_image.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -62,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fuzz_chunk c[3];
 	for (int i = 0; i < 3; i++)
 		c[i] = fuzz_take(&in);
-	int fd = write_image(c);
+	int fd = fuzz_orc_image(c);
 	if (fd < 0)
 		return 0;
 	char path[64];

@@ -93,6 +93,27 @@ def orc_seeds(vmlinux, put):
             + b"\x00" + u64s(*probes))
 
 
+def orc_module_seeds(vmlinux, put):
+    """The vmlinux's own ORC entries moved into a module: IPs rebased to the
+    harness's module text and made relative to where its table sits."""
+    ip_sec = vmlinux.sections[".orc_unwind_ip"]
+    ips, entries = vmlinux.contents(".orc_unwind_ip"), vmlinux.contents(".orc_unwind")
+    n = len(ips) // 4
+    mod_base, ip_addr = 0xFFFFFFFFC0000000, 0xFFFFFFFFC0200000
+    for name, start, count, claimed in (("start", 0, 64, 64), ("middle", n // 2, 256, 256),
+                                        ("overclaimed", n // 3, 32, 5000)):
+        targets = []
+        for j in range(count):
+            rel, = struct.unpack_from("<i", ips, 4 * (start + j))
+            targets.append(ip_sec["addr"] + 4 * (start + j) + rel)
+        first = targets[0]
+        out = b"".join(struct.pack("<i", mod_base + (t - first) - (ip_addr + 4 * j))
+                       for j, t in enumerate(targets))
+        probes = [t - first + 1 for t in targets[::max(1, count // 8)]][:8]
+        put("orc_modules", name, chunks(out, entries[6 * start:6 * (start + count)])
+            + struct.pack("<I", claimed) + b"\x00" + u64s(*probes))
+
+
 def dump_seeds(fixtures, put):
     with open(os.path.join(fixtures, "kdump-6.1", "vmcore"), "rb") as f:
         kdump = f.read(1 << 16)
@@ -159,6 +180,21 @@ def list_seeds(put):
     put("list_walk", "excluded", b"\x00" + bytes(page))
 
 
+def fuse_seeds(put):
+    """The FUSE harness XORs the input over a sane scenario: the empty
+    input is that scenario (the harness checks it is understood), zeros
+    the same up to the request, daemon and file pages; and a few with
+    bits changed in the records (the first two pages)."""
+    rng = random.Random(12)
+    put("fuse", "sane", b"")
+    put("fuse", "zeros", bytes(0x1d00))
+    for i in range(4):
+        noise = bytearray(0x1d00)
+        for _ in range(4):
+            noise[rng.randrange(len(noise))] = 1 << rng.randrange(8)
+        put("fuse", "noise-%d" % i, bytes(noise))
+
+
 def printk_seeds(put):
     """The harness XORs the input over its memory (the sample's globals,
     then the ring's pages): zeros are the intact log, so seeds are zeros
@@ -188,9 +224,11 @@ def main():
     dwarf_seeds(ko, vmlinux, put)
     elf_seeds(ko, put)
     orc_seeds(vmlinux, put)
+    orc_module_seeds(vmlinux, put)
     dump_seeds(fixtures, put)
     list_seeds(put)
     printk_seeds(put)
+    fuse_seeds(put)
 
 
 if __name__ == "__main__":

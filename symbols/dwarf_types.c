@@ -5,6 +5,7 @@
 #include "dwarf_lines.h"
 #include "dwarf_object.h"
 #include "name_map.h"
+#include "addr_map.h"
 
 #include "dwarf_constants.h"
 #include <stdio.h>
@@ -26,7 +27,7 @@ struct line_cache {
 	uint64_t last_use;
 };
 
-enum { LINE_CACHE_ENTRIES = 16 };
+enum { LINE_CACHE_ENTRIES = 128 };
 
 /* Member lookups are memoized, absent members included: layouts are
  * probed per task and per plugin call, and each lookup walks DIEs. */
@@ -35,6 +36,16 @@ struct member_memo {
 	bool absent;
 	struct wh_member_info info;
 };
+
+/* Inlined calls per code address, answered once: every task's stack
+ * passes through the same few hundred return addresses, and a batch slot
+ * keeps the answers for the next dumps of its kernel. */
+struct inline_memo {
+	struct wh_inline_site *sites; /* owned; NULL when none */
+	size_t n;
+};
+
+enum { MAX_INLINE_MEMOS = 1 << 16 };
 
 struct wh_types {
 	struct wh_dwarf_object *obj;
@@ -51,6 +62,9 @@ struct wh_types {
 	size_t n_hinted;
 	struct wh_aranges *aranges;	 /* loaded on first use */
 	struct wh_inline_cache *inlines; /* made on first use */
+	struct wh_addr_map inline_index; /* address -> index in inline_memos */
+	struct inline_memo *inline_memos;
+	size_t n_inline_memos, inline_memos_cap;
 	/* Sections for source lines; line_size 0: not loaded yet. */
 	struct wh_line_sections line_sections;
 	struct wh_unit_sections unit_sections;
@@ -347,6 +361,7 @@ struct wh_error *wh_types_create_from_object(struct wh_dwarf_object *obj, struct
 	t->obj = obj;
 	wh_name_map_init(&t->index);
 	wh_name_map_init(&t->member_index);
+	wh_addr_map_init(&t->inline_index);
 	struct wh_error *err = load_sections(t);
 	if (err) {
 		wh_types_destroy(t);
@@ -381,6 +396,10 @@ void wh_types_destroy(struct wh_types *t)
 		wh_line_table_destroy(t->lines[i].table);
 	wh_aranges_destroy(t->aranges);
 	wh_inline_cache_destroy(t->inlines);
+	for (size_t i = 0; i < t->n_inline_memos; i++)
+		wh_inline_sites_destroy(t->inline_memos[i].sites, t->inline_memos[i].n);
+	free(t->inline_memos);
+	wh_addr_map_deinit(&t->inline_index);
 	wh_dwarf_info_destroy(t->info);
 	wh_dwarf_object_destroy(t->obj);
 	free(t);
@@ -901,8 +920,8 @@ void wh_inline_sites_destroy(struct wh_inline_site *sites, size_t n)
 	free(sites);
 }
 
-struct wh_error *wh_types_inlined_at(struct wh_types *t, uint64_t addr, struct wh_inline_site **ret,
-				     size_t *ret_n)
+static struct wh_error *inlined_at(struct wh_types *t, uint64_t addr, struct wh_inline_site **ret,
+				   size_t *ret_n)
 {
 	uint64_t cu_off;
 	struct wh_inline_call calls[WH_MAX_INLINE_DEPTH];
@@ -946,6 +965,69 @@ struct wh_error *wh_types_inlined_at(struct wh_types *t, uint64_t addr, struct w
 	*ret = sites;
 	*ret_n = n;
 	return NULL;
+}
+
+static struct wh_error *copy_sites(const struct wh_inline_site *from, size_t n,
+				   struct wh_inline_site **ret)
+{
+	*ret = NULL;
+	if (!n)
+		return NULL;
+	struct wh_inline_site *sites = calloc(n, sizeof(*sites));
+	if (!sites)
+		return &wh_error_nomem;
+	for (size_t i = 0; i < n; i++) {
+		sites[i].call_line = from[i].call_line;
+		if ((from[i].function && !(sites[i].function = strdup(from[i].function))) ||
+		    (from[i].call_file && !(sites[i].call_file = strdup(from[i].call_file)))) {
+			wh_inline_sites_destroy(sites, n);
+			return &wh_error_nomem;
+		}
+	}
+	*ret = sites;
+	return NULL;
+}
+
+/* Keep a copy of a good answer (best effort: a full memo answers anew). */
+static void remember_sites(struct wh_types *t, uint64_t addr, const struct wh_inline_site *sites,
+			   size_t n)
+{
+	if (t->n_inline_memos == MAX_INLINE_MEMOS)
+		return;
+	if (t->n_inline_memos == t->inline_memos_cap) {
+		size_t cap = t->inline_memos_cap ? 2 * t->inline_memos_cap : 256;
+		struct inline_memo *m = realloc(t->inline_memos, cap * sizeof(*m));
+		if (!m)
+			return;
+		t->inline_memos = m;
+		t->inline_memos_cap = cap;
+	}
+	struct inline_memo *m = &t->inline_memos[t->n_inline_memos];
+	if (!wh_best_effort(copy_sites(sites, n, &m->sites)))
+		return;
+	m->n = n;
+	if (!wh_best_effort(wh_addr_map_add(&t->inline_index, addr, t->n_inline_memos))) {
+		wh_inline_sites_destroy(m->sites, n);
+		return;
+	}
+	t->n_inline_memos++;
+}
+
+struct wh_error *wh_types_inlined_at(struct wh_types *t, uint64_t addr, struct wh_inline_site **ret,
+				     size_t *ret_n)
+{
+	size_t i = wh_addr_map_get(&t->inline_index, addr);
+	if (i != SIZE_MAX) {
+		*ret_n = 0;
+		struct wh_error *err = copy_sites(t->inline_memos[i].sites, t->inline_memos[i].n, ret);
+		if (!err)
+			*ret_n = t->inline_memos[i].n;
+		return err;
+	}
+	struct wh_error *err = inlined_at(t, addr, ret, ret_n);
+	if (!err)
+		remember_sites(t, addr, *ret, *ret_n);
+	return err;
 }
 
 size_t wh_types_units_scanned(const struct wh_types *t)

@@ -2,6 +2,7 @@
 #include "dump_detect.h"
 #include "hash.h"
 #include "file_read.h"
+#include "split_check.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -89,6 +90,8 @@ static struct wh_error *examine(struct wh_batch_input *it)
 		wh_dump_kernel_key(fd, it->kind, it->kernel, sizeof(it->kernel));
 	if (!err)
 		err = wh_batch_content_id(fd, it->size, it->content_id);
+	if (!err && it->kind && !strcmp(it->kind, "kdump"))
+		err = wh_split_probe(fd, it->path, &it->split, it->split_set);
 	close(fd);
 	if (err && err->code == WH_ERR_IO) {
 		/* A read error (EIO, EISDIR): a row saying so, not the end. */
@@ -200,6 +203,82 @@ static struct wh_error *one_path(struct wh_batch_inputs *in, const char *path)
 	return err ? err : examine(it);
 }
 
+static size_t dir_len(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? (size_t)(slash - path) : 0;
+}
+
+static bool same_set(const struct wh_batch_input *a, const struct wh_batch_input *b)
+{
+	size_t la = dir_len(a->path), lb = dir_len(b->path);
+	return b->split && la == lb && !memcmp(a->path, b->path, la) &&
+	       !strcmp(a->split_set, b->split_set);
+}
+
+/* The content id of a split set: over its members' ids, in path order. */
+static void set_content_id(struct wh_batch_input *set, const char *const *ids, size_t n)
+{
+	struct wh_hash h;
+	wh_hash_init(&h);
+	wh_hash_update(&h, "split", 5);
+	for (size_t i = 0; i < n; i++)
+		wh_hash_update(&h, ids[i], strlen(ids[i]));
+	wh_hash_hex(&h, set->content_id);
+}
+
+/* Members of one split dump in one directory become one input, at the
+ * place of the first; a member alone stays itself (its worker says which
+ * pfns are missing). */
+static struct wh_error *group_split_sets(struct wh_batch_inputs *in)
+{
+	for (size_t i = 0; i < in->n; i++) {
+		struct wh_batch_input *set = &in->items[i];
+		if (!set->split || set->members)
+			continue;
+		size_t n = 0;
+		for (size_t j = i; j < in->n; j++)
+			n += j == i || same_set(set, &in->items[j]);
+		if (n < 2)
+			continue;
+		char **members = calloc(n, sizeof(*members));
+		const char **ids = calloc(n, sizeof(*ids));
+		struct wh_error *err = members && ids ? NULL : &wh_error_nomem;
+		size_t m = 0;
+		for (size_t j = i; !err && j < in->n; j++) {
+			if (j != i && !same_set(set, &in->items[j]))
+				continue;
+			ids[m] = in->items[j].content_id;
+			if (!(members[m++] = strdup(in->items[j].path)))
+				err = &wh_error_nomem;
+		}
+		if (!err)
+			set_content_id(set, ids, m);
+		free(ids);
+		if (err) {
+			for (size_t k = 0; members && k < m; k++)
+				free(members[k]);
+			free(members);
+			return err;
+		}
+		/* The other members leave the list. */
+		size_t kept = i + 1;
+		for (size_t j = i + 1; j < in->n; j++) {
+			struct wh_batch_input *it = &in->items[j];
+			if (same_set(set, it)) {
+				set->size += it->size;
+				free(it->path);
+			} else {
+				in->items[kept++] = *it;
+			}
+		}
+		in->n = kept;
+		set->members = members;
+		set->n_members = m;
+	}
+	return NULL;
+}
+
 struct wh_error *wh_batch_find(const char *const *paths, size_t n, FILE *list,
 			       struct wh_batch_inputs *ret)
 {
@@ -221,6 +300,8 @@ struct wh_error *wh_batch_find(const char *const *paths, size_t n, FILE *list,
 		}
 		free(line);
 	}
+	if (!err)
+		err = group_split_sets(ret);
 	if (err)
 		wh_batch_inputs_deinit(ret);
 	return err;
@@ -228,8 +309,12 @@ struct wh_error *wh_batch_find(const char *const *paths, size_t n, FILE *list,
 
 void wh_batch_inputs_deinit(struct wh_batch_inputs *in)
 {
-	for (size_t i = 0; i < in->n; i++)
+	for (size_t i = 0; i < in->n; i++) {
 		free(in->items[i].path);
+		for (size_t k = 0; k < in->items[i].n_members; k++)
+			free(in->items[i].members[k]);
+		free(in->items[i].members);
+	}
 	free(in->items);
 	memset(in, 0, sizeof(*in));
 }

@@ -19,6 +19,13 @@ struct wh_batch_input {
 	int open_errno;	     /* != 0: the file could not be read */
 	char content_id[33]; /* "" when unreadable */
 	char kernel[200];    /* wh_dump_kernel_key(): groups dumps of one kernel */
+	/* A split dump (makedumpfile --split) is one input: its members
+	 * found in one directory (PATH is the first), their sizes summed,
+	 * the content id over theirs. */
+	bool split;
+	char split_set[33]; /* wh_split_probe()'s name of the set */
+	char **members;	    /* NULL unless a split set */
+	size_t n_members;
 };
 
 struct wh_batch_inputs {

@@ -4,6 +4,7 @@
 #include "batch_jsonl.h"
 #include "batch_result.h"
 #include "batch_slot.h"
+#include "batch_warm.h"
 #include "escape.h"
 
 #include <errno.h>
@@ -165,7 +166,8 @@ static void progress(struct batch *b, bool force)
 }
 
 /* A finished row: to every sink, and counted. */
-static struct wh_error *record(struct batch *b, struct wh_batch_result *r)
+/* N_MEMBERS: the files of a split dump the row stands for (0: one file). */
+static struct wh_error *record(struct batch *b, struct wh_batch_result *r, size_t n_members)
 {
 	struct wh_error *err = NULL;
 	b->done++;
@@ -178,11 +180,13 @@ static struct wh_error *record(struct batch *b, struct wh_batch_result *r)
 		return err;
 	if (b->json_fd >= 0 && (err = wh_batch_jsonl_append(b->json_fd, r)))
 		return err;
-	char path[1024], what[1024];
+	char path[1024], what[1024], split[48] = "";
 	const char *detail = r->status == WH_BATCH_OK ? r->signature : r->message;
+	if (n_members > 1)
+		snprintf(split, sizeof(split), " (split dump, %zu files)", n_members);
 	clear_progress(b);
-	fprintf(b->out, "%-13s %s  %s\n", wh_batch_status_name(r->status),
-		wh_escape_text(r->path, SIZE_MAX, path, sizeof(path)),
+	fprintf(b->out, "%-13s %s%s  %s\n", wh_batch_status_name(r->status),
+		wh_escape_text(r->path, SIZE_MAX, path, sizeof(path)), split,
 		wh_escape_text(detail ? detail : "", SIZE_MAX, what, sizeof(what)));
 	fflush(b->out);
 	progress(b, true);
@@ -209,7 +213,7 @@ static struct wh_error *record_direct(struct batch *b, const struct wh_batch_inp
 					       "whyhung reads");
 	}
 	if (!err)
-		err = record(b, &r);
+		err = record(b, &r, it->n_members);
 	wh_batch_result_deinit(&r);
 	return err;
 }
@@ -224,6 +228,16 @@ static void fetching_path(const struct batch *b, size_t input, char *buf, size_t
 {
 	result_path(b, input, buf, size - sizeof(WH_BATCH_FETCHING_SUFFIX));
 	strcat(buf, WH_BATCH_FETCHING_SUFFIX);
+}
+
+/* The worker's files: its row and its journal for the slot (a slot that
+ * died or was stopped leaves the journal behind). */
+static void remove_worker_files(const char *result)
+{
+	char warm[600];
+	wh_batch_warm_path(result, warm, sizeof(warm));
+	unlink(result);
+	unlink(warm);
 }
 
 static const char *signal_name(int sig)
@@ -275,13 +289,13 @@ static struct wh_error *finish(struct batch *b, struct wh_batch_slot *s, int sta
 			r.message = NULL, err = &wh_error_nomem;
 		wh_error_destroy(load);
 	}
-	unlink(path);
+	remove_worker_files(path);
 	fetching_path(b, s->input, path, sizeof(path));
 	unlink(path);
 	if (!err)
 		err = wh_batch_set(&r.path, it->path);
 	if (!err)
-		err = record(b, &r);
+		err = record(b, &r, it->n_members);
 	wh_batch_result_deinit(&r);
 	return err;
 }
@@ -368,7 +382,7 @@ static void stop_slots(struct batch *b)
 		if (b->slots[i].busy) {
 			char path[512];
 			result_path(b, b->slots[i].input, path, sizeof(path));
-			unlink(path);
+			remove_worker_files(path);
 			fetching_path(b, b->slots[i].input, path, sizeof(path));
 			unlink(path);
 		}

@@ -1,8 +1,10 @@
 #include "batch_slot.h"
+#include "batch_warm.h"
 #include "batch_worker.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,10 +28,15 @@ void wh_batch_result_path(const char *tmpdir, size_t input, char *buf, size_t si
 }
 
 /* In the worker: its limits, then the analysis. Never returns. */
-static void worker_main(const struct wh_batch_config *c, const char *dump, const char *result,
-			struct wh_batch_loaded *loaded)
+static void worker_main(const struct wh_batch_config *c, const struct wh_batch_input *dump,
+			const char *result, struct wh_batch_loaded *loaded)
 {
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* A short-lived process: memory freed is kept for the next
+	 * allocation rather than given back and faulted in again (zlib's
+	 * state for every compressed page, the analysis' arrays). */
+	mallopt(M_TRIM_THRESHOLD, 256 << 20);
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
 	if (c->max_memory) {
 		struct rlimit rl = {c->max_memory, c->max_memory};
 		setrlimit(RLIMIT_AS, &rl);
@@ -74,7 +81,7 @@ static void slot_main(int sock, const struct wh_batch_config *c, const struct wh
 		fflush(NULL);
 		pid_t pid = fork();
 		if (pid == 0)
-			worker_main(c, in->items[input].path, result, c->reuse ? &loaded : NULL);
+			worker_main(c, &in->items[input], result, c->reuse ? &loaded : NULL);
 		struct msg m = {.kind = MSG_STARTED, .worker = pid > 0 ? pid : 0};
 		if (!send_msg(sock, &m))
 			_exit(0);
@@ -87,6 +94,10 @@ static void slot_main(int sock, const struct wh_batch_config *c, const struct wh
 			if (c->reuse && WIFEXITED(m.status) && WEXITSTATUS(m.status) == 0)
 				wh_batch_worker_warm(c, result, &loaded);
 		}
+		/* Whatever became of the worker, its journal goes. */
+		char warm[600];
+		wh_batch_warm_path(result, warm, sizeof(warm));
+		unlink(warm);
 		if (!send_msg(sock, &m))
 			_exit(0);
 	}

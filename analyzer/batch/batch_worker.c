@@ -1,6 +1,7 @@
 #include "batch_worker.h"
 #include "batch_result.h"
 #include "batch_slot.h"
+#include "batch_warm.h"
 #include "debuginfo_find.h"
 #include "debuginfod_fetch.h"
 #include "dwarf_types.h"
@@ -74,8 +75,10 @@ static enum wh_batch_status status_of(const struct wh_batch_config *c, const str
 	}
 }
 
-/* The report, its signature and its JSON into R. */
-static struct wh_error *analyse(struct wh_kernel *k, struct wh_batch_result *r)
+/* The report, its signature and its JSON into R; with WARM_PATH, what it
+ * asked of the vmlinux for the slot (batch_warm.h). */
+static struct wh_error *analyse(struct wh_kernel *k, struct wh_batch_result *r,
+				const char *warm_path)
 {
 	struct wh_report rep;
 	struct wh_error *err = wh_report_build(k, &rep);
@@ -113,6 +116,10 @@ static struct wh_error *analyse(struct wh_kernel *k, struct wh_batch_result *r)
 		}
 		free(json);
 	}
+	/* Only for the slot's sake: a journal that cannot be written
+	 * costs the next workers time, not this dump its row. */
+	if (!err && warm_path)
+		wh_best_effort(wh_batch_warm_write(k, &rep, warm_path));
 	wh_report_deinit(&rep);
 	return err;
 }
@@ -121,6 +128,8 @@ static void unload(struct wh_batch_loaded *l)
 {
 	wh_types_destroy(l->types);
 	wh_elf_image_destroy(l->img);
+	wh_addr_map_deinit(&l->replayed);
+	wh_addr_map_init(&l->replayed);
 	l->types = NULL;
 	l->img = NULL;
 	l->vmlinux[0] = '\0';
@@ -129,9 +138,12 @@ static void unload(struct wh_batch_loaded *l)
 /* The kernel of DUMP (taken over) with debug info DI: the loaded one when
  * it is the same vmlinux (handed over: this process owns its copy). */
 static struct wh_error *open_kernel(struct wh_dump *dump, const struct wh_debuginfo *di,
-				    struct wh_batch_loaded *loaded, struct wh_kernel **ret)
+				   struct wh_batch_loaded *loaded, struct wh_kernel **ret,
+				   bool *ret_inherited)
 {
+	*ret_inherited = false;
 	if (loaded && loaded->img && !strcmp(loaded->vmlinux, di->vmlinux)) {
+		*ret_inherited = true;
 		struct wh_error *err = wh_kernel_open_loaded(dump, loaded->img, loaded->types, ret);
 		loaded->img = NULL;
 		loaded->types = NULL;
@@ -141,12 +153,14 @@ static struct wh_error *open_kernel(struct wh_dump *dump, const struct wh_debugi
 	return wh_kernel_open_dump(dump, di->vmlinux, ret);
 }
 
-static struct wh_error *run(const struct wh_batch_config *c, const char *path,
+static struct wh_error *run(const struct wh_batch_config *c, const struct wh_batch_input *in,
 			    struct wh_batch_result *r, bool *no_debuginfo, bool *incomplete,
-			    struct wh_batch_loaded *loaded)
+			    struct wh_batch_loaded *loaded, const char *warm_path)
 {
 	struct wh_dump *dump;
-	struct wh_error *err = wh_dump_open(path, &dump);
+	struct wh_error *err =
+	    in->members ? wh_dump_open_files((const char *const *)in->members, in->n_members, &dump)
+			: wh_dump_open(in->path, &dump);
 	if (err)
 		return err;
 	*incomplete = wh_dump_source_incomplete(dump) != NULL;
@@ -165,14 +179,22 @@ static struct wh_error *run(const struct wh_batch_config *c, const char *path,
 	}
 	/* The same open dump: a flattened or compressed one is rebuilt once. */
 	struct wh_kernel *k;
-	if ((err = open_kernel(dump, di, loaded, &k)))
+	bool inherited;
+	if ((err = open_kernel(dump, di, loaded, &k, &inherited)))
 		return err;
 	if (di->module_dir[0])
 		err = wh_kernel_set_module_dir(k, di->module_dir);
 	else if (di->fetched)
 		err = wh_kernel_fetch_module_debug(k);
 	if (!err)
-		err = analyse(k, r);
+		err = analyse(k, r, warm_path);
+	/* The worker exits next: freeing the vmlinux and types its slot
+	 * loaded would only copy their pages (every free writes to the
+	 * heap the fork shares) to give them back at once. */
+	if (inherited) {
+		k->types = NULL;
+		k->vmlinux = NULL;
+	}
 	wh_kernel_destroy(k);
 	return err;
 }
@@ -193,10 +215,10 @@ static void mark_fetching(void *arg)
 	}
 }
 
-int wh_batch_worker_run(const struct wh_batch_config *c, const char *path,
+int wh_batch_worker_run(const struct wh_batch_config *c, const struct wh_batch_input *in,
 			const char *result_path, struct wh_batch_loaded *loaded)
 {
-	test_hooks(path);
+	test_hooks(in->path);
 	wh_debuginfod_set_progress(false); /* the batch's own line is on the TTY */
 	char fetching[4096];
 	snprintf(fetching, sizeof(fetching), "%s%s", result_path, WH_BATCH_FETCHING_SUFFIX);
@@ -204,8 +226,11 @@ int wh_batch_worker_run(const struct wh_batch_config *c, const char *path,
 	struct wh_batch_result r = {0};
 	double start = now_s();
 	bool no_debuginfo = false, incomplete = false;
+	char warm[4200];
+	wh_batch_warm_path(result_path, warm, sizeof(warm));
 	errno = 0;
-	struct wh_error *err = run(c, path, &r, &no_debuginfo, &incomplete, loaded);
+	struct wh_error *err =
+	    run(c, in, &r, &no_debuginfo, &incomplete, loaded, c->reuse ? warm : NULL);
 	int errno_after = errno;
 	r.seconds = now_s() - start;
 	r.status = WH_BATCH_OK;
@@ -248,8 +273,12 @@ void wh_batch_worker_warm(const struct wh_batch_config *c, const char *result_pa
 	wh_batch_result_deinit(&r);
 	if (!wh_best_effort(err))
 		return;
-	if (loaded->img && !strcmp(loaded->vmlinux, di.vmlinux))
+	char warm[4200];
+	wh_batch_warm_path(result_path, warm, sizeof(warm));
+	if (loaded->img && !strcmp(loaded->vmlinux, di.vmlinux)) {
+		wh_batch_warm_replay(loaded->img, loaded->types, &loaded->replayed, warm);
 		return;
+	}
 	unload(loaded);
 	struct wh_symbol sym;
 	if (!wh_best_effort(wh_elf_image_open(di.vmlinux, &loaded->img)))
@@ -264,4 +293,5 @@ void wh_batch_worker_warm(const struct wh_batch_config *c, const char *result_pa
 		wh_best_effort(wh_types_find(loaded->types, WH_TYPE_STRUCT, warm_types[i], &t));
 	}
 	snprintf(loaded->vmlinux, sizeof(loaded->vmlinux), "%s", di.vmlinux);
+	wh_batch_warm_replay(loaded->img, loaded->types, &loaded->replayed, warm);
 }

@@ -1,6 +1,7 @@
 #include "clusters.h"
 #include "escape.h"
 #include "json_writer.h"
+#include "similarity.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +80,98 @@ static int compare_rows(const void *a, const void *b)
 	return c ? c : (x < y ? -1 : x > y);
 }
 
+/* The parts that must be equal for two signatures to be near-duplicates
+ * (all but the stacks), as one string: only clusters with the same key
+ * are compared, so a batch of many distinct hangs is not quadratic. */
+static char *structure_key(const char *parts)
+{
+	size_t len = parts ? strlen(parts) : 0, n = 0;
+	char *key = malloc(len + 1);
+	if (!key)
+		return NULL;
+	for (const char *p = parts; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t l = nl ? (size_t)(nl - p) + 1 : strlen(p);
+		static const char *const stacks[] = {"holder: ", "waiters: ", "cycle: ", "running: ",
+						     "spinner: "};
+		bool stack = false;
+		for (size_t i = 0; i < sizeof(stacks) / sizeof(*stacks); i++)
+			stack |= !strncmp(p, stacks[i], strlen(stacks[i]));
+		if (!stack) {
+			memcpy(key + n, p, l);
+			n += l;
+		}
+		p += l;
+	}
+	key[n] = '\0';
+	return key;
+}
+
+struct keyed {
+	char *key;
+	size_t index;
+};
+
+static int compare_keyed(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+static int compare_similar(const void *a, const void *b)
+{
+	const struct wh_cluster_similar *x = a, *y = b;
+	if (x->distance != y->distance)
+		return x->distance < y->distance ? -1 : 1;
+	return (x->index > y->index) - (x->index < y->index);
+}
+
+static struct wh_error *add_similar(struct wh_cluster *c, size_t index, double distance)
+{
+	struct wh_cluster_similar *s = realloc(c->similar, (c->n_similar + 1) * sizeof(*s));
+	if (!s)
+		return &wh_error_nomem;
+	c->similar = s;
+	s[c->n_similar++] = (struct wh_cluster_similar){index, distance};
+	return NULL;
+}
+
+/* Near-duplicates among the clusters, both ways. */
+static struct wh_error *find_similar(struct wh_clusters *cs)
+{
+	struct keyed *k = calloc(cs->n ? cs->n : 1, sizeof(*k));
+	if (!k)
+		return &wh_error_nomem;
+	struct wh_error *err = NULL;
+	for (size_t i = 0; !err && i < cs->n; i++) {
+		k[i].index = i;
+		if (!(k[i].key = structure_key(cs->items[i].first->signature_parts)))
+			err = &wh_error_nomem;
+	}
+	if (!err && cs->n)
+		qsort(k, cs->n, sizeof(*k), compare_keyed);
+	for (size_t i = 0; !err && i < cs->n; i++) {
+		for (size_t j = i + 1; !err && j < cs->n && !strcmp(k[i].key, k[j].key); j++) {
+			struct wh_cluster *a = &cs->items[k[i].index], *b = &cs->items[k[j].index];
+			double d;
+			if (!wh_signature_similar(a->first->signature_parts, b->first->signature_parts,
+						  &d))
+				continue;
+			if (!(err = add_similar(a, k[j].index, d)))
+				err = add_similar(b, k[i].index, d);
+		}
+	}
+	for (size_t i = 0; i < cs->n; i++) {
+		free(k[i].key);
+		if (cs->items[i].n_similar)
+			qsort(cs->items[i].similar, cs->items[i].n_similar,
+			      sizeof(*cs->items[i].similar), compare_similar);
+	}
+	free(k);
+	return err;
+}
+
 struct wh_error *wh_clusters_build(const struct wh_batch_rows *rows, bool have_since,
 				   int64_t since, struct wh_clusters *ret)
 {
@@ -118,7 +211,9 @@ struct wh_error *wh_clusters_build(const struct wh_batch_rows *rows, bool have_s
 		ret->n = kept;
 		if (ret->n)
 			qsort(ret->items, ret->n, sizeof(*ret->items), compare_clusters);
-	} else {
+		err = find_similar(ret);
+	}
+	if (err) {
 		wh_clusters_deinit(ret);
 	}
 	return err;
@@ -130,6 +225,7 @@ void wh_clusters_deinit(struct wh_clusters *cs)
 		for (size_t k = 0; k < cs->items[i].n_releases; k++)
 			free(cs->items[i].releases[k]);
 		free(cs->items[i].releases);
+		free(cs->items[i].similar);
 	}
 	free(cs->items);
 	memset(cs, 0, sizeof(*cs));
@@ -161,6 +257,12 @@ void wh_clusters_text(FILE *out, const struct wh_clusters *cs)
 			fprintf(out, " %s", wh_escape_text(c->releases[k], SIZE_MAX, buf, sizeof(buf)));
 		fprintf(out, "\n  example: %s\n",
 			wh_escape_text(c->first->path, SIZE_MAX, buf, sizeof(buf)));
+		for (size_t k = 0; k < c->n_similar; k++) {
+			const struct wh_cluster *o = &cs->items[c->similar[k].index];
+			fprintf(out, "  similar to: %s (distance %.2f, %zu dump%s)\n",
+				o->first->signature, c->similar[k].distance, o->count,
+				o->count == 1 ? "" : "s");
+		}
 		const char *parts = c->first->signature_parts ? c->first->signature_parts : "";
 		/* The parts are one per line: indent each. */
 		for (const char *q = parts; *q;) {
@@ -215,6 +317,19 @@ void wh_clusters_json(FILE *out, const struct wh_clusters *cs)
 			else
 				wh_json_null(&j);
 		}
+		wh_json_key(&j, "similar");
+		wh_json_begin_array(&j);
+		for (size_t k = 0; k < c->n_similar; k++) {
+			char num[32];
+			int len = snprintf(num, sizeof(num), "%.2f", c->similar[k].distance);
+			wh_json_begin_object(&j);
+			wh_json_key(&j, "signature");
+			wh_json_string(&j, cs->items[c->similar[k].index].first->signature);
+			wh_json_key(&j, "distance");
+			wh_json_raw(&j, num, (size_t)len);
+			wh_json_end_object(&j);
+		}
+		wh_json_end_array(&j);
 		wh_json_key(&j, "example");
 		wh_json_string(&j, c->first->path);
 		wh_json_key(&j, "explanation");

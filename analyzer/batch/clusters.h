@@ -10,6 +10,12 @@
 
 #include "batch_jsonl.h"
 
+/* Another cluster whose signature is a near-duplicate of this one's. */
+struct wh_cluster_similar {
+	size_t index; /* into wh_clusters.items */
+	double distance;
+};
+
 struct wh_cluster {
 	const struct wh_batch_result *first; /* representative: earliest crash */
 	size_t count;
@@ -17,6 +23,8 @@ struct wh_cluster {
 	size_t n_releases;
 	bool have_times;
 	int64_t first_time, last_time;
+	struct wh_cluster_similar *similar; /* nearest first (similarity.h) */
+	size_t n_similar;
 };
 
 struct wh_clusters {

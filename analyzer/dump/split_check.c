@@ -1,4 +1,5 @@
 #include "split_check.h"
+#include "hash.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -186,5 +187,26 @@ struct wh_error *wh_split_check(struct wh_split_member *members, size_t n, bool 
 	for (size_t i = 0; i < n; i++)
 		free(h[i].bytes);
 	free(h);
+	return err;
+}
+
+struct wh_error *wh_split_probe(int fd, const char *name, bool *ret_split, char ret_set[33])
+{
+	struct wh_split_member m = {.fd = fd, .name = name};
+	struct header h = {0};
+	struct wh_error *err = read_member(&m, &h);
+	*ret_split = false;
+	if (err && err->code != WH_ERR_IO && err != &wh_error_nomem) {
+		wh_error_destroy(err); /* an impossible range: not a member */
+		err = NULL;
+	}
+	if (!err && m.split) {
+		struct wh_hash hash;
+		wh_hash_init(&hash);
+		wh_hash_update(&hash, h.bytes, h.len);
+		wh_hash_hex(&hash, ret_set);
+		*ret_split = true;
+	}
+	free(h.bytes);
 	return err;
 }

@@ -24,4 +24,10 @@ struct wh_split_member {
  * every pfn). Sorts MEMBERS by start pfn. *RET_SPLIT: they are a split set. */
 struct wh_error *wh_split_check(struct wh_split_member *members, size_t n, bool *ret_split);
 
+/* Is the file at FD a member of a split dump? *RET_SPLIT and, when it is,
+ * RET_SET: 32 hex digits naming its set (a hash of the headers every
+ * member shares), so that a batch can put the members of one dump
+ * together. Damaged or short files are simply not members. */
+struct wh_error *wh_split_probe(int fd, const char *name, bool *ret_split, char ret_set[33]);
+
 #endif

@@ -7,12 +7,28 @@
 enum { ORC_ENTRY_SIZE = 6 };
 static const uint64_t MAX_ORC_ENTRIES = 16u << 20;
 
+/* A table copied from memory has its runtime addresses in IPS; the
+ * vmlinux's is searched where the file is mapped (REL_IPS: self-relative
+ * s32s, REL_BASE the runtime address of the first), not copied: a batch
+ * worker then shares its slot's pages instead of building 2 MB per dump. */
 struct orc_table {
-	uint64_t *ips;		/* runtime addresses, sorted */
-	unsigned char *entries; /* ORC_ENTRY_SIZE bytes each */
+	uint64_t *ips;
+	const unsigned char *rel_ips;
+	uint64_t rel_base;
+	const unsigned char *entries; /* ORC_ENTRY_SIZE bytes each */
+	unsigned char *owned;	      /* ENTRIES when copied */
 	size_t n;
 	bool loaded, failed;
 };
+
+static uint64_t table_ip(const struct orc_table *t, size_t i)
+{
+	if (t->ips)
+		return t->ips[i];
+	int32_t rel;
+	memcpy(&rel, t->rel_ips + 4 * i, 4);
+	return t->rel_base + 4 * i + (int64_t)rel;
+}
 
 struct wh_orc {
 	int version;
@@ -70,11 +86,15 @@ static int detect_version(struct wh_kernel *k)
 	return 1;
 }
 
-static bool sorted(const uint64_t *ips, size_t n)
+static bool sorted(const struct orc_table *t)
 {
-	for (size_t i = 1; i < n; i++)
-		if (ips[i] < ips[i - 1])
+	uint64_t prev = t->n ? table_ip(t, 0) : 0;
+	for (size_t i = 1; i < t->n; i++) {
+		uint64_t ip = table_ip(t, i);
+		if (ip < prev)
 			return false;
+		prev = ip;
+	}
 	return true;
 }
 
@@ -84,8 +104,8 @@ static struct wh_error *table_alloc(struct orc_table *t, uint64_t n)
 		return wh_error_create(WH_ERR_CORRUPT, "implausible ORC table of %llu entries",
 				       (unsigned long long)n);
 	t->ips = malloc(n * sizeof(*t->ips));
-	t->entries = malloc(n * ORC_ENTRY_SIZE);
-	if (!t->ips || !t->entries)
+	t->entries = t->owned = malloc(n * ORC_ENTRY_SIZE);
+	if (!t->ips || !t->owned)
 		return &wh_error_nomem;
 	t->n = n;
 	return NULL;
@@ -94,7 +114,7 @@ static struct wh_error *table_alloc(struct orc_table *t, uint64_t n)
 static void table_free(struct orc_table *t)
 {
 	free(t->ips);
-	free(t->entries);
+	free(t->owned);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -109,19 +129,14 @@ static struct wh_error *load_kernel_from_file(struct wh_kernel *k, struct orc_ta
 	uint64_t n = ip->size / 4;
 	if (un->size / ORC_ENTRY_SIZE != n)
 		return wh_error_create(WH_ERR_FORMAT, "ORC sections disagree in length");
-	struct wh_error *err = table_alloc(t, n);
-	if (err)
-		return err;
-	for (uint64_t i = 0; i < n; i++) {
-		int32_t rel;
-		memcpy(&rel, ip->data + 4 * i, 4);
-		t->ips[i] = ip->addr + 4 * i + (int64_t)rel + k->kaslr_offset;
-	}
-	memcpy(t->entries, un->data, n * ORC_ENTRY_SIZE);
-	/* Copied out: the file's pages can go (3.7 MB on a distro kernel). */
-	wh_elf_image_release_section(k->vmlinux, ".orc_unwind_ip");
-	wh_elf_image_release_section(k->vmlinux, ".orc_unwind");
-	if (!sorted(t->ips, n)) {
+	if (n == 0 || n > MAX_ORC_ENTRIES)
+		return wh_error_create(WH_ERR_CORRUPT, "implausible ORC table of %llu entries",
+				       (unsigned long long)n);
+	*t = (struct orc_table){.rel_ips = ip->data,
+				.rel_base = ip->addr + k->kaslr_offset,
+				.entries = un->data,
+				.n = n};
+	if (!sorted(t)) {
 		table_free(t);
 		return wh_error_create(WH_ERR_FORMAT, "ORC table in the vmlinux is unsorted");
 	}
@@ -141,12 +156,12 @@ static struct wh_error *load_from_memory(struct wh_kernel *k, uint64_t ip_addr, 
 		return &wh_error_nomem;
 	err = wh_dump_read(k->dump, ip_addr, rel, n * 4);
 	if (!err)
-		err = wh_dump_read(k->dump, entry_addr, t->entries, n * ORC_ENTRY_SIZE);
+		err = wh_dump_read(k->dump, entry_addr, t->owned, n * ORC_ENTRY_SIZE);
 	if (!err)
 		for (uint64_t i = 0; i < n; i++)
 			t->ips[i] = ip_addr + 4 * i + (int64_t)rel[i];
 	free(rel);
-	if (!err && !sorted(t->ips, n))
+	if (!err && !sorted(t))
 		err = wh_error_create(WH_ERR_CORRUPT, "ORC table in memory is unsorted");
 	if (err)
 		table_free(t);
@@ -243,12 +258,12 @@ static struct orc_table *module_table(struct wh_kernel *k, struct wh_orc *orc, u
  * build sorts section terminators before real entries at the same IP. */
 static bool table_find(const struct orc_table *t, uint64_t ip, size_t *ret)
 {
-	if (!t->n || ip < t->ips[0])
+	if (!t->n || ip < table_ip(t, 0))
 		return false;
 	size_t lo = 0, hi = t->n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (t->ips[mid] <= ip)
+		if (table_ip(t, mid) <= ip)
 			lo = mid + 1;
 		else
 			hi = mid;

@@ -9,12 +9,19 @@
 # itself compressed), split (makedumpfile --split into 3 files), dir (the
 # split files in a directory), or file:PATH (a dump saved elsewhere, e.g. by a
 # real capture kernel, compared as it is).
+# PLAIN may itself be a flattened capture (kdump-tools' dump.STAMP): it is
+# rebuilt first (makedumpfile -R), and the forms are made from the capture.
 set -eu
 whyhung=$1 json_equal=$2 vmlinux=$3 plain=$4 form=$5 work=$6
 rm -rf "$work"
 mkdir -p "$work"
 fail() { echo "FAIL ($form): $*"; exit 1; }
 mdf() { makedumpfile "$@" >"$work/makedumpfile.log" 2>&1 || { cat "$work/makedumpfile.log"; fail "makedumpfile $*"; }; }
+if [ "$(head -c 12 "$plain")" = makedumpfile ]; then
+	makedumpfile -R "$work/capture" <"$plain" >"$work/makedumpfile.log" 2>&1 ||
+		{ cat "$work/makedumpfile.log"; fail "makedumpfile -R"; }
+	plain=$work/capture
+fi
 
 flatten() {
 	case $form in

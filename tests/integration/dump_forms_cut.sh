@@ -3,14 +3,20 @@
 # a flattened stream, and a gzip'd one, that end early. Near the end, the
 # report is partial and says so first; whatever the cut, the run ends with a
 # report or one line and exit 5, never a signal.
+# PLAIN may itself be a flattened capture (kdump-tools' dump.STAMP): then
+# that stream is cut, as a capture that stopped early leaves it.
 # usage: dump_forms_cut.sh WHYHUNG VMLINUX PLAIN WORKDIR
 set -eu
 whyhung=$1 vmlinux=$2 plain=$3 work=$4
 rm -rf "$work"
 mkdir -p "$work"
 fail() { echo "FAIL: $*"; exit 1; }
-makedumpfile -F -c -d 31 "$plain" >"$work/dump.flat" 2>"$work/makedumpfile.log" ||
-	{ cat "$work/makedumpfile.log"; fail "makedumpfile -F"; }
+if [ "$(head -c 12 "$plain")" = makedumpfile ]; then
+	cp "$plain" "$work/dump.flat"
+else
+	makedumpfile -F -c -d 31 "$plain" >"$work/dump.flat" 2>"$work/makedumpfile.log" ||
+		{ cat "$work/makedumpfile.log"; fail "makedumpfile -F"; }
+fi
 size=$(stat -c %s "$work/dump.flat")
 
 run() { # FILE PERCENT-NAME: the report on FILE; sets rc
@@ -20,8 +26,10 @@ run() { # FILE PERCENT-NAME: the report on FILE; sets rc
 }
 
 for pct in 97 90 60 30 5; do
-	head -c $((size * pct / 100)) "$work/dump.flat" >"$work/cut$pct"
-	run "$work/cut$pct" "cut$pct"
+	# Named as kdump-tools names a capture it could not finish.
+	mkdir -p "$work/$pct"
+	head -c $((size * pct / 100)) "$work/dump.flat" >"$work/$pct/dump-incomplete"
+	run "$work/$pct/dump-incomplete" "cut$pct"
 	case $rc in
 	0) head -1 "$work/cut$pct.out" | grep -q '^warning: dump incomplete: ' ||
 		fail "cut at $pct%: a report that does not say first it is incomplete" ;;
