@@ -36,18 +36,14 @@ static int64_t extra_size(unsigned kind, uint32_t vlen)
 	switch (kind) {
 	case WH_BTF_INT:
 	case WH_BTF_VAR:
-	case WH_BTF_DECL_TAG:
-		return 4;
-	case WH_BTF_ARRAY:
-		return 12;
+	case WH_BTF_DECL_TAG: return 4;
+	case WH_BTF_ARRAY: return 12;
 	case WH_BTF_STRUCT:
 	case WH_BTF_UNION:
 	case WH_BTF_DATASEC:
-	case WH_BTF_ENUM64:
-		return 12 * (int64_t)vlen;
+	case WH_BTF_ENUM64: return 12 * (int64_t)vlen;
 	case WH_BTF_ENUM:
-	case WH_BTF_FUNC_PROTO:
-		return 8 * (int64_t)vlen;
+	case WH_BTF_FUNC_PROTO: return 8 * (int64_t)vlen;
 	case WH_BTF_PTR:
 	case WH_BTF_FWD:
 	case WH_BTF_TYPEDEF:
@@ -56,10 +52,8 @@ static int64_t extra_size(unsigned kind, uint32_t vlen)
 	case WH_BTF_RESTRICT:
 	case WH_BTF_FUNC:
 	case WH_BTF_FLOAT:
-	case WH_BTF_TYPE_TAG:
-		return 0;
-	default:
-		return -1;
+	case WH_BTF_TYPE_TAG: return 0;
+	default: return -1;
 	}
 }
 
@@ -126,7 +120,8 @@ static struct wh_error *bad_name(uint32_t id, uint32_t off)
 
 static struct wh_error *bad_ref(uint32_t id, uint32_t ref, uint32_t count)
 {
-	return wh_error_create(WH_ERR_FORMAT, "BTF type %u refers to type %u of %u", id, ref, count);
+	return wh_error_create(WH_ERR_FORMAT, "BTF type %u refers to type %u of %u", id, ref,
+			       count);
 }
 
 /* First pass: record boundaries and names. */
@@ -146,8 +141,8 @@ static struct wh_error *index_records(struct wh_btf *btf)
 			return wh_error_create(WH_ERR_FORMAT, "BTF type %u has unknown kind %u", id,
 					       kind);
 		if ((uint64_t)extra > btf->types_len - off - RECORD_SIZE)
-			return wh_error_create(WH_ERR_FORMAT, "BTF type %u: %u entries run past the end",
-					       id, vlen);
+			return wh_error_create(
+			    WH_ERR_FORMAT, "BTF type %u: %u entries run past the end", id, vlen);
 		if (!string_at(btf, u32_at(r)))
 			return bad_name(id, u32_at(r));
 		if (id == UINT32_MAX)
@@ -172,9 +167,8 @@ static struct wh_error *check_ref(const struct wh_btf *btf, uint32_t id, uint32_
 }
 
 /* Members: names, types, and bit offsets inside the struct's size. */
-static struct wh_error *check_members(const struct wh_btf *btf, uint32_t id,
-				      const unsigned char *r, uint32_t vlen, bool kflag,
-				      uint32_t size)
+static struct wh_error *check_members(const struct wh_btf *btf, uint32_t id, const unsigned char *r,
+				      uint32_t vlen, bool kflag, uint32_t size)
 {
 	for (uint32_t i = 0; i < vlen; i++) {
 		const unsigned char *m = r + RECORD_SIZE + 12 * i;
@@ -187,9 +181,9 @@ static struct wh_error *check_members(const struct wh_btf *btf, uint32_t id,
 		uint64_t bit_off = kflag ? off & 0xffffff : off;
 		uint64_t bit_size = kflag ? off >> 24 : 0;
 		if (bit_off + bit_size > (uint64_t)size * 8)
-			return wh_error_create(WH_ERR_FORMAT,
-					       "BTF type %u: member %u at bit %llu beyond its %u bytes",
-					       id, i, (unsigned long long)bit_off, size);
+			return wh_error_create(
+			    WH_ERR_FORMAT, "BTF type %u: member %u at bit %llu beyond its %u bytes",
+			    id, i, (unsigned long long)bit_off, size);
 	}
 	return NULL;
 }
@@ -239,12 +233,9 @@ static struct wh_error *check_record(const struct wh_btf *btf, uint32_t id)
 		return err ? err : check_ref(btf, id, u32_at(r + RECORD_SIZE + 4));
 	}
 	case WH_BTF_STRUCT:
-	case WH_BTF_UNION:
-		return check_members(btf, id, r, vlen, kflag, st);
-	case WH_BTF_ENUM:
-		return check_list(btf, id, r, vlen, 8, false);
-	case WH_BTF_ENUM64:
-		return check_list(btf, id, r, vlen, 12, false);
+	case WH_BTF_UNION: return check_members(btf, id, r, vlen, kflag, st);
+	case WH_BTF_ENUM: return check_list(btf, id, r, vlen, 8, false);
+	case WH_BTF_ENUM64: return check_list(btf, id, r, vlen, 12, false);
 	case WH_BTF_DATASEC:
 		for (uint32_t i = 0; i < vlen; i++) {
 			struct wh_error *err = check_ref(btf, id, u32_at(r + RECORD_SIZE + 12 * i));
@@ -252,8 +243,7 @@ static struct wh_error *check_record(const struct wh_btf *btf, uint32_t id)
 				return err;
 		}
 		return NULL;
-	default:
-		return NULL;
+	default: return NULL;
 	}
 }
 
@@ -264,8 +254,8 @@ static struct wh_error *index_names(struct wh_btf *btf)
 		struct wh_error *err = wh_btf_type(btf, id, &t);
 		if (!err && t.name[0])
 			err = wh_name_map_add(&btf->names, t.kind, t.name, id);
-		for (uint32_t i = 0; !err && i < t.vlen &&
-				     (t.kind == WH_BTF_ENUM || t.kind == WH_BTF_ENUM64);
+		for (uint32_t i = 0;
+		     !err && i < t.vlen && (t.kind == WH_BTF_ENUM || t.kind == WH_BTF_ENUM64);
 		     i++) {
 			const char *name;
 			int64_t value;
@@ -314,7 +304,8 @@ struct wh_error *wh_btf_parse(const void *data, size_t size, const struct wh_btf
 			      struct wh_btf **ret)
 {
 	if (size > MAX_BTF_SIZE)
-		return wh_error_create(WH_ERR_FORMAT, "BTF of %zu bytes is implausibly large", size);
+		return wh_error_create(WH_ERR_FORMAT, "BTF of %zu bytes is implausibly large",
+				       size);
 	struct wh_btf *btf = calloc(1, sizeof(*btf));
 	if (!btf)
 		return &wh_error_nomem;
@@ -381,16 +372,12 @@ struct wh_error *wh_btf_type(const struct wh_btf *btf, uint32_t id, struct wh_bt
 	case WH_BTF_ENUM:
 	case WH_BTF_ENUM64:
 	case WH_BTF_FLOAT:
-	case WH_BTF_DATASEC:
-		ret->size = st;
-		break;
+	case WH_BTF_DATASEC: ret->size = st; break;
 	case WH_BTF_ARRAY:
 		ret->array_type = u32_at(r + RECORD_SIZE);
 		ret->array_nelems = u32_at(r + RECORD_SIZE + 8);
 		break;
-	default:
-		ret->type = st;
-		break;
+	default: ret->type = st; break;
 	}
 	return NULL;
 }
@@ -465,8 +452,7 @@ struct wh_error *wh_btf_find(const struct wh_btf *btf, enum wh_btf_kind kind, co
 	return wh_error_create(WH_ERR_ABSENT, "no BTF type %s", name);
 }
 
-struct wh_error *wh_btf_find_enumerator(const struct wh_btf *btf, const char *name,
-					int64_t *ret)
+struct wh_error *wh_btf_find_enumerator(const struct wh_btf *btf, const char *name, int64_t *ret)
 {
 	for (const struct wh_btf *b = btf; b; b = b->base) {
 		uint64_t v;
@@ -511,9 +497,7 @@ struct wh_error *wh_btf_sizeof(const struct wh_btf *btf, uint32_t id, uint64_t *
 		if (err)
 			return err;
 		switch (t.kind) {
-		case WH_BTF_PTR:
-			*ret = 8 * factor;
-			return NULL;
+		case WH_BTF_PTR: *ret = 8 * factor; return NULL;
 		case WH_BTF_ARRAY:
 			if (t.array_nelems && factor > UINT64_MAX / 2 / t.array_nelems)
 				return wh_error_create(WH_ERR_FORMAT, "BTF array size overflows");
@@ -530,9 +514,9 @@ struct wh_error *wh_btf_sizeof(const struct wh_btf *btf, uint32_t id, uint64_t *
 				return wh_error_create(WH_ERR_FORMAT, "BTF array size overflows");
 			*ret = factor * t.size;
 			return NULL;
-		default:
-			return wh_error_create(WH_ERR_ABSENT, "BTF type %u has no size", id);
+		default: return wh_error_create(WH_ERR_ABSENT, "BTF type %u has no size", id);
 		}
 	}
-	return wh_error_create(WH_ERR_FORMAT, "BTF array chain longer than %d (a loop?)", MAX_CHAIN);
+	return wh_error_create(WH_ERR_FORMAT, "BTF array chain longer than %d (a loop?)",
+			       MAX_CHAIN);
 }

@@ -89,8 +89,7 @@ struct wh_error *wh_btf_enumerator(const struct wh_btf *btf, uint32_t id, uint32
 struct wh_error *wh_btf_find(const struct wh_btf *btf, enum wh_btf_kind kind, const char *name,
 			     uint32_t *ret);
 /* Value of the enumerator NAME of any enum, here then in the base. */
-struct wh_error *wh_btf_find_enumerator(const struct wh_btf *btf, const char *name,
-					int64_t *ret);
+struct wh_error *wh_btf_find_enumerator(const struct wh_btf *btf, const char *name, int64_t *ret);
 /* Follow typedefs, qualifiers and type tags to the type they name
  * (0: void). WH_ERR_FORMAT on a loop. */
 struct wh_error *wh_btf_skip_modifiers(const struct wh_btf *btf, uint32_t id, uint32_t *ret);
