@@ -249,10 +249,16 @@ static struct wh_error *check_record(const struct wh_btf *btf, uint32_t id)
 
 static struct wh_error *index_names(struct wh_btf *btf)
 {
+	/* Most types are named; enumerators come on top (grown as needed). */
+	struct wh_error *reserve = wh_name_map_reserve(&btf->names, btf->count - btf->first_id);
+	if (reserve)
+		return reserve;
 	for (uint32_t id = btf->first_id; id < btf->count; id++) {
 		struct wh_btf_type t;
 		struct wh_error *err = wh_btf_type(btf, id, &t);
-		if (!err && t.name[0])
+		/* Functions are half of a vmlinux's records and rarely looked
+		 * up: wh_btf_find() scans for them. */
+		if (!err && t.name[0] && t.kind != WH_BTF_FUNC)
 			err = wh_name_map_add(&btf->names, t.kind, t.name, id);
 		for (uint32_t i = 0;
 		     !err && i < t.vlen && (t.kind == WH_BTF_ENUM || t.kind == WH_BTF_ENUM64);
@@ -444,9 +450,17 @@ struct wh_error *wh_btf_find(const struct wh_btf *btf, enum wh_btf_kind kind, co
 {
 	for (; btf; btf = btf->base) {
 		uint64_t v;
-		if (wh_name_map_get(&btf->names, kind, name, &v)) {
+		if (kind != WH_BTF_FUNC && wh_name_map_get(&btf->names, kind, name, &v)) {
 			*ret = (uint32_t)v;
 			return NULL;
+		}
+		for (uint32_t id = btf->first_id; kind == WH_BTF_FUNC && id < btf->count; id++) {
+			struct wh_btf_type t;
+			if (!wh_btf_type(btf, id, &t) && t.kind == WH_BTF_FUNC &&
+			    !strcmp(t.name, name)) {
+				*ret = id;
+				return NULL;
+			}
 		}
 	}
 	return wh_error_create(WH_ERR_ABSENT, "no BTF type %s", name);

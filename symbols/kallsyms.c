@@ -143,16 +143,24 @@ static struct wh_error *decode(struct wh_kallsyms *ks, const struct wh_kallsyms_
 		s->percpu = s->address < KERNEL_SPACE;
 	}
 	ks->n = t->num_syms;
-	qsort(ks->syms, ks->n, sizeof(*ks->syms), by_address);
+	/* The kernel sorts its table by address (scripts/kallsyms.c); sort
+	 * only what is not. */
+	bool in_order = true;
+	for (size_t i = 1; i < ks->n && in_order; i++)
+		in_order = by_address(&ks->syms[i - 1], &ks->syms[i]) <= 0;
+	if (!in_order)
+		qsort(ks->syms, ks->n, sizeof(*ks->syms), by_address);
 	/* Index names after sorting (the map holds indices). Globals (upper
 	 * case) first, as ELF lookups prefer them. */
+	struct wh_error *err = wh_name_map_reserve(&ks->by_name, ks->n);
+	if (err)
+		return err;
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < ks->n; i++) {
 			bool global = ks->syms[i].type >= 'A' && ks->syms[i].type <= 'Z';
 			if (global != (pass == 0))
 				continue;
-			struct wh_error *err =
-			    wh_name_map_add(&ks->by_name, 0, ks->strings + ks->syms[i].name, i);
+			err = wh_name_map_add(&ks->by_name, 0, ks->strings + ks->syms[i].name, i);
 			if (err)
 				return err;
 		}
