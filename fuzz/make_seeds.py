@@ -212,6 +212,30 @@ def btf_seeds(ko_path, put):
     put("btf", "ko-pahole-as-split", chunks(base, real))
 
 
+def kallsyms_seeds(put):
+    """Tables as scripts/kallsyms.c writes them: token k is the character
+    k, 0x80 and 0x81 two longer tokens; one name with a two-byte length;
+    negative (relative) and positive (per-CPU) offsets."""
+    tokens, index = b"", []
+    for k in range(256):
+        index.append(len(tokens))
+        tokens += {0x80: b"sched", 0x81: b"ule"}.get(k, bytes([k or 63])) + b"\0"
+    def entry(typ, name):
+        toks = bytes([ord(typ)]) + name.replace(b"schedule", b"\x80\x81")
+        n = len(toks)
+        head = bytes([n]) if n < 128 else bytes([0x80 | (n & 0x7F), n >> 7])
+        return head + toks
+    names = (entry("T", b"_stext") + entry("T", b"schedule") + entry("t", b"schedule_timeout")
+             + entry("D", b"runqueues") + entry("t", b"x" * 200))
+    offsets = struct.pack("<5i", -1, -1 - 0x1000, -1 - 0x1080, 0x2C000, -1 - 0x2000)
+    put("kallsyms", "small", chunks(names, tokens, struct.pack("<256H", *index), offsets)
+        + b"\0" + u64s(0xFFFFFFFF81001004, 0xFFFFFFFF81002005, 0))
+    put("kallsyms", "small-addresses",
+        chunks(names, tokens, struct.pack("<256H", *index),
+               u64s(*[0xFFFFFFFF81000000 + 0x100 * i for i in range(5)]))
+        + b"\1" + u64s(0xFFFFFFFF81000180))
+
+
 def main():
     fixtures, out = sys.argv[1], sys.argv[2]
 
@@ -230,6 +254,7 @@ def main():
     dump_seeds(fixtures, put)
     list_seeds(put)
     printk_seeds(put)
+    kallsyms_seeds(put)
     btf_seeds(os.path.join(fixtures, "hung-6.1", "whyhung_fixture.ko"), put)
 
 
