@@ -456,7 +456,7 @@ struct wh_error *wh_btf_find(const struct wh_btf *btf, enum wh_btf_kind kind, co
 		}
 		for (uint32_t id = btf->first_id; kind == WH_BTF_FUNC && id < btf->count; id++) {
 			struct wh_btf_type t;
-			if (!wh_btf_type(btf, id, &t) && t.kind == WH_BTF_FUNC &&
+			if (wh_best_effort(wh_btf_type(btf, id, &t)) && t.kind == WH_BTF_FUNC &&
 			    !strcmp(t.name, name)) {
 				*ret = id;
 				return NULL;

@@ -179,6 +179,8 @@ static void test_sane(void **state)
 	assert_null(wh_btf_type(btf, 12, &t));
 	assert_int_equal(t.kind, WH_BTF_FUNC);
 	assert_string_equal(t.name, "schedule");
+	assert_null(wh_btf_find(btf, WH_BTF_FUNC, "schedule", &id)); /* (not indexed: scanned) */
+	assert_int_equal(id, 12);
 	err = wh_btf_type(btf, 13, &t);
 	assert_int_equal(err->code, WH_ERR_FORMAT);
 	wh_error_destroy(err);
