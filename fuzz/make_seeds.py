@@ -14,8 +14,11 @@ same fixtures give the same files.
 import lzma
 import os
 import random
+import shutil
 import struct
+import subprocess
 import sys
+import tempfile
 import zlib
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "support"))
@@ -209,6 +212,66 @@ def printk_seeds(put):
             put("printk", "%s-noise-%d" % (name, i), bytes([fmt]) + noise)
 
 
+def btf_blob(types, strings):
+    """A BTF blob: 24-byte header, then TYPES and STRINGS."""
+    return struct.pack("<HBBIIIII", 0xEB9F, 1, 0, 24, 0, len(types), len(types),
+                       len(strings)) + types + strings
+
+
+def btf_seeds(ko_path, put):
+    """A small hand-laid base and split pair, and the fixture module's real
+    BTF when pahole (Debian's dwarves) is there to encode it."""
+    strings = b"\0int\0list_head\0next\0prev\0E_ONE\0"
+    types = (struct.pack("<IIII", 1, 1 << 24, 4, (1 << 24) | 32)          # 1 int
+             + struct.pack("<III", 5, (4 << 24) | 2, 16)                  # 2 list_head
+             + struct.pack("<III", 15, 3, 0) + struct.pack("<III", 20, 3, 64)
+             + struct.pack("<III", 0, 2 << 24, 2)                         # 3 ptr
+             + struct.pack("<III", 0, (8 << 24), 1)                       # 4 typedef
+             + struct.pack("<III", 0, (6 << 24) | 1, 4) + struct.pack("<Ii", 25, -1))
+    base = btf_blob(types, strings)
+    split_strings = b"wh_s\0"
+    split = btf_blob(struct.pack("<III", len(strings), (4 << 24) | 1, 16)
+                     + struct.pack("<III", 5, 2, 0), split_strings)
+    put("btf", "small-split", chunks(base, split) + b"list_head\0wh_s\0E_ONE\0")
+    pahole = shutil.which("pahole")
+    if not pahole:
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        ko, out = os.path.join(tmp, "m.ko"), os.path.join(tmp, "m.btf")
+        shutil.copy(ko_path, ko)
+        if subprocess.run([pahole, "--btf_encode_detached=" + out, ko],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode:
+            return
+        with open(out, "rb") as f:
+            real = f.read()
+    put("btf", "ko-pahole", chunks(real, b"") + b"wh_abba\0mutex\0task_struct\0")
+    put("btf", "ko-pahole-as-split", chunks(base, real))
+
+
+def kallsyms_seeds(put):
+    """Tables as scripts/kallsyms.c writes them: token k is the character
+    k, 0x80 and 0x81 two longer tokens; one name with a two-byte length;
+    negative (relative) and positive (per-CPU) offsets."""
+    tokens, index = b"", []
+    for k in range(256):
+        index.append(len(tokens))
+        tokens += {0x80: b"sched", 0x81: b"ule"}.get(k, bytes([k or 63])) + b"\0"
+    def entry(typ, name):
+        toks = bytes([ord(typ)]) + name.replace(b"schedule", b"\x80\x81")
+        n = len(toks)
+        head = bytes([n]) if n < 128 else bytes([0x80 | (n & 0x7F), n >> 7])
+        return head + toks
+    names = (entry("T", b"_stext") + entry("T", b"schedule") + entry("t", b"schedule_timeout")
+             + entry("D", b"runqueues") + entry("t", b"x" * 200))
+    offsets = struct.pack("<5i", -1, -1 - 0x1000, -1 - 0x1080, 0x2C000, -1 - 0x2000)
+    put("kallsyms", "small", chunks(names, tokens, struct.pack("<256H", *index), offsets)
+        + b"\0" + u64s(0xFFFFFFFF81001004, 0xFFFFFFFF81002005, 0))
+    put("kallsyms", "small-addresses",
+        chunks(names, tokens, struct.pack("<256H", *index),
+               u64s(*[0xFFFFFFFF81000000 + 0x100 * i for i in range(5)]))
+        + b"\1" + u64s(0xFFFFFFFF81000180))
+
+
 def main():
     fixtures, out = sys.argv[1], sys.argv[2]
 
@@ -229,6 +292,8 @@ def main():
     list_seeds(put)
     printk_seeds(put)
     fuse_seeds(put)
+    kallsyms_seeds(put)
+    btf_seeds(os.path.join(fixtures, "hung-6.1", "whyhung_fixture.ko"), put)
 
 
 if __name__ == "__main__":

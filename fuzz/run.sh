@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 secs=${1:?usage: fuzz/run.sh SECONDS [FUZZER...]}
 shift
 build=${WHYHUNG_FUZZ_BUILD:-build-fuzz}
-fuzzers=${*:-dump_check dump_notes flattened dwarf_info dwarf_lines dwarf_aranges dwarf_inline elf_image orc orc_modules fuse printk list_walk}
+fuzzers=${*:-dump_check dump_notes flattened dwarf_info dwarf_lines dwarf_aranges dwarf_inline elf_image orc orc_modules fuse printk list_walk btf kallsyms}
 CC=clang cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWHYHUNG_FUZZ=ON >/dev/null
 cmake --build "$build" -j"$(nproc)" >/dev/null
 python3 fuzz/make_seeds.py fixtures "$build/seeds" # ~3 s; seeds follow the fixtures

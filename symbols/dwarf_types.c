@@ -1,4 +1,5 @@
 #include "dwarf_types.h"
+#include "types_backend.h"
 #include "dwarf_aranges.h"
 #include "dwarf_info.h"
 #include "dwarf_inline.h"
@@ -47,7 +48,7 @@ struct inline_memo {
 
 enum { MAX_INLINE_MEMOS = 1 << 16 };
 
-struct wh_types {
+struct dwarf_types {
 	struct wh_dwarf_object *obj;
 	const struct wh_elf_image *img; /* NULL for module objects */
 	struct wh_dwarf_info *info;
@@ -58,7 +59,7 @@ struct wh_types {
 	bool scan_done;
 	struct wh_dwarf_unit *scanned; /* the last unit of the sequential scan */
 	size_t units_scanned;	       /* how many it indexed (not hinted ones) */
-	uint64_t hinted[32];	       /* CUs indexed out of order by wh_types_index_cu_at() */
+	uint64_t hinted[32];	       /* CUs indexed out of order by dwarf_index_cu_at() */
 	size_t n_hinted;
 	struct wh_aranges *aranges;	 /* loaded on first use */
 	struct wh_inline_cache *inlines; /* made on first use */
@@ -73,14 +74,22 @@ struct wh_types {
 	char line_result[512];
 };
 
-static struct wh_error *offdie(struct wh_types *t, uint64_t off, struct wh_die *ret)
+/* Used before their definitions. */
+static void dwarf_destroy(void *priv);
+static struct wh_error *dwarf_resolve(void *priv, struct wh_type type, enum wh_type_kind *ret_kind,
+				      struct wh_type *ret_type);
+static struct wh_error *dwarf_target(void *priv, struct wh_type type, struct wh_type *ret);
+static struct wh_error *dwarf_array_length(void *priv, struct wh_type type, uint64_t *ret);
+static struct wh_error *dwarf_sizeof(void *priv, struct wh_type type, uint64_t *ret);
+
+static struct wh_error *offdie(struct dwarf_types *t, uint64_t off, struct wh_die *ret)
 {
 	struct wh_error *err = wh_dwarf_info_die(t->info, off, ret);
 	return err ? wh_error_wrap(err, "reading DWARF entry") : NULL;
 }
 
 /* DW_AT_name of DIE, NULL when it has none (or one of another form). */
-static struct wh_error *die_name(struct wh_types *t, const struct wh_die *die, const char **ret)
+static struct wh_error *die_name(struct dwarf_types *t, const struct wh_die *die, const char **ret)
 {
 	struct wh_attr a;
 	struct wh_error *err = wh_die_attr(t->info, die, DW_AT_name, &a);
@@ -90,7 +99,7 @@ static struct wh_error *die_name(struct wh_types *t, const struct wh_die *die, c
 	return NULL;
 }
 
-static struct wh_error *has_attr(struct wh_types *t, const struct wh_die *die, uint64_t name,
+static struct wh_error *has_attr(struct dwarf_types *t, const struct wh_die *die, uint64_t name,
 				 bool *ret)
 {
 	struct wh_attr a;
@@ -101,7 +110,7 @@ static struct wh_error *has_attr(struct wh_types *t, const struct wh_die *die, u
 
 /* Unsigned constant or a DW_OP_plus_uconst location (DWARF 2 style);
  * *RET_OK false when DIE has no such attribute, or not of those forms. */
-static struct wh_error *attr_udata(struct wh_types *t, const struct wh_die *die, uint64_t name,
+static struct wh_error *attr_udata(struct dwarf_types *t, const struct wh_die *die, uint64_t name,
 				   uint64_t *ret, bool *ret_ok)
 {
 	struct wh_attr a;
@@ -146,7 +155,7 @@ static struct wh_error *attr_udata(struct wh_types *t, const struct wh_die *die,
 	return NULL;
 }
 
-static struct wh_error *attr_sdata(struct wh_types *t, const struct wh_die *die, uint64_t name,
+static struct wh_error *attr_sdata(struct dwarf_types *t, const struct wh_die *die, uint64_t name,
 				   int64_t *ret, bool *ret_ok)
 {
 	struct wh_attr a;
@@ -173,7 +182,7 @@ static struct wh_error *attr_sdata(struct wh_types *t, const struct wh_die *die,
 }
 
 /* DW_AT_type as a .debug_info offset; 0 (void) when absent. */
-static struct wh_error *attr_type(struct wh_types *t, const struct wh_die *die, uint64_t *ret)
+static struct wh_error *attr_type(struct dwarf_types *t, const struct wh_die *die, uint64_t *ret)
 {
 	struct wh_attr a;
 	struct wh_error *err = wh_die_attr(t->info, die, DW_AT_type, &a);
@@ -217,7 +226,7 @@ static bool is_qualifier(uint64_t tag)
 
 /* ---- the lazy name index ---- */
 
-static struct wh_error *index_enumerators(struct wh_types *t, const struct wh_die *enum_die)
+static struct wh_error *index_enumerators(struct dwarf_types *t, const struct wh_die *enum_die)
 {
 	struct wh_die child;
 	struct wh_error *err = wh_die_child(t->info, enum_die, &child);
@@ -232,7 +241,7 @@ static struct wh_error *index_enumerators(struct wh_types *t, const struct wh_di
 	return err;
 }
 
-static struct wh_error *index_die(struct wh_types *t, const struct wh_die *die)
+static struct wh_error *index_die(struct dwarf_types *t, const struct wh_die *die)
 {
 	enum wh_type_kind kind = tag_kind(die->tag);
 	if (kind == WH_TYPE_POINTER || kind == WH_TYPE_ARRAY || kind == WH_TYPE_OTHER ||
@@ -251,7 +260,7 @@ static struct wh_error *index_die(struct wh_types *t, const struct wh_die *die)
 }
 
 /* Index the top-level type definitions of UNIT. */
-static struct wh_error *index_cu(struct wh_types *t, struct wh_dwarf_unit *unit)
+static struct wh_error *index_cu(struct dwarf_types *t, struct wh_dwarf_unit *unit)
 {
 	struct wh_die root, child;
 	struct wh_error *err = wh_dwarf_unit_root(t->info, unit, &root);
@@ -266,7 +275,7 @@ static struct wh_error *index_cu(struct wh_types *t, struct wh_dwarf_unit *unit)
 		   : NULL;
 }
 
-static bool was_hinted(const struct wh_types *t, uint64_t header)
+static bool was_hinted(const struct dwarf_types *t, uint64_t header)
 {
 	for (size_t i = 0; i < t->n_hinted; i++)
 		if (t->hinted[i] == header)
@@ -276,7 +285,7 @@ static bool was_hinted(const struct wh_types *t, uint64_t header)
 
 /* Index the top-level type definitions of the next compile unit. Units
  * indexed already through a hint add nothing new (the first name wins). */
-static struct wh_error *scan_next_cu(struct wh_types *t)
+static struct wh_error *scan_next_cu(struct dwarf_types *t)
 {
 	struct wh_dwarf_unit *unit;
 	struct wh_error *err = wh_dwarf_info_next_unit(t->info, t->scanned, &unit);
@@ -297,7 +306,7 @@ static struct wh_error *scan_next_cu(struct wh_types *t)
 /* The pages of .debug_info stay resident after a scan: dropping them
  * (madvise) saved ~20 MB of RSS on the stock vmlinux but cost ~0.1 s of
  * re-faults when member lookups touch the same compile units again. */
-static struct wh_error *lookup(struct wh_types *t, unsigned ns, const char *name, uint64_t *ret)
+static struct wh_error *lookup(struct dwarf_types *t, unsigned ns, const char *name, uint64_t *ret)
 {
 	while (!wh_name_map_get(&t->index, ns, name, ret)) {
 		if (t->scan_done)
@@ -311,7 +320,7 @@ static struct wh_error *lookup(struct wh_types *t, unsigned ns, const char *name
 
 /* The sections the DIE reader and source lines use, as relocated and
  * inflated for this object; .debug_info and .debug_abbrev are required. */
-static struct wh_error *load_sections(struct wh_types *t)
+static struct wh_error *load_sections(struct dwarf_types *t)
 {
 	struct wh_line_sections l = {0};
 	struct wh_unit_sections u = {0};
@@ -351,9 +360,9 @@ static struct wh_error *load_sections(struct wh_types *t)
 	return wh_dwarf_info_create(&t->unit_sections, &t->info);
 }
 
-struct wh_error *wh_types_create_from_object(struct wh_dwarf_object *obj, struct wh_types **ret)
+static struct wh_error *dwarf_open_object(struct wh_dwarf_object *obj, struct dwarf_types **ret)
 {
-	struct wh_types *t = calloc(1, sizeof(*t));
+	struct dwarf_types *t = calloc(1, sizeof(*t));
 	if (!t) {
 		wh_dwarf_object_destroy(obj);
 		return &wh_error_nomem;
@@ -364,27 +373,17 @@ struct wh_error *wh_types_create_from_object(struct wh_dwarf_object *obj, struct
 	wh_addr_map_init(&t->inline_index);
 	struct wh_error *err = load_sections(t);
 	if (err) {
-		wh_types_destroy(t);
+		dwarf_destroy(t);
 		return err;
 	}
 	*ret = t;
 	return NULL;
 }
 
-struct wh_error *wh_types_create(struct wh_elf_image *img, struct wh_types **ret)
-{
-	struct wh_dwarf_object *obj;
-	struct wh_error *err = wh_dwarf_object_open(img, &obj);
-	if (err)
-		return err;
-	if ((err = wh_types_create_from_object(obj, ret)))
-		return err;
-	(*ret)->img = img;
-	return NULL;
-}
 
-void wh_types_destroy(struct wh_types *t)
+static void dwarf_destroy(void *priv)
 {
+	struct dwarf_types *t = priv;
 	if (!t)
 		return;
 	wh_name_map_deinit(&t->index);
@@ -405,9 +404,10 @@ void wh_types_destroy(struct wh_types *t)
 	free(t);
 }
 
-struct wh_error *wh_types_find(struct wh_types *t, enum wh_type_kind kind, const char *name,
+static struct wh_error *dwarf_find(void *priv, enum wh_type_kind kind, const char *name,
 			       struct wh_type *ret)
 {
+	struct dwarf_types *t = priv;
 	uint64_t off;
 	struct wh_error *err = lookup(t, kind, name, &off);
 	if (err)
@@ -418,9 +418,10 @@ struct wh_error *wh_types_find(struct wh_types *t, enum wh_type_kind kind, const
 
 /* ---- type queries ---- */
 
-struct wh_error *wh_types_resolve(struct wh_types *t, struct wh_type type,
+static struct wh_error *dwarf_resolve(void *priv, struct wh_type type,
 				  enum wh_type_kind *ret_kind, struct wh_type *ret_type)
 {
+	struct dwarf_types *t = priv;
 	uint64_t off = type.die;
 	for (int i = 0; i < MAX_TYPE_CHAIN; i++) {
 		if (!off) {
@@ -445,11 +446,12 @@ struct wh_error *wh_types_resolve(struct wh_types *t, struct wh_type type,
 			       (unsigned long long)type.die);
 }
 
-struct wh_error *wh_types_target(struct wh_types *t, struct wh_type type, struct wh_type *ret)
+static struct wh_error *dwarf_target(void *priv, struct wh_type type, struct wh_type *ret)
 {
+	struct dwarf_types *t = priv;
 	enum wh_type_kind kind;
 	struct wh_type r;
-	struct wh_error *err = wh_types_resolve(t, type, &kind, &r);
+	struct wh_error *err = dwarf_resolve(t, type, &kind, &r);
 	if (err)
 		return err;
 	if (kind != WH_TYPE_POINTER && kind != WH_TYPE_ARRAY)
@@ -461,11 +463,12 @@ struct wh_error *wh_types_target(struct wh_types *t, struct wh_type type, struct
 	return attr_type(t, &die, &ret->die);
 }
 
-struct wh_error *wh_types_array_length(struct wh_types *t, struct wh_type type, uint64_t *ret)
+static struct wh_error *dwarf_array_length(void *priv, struct wh_type type, uint64_t *ret)
 {
+	struct dwarf_types *t = priv;
 	enum wh_type_kind kind;
 	struct wh_type r;
-	struct wh_error *err = wh_types_resolve(t, type, &kind, &r);
+	struct wh_error *err = dwarf_resolve(t, type, &kind, &r);
 	if (err)
 		return err;
 	if (kind != WH_TYPE_ARRAY)
@@ -494,7 +497,41 @@ struct wh_error *wh_types_array_length(struct wh_types *t, struct wh_type type, 
 	return NULL;
 }
 
-static struct wh_error *type_size(struct wh_types *t, struct wh_type type, unsigned depth,
+/* The product of the element counts of the dimensions after the first of
+ * array R (int a[2][3][4]: 12), 1 for a one-dimensional array. */
+static struct wh_error *later_dimensions(struct dwarf_types *t, struct wh_type r, uint64_t *ret)
+{
+	struct wh_die die, sub;
+	struct wh_error *err = offdie(t, r.die, &die);
+	if (!err)
+		err = wh_die_child(t->info, &die, &sub);
+	*ret = 1;
+	for (unsigned dim = 0; !err && sub.offset; dim++) {
+		if (dim > MAX_SIZEOF_DEPTH)
+			return wh_error_create(WH_ERR_FORMAT, "array of too many dimensions");
+		if ((err = wh_die_sibling(t->info, &sub, &sub)) || !sub.offset)
+			break;
+		if (sub.tag != DW_TAG_subrange_type)
+			continue;
+		uint64_t v, n = 0;
+		bool ok;
+		if ((err = attr_udata(t, &sub, DW_AT_count, &v, &ok)))
+			break;
+		if (ok) {
+			n = v;
+		} else {
+			if ((err = attr_udata(t, &sub, DW_AT_upper_bound, &v, &ok)))
+				break;
+			n = ok ? v + 1 : 0;
+		}
+		if (n && *ret > UINT64_MAX / n)
+			return wh_error_create(WH_ERR_FORMAT, "array size overflows");
+		*ret *= n;
+	}
+	return err;
+}
+
+static struct wh_error *type_size(struct dwarf_types *t, struct wh_type type, unsigned depth,
 				  uint64_t *ret)
 {
 	if (depth > MAX_SIZEOF_DEPTH)
@@ -502,7 +539,7 @@ static struct wh_error *type_size(struct wh_types *t, struct wh_type type, unsig
 				       (unsigned long long)type.die);
 	enum wh_type_kind kind;
 	struct wh_type r;
-	struct wh_error *err = wh_types_resolve(t, type, &kind, &r);
+	struct wh_error *err = dwarf_resolve(t, type, &kind, &r);
 	if (err)
 		return err;
 	if (!r.die)
@@ -514,11 +551,12 @@ static struct wh_error *type_size(struct wh_types *t, struct wh_type type, unsig
 	if (kind == WH_TYPE_ARRAY) {
 		uint64_t n, elem_size;
 		struct wh_type elem;
-		if ((err = wh_types_array_length(t, r, &n)) ||
-		    (err = wh_types_target(t, r, &elem)) ||
+		uint64_t later;
+		if ((err = dwarf_array_length(t, r, &n)) ||
+		    (err = later_dimensions(t, r, &later)) || (err = dwarf_target(t, r, &elem)) ||
 		    (err = type_size(t, elem, depth + 1, &elem_size)))
 			return err;
-		*ret = n * elem_size;
+		*ret = n * later * elem_size;
 		return NULL;
 	}
 	struct wh_die die;
@@ -532,13 +570,14 @@ static struct wh_error *type_size(struct wh_types *t, struct wh_type type, unsig
 	return NULL;
 }
 
-struct wh_error *wh_types_sizeof(struct wh_types *t, struct wh_type type, uint64_t *ret)
+static struct wh_error *dwarf_sizeof(void *priv, struct wh_type type, uint64_t *ret)
 {
+	struct dwarf_types *t = priv;
 	return type_size(t, type, 0, ret);
 }
 
 /* Fill INFO from a DW_TAG_member DIE (offsets relative to its parent). */
-static struct wh_error *member_info(struct wh_types *t, const struct wh_die *die,
+static struct wh_error *member_info(struct dwarf_types *t, const struct wh_die *die,
 				    struct wh_member_info *info)
 {
 	memset(info, 0, sizeof(*info));
@@ -551,7 +590,7 @@ static struct wh_error *member_info(struct wh_types *t, const struct wh_die *die
 		return err;
 	if (!ok)
 		loc = 0;
-	if ((err = wh_types_sizeof(t, info->type, &info->size))) {
+	if ((err = dwarf_sizeof(t, info->type, &info->size))) {
 		/* Flexible arrays have no size; keep going with 0. */
 		wh_error_destroy(err);
 		info->size = 0;
@@ -589,7 +628,7 @@ static struct wh_error *member_info(struct wh_types *t, const struct wh_die *die
 
 /* Find NAME among the members of the struct/union at OFF, descending into
  * anonymous members. Offsets in RET are relative to OFF's type. */
-static struct wh_error *find_member(struct wh_types *t, uint64_t off, const char *name,
+static struct wh_error *find_member(struct dwarf_types *t, uint64_t off, const char *name,
 				    unsigned depth, struct wh_member_info *ret)
 {
 	if (depth > MAX_ANON_DEPTH)
@@ -617,7 +656,7 @@ static struct wh_error *find_member(struct wh_types *t, uint64_t off, const char
 		struct wh_type inner;
 		err = member_info(t, &child, &anon);
 		if (!err)
-			err = wh_types_resolve(t, anon.type, &kind, &inner);
+			err = dwarf_resolve(t, anon.type, &kind, &inner);
 		if (err)
 			return err;
 		if (kind != WH_TYPE_STRUCT && kind != WH_TYPE_UNION)
@@ -638,7 +677,7 @@ static struct wh_error *find_member(struct wh_types *t, uint64_t off, const char
 	return wh_error_create(WH_ERR_ABSENT, "no member %s", name);
 }
 
-static struct wh_error *resolve_member(struct wh_types *t, struct wh_type outer, const char *path,
+static struct wh_error *resolve_member(struct dwarf_types *t, struct wh_type outer, const char *path,
 				       struct wh_member_info *ret)
 {
 	if (strlen(path) >= MAX_PATH)
@@ -654,7 +693,7 @@ static struct wh_error *resolve_member(struct wh_types *t, struct wh_type outer,
 			*bracket = '\0';
 		enum wh_type_kind kind;
 		struct wh_type r;
-		struct wh_error *err = wh_types_resolve(t, acc.type, &kind, &r);
+		struct wh_error *err = dwarf_resolve(t, acc.type, &kind, &r);
 		if (err)
 			return err;
 		if (kind != WH_TYPE_STRUCT && kind != WH_TYPE_UNION)
@@ -677,9 +716,9 @@ static struct wh_error *resolve_member(struct wh_types *t, struct wh_type outer,
 				return wh_error_create(WH_ERR_USAGE, "%s: bad subscript", path);
 			uint64_t len, elem_size;
 			struct wh_type elem;
-			if ((err = wh_types_array_length(t, acc.type, &len)) ||
-			    (err = wh_types_target(t, acc.type, &elem)) ||
-			    (err = wh_types_sizeof(t, elem, &elem_size)))
+			if ((err = dwarf_array_length(t, acc.type, &len)) ||
+			    (err = dwarf_target(t, acc.type, &elem)) ||
+			    (err = dwarf_sizeof(t, elem, &elem_size)))
 				return wh_error_wrap(err, "%s", path);
 			if (len && idx >= len)
 				return wh_error_create(WH_ERR_USAGE, "%s: index %llu out of bounds",
@@ -699,9 +738,10 @@ static struct wh_error *resolve_member(struct wh_types *t, struct wh_type outer,
 	return NULL;
 }
 
-struct wh_error *wh_types_member(struct wh_types *t, struct wh_type outer, const char *path,
+static struct wh_error *dwarf_member(void *priv, struct wh_type outer, const char *path,
 				 struct wh_member_info *ret)
 {
+	struct dwarf_types *t = priv;
 	char key[MAX_PATH + 24];
 	if (snprintf(key, sizeof(key), "%llx:%s", (unsigned long long)outer.die, path) >=
 	    (int)sizeof(key))
@@ -736,28 +776,9 @@ struct wh_error *wh_types_member(struct wh_types *t, struct wh_type outer, const
 	return err;
 }
 
-struct wh_error *wh_types_struct_size(struct wh_types *t, const char *name, uint64_t *ret)
+static struct wh_error *dwarf_enumerator(void *priv, const char *name, int64_t *ret)
 {
-	struct wh_type type;
-	struct wh_error *err = wh_types_find(t, WH_TYPE_STRUCT, name, &type);
-	if (err)
-		return err;
-	return wh_types_sizeof(t, type, ret);
-}
-
-struct wh_error *wh_types_struct_member(struct wh_types *t, const char *struct_name,
-					const char *path, struct wh_member_info *ret)
-{
-	struct wh_type type;
-	struct wh_error *err = wh_types_find(t, WH_TYPE_STRUCT, struct_name, &type);
-	if (err)
-		return err;
-	err = wh_types_member(t, type, path, ret);
-	return err ? wh_error_wrap(err, "struct %s", struct_name) : NULL;
-}
-
-struct wh_error *wh_types_enumerator(struct wh_types *t, const char *name, int64_t *ret)
-{
+	struct dwarf_types *t = priv;
 	uint64_t off;
 	struct wh_error *err = lookup(t, NS_ENUMERATOR, name, &off);
 	if (err)
@@ -773,7 +794,7 @@ struct wh_error *wh_types_enumerator(struct wh_types *t, const char *name, int64
 }
 
 /* Header offset of the compile unit of CODE_ADDR, from .debug_aranges. */
-static struct wh_error *cu_at(struct wh_types *t, uint64_t code_addr, uint64_t *ret)
+static struct wh_error *cu_at(struct dwarf_types *t, uint64_t code_addr, uint64_t *ret)
 {
 	if (!t->aranges) {
 		const unsigned char *data;
@@ -796,8 +817,9 @@ static struct wh_error *cu_at(struct wh_types *t, uint64_t code_addr, uint64_t *
 	return wh_aranges_find(t->aranges, code_addr, ret);
 }
 
-struct wh_error *wh_types_index_cu_at(struct wh_types *t, uint64_t code_addr)
+static struct wh_error *dwarf_index_cu_at(void *priv, uint64_t code_addr)
 {
+	struct dwarf_types *t = priv;
 	uint64_t header;
 	struct wh_error *err = cu_at(t, code_addr, &header);
 	if (err)
@@ -813,9 +835,10 @@ struct wh_error *wh_types_index_cu_at(struct wh_types *t, uint64_t code_addr)
 	return index_cu(t, unit);
 }
 
-struct wh_error *wh_types_variable_near(struct wh_types *t, const char *name, uint64_t code_addr,
+static struct wh_error *dwarf_variable_near(void *priv, const char *name, uint64_t code_addr,
 					struct wh_type *ret)
 {
+	struct dwarf_types *t = priv;
 	uint64_t header;
 	struct wh_error *err = cu_at(t, code_addr, &header);
 	if (err)
@@ -841,7 +864,7 @@ struct wh_error *wh_types_variable_near(struct wh_types *t, const char *name, ui
 }
 
 /* .debug_line, loaded on first use. */
-static struct wh_error *load_line_section(struct wh_types *t)
+static struct wh_error *load_line_section(struct dwarf_types *t)
 {
 	if (t->line_sections.line_size)
 		return NULL;
@@ -853,7 +876,7 @@ static struct wh_error *load_line_section(struct wh_types *t)
 }
 
 /* The line table of the CU whose header is at HEADER. */
-static struct wh_error *load_lines(struct wh_types *t, uint64_t header, struct wh_line_table **ret)
+static struct wh_error *load_lines(struct dwarf_types *t, uint64_t header, struct wh_line_table **ret)
 {
 	struct wh_error *err = load_line_section(t);
 	if (err)
@@ -866,7 +889,7 @@ static struct wh_error *load_lines(struct wh_types *t, uint64_t header, struct w
 }
 
 /* The line table of the CU whose header is at CU_OFF, from the cache. */
-static struct wh_error *cached_lines(struct wh_types *t, uint64_t cu_off,
+static struct wh_error *cached_lines(struct dwarf_types *t, uint64_t cu_off,
 				     struct wh_line_table **ret)
 {
 	struct line_cache *c = NULL, *victim = &t->lines[0];
@@ -893,9 +916,10 @@ static struct wh_error *cached_lines(struct wh_types *t, uint64_t cu_off,
 	return NULL;
 }
 
-struct wh_error *wh_types_source_line(struct wh_types *t, uint64_t addr, const char **ret_file,
+static struct wh_error *dwarf_source_line(void *priv, uint64_t addr, const char **ret_file,
 				      unsigned *ret_line)
 {
+	struct dwarf_types *t = priv;
 	uint64_t cu_off;
 	struct wh_line_table *table;
 	struct wh_error *err = cu_at(t, addr, &cu_off);
@@ -911,18 +935,11 @@ struct wh_error *wh_types_source_line(struct wh_types *t, uint64_t addr, const c
 	return NULL;
 }
 
-void wh_inline_sites_destroy(struct wh_inline_site *sites, size_t n)
-{
-	for (size_t i = 0; sites && i < n; i++) {
-		free(sites[i].function);
-		free(sites[i].call_file);
-	}
-	free(sites);
-}
-
-static struct wh_error *inlined_at(struct wh_types *t, uint64_t addr, struct wh_inline_site **ret,
+/* The inlined calls at ADDR as the DWARF says them (uncached). */
+static struct wh_error *inlined_at(void *priv, uint64_t addr, struct wh_inline_site **ret,
 				   size_t *ret_n)
 {
+	struct dwarf_types *t = priv;
 	uint64_t cu_off;
 	struct wh_inline_call calls[WH_MAX_INLINE_DEPTH];
 	size_t n;
@@ -989,7 +1006,7 @@ static struct wh_error *copy_sites(const struct wh_inline_site *from, size_t n,
 }
 
 /* Keep a copy of a good answer (best effort: a full memo answers anew). */
-static void remember_sites(struct wh_types *t, uint64_t addr, const struct wh_inline_site *sites,
+static void remember_sites(struct dwarf_types *t, uint64_t addr, const struct wh_inline_site *sites,
 			   size_t n)
 {
 	if (t->n_inline_memos == MAX_INLINE_MEMOS)
@@ -1013,9 +1030,10 @@ static void remember_sites(struct wh_types *t, uint64_t addr, const struct wh_in
 	t->n_inline_memos++;
 }
 
-struct wh_error *wh_types_inlined_at(struct wh_types *t, uint64_t addr, struct wh_inline_site **ret,
+static struct wh_error *dwarf_inlined_at(void *priv, uint64_t addr, struct wh_inline_site **ret,
 				     size_t *ret_n)
 {
+	struct dwarf_types *t = priv;
 	size_t i = wh_addr_map_get(&t->inline_index, addr);
 	if (i != SIZE_MAX) {
 		*ret_n = 0;
@@ -1030,7 +1048,45 @@ struct wh_error *wh_types_inlined_at(struct wh_types *t, uint64_t addr, struct w
 	return err;
 }
 
-size_t wh_types_units_scanned(const struct wh_types *t)
+static size_t dwarf_units_scanned(const void *priv)
 {
+	const struct dwarf_types *t = priv;
 	return t->units_scanned;
+}
+
+static const struct wh_types_ops dwarf_ops = {
+	.name = "DWARF",
+	.destroy = dwarf_destroy,
+	.find = dwarf_find,
+	.resolve = dwarf_resolve,
+	.target = dwarf_target,
+	.array_length = dwarf_array_length,
+	.size = dwarf_sizeof,
+	.member = dwarf_member,
+	.enumerator = dwarf_enumerator,
+	.variable_near = dwarf_variable_near,
+	.index_cu_at = dwarf_index_cu_at,
+	.source_line = dwarf_source_line,
+	.inlined_at = dwarf_inlined_at,
+	.units_scanned = dwarf_units_scanned,
+};
+
+struct wh_error *wh_types_create_from_object(struct wh_dwarf_object *obj, struct wh_types **ret)
+{
+	struct dwarf_types *t;
+	struct wh_error *err = dwarf_open_object(obj, &t);
+	return err ? err : wh_types_wrap(&dwarf_ops, t, ret);
+}
+
+struct wh_error *wh_types_create(struct wh_elf_image *img, struct wh_types **ret)
+{
+	struct wh_dwarf_object *obj;
+	struct dwarf_types *t;
+	struct wh_error *err = wh_dwarf_object_open(img, &obj);
+	if (!err)
+		err = dwarf_open_object(obj, &t);
+	if (err)
+		return err;
+	t->img = img;
+	return wh_types_wrap(&dwarf_ops, t, ret);
 }

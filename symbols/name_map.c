@@ -68,6 +68,17 @@ static struct wh_error *grow_to(struct wh_name_map *map, size_t cap)
 	return NULL;
 }
 
+struct wh_error *wh_name_map_reserve(struct wh_name_map *map, size_t n)
+{
+	size_t cap = map->capacity ? map->capacity : 1024;
+	while ((map->count + n + 1) * 4 >= cap * 3) {
+		if (cap > SIZE_MAX / 4)
+			return &wh_error_nomem;
+		cap *= 2;
+	}
+	return cap > map->capacity ? grow_to(map, cap) : NULL;
+}
+
 struct wh_error *wh_name_map_add(struct wh_name_map *map, unsigned tag, const char *key,
 				 uint64_t value)
 {

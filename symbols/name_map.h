@@ -28,6 +28,8 @@ void wh_name_map_deinit(struct wh_name_map *map);
 /* Insert unless (tag, key) is present; the first insertion wins. */
 struct wh_error *wh_name_map_add(struct wh_name_map *map, unsigned tag, const char *key,
 				 uint64_t value);
+/* Make room for N more entries at once (a table indexed in one go). */
+struct wh_error *wh_name_map_reserve(struct wh_name_map *map, size_t n);
 bool wh_name_map_get(const struct wh_name_map *map, unsigned tag, const char *key, uint64_t *ret);
 
 #endif

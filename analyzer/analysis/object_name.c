@@ -22,7 +22,7 @@ static bool global_symbol(struct wh_kernel *k, uint64_t addr, char *buf, size_t 
 	}
 	struct wh_symbol sym;
 	uint64_t off;
-	err = wh_elf_image_symbolize(k->vmlinux, addr - k->kaslr_offset, &sym, &off);
+	err = wh_kernel_symbolize(k, addr - k->kaslr_offset, &sym, &off);
 	bool ok = !err && sym.size && off < sym.size && !sym.percpu;
 	wh_error_destroy(err);
 	if (!ok)

@@ -13,6 +13,39 @@ size_t wh_summary_state_index(char letter)
 	return p && letter ? (size_t)(p - WH_STATE_LETTERS) : WH_N_STATES - 1;
 }
 
+/* timekeeper.xtime_sec in tk_core, a static of kernel/time/timekeeping.c
+ * whose type is anonymous up to 6.12: found in the compile unit of a
+ * function of that file (DWARF); without DWARF, laid out as the kernel
+ * declares it, { seqcount_raw_spinlock_t seq; struct timekeeper
+ * timekeeper; }, the timekeeper aligned to its 8-byte members. 6.13+
+ * names the type struct tk_data. */
+static struct wh_error *tk_core_xtime_sec(struct wh_kernel *k, struct wh_member_info *ret)
+{
+	struct wh_symbol fn;
+	struct wh_type type;
+	struct wh_error *err = wh_kernel_symbol(k, "ktime_get_real_seconds", &fn);
+	if (!err)
+		err = wh_types_variable_near(k->types, "tk_core", fn.address, &type);
+	if (!err)
+		return wh_types_member(k->types, type, "timekeeper.xtime_sec", ret);
+	if (err->code != WH_ERR_ABSENT)
+		return err;
+	wh_error_destroy(err);
+	err = wh_kernel_member(k, "tk_data", "timekeeper.xtime_sec", ret);
+	if (!err || err->code != WH_ERR_ABSENT)
+		return err;
+	wh_error_destroy(err);
+	uint64_t seq_size;
+	if ((err = wh_types_find(k->types, WH_TYPE_TYPEDEF, "seqcount_raw_spinlock_t", &type)) ||
+	    (err = wh_types_sizeof(k->types, type, &seq_size)) ||
+	    (err = wh_kernel_member(k, "timekeeper", "xtime_sec", ret)))
+		return err;
+	uint64_t base = (seq_size + 7) & ~7ull;
+	ret->offset += base;
+	ret->bit_offset += (uint32_t)base * 8;
+	return NULL;
+}
+
 /* Wall-clock time of the crash: VMCOREINFO CRASHTIME where kdump wrote it,
  * else the timekeeper's last update (within a tick of the dump for a
  * QEMU-taken dump of a halted guest). */
@@ -25,17 +58,9 @@ static void read_crash_time(struct wh_kernel *k, struct wh_summary *s)
 		s->crash_time_source = "vmcoreinfo";
 		return;
 	}
-	/* tk_core is a static of an anonymous struct type: find its type in
-	 * the compile unit of a function from the same file. */
-	struct wh_symbol fn;
-	struct wh_type type;
 	struct wh_member_info m;
 	uint64_t tk, sec;
-	struct wh_error *err = wh_elf_image_symbol(k->vmlinux, "ktime_get_real_seconds", &fn);
-	if (!err)
-		err = wh_types_variable_near(k->types, "tk_core", fn.address, &type);
-	if (!err)
-		err = wh_types_member(k->types, type, "timekeeper.xtime_sec", &m);
+	struct wh_error *err = tk_core_xtime_sec(k, &m);
 	if (!err)
 		err = wh_kernel_symbol_address(k, "tk_core", &tk);
 	if (!err)
@@ -81,14 +106,17 @@ static struct wh_error *build(struct wh_kernel *k, bool with_panic, struct wh_su
 	memset(s, 0, sizeof(*s));
 	snprintf(s->release, sizeof(s->release), "%s", wh_dump_release(k->dump));
 	const char *id = wh_dump_build_id(k->dump);
-	if (!id)
+	if (!id && k->vmlinux)
 		id = wh_elf_image_build_id(k->vmlinux);
 	snprintf(s->build_id, sizeof(s->build_id), "%s", id ? id : "");
 	snprintf(s->dump_format, sizeof(s->dump_format), "%s", wh_dump_format(k->dump));
 	const char *source = wh_dump_source_note(k->dump);
 	snprintf(s->dump_source, sizeof(s->dump_source), "%s", source ? source : "");
-	snprintf(s->vmlinux_path, sizeof(s->vmlinux_path), "%s", wh_elf_image_path(k->vmlinux));
+	snprintf(s->vmlinux_path, sizeof(s->vmlinux_path), "%s",
+		 k->vmlinux ? wh_elf_image_path(k->vmlinux) : "");
 	s->kaslr_offset = k->kaslr_offset;
+	s->debuginfo = wh_kernel_debuginfo(k);
+	s->debuginfo_missing = wh_kernel_debuginfo_missing(k);
 	for (unsigned cpu = 0; cpu < k->nr_cpu_ids; cpu++) {
 		s->cpus_online += k->cpu_online[cpu];
 		s->cpus_present += k->cpu_present[cpu];

@@ -20,6 +20,9 @@ struct wh_summary {
 	char dump_format[32];
 	char dump_source[2048]; /* what was done to read the dump, "" when nothing */
 	char vmlinux_path[512];
+	/* The debug info the analysis ran on and, when it is not DWARF, what
+	 * that leaves out (NULL with DWARF); static strings. */
+	const char *debuginfo, *debuginfo_missing;
 	uint64_t kaslr_offset;
 	unsigned cpus_present;
 	unsigned cpus_online; /* at dump time: panic() takes the others offline */

@@ -58,6 +58,8 @@ static const char usage_text[] =
     "                       the debuginfod servers of DEBUGINFOD_URLS)\n"
     "  --debug-dir DIR      a tree laid out like /usr/lib/debug (repeatable)\n"
     "  --offline            never ask debuginfod servers (DEBUGINFOD_URLS)\n"
+    "  --no-debuginfo       only the kernel's BTF and kallsyms in the dump (also\n"
+    "                       when no vmlinux is found): stacks without file:line\n"
     "  -f, --format FMT     text (default), json; report only: dot (Graphviz),\n"
     "                       html (one page, graph drawn), svg (the graph)\n"
     "  -m, --modules DIR    module debug files (NAME.ko), searched recursively;\n"
@@ -132,6 +134,7 @@ struct options {
 	size_t n_debug_dirs;
 	bool offline; /* never ask debuginfod */
 	bool have_command;
+	bool no_debuginfo; /* --no-debuginfo: the dump's BTF and kallsyms only */
 	int32_t pids[MAX_PIDS];
 	struct wh_bt_selection bt;
 };
@@ -154,7 +157,9 @@ static struct wh_error *parse_args(int argc, char **argv, struct options *o)
 	    {"state", required_argument, NULL, 's'},   {"cpu", required_argument, NULL, 'c'},
 	    {"all", no_argument, NULL, 'a'},	       {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},       {"debug-dir", required_argument, NULL, 'D'},
-	    {"offline", no_argument, NULL, OPT_OFFLINE},       {NULL, 0, NULL, 0},
+	    {"offline", no_argument, NULL, OPT_OFFLINE},
+	    {"no-debuginfo", no_argument, NULL, 'N'},
+	    {NULL, 0, NULL, 0},
 	};
 	memset(o, 0, sizeof(*o));
 	o->bt.cpu = -1;
@@ -188,6 +193,7 @@ static struct wh_error *parse_args(int argc, char **argv, struct options *o)
 		}
 		switch (c) {
 		case 'k': o->vmlinux = optarg; break;
+		case 'N': o->no_debuginfo = true; break;
 		case 'm': o->module_dir = optarg; break;
 		case OPT_OFFLINE: o->offline = true; break;
 		case 'D':
@@ -409,17 +415,41 @@ static struct wh_error *run(const struct options *o)
 	struct wh_error *err = wh_dump_open_files(o->vmcores, o->n_vmcores, &dump);
 	if (err)
 		return err;
-	if (!vmlinux) {
-		if ((err = find_debuginfo(o, dump, &found))) {
+	if (o->no_debuginfo && vmlinux) {
+		wh_dump_destroy(dump);
+		return wh_error_create(WH_ERR_USAGE, "--no-debuginfo and -k exclude each other");
+	}
+	struct wh_error *not_found = NULL; /* why no vmlinux was found */
+	if (!vmlinux && !o->no_debuginfo) {
+		if ((not_found = find_debuginfo(o, dump, &found)) == &wh_error_nomem) {
 			wh_dump_destroy(dump);
-			return err;
+			return not_found;
 		}
-		vmlinux = found.vmlinux;
-		if (!module_dir && found.module_dir[0])
-			module_dir = found.module_dir;
+		if (!not_found) {
+			vmlinux = found.vmlinux;
+			if (!module_dir && found.module_dir[0])
+				module_dir = found.module_dir;
+		}
 	}
 	struct wh_kernel *k;
-	if ((err = wh_kernel_open_dump(dump, vmlinux, &k)))
+	/* No vmlinux: the kernel's own BTF and kallsyms, when it has them. */
+	err = vmlinux ? wh_kernel_open_dump(dump, vmlinux, &k)
+		      : wh_kernel_open_dump_no_debuginfo(dump, &k);
+	if (not_found && err) {
+		/* Neither: the missing vmlinux is what the user can fix. */
+		struct wh_error *both = wh_error_create(not_found->code, "%s; and without it: %s",
+							not_found->message, err->message);
+		wh_error_destroy(not_found);
+		wh_error_destroy(err);
+		return both;
+	}
+	if (not_found) {
+		char buf[1024];
+		fprintf(stderr, "whyhung: %s; analysed with the BTF and kallsyms in the dump\n",
+			wh_escape_text(not_found->message, SIZE_MAX, buf, sizeof(buf)));
+		wh_error_destroy(not_found);
+	}
+	if (err)
 		return err;
 	if (module_dir)
 		err = wh_kernel_set_module_dir(k, module_dir);

@@ -1,5 +1,7 @@
 #include "kernel.h"
+#include "kallsyms_read.h"
 #include "kernel_check.h"
+#include "module_btf.h"
 #include "module_debug.h"
 #include "modules.h"
 #include "orc.h"
@@ -149,7 +151,9 @@ static struct wh_error *complete_open(struct wh_kernel *k, struct wh_error *err,
 	if (!err) {
 		k->kaslr_offset = wh_dump_kaslr_offset(k->dump);
 		sscanf(wh_dump_release(k->dump), "%d.%d", &k->version_major, &k->version_minor);
-		err = wh_kernel_check_match(k);
+		/* Without a vmlinux the dump's own tables cannot mismatch it. */
+		if (k->vmlinux)
+			err = wh_kernel_check_match(k);
 	}
 	if (!err && !k->types)
 		err = wh_types_create(k->vmlinux, &k->types);
@@ -172,10 +176,12 @@ void wh_kernel_destroy(struct wh_kernel *k)
 	if (!k)
 		return;
 	wh_module_debug_destroy(k->module_debug);
+	wh_module_btf_destroy(k->module_btf);
 	wh_modules_destroy(k->modules);
 	wh_orc_destroy(k->orc);
 	wh_types_destroy(k->types);
 	wh_elf_image_destroy(k->vmlinux);
+	wh_kallsyms_destroy(k->kallsyms);
 	wh_dump_destroy(k->dump);
 	free(k->per_cpu_offset);
 	free(k->cpu_possible);
@@ -184,10 +190,73 @@ void wh_kernel_destroy(struct wh_kernel *k)
 	free(k);
 }
 
+struct wh_error *wh_kernel_open_dump_no_debuginfo(struct wh_dump *dump, struct wh_kernel **ret)
+{
+	struct wh_kernel *k = calloc(1, sizeof(*k));
+	if (!k) {
+		wh_dump_destroy(dump);
+		return &wh_error_nomem;
+	}
+	k->dump = dump;
+	struct wh_error *err = wh_kallsyms_read(dump, &k->kallsyms);
+	if (err)
+		err = wh_error_wrap(err, "no debug info: reading the kernel's kallsyms");
+	if (!err && (err = wh_btf_read(dump, k->kallsyms, &k->types)))
+		err = wh_error_wrap(err, "no debug info: reading the kernel's BTF");
+	if (err && (err->code == WH_ERR_ABSENT || err->code == WH_ERR_FORMAT))
+		err->code = WH_ERR_NO_DEBUGINFO;
+	return complete_open(k, err, ret);
+}
+
+const char *wh_kernel_debuginfo(const struct wh_kernel *k)
+{
+	return k->vmlinux ? "DWARF" : "BTF and kallsyms from the dump (no debug vmlinux)";
+}
+
+const char *wh_kernel_debuginfo_missing(const struct wh_kernel *k)
+{
+	return k->vmlinux ? NULL
+			  : "no source file:line and no inlined frames in stacks; "
+			    "module types from each module's BTF, unless -m gives their debug files";
+}
+
+/* Link-time addresses from kallsyms' runtime ones: the KASLR slide off. */
+static void kallsyms_to_link(const struct wh_kernel *k, struct wh_symbol *sym)
+{
+	if (!sym->percpu)
+		sym->address -= k->kaslr_offset;
+}
+
+struct wh_error *wh_kernel_symbol(struct wh_kernel *k, const char *name, struct wh_symbol *ret)
+{
+	if (k->vmlinux)
+		return wh_elf_image_symbol(k->vmlinux, name, ret);
+	if (!k->kallsyms)
+		return wh_error_create(WH_ERR_ABSENT, "no symbol table for %s", name);
+	struct wh_error *err = wh_kallsyms_symbol(k->kallsyms, name, ret);
+	if (!err)
+		kallsyms_to_link(k, ret);
+	return err;
+}
+
+struct wh_error *wh_kernel_symbolize(struct wh_kernel *k, uint64_t addr, struct wh_symbol *ret,
+				     uint64_t *ret_offset)
+{
+	if (k->vmlinux)
+		return wh_elf_image_symbolize(k->vmlinux, addr, ret, ret_offset);
+	if (!k->kallsyms)
+		return wh_error_create(WH_ERR_ABSENT, "no symbol table");
+	struct wh_error *err =
+	    wh_kallsyms_symbolize(k->kallsyms, addr + k->kaslr_offset, ret, ret_offset);
+	if (!err)
+		kallsyms_to_link(k, ret);
+	return err;
+}
+
 struct wh_error *wh_kernel_symbol_address(struct wh_kernel *k, const char *name, uint64_t *ret)
 {
 	struct wh_symbol sym;
-	struct wh_error *err = wh_elf_image_symbol(k->vmlinux, name, &sym);
+	struct wh_error *err = wh_kernel_symbol(k, name, &sym);
 	if (err)
 		return err;
 	*ret = sym.percpu ? sym.address : sym.address + k->kaslr_offset;
@@ -198,7 +267,7 @@ struct wh_error *wh_kernel_percpu_address(struct wh_kernel *k, const char *name,
 					  uint64_t *ret)
 {
 	struct wh_symbol sym;
-	struct wh_error *err = wh_elf_image_symbol(k->vmlinux, name, &sym);
+	struct wh_error *err = wh_kernel_symbol(k, name, &sym);
 	if (err)
 		return err;
 	if (!sym.percpu)
@@ -287,7 +356,7 @@ void wh_kernel_type_hint(struct wh_kernel *k, const char *const *functions)
 		k->hints_done[k->n_hints_done++] = functions;
 	for (; *functions; functions++) {
 		struct wh_symbol sym;
-		struct wh_error *err = wh_elf_image_symbol(k->vmlinux, *functions, &sym);
+		struct wh_error *err = wh_kernel_symbol(k, *functions, &sym);
 		if (!err)
 			err = wh_types_index_cu_at(k->types, sym.address);
 		bool done = !err;

@@ -1,4 +1,5 @@
 #include "module_debug.h"
+#include "module_btf.h"
 #include "module_debug_check.h"
 #include "modules.h"
 #include "debuginfod_fetch.h"
@@ -276,6 +277,10 @@ static struct wh_error *module_slot(struct wh_kernel *k, const char *name, struc
 
 struct wh_error *wh_module_types(struct wh_kernel *k, const char *name, struct wh_types **ret)
 {
+	/* No debug files at all: the module's own BTF, when the kernel's
+	 * types are BTF too (a split BTF needs its base). */
+	if (!k->module_debug && !k->vmlinux)
+		return wh_module_btf_types(k, name, ret);
 	struct loaded *l = NULL;
 	struct wh_error *err = module_slot(k, name, &l);
 	if (err)

@@ -76,7 +76,8 @@ static int detect_version(struct wh_kernel *k)
 	static const unsigned char v3[20] = {0xfe, 0x5d, 0x32, 0xbf, 0x58, 0x1b, 0xd6,
 					     0x3b, 0x2c, 0xa9, 0xa5, 0xc6, 0x5a, 0xa5,
 					     0xa6, 0x25, 0xea, 0xb3, 0xfe, 0x24};
-	const struct wh_elf_section *hdr = wh_elf_image_section(k->vmlinux, ".orc_header");
+	const struct wh_elf_section *hdr =
+	    k->vmlinux ? wh_elf_image_section(k->vmlinux, ".orc_header") : NULL;
 	if (hdr && hdr->data && hdr->size >= 20)
 		return memcmp(hdr->data, v3, 20) ? 4 : 3;
 	if (wh_kernel_version_at_least(k, 6, 4))
@@ -122,6 +123,8 @@ static void table_free(struct orc_table *t)
  * addresses; the KASLR slide moves both alike. */
 static struct wh_error *load_kernel_from_file(struct wh_kernel *k, struct orc_table *t)
 {
+	if (!k->vmlinux)
+		return wh_error_create(WH_ERR_ABSENT, "no vmlinux");
 	const struct wh_elf_section *ip = wh_elf_image_section(k->vmlinux, ".orc_unwind_ip");
 	const struct wh_elf_section *un = wh_elf_image_section(k->vmlinux, ".orc_unwind");
 	if (!ip || !un || !ip->data || !un->data)

@@ -83,17 +83,20 @@ static struct wh_error *read_text(struct builder *b, uint64_t addr, size_t len,
 }
 
 /* An unsigned global of any integer size (log_buf_len is u32, log_buf a
- * pointer); the ELF symbol size says how many bytes to read. */
-static struct wh_error *read_global(struct wh_kernel *k, const char *name, uint64_t *ret)
+ * pointer); the ELF symbol size says how many bytes to read. kallsyms has
+ * no sizes (only the distance to the next symbol): then DECLARED, the
+ * size of its type in kernel/printk/printk.c. */
+static struct wh_error *read_global(struct wh_kernel *k, const char *name, unsigned declared,
+				    uint64_t *ret)
 {
 	struct wh_symbol sym;
 	uint64_t addr;
-	struct wh_error *err = wh_elf_image_symbol(k->vmlinux, name, &sym);
+	struct wh_error *err = wh_kernel_symbol(k, name, &sym);
 	if (!err)
 		err = wh_kernel_symbol_address(k, name, &addr);
 	if (err)
 		return err;
-	struct wh_member_info m = {.offset = 0, .size = sym.size};
+	struct wh_member_info m = {.offset = 0, .size = k->vmlinux ? sym.size : declared};
 	err = wh_kernel_read_member(k, addr, &m, ret);
 	return err ? wh_error_wrap(err, "reading %s", name) : NULL;
 }
@@ -262,7 +265,7 @@ static struct wh_error *read_lockless(struct builder *b)
 	uint64_t rb, count_bits, size_bits, head, tail;
 	struct prb p;
 	/* prb points at printk_rb_static, or printk_rb_dynamic after log_buf_len=. */
-	if ((err = read_global(k, "prb", &rb)) ||
+	if ((err = read_global(k, "prb", 8, &rb)) ||
 	    (err = wh_kernel_read_member(k, rb, &l.count_bits, &count_bits)) ||
 	    (err = wh_kernel_read_member(k, rb, &l.size_bits, &size_bits)) ||
 	    (err = wh_kernel_read_member(k, rb, &l.descs, &p.descs)) ||
@@ -355,12 +358,12 @@ static struct wh_error *read_old(struct builder *b)
 	if (err)
 		return wh_error_wrap(err, "printk_log layout");
 	uint64_t buf, buf_len, idx, next, seq = 0;
-	if ((err = read_global(k, "log_buf", &buf)) ||
-	    (err = read_global(k, "log_buf_len", &buf_len)) ||
-	    (err = read_global(k, "log_first_idx", &idx)) ||
-	    (err = read_global(k, "log_next_idx", &next)))
+	if ((err = read_global(k, "log_buf", 8, &buf)) ||
+	    (err = read_global(k, "log_buf_len", 4, &buf_len)) ||
+	    (err = read_global(k, "log_first_idx", 4, &idx)) ||
+	    (err = read_global(k, "log_next_idx", 4, &next)))
 		return err;
-	err = read_global(k, "log_first_seq", &seq); /* absent in hand-made kernels only */
+	err = read_global(k, "log_first_seq", 8, &seq); /* absent in hand-made kernels only */
 	if (err && err->code != WH_ERR_ABSENT)
 		return err;
 	wh_error_destroy(err);
@@ -432,7 +435,7 @@ static struct wh_error *read_old(struct builder *b)
 static bool have_symbol(struct wh_kernel *k, const char *name)
 {
 	struct wh_symbol sym;
-	struct wh_error *err = wh_elf_image_symbol(k->vmlinux, name, &sym);
+	struct wh_error *err = wh_kernel_symbol(k, name, &sym);
 	wh_error_destroy(err);
 	return !err;
 }

@@ -22,6 +22,11 @@ static void write_kernel(struct wh_json *j, const struct wh_summary *s)
 	wh_json_uint(j, s->cpus_online);
 	wh_json_key(j, "cpus_possible");
 	wh_json_uint(j, s->cpus_possible);
+	/* Which debug info, and what it leaves out (null: nothing). */
+	wh_json_key(j, "debuginfo");
+	wh_json_string(j, s->debuginfo);
+	wh_json_key(j, "debuginfo_missing");
+	wh_json_string(j, s->debuginfo_missing);
 	wh_json_end_object(j);
 	wh_json_key(j, "dump");
 	wh_json_begin_object(j);

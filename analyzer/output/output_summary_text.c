@@ -172,6 +172,8 @@ void wh_output_text_header(FILE *out, const struct wh_summary *s)
 			wh_escape_text(s->dump_source, sizeof(s->dump_source), source,
 				       sizeof(source)));
 	}
+	if (s->debuginfo_missing)
+		fprintf(out, "debuginfo:  %s: %s\n", s->debuginfo, s->debuginfo_missing);
 	fprintf(out, "crash time: %s%s%s%s\n", when, s->have_crash_time ? " (from " : "",
 		s->have_crash_time ? s->crash_time_source : "", s->have_crash_time ? ")" : "");
 	fprintf(out, "tasks:      %zu:", s->tasks.count);

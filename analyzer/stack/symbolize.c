@@ -9,8 +9,7 @@ struct wh_error *wh_symbolize(struct wh_kernel *k, uint64_t addr, struct wh_symb
 	if (wh_kernel_in_text(k, addr)) {
 		struct wh_symbol sym;
 		uint64_t off;
-		struct wh_error *err =
-		    wh_elf_image_symbolize(k->vmlinux, addr - k->kaslr_offset, &sym, &off);
+		struct wh_error *err = wh_kernel_symbolize(k, addr - k->kaslr_offset, &sym, &off);
 		if (err)
 			return err;
 		ret->function = sym.name;
