@@ -42,7 +42,7 @@ static void *xrealloc(void *p, size_t size)
 	return p;
 }
 
-static size_t add_object(struct hang *h, const char *kind, const char *state)
+static size_t add_object(struct hang *h, enum wh_wait_kind_id kind, const char *state)
 {
 	struct wh_waits *w = &h->waits;
 	if (w->n_objects == h->objects_cap) {
@@ -51,10 +51,11 @@ static size_t add_object(struct hang *h, const char *kind, const char *state)
 	}
 	struct wh_wait_object *o = &w->objects[w->n_objects];
 	memset(o, 0, sizeof(*o));
-	snprintf(o->kind, sizeof(o->kind), "%s", kind);
+	o->kind = kind;
 	snprintf(o->state, sizeof(o->state), "%s", state);
 	o->address = 0xffff888200000000ull + 0x40 * w->n_objects;
-	snprintf(o->name, sizeof(o->name), "%s at 0x%llx", kind, (unsigned long long)o->address);
+	snprintf(o->name, sizeof(o->name), "%s at 0x%llx", wh_wait_kind_name(kind),
+		 (unsigned long long)o->address);
 	return w->n_objects++;
 }
 
@@ -68,7 +69,7 @@ static void add_owner(struct hang *h, size_t object, size_t task, enum wh_owner_
 }
 
 /* Task TASK waits on OBJECT (queued last). */
-static void add_wait(struct hang *h, size_t task, size_t object, const char *mode)
+static void add_wait(struct hang *h, size_t task, size_t object, enum wh_wait_how mode)
 {
 	struct wh_waits *w = &h->waits;
 	if (w->n_waits == h->waits_cap) {
@@ -76,8 +77,8 @@ static void add_wait(struct hang *h, size_t task, size_t object, const char *mod
 		w->waits = xrealloc(w->waits, h->waits_cap * sizeof(*w->waits));
 	}
 	uint64_t addr = h->tasks.tasks[task].address;
-	w->waits[w->n_waits] = (struct wh_task_wait){.task = addr, .object = object};
-	snprintf(w->waits[w->n_waits].mode, sizeof(w->waits[0].mode), "%s", mode);
+	w->waits[w->n_waits] =
+	    (struct wh_task_wait){.task = addr, .object = object, .mode = {mode, 0}};
 	w->n_waits++;
 	struct wh_wait_object *o = &w->objects[object];
 	/* Lists grow by doubling: capacity is the next power of two. */
@@ -88,7 +89,7 @@ static void add_wait(struct hang *h, size_t task, size_t object, const char *mod
 		    xrealloc(o->waiter_modes, (n ? 2 * n : 1) * sizeof(*o->waiter_modes));
 	}
 	o->waiters[n] = addr;
-	snprintf(o->waiter_modes[n], sizeof(o->waiter_modes[0]), "%s", mode);
+	o->waiter_modes[n] = (struct wh_wait_mode){mode, 0};
 	o->n_waiters++;
 	h->tasks.tasks[task].state = 'D';
 }
@@ -114,46 +115,49 @@ static void make_tasks(struct hang *h, size_t n)
 static void make_big_hang(struct hang *h, size_t n)
 {
 	make_tasks(h, n);
-	size_t mutex = add_object(h, "mutex", "locked");
-	size_t rwsem = add_object(h, "rwsem", "held for read by 3 readers");
-	size_t a = add_object(h, "mutex", "locked"), b = add_object(h, "mutex", "locked");
+	size_t mutex = add_object(h, WH_WAIT_KIND_MUTEX, "locked");
+	size_t rwsem = add_object(h, WH_WAIT_KIND_RWSEM, "held for read by 3 readers");
+	size_t a = add_object(h, WH_WAIT_KIND_MUTEX, "locked"),
+	       b = add_object(h, WH_WAIT_KIND_MUTEX, "locked");
 	/* Tasks 0-2 read-hold the rwsem and sleep; 3 holds the mutex and
 	 * waits on the rwsem for write; 4 and 5 are the ABBA pair. */
 	for (size_t r = 0; r < 3; r++)
 		add_owner(h, rwsem, r, WH_OWNER_INFERRED);
 	add_owner(h, mutex, 3, WH_OWNER_FIELD);
-	add_wait(h, 3, rwsem, "write");
+	add_wait(h, 3, rwsem, WH_WAIT_WRITE);
 	add_owner(h, a, 4, WH_OWNER_FIELD);
 	add_owner(h, b, 5, WH_OWNER_FIELD);
-	add_wait(h, 4, b, "");
-	add_wait(h, 5, a, "");
+	add_wait(h, 4, b, WH_WAIT_PLAIN);
+	add_wait(h, 5, a, WH_WAIT_PLAIN);
 	size_t i = 6;
 	for (; i < 6 + n * 40 / 100; i++)
-		add_wait(h, i, mutex, "");
+		add_wait(h, i, mutex, WH_WAIT_PLAIN);
 	for (size_t end = i + n * 20 / 100; i < end; i++)
-		add_wait(h, i, rwsem, i % 2 ? "read" : "write");
+		add_wait(h, i, rwsem, i % 2 ? WH_WAIT_READ : WH_WAIT_WRITE);
 	/* Chains: each of five waits on a lock the next holds; the last on a
 	 * wait queue nobody is known to wake. */
 	for (size_t end = i + n * 5 / 100; i + 5 <= end; i += 5) {
 		for (size_t k = 0; k < 4; k++) {
-			size_t o = add_object(h, "mutex", "locked");
+			size_t o = add_object(h, WH_WAIT_KIND_MUTEX, "locked");
 			add_owner(h, o, i + k + 1, WH_OWNER_FIELD);
-			add_wait(h, i + k, o, "");
+			add_wait(h, i + k, o, WH_WAIT_PLAIN);
 		}
-		add_wait(h, i + 4, add_object(h, "waitqueue", "not recorded"), "");
+		add_wait(h, i + 4, add_object(h, WH_WAIT_KIND_WAITQUEUE, "not recorded"),
+			 WH_WAIT_PLAIN);
 	}
 	for (size_t end = i + n * 5 / 100; i < end; i++)
-		add_wait(h, i, add_object(h, "waitqueue", "not recorded"), "");
+		add_wait(h, i, add_object(h, WH_WAIT_KIND_WAITQUEUE, "not recorded"),
+			 WH_WAIT_PLAIN);
 }
 
 /* Issue 16's measurement: 100k tasks, 2 waits. */
 static void make_sparse_hang(struct hang *h, size_t n)
 {
 	make_tasks(h, n);
-	size_t o = add_object(h, "mutex", "locked");
+	size_t o = add_object(h, WH_WAIT_KIND_MUTEX, "locked");
 	add_owner(h, o, n / 2, WH_OWNER_FIELD);
-	add_wait(h, n / 3, o, "");
-	add_wait(h, n - 1, o, "");
+	add_wait(h, n / 3, o, WH_WAIT_PLAIN);
+	add_wait(h, n - 1, o, WH_WAIT_PLAIN);
 }
 
 static double now_ms(void)

@@ -7,26 +7,25 @@
 #include "inode_name.h"
 #include "list_walk.h"
 #include "wait_kind.h"
-#include "waiter_scan.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const wait_frames[] = {
-    "__folio_lock",
-    "__folio_lock_killable",
-    "folio_wait_bit",
-    "folio_wait_bit_killable",
-    "folio_wait_bit_common",
-    "__folio_lock_or_retry",
-    "folio_put_wait_locked",
-    "migration_entry_wait_on_locked",
-    "__lock_page",
-    "__lock_page_killable",
-    "wait_on_page_bit_common",
-    "wait_on_page_bit",
-    NULL,
+static const struct wh_wait_frame wait_frames[] = {
+    {.function = "__folio_lock"},
+    {.function = "__folio_lock_killable"},
+    {.function = "folio_wait_bit"},
+    {.function = "folio_wait_bit_killable"},
+    {.function = "folio_wait_bit_common"},
+    {.function = "__folio_lock_or_retry"},
+    {.function = "folio_put_wait_locked"},
+    {.function = "migration_entry_wait_on_locked"},
+    {.function = "__lock_page"},
+    {.function = "__lock_page_killable"},
+    {.function = "wait_on_page_bit_common"},
+    {.function = "wait_on_page_bit"},
+    {NULL},
 };
 static const char *const io_frames[] = {"io_schedule", NULL};
 
@@ -65,38 +64,46 @@ static struct wh_error *layout(struct wh_kernel *k, struct folio_layout *l)
 	return NULL;
 }
 
-static void mode_of(const void *arg, uint64_t bit, char mode[8])
+static struct wh_error *init(struct wh_kernel *k, void **ret_layout)
+{
+	struct folio_layout *l = calloc(1, sizeof(*l));
+	if (!l)
+		return &wh_error_nomem;
+	struct wh_error *err = layout(k, l);
+	if (err)
+		free(l);
+	else
+		*ret_layout = l;
+	return err;
+}
+
+static struct wh_wait_mode mode_of(const void *arg, uint64_t bit)
 {
 	const struct folio_layout *l = arg;
 	if ((int64_t)bit == l->pg_locked)
-		snprintf(mode, 8, "lock");
-	else if ((int64_t)bit == l->pg_writeback)
-		snprintf(mode, 8, "wrback");
-	else
-		snprintf(mode, 8, "bit%u", (unsigned)(bit & 0xff));
+		return (struct wh_wait_mode){WH_WAIT_PAGE_LOCK, 0};
+	if ((int64_t)bit == l->pg_writeback)
+		return (struct wh_wait_mode){WH_WAIT_WRITEBACK, 0};
+	return (struct wh_wait_mode){WH_WAIT_BIT, (uint8_t)(bit & 0xff)};
 }
 
-static struct wh_error *recognize(const struct wh_wait_context *ctx, uint64_t *ret_object,
-				  char ret_mode[8], bool *ret_found)
+/* The waiter's wait_page_queue names the folio and the bit. */
+static struct wh_error *find(const struct wh_wait_context *ctx,
+			     const struct wh_wait_kind_state *state, const struct wh_wait_match *m,
+			     struct wh_wait_found *ret)
 {
-	*ret_found = false;
-	int frame = wh_wait_frame(ctx->bt, wait_frames, io_frames);
-	if (frame < 0)
-		return NULL;
-	struct folio_layout l;
-	struct wh_error *err = layout(ctx->k, &l);
-	if (err)
+	const struct folio_layout *l = state->layout;
+	uint64_t bit = 0;
+	struct wh_error *err =
+	    wh_find_waiter_record(ctx, m->frame, &l->waiter, &ret->record, &ret->found);
+	if (err || !ret->found)
 		return err;
-	uint64_t rec, folio, bit = 0;
-	if ((err = wh_find_waiter_record(ctx, frame, &l.waiter, &rec, ret_found)) || !*ret_found)
-		return err;
-	if ((err = wh_kernel_read_member(ctx->k, rec, &l.folio, &folio)) ||
-	    (err = wh_kernel_read_member(ctx->k, rec, &l.bit_nr, &bit))) {
-		*ret_found = false;
+	if ((err = wh_kernel_read_member(ctx->k, ret->record, &l->folio, &ret->object)) ||
+	    (err = wh_kernel_read_member(ctx->k, ret->record, &l->bit_nr, &bit))) {
+		ret->found = false;
 		return err;
 	}
-	*ret_object = folio;
-	mode_of(&l, bit, ret_mode);
+	ret->mode = mode_of(l, bit);
 	return NULL;
 }
 
@@ -131,38 +138,30 @@ static void name_folio(const struct wh_wait_context *ctx, const struct folio_lay
 	} else if (mapping & 1)
 		snprintf(obj->name, sizeof(obj->name), "anonymous folio at 0x%llx",
 			 (unsigned long long)obj->address);
-	if (flags >> l->pg_writeback & 1)
-		snprintf(obj->state, sizeof(obj->state),
-			 "%sunder writeback (flags 0x%llx): its waiters wait for the write I/O "
-			 "to complete",
-			 flags >> l->pg_locked & 1 ? "locked, " : "", (unsigned long long)flags);
-	else
-		snprintf(obj->state, sizeof(obj->state),
-			 "%s (flags 0x%llx); the kernel records no holder",
-			 flags >> l->pg_locked & 1 ? "locked" : "not locked",
-			 (unsigned long long)flags);
+	obj->state = (struct wh_object_state){.condition = WH_STATE_FOLIO,
+					      .value = flags,
+					      .flag = flags >> l->pg_locked & 1,
+					      .writeback = flags >> l->pg_writeback & 1};
 }
 
-static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wait_object *obj)
+static struct wh_error *describe(const struct wh_wait_context *ctx,
+				 const struct wh_wait_kind_state *state,
+				 const struct wh_wait_found *first, struct wh_wait_object *obj)
 {
-	struct folio_layout l;
-	struct wh_error *err = layout(ctx->k, &l);
-	if (err)
-		return err;
+	const struct folio_layout *l = state->layout;
 	uint64_t flags = 0;
-	if ((err = wh_kernel_read_member(ctx->k, obj->address, &l.flags, &flags))) {
-		snprintf(obj->state, sizeof(obj->state), "folio unreadable: %s", err->message);
-		wh_error_destroy(err);
+	struct wh_error *err;
+	if ((err = wh_kernel_read_member(ctx->k, obj->address, &l->flags, &flags))) {
+		wh_object_unreadable(obj, "folio", err);
 		return NULL;
 	}
-	name_folio(ctx, &l, obj, flags);
-	/* The queue: walk it from this task's own record. */
-	int frame = wh_wait_frame(ctx->bt, wait_frames, io_frames);
-	if ((err = wh_hashed_queue_waiters(ctx, frame, &l.waiter, &l.folio, &l.bit_nr, mode_of, &l,
-					   obj)))
+	name_folio(ctx, l, obj, flags);
+	/* The queue: walk it from the first waiter's own record. */
+	if ((err = wh_hashed_queue_waiters(ctx, first->record, &l->waiter, &l->folio, &l->bit_nr,
+					   mode_of, l, obj)))
 		return err;
 	/* Holder candidates for a locked folio: stacks holding its address. */
-	if (flags >> l.pg_locked & 1) {
+	if (flags >> l->pg_locked & 1) {
 		const size_t *holders;
 		size_t n_holders;
 		if ((err = wh_stack_holders(ctx, obj, &holders, &n_holders)))
@@ -171,9 +170,9 @@ static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wa
 			const struct wh_task *t = &ctx->tasks->tasks[holders[i]];
 			if (t->idle || is_waiter(obj, t->address))
 				continue;
-			wh_object_add_owner(ctx, obj, t->address, WH_OWNER_INFERRED,
-					    "its stack holds the folio address and it does "
-					    "not wait for it");
+			wh_object_add_owner(
+			    ctx, obj, t->address, WH_OWNER_INFERRED,
+			    (struct wh_evidence){.kind = WH_EVIDENCE_FOLIO_ON_STACK});
 		}
 	}
 	return NULL;
@@ -181,6 +180,10 @@ static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wa
 
 const struct wh_wait_kind_ops wh_wait_kind_folio = {
     .name = "folio",
-    .recognize = recognize,
+    .order = 70,
+    .frames = wait_frames,
+    .skip = io_frames,
+    .init = init,
+    .find = find,
     .describe = describe,
 };

@@ -4,22 +4,19 @@
  * are inferred from open files, with their state (stopped, blocked, gone):
  * the classic hang is a stopped or dying daemon. */
 #include "kind_memo.h"
-#include "module_debug.h"
 #include "modules.h"
 #include "symbolize.h"
-#include "task_state.h"
 #include "wait_kind.h"
-#include "waiter_scan.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const wait_frames[] = {
-    "request_wait_answer",
-    "__fuse_request_send",
-    "fuse_simple_request",
-    NULL,
+static const struct wh_wait_frame wait_frames[] = {
+    {.function = "request_wait_answer"},
+    {.function = "__fuse_request_send"},
+    {.function = "fuse_simple_request"},
+    {NULL},
 };
 
 /* enum fuse_opcode (uapi, stable numbering). */
@@ -40,66 +37,31 @@ static const char *opcode_name(uint64_t op)
 	return op < sizeof(names) / sizeof(*names) && names[op] ? names[op] : "?";
 }
 
-/* FUSE types live in the vmlinux when fuse is built in, else in fuse.ko's
- * debug file (-m DIR). */
-static struct wh_error *fuse_types(const struct wh_wait_context *ctx, struct wh_types **ret)
-{
-	/* Built in: fs/fuse/dev.c defines struct fuse_req; without the hint
-	 * finding it costs a scan of hundreds of compile units. */
-	static const char *const hint[] = {"fuse_request_end", "fuse_simple_request", NULL};
-	struct wh_error *err = wh_types_of(ctx->k, "fuse", ret);
-	if (!err && *ret == ctx->k->types)
-		wh_kernel_type_hint(ctx->k, hint);
-	return err;
-}
-
-struct fuse_layout {
-	struct wh_types *types;
-	struct wh_member_info waitq_head, fm, fm_fc, opcode, unique, nodeid, pid, flags;
-	struct wh_waiter_layout waiter;
+/* The object is the struct fuse_req whose waitq the waiter is on. FUSE
+ * types live in the vmlinux when fuse is built in, else in fuse.ko's debug
+ * file (-m DIR). */
+static const struct wh_list_kind request_list = {
+    .waiter_type = "wait_queue_entry",
+    .waiter_list = "entry",
+    .waiter_task = "private",
+    .lock_type = "fuse_req",
+    .lock_list = "waitq.head",
+    .module = "fuse",
+    /* Built in: fs/fuse/dev.c defines struct fuse_req; without the hint
+     * finding it costs a scan of hundreds of compile units. */
+    .type_hint = (const char *const[]){"fuse_request_end", "fuse_simple_request", NULL},
 };
 
-static struct wh_error *layout(const struct wh_wait_context *ctx, struct fuse_layout *l)
-{
-	struct wh_error *err = fuse_types(ctx, &l->types);
-	if (err)
-		return err;
-	struct wh_member_info entry, private;
-	if ((err = wh_kernel_member(ctx->k, "wait_queue_entry", "entry", &entry)) ||
-	    (err = wh_kernel_member(ctx->k, "wait_queue_entry", "private", &private)) ||
-	    (err = wh_types_struct_member(l->types, "fuse_req", "waitq.head", &l->waitq_head)) ||
-	    (err = wh_types_struct_member(l->types, "fuse_req", "fm", &l->fm)) ||
-	    (err = wh_types_struct_member(l->types, "fuse_mount", "fc", &l->fm_fc)) ||
-	    (err = wh_types_struct_member(l->types, "fuse_req", "in.h.opcode", &l->opcode)) ||
-	    (err = wh_types_struct_member(l->types, "fuse_req", "in.h.unique", &l->unique)) ||
-	    (err = wh_types_struct_member(l->types, "fuse_req", "in.h.nodeid", &l->nodeid)) ||
-	    (err = wh_types_struct_member(l->types, "fuse_req", "in.h.pid", &l->pid)) ||
-	    (err = wh_types_struct_member(l->types, "fuse_req", "flags", &l->flags)))
-		return err;
-	l->waiter = (struct wh_waiter_layout){
-	    .list_off = entry.offset, .task_off = private.offset, .mode_off = UINT64_MAX};
-	return NULL;
-}
-
-static struct wh_error *recognize(const struct wh_wait_context *ctx, uint64_t *ret_object,
-				  char ret_mode[8], bool *ret_found)
-{
-	*ret_found = false;
-	int frame = wh_wait_frame(ctx->bt, wait_frames, NULL);
-	if (frame < 0)
-		return NULL;
-	struct fuse_layout l;
-	struct wh_error *err = layout(ctx, &l);
-	if (err)
-		return err;
-	uint64_t rec; /* the object is the struct fuse_req whose waitq it is on */
-	if ((err = wh_waiter_object(ctx, frame, &l.waiter, l.waitq_head.offset, ret_object, &rec,
-				    ret_found)) ||
-	    !*ret_found)
-		return err;
-	ret_mode[0] = '\0';
-	return NULL;
-}
+enum { FM, FM_FC, OPCODE, UNIQUE, NODEID, FUD_FC };
+static const struct wh_kind_member members[] = {
+    [FM] = {"fuse_req", "fm", .module = "fuse"},
+    [FM_FC] = {"fuse_mount", "fc", .module = "fuse"},
+    [OPCODE] = {"fuse_req", "in.h.opcode", .module = "fuse"},
+    [UNIQUE] = {"fuse_req", "in.h.unique", .module = "fuse"},
+    [NODEID] = {"fuse_req", "in.h.nodeid", .module = "fuse"},
+    [FUD_FC] = {"fuse_dev", "fc", .module = "fuse", .optional = true},
+    {NULL},
+};
 
 /* struct file_operations of /dev/fuse: in the vmlinux or in fuse.ko. */
 static uint64_t fuse_dev_fops(struct wh_kernel *k)
@@ -119,9 +81,40 @@ static bool read_ok(struct wh_kernel *k, uint64_t obj, const struct wh_member_in
 	return !err;
 }
 
+/* What finding the daemons takes: every task's open files, and which of
+ * them is /dev/fuse. PROBLEM: why the daemons cannot be looked for. */
 struct fd_layout {
 	struct wh_member_info files, fdt, max_fds, fd, f_op, private_data;
+	uint64_t fops;
+	char problem[150];
 };
+
+static struct wh_error *init(struct wh_kernel *k, void **ret_layout)
+{
+	struct fd_layout *fl = calloc(1, sizeof(*fl));
+	if (!fl)
+		return &wh_error_nomem;
+	static const char *const fd_hint[] = {"fd_install", NULL}; /* fs/file.c: fdtable */
+	wh_kernel_type_hint(k, fd_hint);
+	struct wh_error *err;
+	if (!(fl->fops = fuse_dev_fops(k)))
+		snprintf(fl->problem, sizeof(fl->problem), "no fuse_dev_operations symbol");
+	else if ((err = wh_kernel_member(k, "task_struct", "files", &fl->files)) ||
+		 (err = wh_kernel_member(k, "files_struct", "fdt", &fl->fdt)) ||
+		 (err = wh_kernel_member(k, "fdtable", "max_fds", &fl->max_fds)) ||
+		 (err = wh_kernel_member(k, "fdtable", "fd", &fl->fd)) ||
+		 (err = wh_kernel_member(k, "file", "f_op", &fl->f_op)) ||
+		 (err = wh_kernel_member(k, "file", "private_data", &fl->private_data))) {
+		snprintf(fl->problem, sizeof(fl->problem), "%s", err->message);
+		if (err == &wh_error_nomem) {
+			free(fl);
+			return err;
+		}
+		wh_error_destroy(err);
+	}
+	*ret_layout = fl;
+	return NULL;
+}
 
 enum { MAX_FDS_SCANNED = 1 << 16 };
 
@@ -165,30 +158,21 @@ static struct wh_error *add_daemon(struct fuse_daemons **d, size_t *cap, const s
 }
 
 /* Read every process's open files once for connection FC. */
-static struct wh_error *scan_daemons(const struct wh_wait_context *ctx, const struct fuse_layout *l,
-				     uint64_t fc, struct fuse_daemons **ret)
+static struct wh_error *scan_daemons(const struct wh_wait_context *ctx,
+				     const struct wh_wait_kind_state *state, uint64_t fc,
+				     struct fuse_daemons **ret)
 {
 	struct wh_kernel *k = ctx->k;
-	struct fd_layout fl;
-	struct wh_member_info fud_fc;
-	uint64_t fops = fuse_dev_fops(k);
+	const struct fd_layout *l = state->layout;
+	const struct wh_member_info *fud_fc = &state->members[FUD_FC];
 	struct fuse_daemons *d;
 	size_t cap = 0;
 	struct wh_error *err = new_daemons(0, &d);
 	if (err)
 		return err;
-	static const char *const fd_hint[] = {"fd_install", NULL}; /* fs/file.c: fdtable */
-	wh_kernel_type_hint(k, fd_hint);
-	if (!fops || (err = wh_kernel_member(k, "task_struct", "files", &fl.files)) ||
-	    (err = wh_kernel_member(k, "files_struct", "fdt", &fl.fdt)) ||
-	    (err = wh_kernel_member(k, "fdtable", "max_fds", &fl.max_fds)) ||
-	    (err = wh_kernel_member(k, "fdtable", "fd", &fl.fd)) ||
-	    (err = wh_kernel_member(k, "file", "f_op", &fl.f_op)) ||
-	    (err = wh_kernel_member(k, "file", "private_data", &fl.private_data)) ||
-	    (err = wh_types_struct_member(l->types, "fuse_dev", "fc", &fud_fc))) {
+	if (l->problem[0] || !state->have[FUD_FC]) {
 		snprintf(d->problem, sizeof(d->problem), "%s",
-			 err ? err->message : "no fuse_dev_operations symbol");
-		wh_error_destroy(err);
+			 l->problem[0] ? l->problem : "no member fc in struct fuse_dev");
 		*ret = d;
 		return NULL;
 	}
@@ -196,12 +180,12 @@ static struct wh_error *scan_daemons(const struct wh_wait_context *ctx, const st
 	for (size_t i = 0; i < ctx->tasks->count; i++) {
 		const struct wh_task *t = &ctx->tasks->tasks[i];
 		uint64_t files, fdt, max, fdarr;
-		if (t->kthread || t->idle || !read_ok(k, t->address, &fl.files, &files) || !files ||
+		if (t->kthread || t->idle || !read_ok(k, t->address, &l->files, &files) || !files ||
 		    files == last_files)
 			continue; /* threads of a process share files */
 		last_files = files;
-		if (!read_ok(k, files, &fl.fdt, &fdt) || !fdt ||
-		    !read_ok(k, fdt, &fl.max_fds, &max) || !read_ok(k, fdt, &fl.fd, &fdarr))
+		if (!read_ok(k, files, &l->fdt, &fdt) || !fdt ||
+		    !read_ok(k, fdt, &l->max_fds, &max) || !read_ok(k, fdt, &l->fd, &fdarr))
 			continue;
 		if (max > MAX_FDS_SCANNED)
 			max = MAX_FDS_SCANNED;
@@ -212,9 +196,9 @@ static struct wh_error *scan_daemons(const struct wh_wait_context *ctx, const st
 				wh_error_destroy(e);
 				break;
 			}
-			if (!file || !read_ok(k, file, &fl.f_op, &op) || op != fops ||
-			    !read_ok(k, file, &fl.private_data, &fud) || !fud ||
-			    !read_ok(k, fud, &fud_fc, &c) || c != fc)
+			if (!file || !read_ok(k, file, &l->f_op, &op) || op != l->fops ||
+			    !read_ok(k, file, &l->private_data, &fud) || !fud ||
+			    !read_ok(k, fud, fud_fc, &c) || c != fc)
 				continue;
 			if ((err = add_daemon(&d, &cap, t, fdn))) {
 				free(d);
@@ -228,12 +212,13 @@ static struct wh_error *scan_daemons(const struct wh_wait_context *ctx, const st
 }
 
 /* Tasks with /dev/fuse open for connection FC: the daemon(s). */
-static struct wh_error *find_daemons(const struct wh_wait_context *ctx, const struct fuse_layout *l,
-				     uint64_t fc, struct wh_wait_object *obj)
+static struct wh_error *find_daemons(const struct wh_wait_context *ctx,
+				     const struct wh_wait_kind_state *state, uint64_t fc,
+				     struct wh_wait_object *obj)
 {
 	struct fuse_daemons *d = wh_kind_memo_get(ctx->memo, &memo_tag, fc);
 	if (!d) {
-		struct wh_error *err = scan_daemons(ctx, l, fc, &d);
+		struct wh_error *err = scan_daemons(ctx, state, fc, &d);
 		if (!err)
 			err = wh_kind_memo_put(ctx->memo, &memo_tag, fc, d, NULL);
 		if (err)
@@ -244,38 +229,35 @@ static struct wh_error *find_daemons(const struct wh_wait_context *ctx, const st
 			 "cannot look for the FUSE daemon: %s", d->problem);
 	for (size_t i = 0; i < d->n; i++) {
 		const struct wh_task *t = d->d[i].task;
-		char ev[192];
-		snprintf(ev, sizeof(ev),
-			 "holds /dev/fuse (fd %llu) for this connection, so it is the daemon "
-			 "that must answer; it is in state %c (%s)",
-			 (unsigned long long)d->d[i].fd, t->state, wh_task_state_name(t->state));
-		wh_object_add_owner(ctx, obj, t->address, WH_OWNER_INFERRED, ev);
+		wh_object_add_owner(ctx, obj, t->address, WH_OWNER_INFERRED,
+				    (struct wh_evidence){.kind = WH_EVIDENCE_FUSE_DEVICE,
+							 .number = d->d[i].fd,
+							 .task_state = t->state});
 	}
 	return NULL;
 }
 
-static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wait_object *obj)
+static struct wh_error *describe(const struct wh_wait_context *ctx,
+				 const struct wh_wait_kind_state *state,
+				 const struct wh_wait_found *first, struct wh_wait_object *obj)
 {
-	struct fuse_layout l;
-	struct wh_error *err = layout(ctx, &l);
-	if (err)
-		return err;
+	const struct wh_member_info *m = state->members;
 	uint64_t fm = 0, fc = 0, opcode = 0, unique = 0, nodeid = 0;
-	if ((err = wh_kernel_read_member(ctx->k, obj->address, &l.fm, &fm)) ||
-	    (err = wh_kernel_read_member(ctx->k, fm, &l.fm_fc, &fc)) ||
-	    (err = wh_kernel_read_member(ctx->k, obj->address, &l.opcode, &opcode)) ||
-	    (err = wh_kernel_read_member(ctx->k, obj->address, &l.unique, &unique)) ||
-	    (err = wh_kernel_read_member(ctx->k, obj->address, &l.nodeid, &nodeid))) {
-		snprintf(obj->state, sizeof(obj->state), "request unreadable: %s", err->message);
-		wh_error_destroy(err);
+	struct wh_error *err;
+	if ((err = wh_kernel_read_member(ctx->k, obj->address, &m[FM], &fm)) ||
+	    (err = wh_kernel_read_member(ctx->k, fm, &m[FM_FC], &fc)) ||
+	    (err = wh_kernel_read_member(ctx->k, obj->address, &m[OPCODE], &opcode)) ||
+	    (err = wh_kernel_read_member(ctx->k, obj->address, &m[UNIQUE], &unique)) ||
+	    (err = wh_kernel_read_member(ctx->k, obj->address, &m[NODEID], &nodeid))) {
+		wh_object_unreadable(obj, "request", err);
 		return NULL;
 	}
 	snprintf(obj->name, sizeof(obj->name),
 		 "FUSE %s request #%llu (node %llu) on connection 0x%llx", opcode_name(opcode),
 		 (unsigned long long)unique, (unsigned long long)nodeid, (unsigned long long)fc);
-	snprintf(obj->state, sizeof(obj->state), "not answered by the FUSE daemon");
-	wh_waiter_list_read(ctx, obj->address + l.waitq_head.offset, &l.waiter, NULL, 0, obj);
-	if ((err = find_daemons(ctx, &l, fc, obj)))
+	obj->state = (struct wh_object_state){.condition = WH_STATE_FUSE_UNANSWERED};
+	wh_list_kind_waiters(ctx, &state->list, obj);
+	if ((err = find_daemons(ctx, state, fc, obj)))
 		return err;
 	if (!obj->n_owners && !obj->incomplete[0])
 		snprintf(obj->incomplete, sizeof(obj->incomplete),
@@ -285,6 +267,10 @@ static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wa
 
 const struct wh_wait_kind_ops wh_wait_kind_fuse = {
     .name = "fuse",
-    .recognize = recognize,
+    .order = 50,
+    .frames = wait_frames,
+    .list = &request_list,
+    .members = members,
+    .init = init,
     .describe = describe,
 };

@@ -158,19 +158,18 @@ static struct wh_error *read_queue(const struct wh_wait_context *ctx, uint64_t h
 	return wh_kind_memo_put(ctx->memo, &memo_tag, head, *ret, destroy_queue);
 }
 
-struct wh_error *wh_hashed_queue_waiters(const struct wh_wait_context *ctx, int frame,
+struct wh_error *wh_hashed_queue_waiters(const struct wh_wait_context *ctx, uint64_t record,
 					 const struct wh_waiter_layout *l,
 					 const struct wh_member_info *key,
-					 const struct wh_member_info *bit, wh_mode_name_fn *mode_of,
-					 const void *arg, struct wh_wait_object *obj)
+					 const struct wh_member_info *bit,
+					 wh_mode_of_bit_fn *mode_of, const void *arg,
+					 struct wh_wait_object *obj)
 {
-	uint64_t rec, head;
-	bool found = false;
+	uint64_t head;
 	struct read_queue *q = NULL;
 	bool owned = false;
 	struct wh_error *err = NULL;
-	if (frame >= 0 && !(err = wh_find_waiter_record(ctx, frame, l, &rec, &found)) && found &&
-	    !(err = wh_waiter_list_head(ctx, rec, l, &head)))
+	if (record && !(err = wh_waiter_list_head(ctx, record, l, &head)))
 		err = read_queue(ctx, head, l, key, bit, &q, &owned);
 	if (err == &wh_error_nomem)
 		return err;
@@ -184,9 +183,8 @@ struct wh_error *wh_hashed_queue_waiters(const struct wh_wait_context *ctx, int 
 	size_t row = wh_addr_map_get(&q->row_of_key, obj->address), cap = 0;
 	for (size_t i = row == SIZE_MAX ? 0 : q->start[row];
 	     !err && row != SIZE_MAX && i < q->start[row + 1]; i++) {
-		char mode[8];
-		mode_of(arg, q->entries[i].bit, mode);
-		err = wh_object_add_waiter(obj, &cap, q->entries[i].task, mode);
+		err = wh_object_add_waiter(obj, &cap, q->entries[i].task,
+					   mode_of(arg, q->entries[i].bit));
 	}
 	if (!err && q->problem)
 		snprintf(obj->incomplete, sizeof(obj->incomplete), "wait queue: %s", q->problem);

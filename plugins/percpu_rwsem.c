@@ -4,65 +4,55 @@
  * recorded (only one still waiting for readers to drain is, in writer). */
 #include "superblocks.h"
 #include "wait_kind.h"
-#include "waiter_scan.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-static const char *const wait_frames[] = {
-    "percpu_rwsem_wait",
-    "__percpu_down_read",
-    "percpu_down_write",
-    NULL,
-};
-static const uint64_t WQ_FLAG_CUSTOM = 0x08; /* marks a reader (6.1 percpu-rwsem.c) */
-
-struct pcpu_layout {
-	struct wh_waiter_layout waiter;
-	struct wh_member_info head, block, writer_task, read_count;
+static const struct wh_wait_frame wait_frames[] = {
+    {.function = "percpu_rwsem_wait"},
+    {.function = "__percpu_down_read"},
+    {.function = "percpu_down_write"},
+    {NULL},
 };
 
-static struct wh_error *layout(struct wh_kernel *k, struct pcpu_layout *l)
-{
-	struct wh_member_info entry, private, flags;
-	struct wh_error *err;
-	if ((err = wh_kernel_member(k, "wait_queue_entry", "entry", &entry)) ||
-	    (err = wh_kernel_member(k, "wait_queue_entry", "private", &private)) ||
-	    (err = wh_kernel_member(k, "wait_queue_entry", "flags", &flags)) ||
-	    (err = wh_kernel_member(k, "percpu_rw_semaphore", "waiters.head", &l->head)) ||
-	    (err = wh_kernel_member(k, "percpu_rw_semaphore", "block", &l->block)) ||
-	    (err = wh_kernel_member(k, "percpu_rw_semaphore", "writer.task", &l->writer_task)) ||
-	    (err = wh_kernel_member(k, "percpu_rw_semaphore", "read_count", &l->read_count)))
-		return err;
-	l->waiter = (struct wh_waiter_layout){.list_off = entry.offset,
-					      .task_off = private.offset,
-					      .mode_off = flags.offset,
-					      .mode_size = flags.size,
-					      .mode_mask = WQ_FLAG_CUSTOM,
-					      .mode_shift = 3};
-	return NULL;
-}
+/* A waiter's wait_queue_entry flags: WQ_FLAG_CUSTOM marks a reader (6.1
+ * percpu-rwsem.c). */
+static const struct wh_list_kind_mode waiter_modes[] = {
+    {NULL, 0, WH_WAIT_WRITE},
+    {NULL, 1, WH_WAIT_READ},
+};
 
-static struct wh_error *recognize(const struct wh_wait_context *ctx, uint64_t *ret_object,
-				  char ret_mode[8], bool *ret_found)
+static const struct wh_list_kind pcpu_list = {
+    .waiter_type = "wait_queue_entry",
+    .waiter_list = "entry",
+    .waiter_task = "private",
+    .waiter_mode = "flags",
+    .mode_mask = 0x08,
+    .mode_shift = 3,
+    .modes = waiter_modes,
+    .n_modes = 2,
+    .lock_type = "percpu_rw_semaphore",
+    .lock_list = "waiters.head",
+};
+
+enum { BLOCK, WRITER_TASK, READ_COUNT };
+static const struct wh_kind_member members[] = {
+    [BLOCK] = {"percpu_rw_semaphore", "block"},
+    [WRITER_TASK] = {"percpu_rw_semaphore", "writer.task"},
+    [READ_COUNT] = {"percpu_rw_semaphore", "read_count"},
+    {NULL},
+};
+
+/* The size of struct percpu_rw_semaphore: which of a superblock's freeze
+ * levels one is (0 when unknown). */
+static struct wh_error *init(struct wh_kernel *k, void **ret_layout)
 {
-	*ret_found = false;
-	int frame = wh_wait_frame(ctx->bt, wait_frames, NULL);
-	if (frame < 0)
-		return NULL;
-	struct pcpu_layout l;
-	struct wh_error *err = layout(ctx->k, &l);
-	if (err)
-		return err;
-	uint64_t rec, flags = 0;
-	if ((err = wh_waiter_object(ctx, frame, &l.waiter, l.head.offset, ret_object, &rec,
-				    ret_found)) ||
-	    !*ret_found)
-		return err;
-	err = wh_dump_read(ctx->k->dump, rec + l.waiter.mode_off, &flags,
-			   l.waiter.mode_size <= 8 ? l.waiter.mode_size : 8);
-	snprintf(ret_mode, 8, "%s", !err && (flags & WQ_FLAG_CUSTOM) ? "read" : "write");
-	wh_error_destroy(err);
+	uint64_t *size = calloc(1, sizeof(*size));
+	if (!size)
+		return &wh_error_nomem;
+	wh_best_effort(wh_types_struct_size(k->types, "percpu_rw_semaphore", size));
+	*ret_layout = size;
 	return NULL;
 }
 
@@ -89,21 +79,19 @@ static bool sum_readers(struct wh_kernel *k, uint64_t pcpu_ptr, int64_t *ret)
 
 static const char *const level_names[] = {"write", "page fault", "internal fs"};
 
-static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wait_object *obj)
+static struct wh_error *describe(const struct wh_wait_context *ctx,
+				 const struct wh_wait_kind_state *state,
+				 const struct wh_wait_found *first, struct wh_wait_object *obj)
 {
-	struct pcpu_layout l;
-	struct wh_error *err = layout(ctx->k, &l);
-	if (err)
-		return err;
-	static const char *const modes[] = {"write", "read"};
-	wh_waiter_list_read(ctx, obj->address + l.head.offset, &l.waiter, modes, 2, obj);
+	const struct wh_member_info *m = state->members;
+	wh_list_kind_waiters(ctx, &state->list, obj);
 	uint64_t block = 0, writer = 0, pcpu = 0;
 	int64_t readers = -1;
-	if ((err = wh_kernel_read_member(ctx->k, obj->address, &l.block, &block)) ||
-	    (err = wh_kernel_read_member(ctx->k, obj->address, &l.writer_task, &writer)) ||
-	    (err = wh_kernel_read_member(ctx->k, obj->address, &l.read_count, &pcpu))) {
-		snprintf(obj->state, sizeof(obj->state), "state unreadable: %s", err->message);
-		wh_error_destroy(err);
+	struct wh_error *err;
+	if ((err = wh_kernel_read_member(ctx->k, obj->address, &m[BLOCK], &block)) ||
+	    (err = wh_kernel_read_member(ctx->k, obj->address, &m[WRITER_TASK], &writer)) ||
+	    (err = wh_kernel_read_member(ctx->k, obj->address, &m[READ_COUNT], &pcpu))) {
+		wh_object_unreadable(obj, "state", err);
 		return NULL;
 	}
 	bool have_readers = pcpu && sum_readers(ctx->k, pcpu, &readers);
@@ -114,41 +102,36 @@ static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wa
 	struct wh_error *e =
 	    wh_superblock_containing(ctx->k, obj->address, "s_writers.rw_sem", &sb, &off, &in_sb);
 	wh_error_destroy(e);
-	char frozen[96] = "";
+	int frozen = 0;
 	if (in_sb) {
-		uint64_t size;
-		e = wh_types_struct_size(ctx->k->types, "percpu_rw_semaphore", &size);
-		size_t level = !e && size ? off / size : 0;
-		wh_error_destroy(e);
+		const uint64_t *size = state->layout;
+		size_t level = *size ? off / *size : 0;
 		char label[sizeof(sb.mount) + 80];
 		wh_superblock_label(&sb, label, sizeof(label));
 		snprintf(obj->name, sizeof(obj->name), "sb_writers (%s level) of %.*s",
 			 level < 3 ? level_names[level] : "?", (int)sizeof(obj->name) - 32, label);
-		if (sb.frozen > 0)
-			snprintf(frozen, sizeof(frozen),
-				 "; the filesystem is frozen (s_writers.frozen = %d)", sb.frozen);
+		frozen = sb.frozen > 0 ? sb.frozen : 0;
 	}
+	obj->state = (struct wh_object_state){.number = readers, .frozen = frozen};
 	if (block && writer) {
-		snprintf(
-		    obj->state, sizeof(obj->state),
-		    "a writer (task 0x%llx) has blocked new readers and waits for %lld reader%s to "
-		    "leave%s",
-		    (unsigned long long)writer, (long long)readers, readers == 1 ? "" : "s",
-		    frozen);
+		obj->state.condition = WH_STATE_PCPU_WRITER_WAITING;
+		obj->state.task = writer;
 	} else if (block) {
-		snprintf(obj->state, sizeof(obj->state),
-			 "held for write; the kernel records no holder task%s", frozen);
+		obj->state.condition = WH_STATE_PCPU_WRITE;
 	} else if (have_readers && readers > 0) {
-		snprintf(obj->state, sizeof(obj->state), "held for read by %lld reader%s%s",
-			 (long long)readers, readers == 1 ? "" : "s", frozen);
+		obj->state.condition = WH_STATE_PCPU_READ;
 	} else {
-		snprintf(obj->state, sizeof(obj->state), "not held (block = 0)%s", frozen);
+		obj->state.condition = WH_STATE_PCPU_FREE;
 	}
 	return NULL;
 }
 
 const struct wh_wait_kind_ops wh_wait_kind_percpu_rwsem = {
     .name = "percpu-rwsem",
-    .recognize = recognize,
+    .order = 60,
+    .frames = wait_frames,
+    .list = &pcpu_list,
+    .members = members,
+    .init = init,
     .describe = describe,
 };

@@ -1,86 +1,58 @@
-/* struct rw_semaphore, 5.3+ count scheme (also RHEL 8.3+): bit 0 writer
- * locked, readers << 8; owner = writer, or the last reader | READER_OWNED. */
+/* struct rw_semaphore. Two count schemes, told apart by the slow path the
+ * waiter sleeps in:
+ * - 5.3+ (rwsem_down_*_slowpath; also RHEL 8.3+): bit 0 writer locked,
+ *   readers << 8; owner = the writer, or the last reader | READER_OWNED.
+ * - up to 5.2 (rwsem_down_*_failed, __rwsem_down_*_failed_common): count
+ *   = active lockers (low 32 bits) + WAITING_BIAS (-1 << 32) while tasks
+ *   queue, + WAITING_BIAS again for a writer (RWSEM_ACTIVE_WRITE_BIAS);
+ *   owner = the writer, or READER_OWNED (| the last reader from 5.0). */
+#include "rwsem_count.h"
+#include "rwsem_names.h"
 #include "wait_kind.h"
-#include "waiter_scan.h"
 
 #include <stdio.h>
 #include <string.h>
 
-static const uint64_t RWSEM_WRITER_LOCKED = 1, RWSEM_READER_SHIFT = 8;
 static const uint64_t RWSEM_READER_OWNED = 1, RWSEM_OWNER_FLAGS = 0x7;
-static const uint64_t RWSEM_READER_MASK = (1ull << 55) - 1; /* bits 8..62 */
 
-static const char *const lock_frames[] = {
-    "rwsem_down_read_slowpath",
-    "rwsem_down_write_slowpath",
-    "__rwsem_down_read_failed_common",
-    "__rwsem_down_write_failed_common",
-    "rwsem_down_read_failed",
-    "rwsem_down_write_failed",
-    "rwsem_down_read_failed_killable",
-    "rwsem_down_write_failed_killable",
-    NULL,
+static const struct wh_wait_frame lock_frames[] = {
+    {"rwsem_down_read_slowpath", WH_WAIT_READ, WH_RWSEM_COUNT_5_3},
+    {"rwsem_down_write_slowpath", WH_WAIT_WRITE, WH_RWSEM_COUNT_5_3},
+    {"__rwsem_down_read_failed_common", WH_WAIT_READ, WH_RWSEM_COUNT_BIAS},
+    {"__rwsem_down_write_failed_common", WH_WAIT_WRITE, WH_RWSEM_COUNT_BIAS},
+    {"rwsem_down_read_failed", WH_WAIT_READ, WH_RWSEM_COUNT_BIAS},
+    {"rwsem_down_write_failed", WH_WAIT_WRITE, WH_RWSEM_COUNT_BIAS},
+    {"rwsem_down_read_failed_killable", WH_WAIT_READ, WH_RWSEM_COUNT_BIAS},
+    {"rwsem_down_write_failed_killable", WH_WAIT_WRITE, WH_RWSEM_COUNT_BIAS},
+    {NULL},
 };
 
-struct rwsem_layout {
-	struct wh_waiter_layout waiter;
-	struct wh_member_info wait_list, count, owner;
-	const char *modes[2];
+/* enum rwsem_waiter_type: WRITE = 0, READ = 1 in every version seen;
+ * the values are taken from DWARF anyway. */
+static const struct wh_list_kind_mode waiter_modes[] = {
+    {"RWSEM_WAITING_FOR_WRITE", 0, WH_WAIT_WRITE},
+    {"RWSEM_WAITING_FOR_READ", 1, WH_WAIT_READ},
 };
 
-static struct wh_error *layout(struct wh_kernel *k, struct rwsem_layout *l)
-{
-	struct wh_member_info list, task, type;
-	struct wh_error *err;
-	/* struct rwsem_waiter is private to kernel/locking/rwsem.c. */
-	static const char *const hint[] = {"rwsem_down_read_slowpath", "down_read", NULL};
-	wh_kernel_type_hint(k, hint);
-	if ((err = wh_kernel_member(k, "rwsem_waiter", "list", &list)) ||
-	    (err = wh_kernel_member(k, "rwsem_waiter", "task", &task)) ||
-	    (err = wh_kernel_member(k, "rwsem_waiter", "type", &type)) ||
-	    (err = wh_kernel_member(k, "rw_semaphore", "wait_list", &l->wait_list)) ||
-	    (err = wh_kernel_member(k, "rw_semaphore", "count", &l->count)) ||
-	    (err = wh_kernel_member(k, "rw_semaphore", "owner", &l->owner)))
-		return err;
-	l->waiter = (struct wh_waiter_layout){.list_off = list.offset,
-					      .task_off = task.offset,
-					      .mode_off = type.offset,
-					      .mode_size = type.size};
-	/* enum rwsem_waiter_type: WRITE = 0, READ = 1 in every version seen;
-	 * take the values from DWARF anyway. */
-	int64_t w = 0, r = 1;
-	struct wh_error *e1 = wh_types_enumerator(k->types, "RWSEM_WAITING_FOR_WRITE", &w);
-	struct wh_error *e2 = wh_types_enumerator(k->types, "RWSEM_WAITING_FOR_READ", &r);
-	wh_error_destroy(e1);
-	wh_error_destroy(e2);
-	l->modes[0] = l->modes[1] = "";
-	if (w >= 0 && w < 2)
-		l->modes[w] = "write";
-	if (r >= 0 && r < 2)
-		l->modes[r] = "read";
-	return NULL;
-}
+static const struct wh_list_kind rwsem_list = {
+    .waiter_type = "rwsem_waiter",
+    .waiter_list = "list",
+    .waiter_task = "task",
+    .waiter_mode = "type",
+    .modes = waiter_modes,
+    .n_modes = 2,
+    .lock_type = "rw_semaphore",
+    .lock_list = "wait_list",
+    /* struct rwsem_waiter is private to kernel/locking/rwsem.c. */
+    .type_hint = (const char *const[]){"rwsem_down_read_slowpath", "down_read", NULL},
+};
 
-static struct wh_error *recognize(const struct wh_wait_context *ctx, uint64_t *ret_object,
-				  char ret_mode[8], bool *ret_found)
-{
-	*ret_found = false;
-	int frame = wh_wait_frame(ctx->bt, lock_frames, NULL);
-	if (frame < 0)
-		return NULL;
-	struct rwsem_layout l;
-	struct wh_error *err = layout(ctx->k, &l);
-	if (err)
-		return err;
-	uint64_t rec;
-	if ((err = wh_waiter_object(ctx, frame, &l.waiter, l.wait_list.offset, ret_object, &rec,
-				    ret_found)) ||
-	    !*ret_found)
-		return err;
-	const char *fn = ctx->bt->stack.frames[frame].sym.function;
-	snprintf(ret_mode, 8, "%s", fn && strstr(fn, "write") ? "write" : "read");
-	return NULL;
-}
+enum { COUNT, OWNER };
+static const struct wh_kind_member members[] = {
+    [COUNT] = {"rw_semaphore", "count"},
+    [OWNER] = {"rw_semaphore", "owner"},
+    {NULL},
+};
 
 /* The last-reader hint, then tasks whose stacks hold the lock's address. */
 static struct wh_error *add_candidates(const struct wh_wait_context *ctx,
@@ -90,15 +62,11 @@ static struct wh_error *add_candidates(const struct wh_wait_context *ctx,
 	if (owner & RWSEM_READER_OWNED && owner & ~RWSEM_OWNER_FLAGS &&
 	    wh_addr_map_get(waiters, owner & ~RWSEM_OWNER_FLAGS) == SIZE_MAX) {
 		uint64_t hint = owner & ~RWSEM_OWNER_FLAGS;
-		char ev[192];
-		snprintf(ev, sizeof(ev),
-			 "owner field names it as the last reader to take the lock (0x%llx); the "
-			 "kernel does not clear this when readers leave%s",
-			 (unsigned long long)owner,
-			 wh_stack_holds(ctx, hint, obj->address)
-			     ? "; its stack holds the lock address"
-			     : "");
-		wh_object_add_owner(ctx, obj, hint, WH_OWNER_INFERRED, ev);
+		wh_object_add_owner(
+		    ctx, obj, hint, WH_OWNER_INFERRED,
+		    (struct wh_evidence){.kind = WH_EVIDENCE_RWSEM_LAST_READER,
+					 .field = owner,
+					 .on_stack = wh_stack_holds(ctx, hint, obj->address)});
 	}
 	/* Other tasks whose stacks hold the lock's address. */
 	const size_t *holders;
@@ -112,8 +80,7 @@ static struct wh_error *add_candidates(const struct wh_wait_context *ctx,
 		    t->address == (owner & ~RWSEM_OWNER_FLAGS))
 			continue;
 		wh_object_add_owner(ctx, obj, t->address, WH_OWNER_INFERRED,
-				    "its stack holds the lock address and it is not "
-				    "queued on the lock");
+				    (struct wh_evidence){.kind = WH_EVIDENCE_LOCK_ON_STACK});
 	}
 	return NULL;
 }
@@ -135,47 +102,46 @@ static struct wh_error *infer_readers(const struct wh_wait_context *ctx, struct 
 	return err;
 }
 
-static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wait_object *obj)
+static struct wh_error *describe(const struct wh_wait_context *ctx,
+				 const struct wh_wait_kind_state *state,
+				 const struct wh_wait_found *first, struct wh_wait_object *obj)
 {
-	struct rwsem_layout l;
-	struct wh_error *err = layout(ctx->k, &l);
-	if (err)
-		return err;
-	wh_waiter_list_read(ctx, obj->address + l.wait_list.offset, &l.waiter, l.modes, 2, obj);
+	wh_list_kind_waiters(ctx, &state->list, obj);
 	uint64_t count, owner;
-	if ((err = wh_kernel_read_member(ctx->k, obj->address, &l.count, &count)) ||
-	    (err = wh_kernel_read_member(ctx->k, obj->address, &l.owner, &owner))) {
-		snprintf(obj->state, sizeof(obj->state), "count/owner unreadable: %s",
-			 err->message);
-		wh_error_destroy(err);
+	struct wh_error *err;
+	if ((err = wh_kernel_read_member(ctx->k, obj->address, &state->members[COUNT], &count)) ||
+	    (err = wh_kernel_read_member(ctx->k, obj->address, &state->members[OWNER], &owner))) {
+		wh_object_unreadable(obj, "count/owner", err);
 		return NULL;
 	}
-	uint64_t readers = (count >> RWSEM_READER_SHIFT) & RWSEM_READER_MASK;
-	if (count & RWSEM_WRITER_LOCKED) {
-		snprintf(obj->state, sizeof(obj->state), "held for write (count 0x%llx)",
-			 (unsigned long long)count);
-		char ev[192];
-		snprintf(ev, sizeof(ev), "rwsem owner field 0x%llx with the writer-locked bit set",
-			 (unsigned long long)owner);
-		if (owner & ~RWSEM_OWNER_FLAGS)
-			wh_object_add_owner(ctx, obj, owner & ~RWSEM_OWNER_FLAGS, WH_OWNER_FIELD,
-					    ev);
-	} else if (readers) {
-		snprintf(obj->state, sizeof(obj->state),
-			 "held for read by %llu reader%s (count 0x%llx)",
-			 (unsigned long long)readers, readers == 1 ? "" : "s",
-			 (unsigned long long)count);
-		if ((err = infer_readers(ctx, obj, owner, readers)))
+	struct wh_rwsem_count c = wh_rwsem_count_decode(first->variant, count, owner);
+	if (c.held == WH_RWSEM_WRITE) {
+		obj->state =
+		    (struct wh_object_state){.condition = WH_STATE_RWSEM_WRITE, .value = count};
+		if (c.writer)
+			wh_object_add_owner(
+			    ctx, obj, c.writer, WH_OWNER_FIELD,
+			    (struct wh_evidence){.kind = WH_EVIDENCE_RWSEM_WRITER,
+						 .field = owner,
+						 .biased = first->variant == WH_RWSEM_COUNT_BIAS});
+	} else if (c.held == WH_RWSEM_READ) {
+		obj->state = (struct wh_object_state){
+		    .condition = WH_STATE_RWSEM_READ, .value = count, .number = (int64_t)c.readers};
+		if ((err = infer_readers(ctx, obj, owner, c.readers)))
 			return err;
 	} else {
-		snprintf(obj->state, sizeof(obj->state), "free (count 0x%llx)",
-			 (unsigned long long)count);
+		obj->state =
+		    (struct wh_object_state){.condition = WH_STATE_RWSEM_FREE, .value = count};
 	}
 	return NULL;
 }
 
 const struct wh_wait_kind_ops wh_wait_kind_rwsem = {
     .name = "rwsem",
-    .recognize = recognize,
+    .order = 20,
+    .frames = lock_frames,
+    .list = &rwsem_list,
+    .members = members,
     .describe = describe,
+    .name_object = wh_rwsem_name,
 };

@@ -5,9 +5,9 @@
  * its wake function (var_wake_function) tells it from other waits. */
 #include "symbolize.h"
 #include "wait_kind.h"
-#include "waiter_scan.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static bool is_var_wait(const struct wh_wait_context *ctx, const struct wh_wait_bit_layout *l,
@@ -26,54 +26,62 @@ static bool is_var_wait(const struct wh_wait_context *ctx, const struct wh_wait_
 	       !strcmp(sym.function, "var_wake_function");
 }
 
-static void var_mode(const void *arg, uint64_t bit, char mode[8])
+static struct wh_error *init(struct wh_kernel *k, void **ret_layout)
 {
-	(void)arg;
-	(void)bit;
-	mode[0] = '\0';
-}
-
-static struct wh_error *recognize(const struct wh_wait_context *ctx, uint64_t *ret_object,
-				  char ret_mode[8], bool *ret_found)
-{
-	*ret_found = false;
-	ret_mode[0] = '\0';
-	struct wh_wait_bit_layout l;
-	struct wh_error *err = wh_wait_bit_layout(ctx->k, &l);
-	int frame = wh_caller_of_schedule(ctx->bt);
-	uint64_t rec;
-	if (err || frame < 0)
-		return err;
-	if ((err = wh_find_waiter_record(ctx, frame, &l.waiter, &rec, ret_found)) || !*ret_found)
-		return err;
-	if (!is_var_wait(ctx, &l, rec) ||
-	    (err = wh_kernel_read_member(ctx->k, rec, &l.key, ret_object)))
-		*ret_found = false;
+	struct wh_wait_bit_layout *l = calloc(1, sizeof(*l));
+	if (!l)
+		return &wh_error_nomem;
+	struct wh_error *err = wh_wait_bit_layout(k, l);
+	if (err)
+		free(l);
+	else
+		*ret_layout = l;
 	return err;
 }
 
-static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wait_object *obj)
+static struct wh_wait_mode var_mode(const void *arg, uint64_t bit)
 {
-	struct wh_wait_bit_layout l;
-	struct wh_error *err = wh_wait_bit_layout(ctx->k, &l);
-	if (err)
+	(void)arg;
+	(void)bit;
+	return (struct wh_wait_mode){WH_WAIT_PLAIN, 0};
+}
+
+/* The entry is in the frame that called schedule(), whatever its name. */
+static struct wh_error *find(const struct wh_wait_context *ctx,
+			     const struct wh_wait_kind_state *state, const struct wh_wait_match *m,
+			     struct wh_wait_found *ret)
+{
+	const struct wh_wait_bit_layout *l = state->layout;
+	struct wh_error *err =
+	    wh_find_waiter_record(ctx, m->frame, &l->waiter, &ret->record, &ret->found);
+	if (err || !ret->found)
 		return err;
+	if (!is_var_wait(ctx, l, ret->record) ||
+	    (err = wh_kernel_read_member(ctx->k, ret->record, &l->key, &ret->object)))
+		ret->found = false;
+	return err;
+}
+
+static struct wh_error *describe(const struct wh_wait_context *ctx,
+				 const struct wh_wait_kind_state *state,
+				 const struct wh_wait_found *first, struct wh_wait_object *obj)
+{
+	const struct wh_wait_bit_layout *l = state->layout;
 	uint64_t value = 0;
-	if ((err = wh_dump_read_u64(ctx->k->dump, obj->address, &value))) {
-		snprintf(obj->state, sizeof(obj->state), "variable unreadable: %s", err->message);
-		wh_error_destroy(err);
-	} else {
-		snprintf(obj->state, sizeof(obj->state),
-			 "wait_var_event on a variable (first 8 bytes 0x%llx); whoever should "
-			 "change it and call wake_up_var() is not recorded",
-			 (unsigned long long)value);
-	}
-	return wh_hashed_queue_waiters(ctx, wh_caller_of_schedule(ctx->bt), &l.waiter, &l.key,
-				       &l.bit_nr, var_mode, NULL, obj);
+	struct wh_error *err;
+	if ((err = wh_dump_read_u64(ctx->k->dump, obj->address, &value)))
+		wh_object_unreadable(obj, "variable", err);
+	else
+		obj->state = (struct wh_object_state){.condition = WH_STATE_VAR, .value = value};
+	return wh_hashed_queue_waiters(ctx, first->record, &l->waiter, &l->key, &l->bit_nr,
+				       var_mode, NULL, obj);
 }
 
 const struct wh_wait_kind_ops wh_wait_kind_var = {
     .name = "var",
-    .recognize = recognize,
+    .order = 110,
+    .in_schedule_caller = true,
+    .init = init,
+    .find = find,
     .describe = describe,
 };

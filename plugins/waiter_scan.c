@@ -20,32 +20,9 @@ static const char *const scheduler_frames[] = {
     NULL,
 };
 
-int wh_wait_frame(const struct wh_backtrace *bt, const char *const *names,
-		  const char *const *also_skip)
+bool wh_is_scheduler_frame(const char *function)
 {
-	for (size_t i = 0; i < bt->stack.n; i++) {
-		const struct wh_frame *f = &bt->stack.frames[i];
-		if (f->flags & WH_FRAME_SCANNED)
-			return -1;
-		const char *fn = f->have_symbol ? f->sym.function : NULL;
-		if (wh_function_is_one_of(fn, scheduler_frames) ||
-		    wh_function_is_one_of(fn, also_skip))
-			continue;
-		return wh_function_is_one_of(fn, names) ? (int)i : -1;
-	}
-	return -1;
-}
-
-int wh_caller_of_schedule(const struct wh_backtrace *bt)
-{
-	for (size_t i = 0; i < bt->stack.n; i++) {
-		const struct wh_frame *f = &bt->stack.frames[i];
-		if (f->flags & WH_FRAME_SCANNED)
-			return -1;
-		if (!wh_function_is_one_of(f->have_symbol ? f->sym.function : "", scheduler_frames))
-			return (int)i;
-	}
-	return -1;
+	return wh_function_is_one_of(function, scheduler_frames);
 }
 
 static struct wh_error *read_u64(const struct wh_wait_context *ctx, uint64_t addr, uint64_t *ret)
@@ -182,7 +159,7 @@ struct wh_error *wh_waiter_object(const struct wh_wait_context *ctx, int frame,
 }
 
 struct wh_error *wh_object_add_waiter(struct wh_wait_object *obj, size_t *cap, uint64_t task,
-				      const char *mode)
+				      struct wh_wait_mode mode)
 {
 	if (obj->n_waiters == *cap) {
 		size_t n = *cap ? *cap * 2 : 8;
@@ -190,23 +167,39 @@ struct wh_error *wh_object_add_waiter(struct wh_wait_object *obj, size_t *cap, u
 		if (!w)
 			return &wh_error_nomem;
 		obj->waiters = w;
-		char(*m)[8] = realloc(obj->waiter_modes, n * sizeof(*m));
+		struct wh_wait_mode *m = realloc(obj->waiter_modes, n * sizeof(*m));
 		if (!m)
 			return &wh_error_nomem;
 		obj->waiter_modes = m;
 		*cap = n;
 	}
 	obj->waiters[obj->n_waiters] = task;
-	snprintf(obj->waiter_modes[obj->n_waiters], sizeof(obj->waiter_modes[0]), "%s",
-		 mode ? mode : "");
+	obj->waiter_modes[obj->n_waiters] = mode;
 	obj->n_waiters++;
 	return NULL;
+}
+
+struct wh_wait_mode wh_waiter_mode(const struct wh_wait_context *ctx,
+				   const struct wh_waiter_layout *l, const enum wh_wait_how *modes,
+				   size_t n_modes, uint64_t record)
+{
+	struct wh_wait_mode mode = {WH_WAIT_PLAIN, 0};
+	uint64_t value = 0;
+	if (l->mode_off == UINT64_MAX || !modes ||
+	    !wh_best_effort(wh_dump_read(ctx->k->dump, record + l->mode_off, &value,
+					 l->mode_size <= 8 ? l->mode_size : 8)))
+		return mode;
+	if (l->mode_mask)
+		value = (value & l->mode_mask) >> l->mode_shift;
+	if (value < n_modes)
+		mode.how = modes[value];
+	return mode;
 }
 
 struct read_ctx {
 	const struct wh_wait_context *ctx;
 	const struct wh_waiter_layout *l;
-	const char *const *mode_names;
+	const enum wh_wait_how *modes;
 	size_t n_modes;
 	struct wh_wait_object *obj;
 	size_t cap;
@@ -215,31 +208,19 @@ struct read_ctx {
 static struct wh_error *visit_waiter(void *arg, uint64_t node, bool *stop)
 {
 	struct read_ctx *r = arg;
-	struct wh_wait_object *obj = r->obj;
 	uint64_t rec = node - r->l->list_off, task;
 	struct wh_error *err = read_u64(r->ctx, rec + r->l->task_off, &task);
 	if (err)
 		return err;
-	const char *mode_name = "";
-	if (r->l->mode_off != UINT64_MAX && r->mode_names) {
-		uint64_t mode = 0;
-		struct wh_error *e = wh_dump_read(r->ctx->k->dump, rec + r->l->mode_off, &mode,
-						  r->l->mode_size <= 8 ? r->l->mode_size : 8);
-		if (!e && r->l->mode_mask)
-			mode = (mode & r->l->mode_mask) >> r->l->mode_shift;
-		if (!e && mode < r->n_modes)
-			mode_name = r->mode_names[mode];
-		wh_error_destroy(e);
-	}
-	return wh_object_add_waiter(obj, &r->cap, task, mode_name);
+	return wh_object_add_waiter(r->obj, &r->cap, task,
+				    wh_waiter_mode(r->ctx, r->l, r->modes, r->n_modes, rec));
 }
 
 void wh_waiter_list_read(const struct wh_wait_context *ctx, uint64_t head,
-			 const struct wh_waiter_layout *l, const char *const *mode_names,
+			 const struct wh_waiter_layout *l, const enum wh_wait_how *modes,
 			 size_t n_modes, struct wh_wait_object *obj)
 {
-	struct read_ctx r = {
-	    .ctx = ctx, .l = l, .mode_names = mode_names, .n_modes = n_modes, .obj = obj};
+	struct read_ctx r = {.ctx = ctx, .l = l, .modes = modes, .n_modes = n_modes, .obj = obj};
 	struct wh_error *err = wh_list_walk(ctx->k, head, WH_MAX_WAITERS, visit_waiter, &r);
 	if (err) {
 		snprintf(obj->incomplete, sizeof(obj->incomplete), "wait list: %s", err->message);
@@ -248,7 +229,7 @@ void wh_waiter_list_read(const struct wh_wait_context *ctx, uint64_t head,
 }
 
 void wh_object_add_owner(const struct wh_wait_context *ctx, struct wh_wait_object *obj,
-			 uint64_t task, enum wh_owner_how how, const char *evidence)
+			 uint64_t task, enum wh_owner_how how, struct wh_evidence evidence)
 {
 	if (obj->n_owners == WH_MAX_OWNERS)
 		return;
@@ -269,7 +250,15 @@ void wh_object_add_owner(const struct wh_wait_context *ctx, struct wh_wait_objec
 	const struct wh_task *t = wh_task_list_find_address(ctx->tasks, task);
 	o->pid = t ? t->pid : -1;
 	o->how = how;
-	snprintf(o->evidence, sizeof(o->evidence), "%s", evidence);
+	o->evidence = evidence;
+}
+
+void wh_object_unreadable(struct wh_wait_object *obj, const char *what, struct wh_error *err)
+{
+	obj->state = (struct wh_object_state){.condition = WH_STATE_UNREADABLE};
+	snprintf(obj->state.what, sizeof(obj->state.what), "%s", what);
+	snprintf(obj->state.why, sizeof(obj->state.why), "%s", err->message);
+	wh_error_destroy(err);
 }
 
 bool wh_stack_holds(const struct wh_wait_context *ctx, uint64_t task, uint64_t value)
@@ -325,50 +314,6 @@ struct wh_error *wh_stack_holders(const struct wh_wait_context *ctx,
 		return wh_error_create(WH_ERR_INTERNAL, "object at 0x%llx not looked for on stacks",
 				       (unsigned long long)obj->address);
 	return NULL;
-}
-
-struct wh_error *wh_list_lock_layout(struct wh_kernel *k, const struct wh_list_lock *d,
-				     struct wh_waiter_layout *ret, uint64_t *ret_list_offset)
-{
-	struct wh_member_info list, task, head;
-	struct wh_error *err;
-	if (d->type_hint)
-		wh_kernel_type_hint(k, d->type_hint);
-	if ((err = wh_kernel_member(k, d->waiter_type, d->waiter_list, &list)) ||
-	    (err = wh_kernel_member(k, d->waiter_type, d->waiter_task, &task)) ||
-	    (err = wh_kernel_member(k, d->lock_type, d->lock_list, &head)))
-		return err;
-	*ret = (struct wh_waiter_layout){
-	    .list_off = list.offset, .task_off = task.offset, .mode_off = UINT64_MAX};
-	*ret_list_offset = head.offset;
-	return NULL;
-}
-
-struct wh_error *wh_list_lock_recognize(const struct wh_wait_context *ctx,
-					const struct wh_list_lock *d, uint64_t *ret_object,
-					bool *ret_found)
-{
-	*ret_found = false;
-	int frame = wh_wait_frame(ctx->bt, d->frames, d->also_skip);
-	if (frame < 0)
-		return NULL;
-	struct wh_waiter_layout l;
-	uint64_t list_off, rec;
-	struct wh_error *err = wh_list_lock_layout(ctx->k, d, &l, &list_off);
-	if (err)
-		return err;
-	return wh_waiter_object(ctx, frame, &l, list_off, ret_object, &rec, ret_found);
-}
-
-struct wh_error *wh_list_lock_waiters(const struct wh_wait_context *ctx,
-				      const struct wh_list_lock *d, struct wh_wait_object *obj)
-{
-	struct wh_waiter_layout l;
-	uint64_t list_off;
-	struct wh_error *err = wh_list_lock_layout(ctx->k, d, &l, &list_off);
-	if (!err)
-		wh_waiter_list_read(ctx, obj->address + list_off, &l, NULL, 0, obj);
-	return err;
 }
 
 struct wh_error *wh_wait_bit_layout(struct wh_kernel *k, struct wh_wait_bit_layout *ret)

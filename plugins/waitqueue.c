@@ -3,7 +3,6 @@
  * function. The most general kind: tried after the specific ones. */
 #include "symbolize.h"
 #include "wait_kind.h"
-#include "waiter_scan.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -18,30 +17,23 @@ static const char *const wake_functions[] = {
     NULL,
 };
 
-struct waitqueue_layout {
-	struct wh_waiter_layout waiter;
-	struct wh_member_info head, func;
+/* The wait list is the wait_queue_head's; the object is the head. */
+static const struct wh_list_kind queue_list = {
+    .waiter_type = "wait_queue_entry",
+    .waiter_list = "entry",
+    .waiter_task = "private",
+    .lock_type = "wait_queue_head",
+    .lock_list = "head",
 };
 
-static struct wh_error *layout(struct wh_kernel *k, struct waitqueue_layout *l)
-{
-	struct wh_member_info entry, private;
-	struct wh_error *err;
-	if ((err = wh_kernel_member(k, "wait_queue_entry", "entry", &entry)) ||
-	    (err = wh_kernel_member(k, "wait_queue_entry", "private", &private)) ||
-	    (err = wh_kernel_member(k, "wait_queue_entry", "func", &l->func)) ||
-	    (err = wh_kernel_member(k, "wait_queue_head", "head", &l->head)))
-		return err;
-	l->waiter = (struct wh_waiter_layout){
-	    .list_off = entry.offset, .task_off = private.offset, .mode_off = UINT64_MAX};
-	return NULL;
-}
+enum { FUNC };
+static const struct wh_kind_member members[] = {[FUNC] = {"wait_queue_entry", "func"}, {NULL}};
 
 static bool known_wake_function(const struct wh_wait_context *ctx, uint64_t entry,
-				const struct waitqueue_layout *l)
+				const struct wh_member_info *func_m)
 {
 	uint64_t func;
-	struct wh_error *err = wh_dump_read_u64(ctx->k->dump, entry + l->func.offset, &func);
+	struct wh_error *err = wh_dump_read_u64(ctx->k->dump, entry + func_m->offset, &func);
 	struct wh_symbolized sym;
 	if (!err)
 		err = wh_symbolize(ctx->k, func, &sym);
@@ -55,49 +47,46 @@ static bool known_wake_function(const struct wh_wait_context *ctx, uint64_t entr
 	return false;
 }
 
-static struct wh_error *recognize(const struct wh_wait_context *ctx, uint64_t *ret_object,
-				  char ret_mode[8], bool *ret_found)
+/* The entry is in the frame that called schedule(), whatever its name:
+ * a wait queue entry there with a known wake function. */
+static struct wh_error *find(const struct wh_wait_context *ctx,
+			     const struct wh_wait_kind_state *state, const struct wh_wait_match *m,
+			     struct wh_wait_found *ret)
 {
-	*ret_found = false;
-	struct waitqueue_layout l;
-	struct wh_error *err = layout(ctx->k, &l);
-	if (err)
+	const struct wh_list_layout *l = &state->list;
+	uint64_t head;
+	struct wh_error *err =
+	    wh_find_waiter_record(ctx, m->frame, &l->waiter, &ret->record, &ret->found);
+	if (err || !ret->found)
 		return err;
-	/* The entry is in the frame that called schedule(), whatever its name. */
-	int frame = wh_caller_of_schedule(ctx->bt);
-	if (frame < 0)
-		return NULL;
-	uint64_t rec, head;
-	if ((err = wh_find_waiter_record(ctx, frame, &l.waiter, &rec, ret_found)) || !*ret_found)
-		return err;
-	if (!known_wake_function(ctx, rec, &l)) {
-		*ret_found = false;
+	if (!known_wake_function(ctx, ret->record, &state->members[FUNC])) {
+		ret->found = false;
 		return NULL;
 	}
-	if ((err = wh_waiter_list_head(ctx, rec, &l.waiter, &head))) {
-		*ret_found = false;
+	if ((err = wh_waiter_list_head(ctx, ret->record, &l->waiter, &head))) {
+		ret->found = false;
 		return err;
 	}
-	*ret_object = head - l.head.offset;
-	ret_mode[0] = '\0';
+	ret->object = head - l->head_off;
 	return NULL;
 }
 
-static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wait_object *obj)
+static struct wh_error *describe(const struct wh_wait_context *ctx,
+				 const struct wh_wait_kind_state *state,
+				 const struct wh_wait_found *first, struct wh_wait_object *obj)
 {
-	struct waitqueue_layout l;
-	struct wh_error *err = layout(ctx->k, &l);
-	if (err)
-		return err;
-	snprintf(obj->state, sizeof(obj->state),
-		 "a wait queue: the waker is whoever makes the condition true; not recorded");
-	wh_waiter_list_read(ctx, obj->address + l.head.offset, &l.waiter, NULL, 0, obj);
+	obj->state = (struct wh_object_state){.condition = WH_STATE_WAIT_QUEUE};
+	wh_list_kind_waiters(ctx, &state->list, obj);
 	return NULL;
 }
 
 const struct wh_wait_kind_ops wh_wait_kind_waitqueue = {
     .name = "waitqueue",
+    .order = 1000,
     .sleeping_is_idle = true,
-    .recognize = recognize,
+    .in_schedule_caller = true,
+    .list = &queue_list,
+    .members = members,
+    .find = find,
     .describe = describe,
 };

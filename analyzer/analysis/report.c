@@ -1,6 +1,5 @@
 #include "report.h"
 #include "escape.h"
-#include "explain.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,9 +130,8 @@ struct wh_error *wh_report_build(struct wh_kernel *k, struct wh_report *r)
 	    !(err = wh_waits_analyze(k, &r->summary.tasks, &r->bts, &r->waits)) &&
 	    !(err = wh_graph_build(&r->summary.tasks, &r->waits, &r->graph)) &&
 	    !(err = add_shown_sources(k, r)) && !(err = group_stacks(r)) &&
-	    !(err = wh_cpus_build(k, &r->summary.tasks, r->summary.panic.cpu, &r->cpus)) &&
-	    !(err = wh_spinlocks_find(k, &r->summary.tasks, &r->cpus, &r->spinlocks)))
-		err = wh_explain(r, &r->explanation);
+	    !(err = wh_cpus_build(k, &r->summary.tasks, r->summary.panic.cpu, &r->cpus)))
+		err = wh_spinlocks_find(k, &r->summary.tasks, &r->cpus, &r->spinlocks);
 	if (err)
 		wh_report_deinit(r);
 	else

@@ -25,6 +25,8 @@ struct wh_report {
 	struct wh_spinlocks spinlocks;
 	struct wh_stack_group *groups; /* of the D tasks, largest first */
 	size_t n_groups;
+	/* The explanation in words: not the analysis' to write. The output
+	 * layer's wh_explain_report() fills it before rendering. */
 	char *explanation;
 	struct wh_addr_map bt_of_task; /* task address -> bts.items index */
 };

@@ -159,7 +159,7 @@ struct wh_error *wh_spinlocks_find(struct wh_kernel *k, const struct wh_task_lis
 			l->holder_cpu = -1;
 			snprintf(l->how_found, sizeof(l->how_found),
 				 "register r%s of CPU %u's interrupted context", reg, v->cpu);
-			wh_object_name(k, tasks, NULL, "spinlock", addr, l->name, sizeof(l->name));
+			wh_symbol_object_name(k, "spinlock", addr, l->name, sizeof(l->name));
 		}
 		unsigned *s = realloc(l->spinners, (l->n_spinners + 1) * sizeof(*s));
 		if (!s)

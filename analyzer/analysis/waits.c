@@ -2,7 +2,7 @@
 #include "kind_memo.h"
 #include "object_name.h"
 #include "stack_start.h"
-#include "wait_kind.h"
+#include "wait_kinds.h"
 #include "wait_lists.h"
 
 #include <stdio.h>
@@ -28,20 +28,21 @@ static struct wh_error *add_warning(struct wh_waits *w, struct wh_error *err)
 struct collecting {
 	struct wh_addr_map object_at; /* address -> objects index (any kind) */
 	size_t objects_cap, waits_cap;
-	/* Per object: which plugin found it, and one waiter's context to
-	 * describe it. */
-	const struct wh_wait_kind_ops **found_by;
+	/* Per object: its first waiter's context and what its kind found
+	 * there, to describe it. */
+	struct wh_wait_found *first_found;
 	struct wh_wait_context *first_ctx;
 };
 
 static struct wh_error *find_or_add_object(struct wh_waits *w, struct collecting *c,
-					   const struct wh_wait_kind_ops *kind,
-					   const struct wh_wait_context *ctx, uint64_t addr,
-					   size_t *ret)
+					   enum wh_wait_kind_id kind,
+					   const struct wh_wait_context *ctx,
+					   const struct wh_wait_found *found, size_t *ret)
 {
 	size_t cursor = 0, i;
+	uint64_t addr = found->object;
 	while ((i = wh_addr_map_next(&c->object_at, addr, &cursor)) != SIZE_MAX)
-		if (!strcmp(w->objects[i].kind, kind->name)) {
+		if (w->objects[i].kind == kind) {
 			*ret = i;
 			return NULL;
 		}
@@ -50,9 +51,9 @@ static struct wh_error *find_or_add_object(struct wh_waits *w, struct collecting
 		struct wh_wait_object *objs = realloc(w->objects, n * sizeof(*objs));
 		if (objs)
 			w->objects = objs;
-		const struct wh_wait_kind_ops **by = realloc(c->found_by, n * sizeof(*by));
+		struct wh_wait_found *by = realloc(c->first_found, n * sizeof(*by));
 		if (by)
-			c->found_by = by;
+			c->first_found = by;
 		struct wh_wait_context *first = realloc(c->first_ctx, n * sizeof(*first));
 		if (first)
 			c->first_ctx = first;
@@ -62,16 +63,16 @@ static struct wh_error *find_or_add_object(struct wh_waits *w, struct collecting
 	}
 	struct wh_wait_object *o = &w->objects[w->n_objects];
 	memset(o, 0, sizeof(*o));
-	snprintf(o->kind, sizeof(o->kind), "%s", kind->name);
+	o->kind = kind;
 	o->address = addr;
-	c->found_by[w->n_objects] = kind;
+	c->first_found[w->n_objects] = *found;
 	c->first_ctx[w->n_objects] = *ctx;
 	*ret = w->n_objects++;
 	return wh_addr_map_add(&c->object_at, addr, *ret);
 }
 
 static struct wh_error *add_wait(struct wh_waits *w, struct collecting *c, uint64_t task,
-				 size_t object, const char *mode)
+				 size_t object, struct wh_wait_mode mode)
 {
 	if (w->n_waits == c->waits_cap) {
 		size_t n = c->waits_cap ? 2 * c->waits_cap : 16;
@@ -82,8 +83,7 @@ static struct wh_error *add_wait(struct wh_waits *w, struct collecting *c, uint6
 		c->waits_cap = n;
 	}
 	struct wh_task_wait *tw = &w->waits[w->n_waits++];
-	*tw = (struct wh_task_wait){.task = task, .object = object};
-	snprintf(tw->mode, sizeof(tw->mode), "%s", mode);
+	*tw = (struct wh_task_wait){.task = task, .object = object, .mode = mode};
 	return NULL;
 }
 
@@ -91,6 +91,71 @@ static struct wh_error *add_wait(struct wh_waits *w, struct collecting *c, uint6
 static bool maybe_waiting(const struct wh_task *t)
 {
 	return !t->idle && !t->on_cpu && (t->state == 'D' || t->state == 'S');
+}
+
+/* Ask the kinds BT matches, in order, until one finds the task's wait. */
+static struct wh_error *find_wait(struct wh_waits *w, struct collecting *c,
+				  struct wh_wait_kinds *kinds, const struct wh_wait_context *ctx)
+{
+	size_t n;
+	const struct wh_wait_kind_entry *entries = wh_wait_kinds_list(kinds, &n);
+	struct wh_wait_match match[WH_MAX_WAIT_KINDS];
+	bool matched[WH_MAX_WAIT_KINDS];
+	wh_wait_match_frames(ctx->bt, entries, n, match, matched);
+	for (size_t i = 0; i < n; i++) {
+		const struct wh_wait_kind_ops *ops = entries[i].ops;
+		struct wh_wait_found found;
+		if (!matched[i])
+			continue;
+		struct wh_error *e = wh_wait_kinds_find(kinds, i, ctx, &match[i], &found);
+		if (e == &wh_error_nomem)
+			return e;
+		if (e) {
+			e = wh_error_wrap(e, "%s wait of pid %d", ops->name, ctx->task->pid);
+			struct wh_error *err = add_warning(w, e);
+			if (err)
+				return err;
+			continue;
+		}
+		if (!found.found)
+			continue;
+		if (ctx->task->state != 'D' && ops->sleeping_is_idle)
+			return NULL;
+		size_t oi;
+		struct wh_error *err = find_or_add_object(w, c, i, ctx, &found, &oi);
+		return err ? err : add_wait(w, c, ctx->task->address, oi, found.mode);
+	}
+	return NULL;
+}
+
+/* Name and describe each object, with its first waiter's context. */
+static struct wh_error *describe_objects(struct wh_waits *w, struct collecting *c,
+					 struct wh_wait_kinds *kinds)
+{
+	struct wh_error *err = NULL;
+	for (size_t i = 0; !err && i < w->n_objects; i++) {
+		struct wh_wait_object *o = &w->objects[i];
+		wh_object_name(kinds, &c->first_ctx[i], o->kind, o->address, o->name,
+			       sizeof(o->name));
+		struct wh_error *e =
+		    wh_wait_kinds_describe(kinds, &c->first_ctx[i], &c->first_found[i], o);
+		if (e == &wh_error_nomem)
+			err = e;
+		else if (e)
+			err = add_warning(w, wh_error_wrap(e, "describing %s", o->name));
+		/* What could not be learnt about a device (e.g. dm_mod's types
+		 * without -m) is said once per device among the warnings. */
+		if (!err && o->io.known && o->io.incomplete[0]) {
+			char msg[256];
+			snprintf(msg, sizeof(msg), "I/O to %s: %s", o->io.device, o->io.incomplete);
+			bool seen = false;
+			for (size_t j = 0; j < w->n_warnings && !seen; j++)
+				seen = !strcmp(w->warnings[j], msg);
+			if (!seen)
+				err = add_warning(w, wh_error_create(WH_ERR_ABSENT, "%s", msg));
+		}
+	}
+	return err;
 }
 
 struct wh_error *wh_waits_analyze(struct wh_kernel *k, const struct wh_task_list *tasks,
@@ -104,14 +169,15 @@ struct wh_error *wh_waits_analyze(struct wh_kernel *k, const struct wh_task_list
 	struct wh_blockdev_cache *devices = wh_blockdev_cache_create();
 	struct wh_wait_lists *lists = NULL;
 	struct wh_kind_memo *memo = NULL;
+	struct wh_wait_kinds *kinds = NULL;
 	if (!devices || (err = wh_wait_lists_create(&lists)) ||
-	    (err = wh_kind_memo_create(&memo))) {
+	    (err = wh_kind_memo_create(&memo)) || (err = wh_wait_kinds_create(k, &kinds))) {
+		wh_kind_memo_destroy(memo);
 		wh_wait_lists_destroy(lists);
 		wh_blockdev_cache_destroy(devices);
 		wh_stack_index_destroy(idx);
 		return &wh_error_nomem;
 	}
-	const struct wh_wait_kind_ops *const *kinds = wh_wait_kinds();
 	struct collecting c = {0};
 	wh_addr_map_init(&c.object_at);
 	for (size_t b = 0; !err && b < bts->count; b++) {
@@ -127,65 +193,19 @@ struct wh_error *wh_waits_analyze(struct wh_kernel *k, const struct wh_task_list
 					      .lists = lists,
 					      .memo = memo,
 					      .waits = ret};
-		if (!wh_stack_index_range(idx, bt->task.address, &ctx.stack_lo, &ctx.stack_hi))
-			continue;
-		for (const struct wh_wait_kind_ops *const *op = kinds; *op; op++) {
-			uint64_t obj;
-			char mode[8] = "";
-			bool found = false;
-			struct wh_error *e = (*op)->recognize(&ctx, &obj, mode, &found);
-			if (e) {
-				if (e == &wh_error_nomem) {
-					err = e;
-					break;
-				}
-				e = wh_error_wrap(e, "%s wait of pid %d", (*op)->name,
-						  bt->task.pid);
-				if ((err = add_warning(ret, e)))
-					break;
-				continue;
-			}
-			if (!found)
-				continue;
-			if (bt->task.state != 'D' && (*op)->sleeping_is_idle)
-				break;
-			size_t oi;
-			if (!(err = find_or_add_object(ret, &c, *op, &ctx, obj, &oi)))
-				err = add_wait(ret, &c, bt->task.address, oi, mode);
-			break;
-		}
+		if (wh_stack_index_range(idx, bt->task.address, &ctx.stack_lo, &ctx.stack_hi))
+			err = find_wait(ret, &c, kinds, &ctx);
 	}
 	/* Who waits on what is known now: describe() may ask (a waiter is no
 	 * holder candidate). Indexed again below, with the owners. */
 	if (!err)
 		err = wh_waits_index(ret);
-	struct wh_mmap_locks *mm = NULL;
-	for (size_t i = 0; !err && i < ret->n_objects; i++) {
-		struct wh_wait_object *o = &ret->objects[i];
-		if (!mm && !strcmp(o->kind, "rwsem") && (err = wh_mmap_locks_build(k, tasks, &mm)))
-			break;
-		wh_object_name(k, tasks, mm, o->kind, o->address, o->name, sizeof(o->name));
-		struct wh_error *e = c.found_by[i]->describe(&c.first_ctx[i], o);
-		if (e == &wh_error_nomem)
-			err = e;
-		else if (e)
-			err = add_warning(ret, wh_error_wrap(e, "describing %s", o->name));
-		/* What could not be learnt about a device (e.g. dm_mod's types
-		 * without -m) is said once per device among the warnings. */
-		if (!err && o->io.known && o->io.incomplete[0]) {
-			char msg[256];
-			snprintf(msg, sizeof(msg), "I/O to %s: %s", o->io.device, o->io.incomplete);
-			bool seen = false;
-			for (size_t w = 0; w < ret->n_warnings && !seen; w++)
-				seen = !strcmp(ret->warnings[w], msg);
-			if (!seen)
-				err = add_warning(ret, wh_error_create(WH_ERR_ABSENT, "%s", msg));
-		}
-	}
-	wh_mmap_locks_destroy(mm);
-	free(c.found_by);
+	if (!err)
+		err = describe_objects(ret, &c, kinds);
+	free(c.first_found);
 	free(c.first_ctx);
 	wh_addr_map_deinit(&c.object_at);
+	wh_wait_kinds_destroy(kinds);
 	wh_stack_index_destroy(idx);
 	wh_blockdev_cache_destroy(devices);
 	wh_wait_lists_destroy(lists);

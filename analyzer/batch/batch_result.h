@@ -34,7 +34,7 @@ struct wh_batch_result {
 	int64_t peak_rss_kib; /* of the worker, -1 unknown */
 	char *signature, *signature_parts;
 	char *explanation;
-	char *report_json; /* whyhung-report/1, one line */
+	char *report_json; /* the report as JSON (its own schema), one line */
 };
 
 const char *wh_batch_status_name(enum wh_batch_status s);

@@ -1,8 +1,9 @@
 #include "batch_worker.h"
-#include "dwarf_types.h"
-#include "elf_image.h"
 #include "batch_result.h"
 #include "debuginfo_find.h"
+#include "dwarf_types.h"
+#include "elf_image.h"
+#include "explain.h"
 #include "kernel.h"
 #include "module_debug.h"
 #include "output_report.h"
@@ -49,8 +50,8 @@ static double now_s(void)
 }
 
 /* ERRNO is errno right after the analysis failed. */
-static enum wh_batch_status status_of(const struct wh_batch_config *c,
-				      const struct wh_error *err, int errno_after, bool incomplete)
+static enum wh_batch_status status_of(const struct wh_batch_config *c, const struct wh_error *err,
+				      int errno_after, bool incomplete)
 {
 	/* Libraries report their failed allocations in their own terms (a
 	 * file that "cannot be read"); malloc's ENOMEM is still in errno
@@ -76,6 +77,10 @@ static struct wh_error *analyse(struct wh_kernel *k, struct wh_batch_result *r)
 	struct wh_error *err = wh_report_build(k, &rep);
 	if (err)
 		return err;
+	if ((err = wh_explain_report(&rep))) {
+		wh_report_deinit(&rep);
+		return err;
+	}
 	r->have_crash_time = rep.summary.have_crash_time;
 	r->crash_time = rep.summary.crash_time;
 	struct wh_signature sig;
@@ -120,7 +125,7 @@ static void unload(struct wh_batch_loaded *l)
 /* The kernel of DUMP (taken over) with debug info DI: the loaded one when
  * it is the same vmlinux (handed over: this process owns its copy). */
 static struct wh_error *open_kernel(struct wh_dump *dump, const struct wh_debuginfo *di,
-				   struct wh_batch_loaded *loaded, struct wh_kernel **ret)
+				    struct wh_batch_loaded *loaded, struct wh_kernel **ret)
 {
 	if (loaded && loaded->img && !strcmp(loaded->vmlinux, di->vmlinux)) {
 		struct wh_error *err = wh_kernel_open_loaded(dump, loaded->img, loaded->types, ret);
@@ -146,8 +151,8 @@ static struct wh_error *run(const struct wh_batch_config *c, const char *path,
 	if (!err)
 		err = wh_batch_set(&r->build_id, wh_dump_build_id(dump));
 	if (!err) {
-		err = wh_debuginfo_find(c->debug_dirs, c->n_debug_dirs, r->release, r->build_id,
-					di);
+		err =
+		    wh_debuginfo_find(c->debug_dirs, c->n_debug_dirs, r->release, r->build_id, di);
 		*no_debuginfo = err != NULL;
 	}
 	if (err) {
@@ -166,8 +171,8 @@ static struct wh_error *run(const struct wh_batch_config *c, const char *path,
 	return err;
 }
 
-int wh_batch_worker_run(const struct wh_batch_config *c, const char *path,
-			const char *result_path, struct wh_batch_loaded *loaded)
+int wh_batch_worker_run(const struct wh_batch_config *c, const char *path, const char *result_path,
+			struct wh_batch_loaded *loaded)
 {
 	test_hooks(path);
 	struct wh_batch_result r = {0};

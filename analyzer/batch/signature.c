@@ -19,21 +19,83 @@ enum { KEEP_FRAMES = 5, MAX_WAITER_STACKS = 3, STACK_TEXT = 1024 };
  * removed. Like syzkaller's hung-task titles, the first frame past these
  * is the one that names the bug. */
 static const char *const skipped_prefixes[] = {
-    "__schedule", "schedule", "io_schedule", "preempt_schedule", "__switch_to",
-    "context_switch", "__cond_resched", "_cond_resched", "mutex_lock", "__mutex_lock",
-    "mutex_lock_", "down", "__down", "rwsem_down", "up_", "wait_for_completion",
-    "__wait_for_common", "wait_for_common", "do_wait_for_common", "wait_on_bit",
-    "__wait_on_bit", "out_of_line_wait_on_bit", "bit_wait", "folio_wait", "__folio_lock",
-    "folio_lock", "__lock_page", "lock_page", "wait_on_page", "percpu_down", "__percpu_down",
-    "percpu_rwsem_wait", "__percpu_rwsem", "__wait_", "wait_woken", "prepare_to_wait",
-    "finish_wait", "rcuwait_wait", "queued_spin_lock", "native_queued_spin", "_raw_spin",
-    "__pv_queued", "do_raw_spin", "__raw_spin", "wait_var_event", "__var_waitqueue",
-    "ret_from_fork", "kthread", "entry_SYSCALL", "do_syscall_64", "syscall_exit",
-    "exit_to_user_mode", "asm_", "sysvec_", "__sysvec_", "irq_exit", "__irq_exit",
-    "do_softirq", "__do_softirq", "smp_call_function", "nmi_", "default_do_nmi", "exc_nmi",
-    "end_repeat_nmi", "panic", "crash_", "__crash_kexec", "native_machine_crash",
-    "machine_crash", "hrtimer_", "__hrtimer", "watchdog_timer_fn", "__run_hrtimer",
-    "native_safe_halt", "default_idle", "do_idle", "cpu_startup_entry",
+    "__schedule",
+    "schedule",
+    "io_schedule",
+    "preempt_schedule",
+    "__switch_to",
+    "context_switch",
+    "__cond_resched",
+    "_cond_resched",
+    "mutex_lock",
+    "__mutex_lock",
+    "mutex_lock_",
+    "down",
+    "__down",
+    "rwsem_down",
+    "up_",
+    "wait_for_completion",
+    "__wait_for_common",
+    "wait_for_common",
+    "do_wait_for_common",
+    "wait_on_bit",
+    "__wait_on_bit",
+    "out_of_line_wait_on_bit",
+    "bit_wait",
+    "folio_wait",
+    "__folio_lock",
+    "folio_lock",
+    "__lock_page",
+    "lock_page",
+    "wait_on_page",
+    "percpu_down",
+    "__percpu_down",
+    "percpu_rwsem_wait",
+    "__percpu_rwsem",
+    "__wait_",
+    "wait_woken",
+    "prepare_to_wait",
+    "finish_wait",
+    "rcuwait_wait",
+    "queued_spin_lock",
+    "native_queued_spin",
+    "_raw_spin",
+    "__pv_queued",
+    "do_raw_spin",
+    "__raw_spin",
+    "wait_var_event",
+    "__var_waitqueue",
+    "ret_from_fork",
+    "kthread",
+    "entry_SYSCALL",
+    "do_syscall_64",
+    "syscall_exit",
+    "exit_to_user_mode",
+    "asm_",
+    "sysvec_",
+    "__sysvec_",
+    "irq_exit",
+    "__irq_exit",
+    "do_softirq",
+    "__do_softirq",
+    "smp_call_function",
+    "nmi_",
+    "default_do_nmi",
+    "exc_nmi",
+    "end_repeat_nmi",
+    "panic",
+    "crash_",
+    "__crash_kexec",
+    "native_machine_crash",
+    "machine_crash",
+    "hrtimer_",
+    "__hrtimer",
+    "watchdog_timer_fn",
+    "__run_hrtimer",
+    "native_safe_halt",
+    "default_idle",
+    "do_idle",
+    "cpu_startup_entry",
 };
 
 void wh_signature_function(const char *name, char *out, size_t size)
@@ -100,10 +162,8 @@ static const struct {
 	const char *field;
 	const char *cls;
 } lock_fields[] = {
-    {"mmap_lock", "mm_struct.mmap_lock"},
-    {"i_rwsem", "inode.i_rwsem"},
-    {"s_umount", "super_block.s_umount"},
-    {"sb_writers", "super_block.s_writers"},
+    {"mmap_lock", "mm_struct.mmap_lock"},	    {"i_rwsem", "inode.i_rwsem"},
+    {"s_umount", "super_block.s_umount"},	    {"sb_writers", "super_block.s_writers"},
     {"i_mmap_rwsem", "address_space.i_mmap_rwsem"},
 };
 
@@ -238,7 +298,7 @@ static struct wh_error *cycle_parts(const struct wh_report *r, const struct wh_c
 		const struct wh_task_wait *w = wh_waits_of_task(&r->waits, t->address);
 		char cls[200] = "?", stack[STACK_TEXT], entry[STACK_TEXT + 256];
 		if (w)
-			wh_signature_lock_class(r->waits.objects[w->object].kind,
+			wh_signature_lock_class(wh_wait_kind_name(r->waits.objects[w->object].kind),
 						r->waits.objects[w->object].name, cls, sizeof(cls));
 		normalise_stack(wh_report_backtrace(r, t->address), 0, stack, sizeof(stack));
 		snprintf(entry, sizeof(entry), "%s <- %s", cls, stack);
@@ -264,7 +324,7 @@ static struct wh_error *object_parts(const struct wh_report *r, size_t object,
 {
 	const struct wh_wait_object *o = &r->waits.objects[object];
 	char cls[200], text[STACK_TEXT * MAX_WAITER_STACKS];
-	wh_signature_lock_class(o->kind, o->name, cls, sizeof(cls));
+	wh_signature_lock_class(wh_wait_kind_name(o->kind), o->name, cls, sizeof(cls));
 	add_part(p, "lock", cls);
 	if (holder) {
 		normalise_stack(wh_report_backtrace(r, holder->address), 0, text, sizeof(text));
@@ -337,7 +397,8 @@ struct wh_error *wh_signature_build(const struct wh_report *r, struct wh_signatu
 			break;
 		case WH_ROOT_TASK:
 			add_part(&p, "root", "holder");
-			err = object_parts(r, rc->via_object, &r->summary.tasks.tasks[rc->index], &p);
+			err =
+			    object_parts(r, rc->via_object, &r->summary.tasks.tasks[rc->index], &p);
 			break;
 		case WH_ROOT_OBJECT:
 			add_part(&p, "root", "no-holder");

@@ -1,17 +1,18 @@
 #include "cli.h"
-#include "cli_help.h"
 #include "backtraces.h"
 #include "batch_cli.h"
+#include "cli_help.h"
 #include "debuginfo_find.h"
 #include "escape.h"
+#include "explain.h"
 #include "kdump_log_file.h"
 #include "kernel.h"
 #include "module_debug.h"
-#include "output_summary.h"
 #include "output_backtrace.h"
 #include "output_cpus.h"
 #include "output_log.h"
 #include "output_report.h"
+#include "output_summary.h"
 #include "printk.h"
 #include "report.h"
 #include "summary.h"
@@ -23,7 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
 
 static const char usage_text[] =
     "usage: whyhung [COMMAND] VMCORE... -k VMLINUX [--format FMT] [OPTIONS]\n"
@@ -139,11 +139,16 @@ static struct wh_error *parse_int(const char *what, const char *s, long min, lon
 static struct wh_error *parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
-	    {"vmlinux", required_argument, NULL, 'k'}, {"modules", required_argument, NULL, 'm'},
-	    {"format", required_argument, NULL, 'f'},  {"pid", required_argument, NULL, 'p'},
-	    {"state", required_argument, NULL, 's'},   {"cpu", required_argument, NULL, 'c'},
-	    {"all", no_argument, NULL, 'a'},	       {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},       {"debug-dir", required_argument, NULL, 'D'},
+	    {"vmlinux", required_argument, NULL, 'k'},
+	    {"modules", required_argument, NULL, 'm'},
+	    {"format", required_argument, NULL, 'f'},
+	    {"pid", required_argument, NULL, 'p'},
+	    {"state", required_argument, NULL, 's'},
+	    {"cpu", required_argument, NULL, 'c'},
+	    {"all", no_argument, NULL, 'a'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {"debug-dir", required_argument, NULL, 'D'},
 	    {NULL, 0, NULL, 0},
 	};
 	memset(o, 0, sizeof(*o));
@@ -181,7 +186,8 @@ static struct wh_error *parse_args(int argc, char **argv, struct options *o)
 		case 'm': o->module_dir = optarg; break;
 		case 'D':
 			if (o->n_debug_dirs == MAX_DEBUG_DIRS)
-				return wh_error_create(WH_ERR_USAGE, "too many --debug-dir options");
+				return wh_error_create(WH_ERR_USAGE,
+						       "too many --debug-dir options");
 			o->debug_dirs[o->n_debug_dirs++] = optarg;
 			break;
 		case 'f':
@@ -239,7 +245,7 @@ static struct wh_error *parse_args(int argc, char **argv, struct options *o)
 	if ((o->format == FMT_DOT || o->format == FMT_HTML || o->format == FMT_SVG) &&
 	    o->command != CMD_REPORT)
 		return wh_error_create(WH_ERR_USAGE, "--format %s is for the report only",
-				       o->format == FMT_DOT ? "dot"
+				       o->format == FMT_DOT    ? "dot"
 				       : o->format == FMT_HTML ? "html"
 							       : "svg");
 	if (o->command == CMD_BT && !o->bt.n_pids && !o->bt.state && o->bt.cpu < 0 && !o->bt.all &&
@@ -256,8 +262,8 @@ static struct wh_error *parse_args(int argc, char **argv, struct options *o)
 static struct wh_error *find_debuginfo(const struct options *o, const struct wh_dump *dump,
 				       struct wh_debuginfo *ret)
 {
-	struct wh_error *err = wh_debuginfo_find(o->debug_dirs, o->n_debug_dirs,
-						 wh_dump_release(dump), wh_dump_build_id(dump), ret);
+	struct wh_error *err = wh_debuginfo_find(
+	    o->debug_dirs, o->n_debug_dirs, wh_dump_release(dump), wh_dump_build_id(dump), ret);
 	if (err)
 		return wh_error_wrap(err, "no vmlinux given (-k)");
 	return NULL;
@@ -323,6 +329,10 @@ static struct wh_error *run_report(struct wh_kernel *k, const struct options *o)
 	struct wh_error *err = wh_report_build(k, &r);
 	if (err)
 		return err;
+	if ((err = wh_explain_report(&r))) {
+		wh_report_deinit(&r);
+		return err;
+	}
 	if (o->format == FMT_JSON)
 		wh_output_json_report(stdout, &r);
 	else if (o->format == FMT_DOT)

@@ -16,7 +16,7 @@ static const struct {
 	       "\n"
 	       "  -k, --vmlinux FILE   the dump's kernel with debug info\n"
 	       "  -m, --modules DIR    module debug files (NAME.ko), or one NAME.ko\n"
-	       "  -f, --format FMT     text (default), json (whyhung-report/1), dot (the\n"
+	       "  -f, --format FMT     text (default), json (whyhung-report/2), dot (the\n"
 	       "                       wait graph for Graphviz), html (one self-contained\n"
 	       "                       page with the graph drawn), svg (the graph drawn)\n"},
     {"summary", "usage: whyhung summary VMCORE... -k VMLINUX [--format text|json]\n"

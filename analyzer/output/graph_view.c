@@ -54,7 +54,7 @@ static bool foldable(const struct wh_report *r, size_t task)
 struct builder {
 	struct wh_graph_view *v;
 	size_t cap_nodes, cap_edges;
-	size_t *task_node; /* per task list index, SIZE_MAX when not drawn */
+	size_t *task_node;	    /* per task list index, SIZE_MAX when not drawn */
 	struct wh_addr_map edge_at; /* (from, to) hashed -> edge index */
 };
 
@@ -113,23 +113,24 @@ static size_t task_index(const struct wh_report *r, uint64_t addr)
 /* How many waits on OBJECT in MODE could be folded (WAIT_TASK: each
  * wait's task list index). */
 static size_t count_foldable(const struct wh_report *r, const size_t *wait_task, size_t object,
-			     const char *mode)
+			     struct wh_wait_mode mode)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < r->waits.n_waits; i++) {
 		const struct wh_task_wait *w = &r->waits.waits[i];
-		if (w->object == object && !strcmp(w->mode, mode) && wait_task[i] != SIZE_MAX &&
-		    foldable(r, wait_task[i]))
+		if (w->object == object && wh_wait_mode_equal(w->mode, mode) &&
+		    wait_task[i] != SIZE_MAX && foldable(r, wait_task[i]))
 			n++;
 	}
 	return n;
 }
 
-static size_t find_group(const struct wh_graph_view *v, size_t object, const char *mode)
+static size_t find_group(const struct wh_graph_view *v, size_t object, struct wh_wait_mode mode)
 {
 	for (size_t k = 0; k < v->n_nodes; k++) {
 		const struct wh_view_node *g = &v->nodes[k];
-		if (g->kind == WH_VIEW_FOLDED && g->index == object && !strcmp(g->mode, mode))
+		if (g->kind == WH_VIEW_FOLDED && g->index == object &&
+		    wh_wait_mode_equal(g->mode, mode))
 			return k;
 	}
 	return SIZE_MAX;
@@ -175,7 +176,7 @@ static struct wh_error *add_tasks(struct builder *b, const struct wh_report *r, 
 			if (group == SIZE_MAX) {
 				struct wh_view_node g = {
 				    .kind = WH_VIEW_FOLDED, .index = w->object, .first = ti};
-				snprintf(g.mode, sizeof(g.mode), "%s", w->mode);
+				g.mode = w->mode;
 				if ((err = add_node(b, g, &group)))
 					return err;
 			}

@@ -22,11 +22,11 @@ enum wh_view_node_kind {
 struct wh_view_node {
 	enum wh_view_node_kind kind;
 	size_t index;
-	size_t count;  /* WH_VIEW_FOLDED: how many tasks */
-	size_t first;  /* WH_VIEW_FOLDED: task list index of the first */
-	char mode[8];  /* WH_VIEW_FOLDED: their wait mode, or "" */
-	bool in_cycle; /* a task of a deadlock cycle */
-	bool root;     /* a root cause (task or object) */
+	size_t count;		  /* WH_VIEW_FOLDED: how many tasks */
+	size_t first;		  /* WH_VIEW_FOLDED: task list index of the first */
+	struct wh_wait_mode mode; /* WH_VIEW_FOLDED: their wait mode */
+	bool in_cycle;		  /* a task of a deadlock cycle */
+	bool root;		  /* a root cause (task or object) */
 };
 
 struct wh_view_edge {

@@ -9,7 +9,7 @@
 #include "report.h"
 
 /* JSON schema of the report; documented in README.md. */
-#define WH_SCHEMA_REPORT "whyhung-report/1"
+#define WH_SCHEMA_REPORT "whyhung-report/2"
 
 void wh_output_text_report(FILE *out, const struct wh_report *r);
 void wh_output_json_report(FILE *out, const struct wh_report *r);

@@ -33,3 +33,13 @@ bool wh_report_task_interesting(const struct wh_report *r, const struct wh_task 
 	return t->state == 'D' || wh_waits_of_task(&r->waits, t->address) ||
 	       wh_waits_task_holds(&r->waits, t->address);
 }
+
+const char *wh_report_for_mode(struct wh_wait_mode mode, char buf[16])
+{
+	char name[8];
+	const char *n = wh_wait_mode_name(mode, name);
+	if (!n[0])
+		return "";
+	snprintf(buf, 16, " for %s", n);
+	return buf;
+}

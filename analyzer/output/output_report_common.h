@@ -11,6 +11,9 @@
 
 const char *wh_owner_how_name(enum wh_owner_how how);
 const char *wh_root_kind_name(enum wh_root_kind kind);
+/* " for read", " for bit2", ...: a wait's mode as the text follows a task
+ * with it; "" for a wait without one. */
+const char *wh_report_for_mode(struct wh_wait_mode mode, char buf[16]);
 /* "COMM[PID]", or "task 0xADDR" for a task not in the task list. */
 void wh_report_task_label_by_address(const struct wh_report *r, uint64_t addr, char *buf,
 				     size_t size);

@@ -12,6 +12,7 @@
 #include "output_report_common.h"
 #include "output_summary.h"
 #include "svg_graph.h"
+#include "wait_words.h"
 
 #include <inttypes.h>
 #include <stdbool.h>
@@ -254,7 +255,9 @@ static void html_object(FILE *out, const struct page *p, size_t i)
 	wh_explain_object_label(r, i, label, sizeof(label));
 	esc(out, label);
 	fprintf(out, "</h3>\n<p><code>0x%" PRIx64 "</code>: ", o->address);
-	wh_markup_write(out, WH_MARKUP_RAW, o->state, sizeof(o->state));
+	char state[WH_STATE_TEXT];
+	wh_object_state_text(&o->state, WH_WORDS_BESIDE_OWNERS, state, sizeof(state));
+	wh_markup_write(out, WH_MARKUP_RAW, state, sizeof(state));
 	fputs("</p>\n<p>Held by: ", out);
 	if (!o->n_owners)
 		fputs("unknown (nothing records a holder)", out);
@@ -262,8 +265,9 @@ static void html_object(FILE *out, const struct page *p, size_t i)
 		fputs(j ? "; " : "", out);
 		task_link(out, p, o->owners[j].task);
 		fprintf(out, " (%s: ", wh_owner_how_name(o->owners[j].how));
-		wh_markup_write(out, WH_MARKUP_RAW, o->owners[j].evidence,
-				sizeof(o->owners[j].evidence));
+		char ev[WH_EVIDENCE_TEXT];
+		wh_evidence_text(&o->owners[j].evidence, ev, sizeof(ev));
+		wh_markup_write(out, WH_MARKUP_RAW, ev, sizeof(ev));
 		fputs(")", out);
 	}
 	fputs("</p>\n", out);
@@ -285,12 +289,10 @@ static void html_object(FILE *out, const struct page *p, size_t i)
 			o->n_waiters == 1 ? "" : "s");
 		for (size_t j = 0; j < o->n_waiters; j++) {
 			fputs("<li>", out);
+			char mode[16];
 			task_link(out, p, o->waiters[j]);
-			if (o->waiter_modes[j][0]) {
-				fputs(" for ", out);
-				wh_markup_write(out, WH_MARKUP_RAW, o->waiter_modes[j],
-						sizeof(o->waiter_modes[j]));
-			}
+			/* Mode names are whyhung's own words: nothing to escape. */
+			fputs(wh_report_for_mode(o->waiter_modes[j], mode), out);
 			fputs("</li>\n", out);
 		}
 		fputs("</ol></details>\n", out);
@@ -322,11 +324,9 @@ static void html_task_row(FILE *out, const struct page *p, size_t ti)
 		wh_format_duration(t->state == 'R' ? -1 : t->in_state_ns, dur, sizeof(dur)));
 	const struct wh_task_wait *w = wh_waits_of_task(&r->waits, t->address);
 	if (w) {
+		char mode[16];
 		object_link(out, r, w->object);
-		if (w->mode[0]) {
-			fputs(" for ", out);
-			wh_markup_write(out, WH_MARKUP_RAW, w->mode, sizeof(w->mode));
-		}
+		fputs(wh_report_for_mode(w->mode, mode), out);
 	}
 	fputs("</td><td>", out);
 	bool first = true;

@@ -1,9 +1,31 @@
 #include "json_writer.h"
-#include "output_summary.h"
 #include "output_backtrace.h"
 #include "output_cpus.h"
 #include "output_report.h"
 #include "output_report_common.h"
+#include "output_summary.h"
+#include "wait_words.h"
+
+/* "mode": the wait's mode, or null for a wait without one. */
+static void json_mode(struct wh_json *j, struct wh_wait_mode mode)
+{
+	char buf[8];
+	const char *m = wh_wait_mode_name(mode, buf);
+	wh_json_key(j, "mode");
+	wh_json_string(j, m[0] ? m : NULL);
+}
+
+/* "pid" (null for a task not in the task list) and "task" (its address). */
+static void json_task_ref(struct wh_json *j, int32_t pid, uint64_t task)
+{
+	wh_json_key(j, "pid");
+	if (pid >= 0)
+		wh_json_int(j, pid);
+	else
+		wh_json_null(j);
+	wh_json_key(j, "task");
+	wh_json_hex(j, task);
+}
 
 static void json_task(struct wh_json *j, const struct wh_report *r, const struct wh_task *t)
 {
@@ -21,11 +43,10 @@ static void json_task(struct wh_json *j, const struct wh_report *r, const struct
 		wh_json_key(j, "object");
 		wh_json_uint(j, w->object);
 		wh_json_key(j, "kind");
-		wh_json_string(j, r->waits.objects[w->object].kind);
+		wh_json_string(j, wh_wait_kind_name(r->waits.objects[w->object].kind));
 		wh_json_key(j, "address");
 		wh_json_hex(j, r->waits.objects[w->object].address);
-		wh_json_key(j, "mode");
-		wh_json_string(j, w->mode[0] ? w->mode : NULL);
+		json_mode(j, w->mode);
 		wh_json_end_object(j);
 	} else {
 		wh_json_null(j);
@@ -114,6 +135,129 @@ static void json_io(struct wh_json *j, const struct wh_io_target *t)
 	wh_json_end_object(j);
 }
 
+/* The facts of a state or of evidence, by condition or kind: which field
+ * goes out under which key. Tables, so that a new condition is a row. */
+enum fact_field {
+	FACT_NONE,
+	FACT_VALUE_HEX, /* state value / evidence field, as "0x..." */
+	FACT_VALUE,	/* state value, as a number */
+	FACT_NUMBER,	/* state number / evidence number */
+	FACT_TASK,	/* state task, "0x..." */
+	FACT_FROZEN,	/* state frozen */
+	FACT_FLAG,	/* state flag / evidence handed_off, biased, on_stack */
+	FACT_WRITEBACK, /* state writeback */
+	FACT_STATE,	/* evidence task_state, a letter */
+	FACT_WHAT,	/* state what */
+	FACT_WHY,	/* state why (from the dump: escaped) */
+};
+
+struct fact_key {
+	enum fact_field field;
+	const char *key;
+};
+
+enum { MAX_FACTS = 4 };
+
+static const struct fact_key state_facts[][MAX_FACTS] = {
+    [WH_STATE_UNREADABLE] = {{FACT_WHAT, "what"}, {FACT_WHY, "why"}},
+    [WH_STATE_MUTEX_UNLOCKED] = {{FACT_VALUE_HEX, "owner_field"}},
+    [WH_STATE_MUTEX_LOCKED] = {{FACT_VALUE_HEX, "owner_field"}, {FACT_FLAG, "waiters_flagged"}},
+    [WH_STATE_MUTEX_HANDED_OFF] = {{FACT_VALUE_HEX, "owner_field"}, {FACT_FLAG, "waiters_flagged"}},
+    [WH_STATE_RWSEM_WRITE] = {{FACT_VALUE_HEX, "count"}},
+    [WH_STATE_RWSEM_READ] = {{FACT_VALUE_HEX, "count"}, {FACT_NUMBER, "readers"}},
+    [WH_STATE_RWSEM_FREE] = {{FACT_VALUE_HEX, "count"}},
+    [WH_STATE_SEMAPHORE] = {{FACT_VALUE, "count"}},
+    [WH_STATE_COMPLETION] = {{FACT_VALUE, "done"}},
+    [WH_STATE_COMPLETION_OF_BIO] = {{FACT_VALUE, "done"}},
+    [WH_STATE_PCPU_WRITER_WAITING] = {{FACT_TASK, "writer"},
+				      {FACT_NUMBER, "readers"},
+				      {FACT_FROZEN, "s_writers_frozen"}},
+    [WH_STATE_PCPU_WRITE] = {{FACT_FROZEN, "s_writers_frozen"}},
+    [WH_STATE_PCPU_READ] = {{FACT_NUMBER, "readers"}, {FACT_FROZEN, "s_writers_frozen"}},
+    [WH_STATE_PCPU_FREE] = {{FACT_FROZEN, "s_writers_frozen"}},
+    [WH_STATE_FOLIO] = {{FACT_VALUE_HEX, "flags"},
+			{FACT_FLAG, "locked"},
+			{FACT_WRITEBACK, "writeback"}},
+    [WH_STATE_BIT_WORD] = {{FACT_VALUE_HEX, "word"}},
+    [WH_STATE_BUFFER_LOCKED] = {{FACT_VALUE_HEX, "b_state"}},
+    [WH_STATE_BUFFER_SHADOW] = {{FACT_VALUE_HEX, "b_state"}},
+    [WH_STATE_JBD2_COMMIT] = {{FACT_NUMBER, "requested"},
+			      {FACT_VALUE, "last_committed"},
+			      {FACT_FLAG, "committing"}},
+    [WH_STATE_QUEUE_FREEZE] = {{FACT_NUMBER, "mq_freeze_depth"}},
+    [WH_STATE_VAR] = {{FACT_VALUE_HEX, "first_bytes"}},
+};
+
+static const struct fact_key evidence_facts[][MAX_FACTS] = {
+    [WH_EVIDENCE_MUTEX_OWNER] = {{FACT_VALUE_HEX, "owner_field"}, {FACT_FLAG, "handed_off"}},
+    [WH_EVIDENCE_RWSEM_WRITER] = {{FACT_VALUE_HEX, "owner_field"}, {FACT_FLAG, "biased_count"}},
+    [WH_EVIDENCE_RWSEM_LAST_READER] = {{FACT_VALUE_HEX, "owner_field"},
+				       {FACT_FLAG, "stack_holds_lock"}},
+    [WH_EVIDENCE_FUSE_DEVICE] = {{FACT_NUMBER, "fd"}, {FACT_STATE, "state"}},
+    [WH_EVIDENCE_JBD2_COMMIT_TASK] = {{FACT_NUMBER, "transaction"}},
+};
+
+static void json_state(struct wh_json *j, const struct wh_object_state *s)
+{
+	wh_json_begin_object(j);
+	wh_json_key(j, "condition");
+	wh_json_string(j, wh_object_condition_name(s->condition));
+	const size_t rows = sizeof(state_facts) / sizeof(*state_facts);
+	for (size_t i = 0; (size_t)s->condition < rows && i < MAX_FACTS; i++) {
+		const struct fact_key *f = &state_facts[s->condition][i];
+		if (f->field == FACT_NONE)
+			break;
+		wh_json_key(j, f->key);
+		switch (f->field) {
+		case FACT_VALUE_HEX: wh_json_hex(j, s->value); break;
+		case FACT_VALUE: wh_json_uint(j, s->value); break;
+		case FACT_NUMBER: wh_json_int(j, s->number); break;
+		case FACT_TASK: wh_json_hex(j, s->task); break;
+		case FACT_FROZEN: wh_json_int(j, s->frozen); break;
+		case FACT_FLAG: wh_json_bool(j, s->flag); break;
+		case FACT_WRITEBACK: wh_json_bool(j, s->writeback); break;
+		case FACT_WHAT: wh_json_string_n(j, s->what, sizeof(s->what)); break;
+		case FACT_WHY: wh_json_string_n(j, s->why, sizeof(s->why)); break;
+		default: wh_json_null(j); break;
+		}
+	}
+	wh_json_end_object(j);
+	char text[WH_STATE_TEXT];
+	wh_object_state_text(s, WH_WORDS_ALONE, text, sizeof(text));
+	wh_json_key(j, "state_text");
+	wh_json_string_n(j, text, sizeof(text));
+}
+
+static void json_evidence(struct wh_json *j, const struct wh_evidence *e)
+{
+	wh_json_begin_object(j);
+	wh_json_key(j, "kind");
+	wh_json_string(j, wh_evidence_kind_name(e->kind));
+	const size_t rows = sizeof(evidence_facts) / sizeof(*evidence_facts);
+	for (size_t i = 0; (size_t)e->kind < rows && i < MAX_FACTS; i++) {
+		const struct fact_key *f = &evidence_facts[e->kind][i];
+		if (f->field == FACT_NONE)
+			break;
+		wh_json_key(j, f->key);
+		switch (f->field) {
+		case FACT_VALUE_HEX: wh_json_hex(j, e->field); break;
+		case FACT_NUMBER: wh_json_uint(j, e->number); break;
+		case FACT_FLAG: wh_json_bool(j, e->handed_off || e->biased || e->on_stack); break;
+		case FACT_STATE: {
+			char state[2] = {e->task_state, '\0'};
+			wh_json_string(j, state);
+			break;
+		}
+		default: wh_json_null(j); break;
+		}
+	}
+	wh_json_end_object(j);
+	char text[WH_EVIDENCE_TEXT];
+	wh_evidence_text(e, text, sizeof(text));
+	wh_json_key(j, "evidence_text");
+	wh_json_string_n(j, text, sizeof(text));
+}
+
 static void json_objects(struct wh_json *j, const struct wh_report *r)
 {
 	wh_json_key(j, "objects");
@@ -124,28 +268,22 @@ static void json_objects(struct wh_json *j, const struct wh_report *r)
 		wh_json_key(j, "id");
 		wh_json_uint(j, i);
 		wh_json_key(j, "kind");
-		wh_json_string(j, o->kind);
+		wh_json_string(j, wh_wait_kind_name(o->kind));
 		wh_json_key(j, "address");
 		wh_json_hex(j, o->address);
 		wh_json_key(j, "name");
 		wh_json_string_n(j, o->name, sizeof(o->name));
 		wh_json_key(j, "state");
-		wh_json_string_n(j, o->state, sizeof(o->state));
+		json_state(j, &o->state);
 		wh_json_key(j, "owners");
 		wh_json_begin_array(j);
 		for (size_t k = 0; k < o->n_owners; k++) {
 			wh_json_begin_object(j);
-			wh_json_key(j, "pid");
-			if (o->owners[k].pid >= 0)
-				wh_json_int(j, o->owners[k].pid);
-			else
-				wh_json_null(j);
-			wh_json_key(j, "task");
-			wh_json_hex(j, o->owners[k].task);
+			json_task_ref(j, o->owners[k].pid, o->owners[k].task);
 			wh_json_key(j, "how");
 			wh_json_string(j, wh_owner_how_name(o->owners[k].how));
 			wh_json_key(j, "evidence");
-			wh_json_string_n(j, o->owners[k].evidence, sizeof(o->owners[k].evidence));
+			json_evidence(j, &o->owners[k].evidence);
 			wh_json_end_object(j);
 		}
 		wh_json_end_array(j);
@@ -155,15 +293,8 @@ static void json_objects(struct wh_json *j, const struct wh_report *r)
 			const struct wh_task *t =
 			    wh_task_list_find_address(&r->summary.tasks, o->waiters[k]);
 			wh_json_begin_object(j);
-			wh_json_key(j, "pid");
-			if (t)
-				wh_json_int(j, t->pid);
-			else
-				wh_json_null(j);
-			wh_json_key(j, "task");
-			wh_json_hex(j, o->waiters[k]);
-			wh_json_key(j, "mode");
-			wh_json_string(j, o->waiter_modes[k][0] ? o->waiter_modes[k] : NULL);
+			json_task_ref(j, t ? t->pid : -1, o->waiters[k]);
+			json_mode(j, o->waiter_modes[k]);
 			wh_json_end_object(j);
 		}
 		wh_json_end_array(j);

@@ -1,10 +1,11 @@
 #include "escape.h"
 #include "explain.h"
-#include "output_summary.h"
 #include "output_backtrace.h"
 #include "output_cpus.h"
 #include "output_report.h"
 #include "output_report_common.h"
+#include "output_summary.h"
+#include "wait_words.h"
 
 #include <inttypes.h>
 
@@ -15,25 +16,26 @@ static void text_objects(FILE *out, const struct wh_report *r)
 	fprintf(out, "\nLocks and wait objects:\n");
 	for (size_t i = 0; i < r->waits.n_objects; i++) {
 		const struct wh_wait_object *o = &r->waits.objects[i];
-		char label[400], state[4 * sizeof(o->state)];
+		char label[400], raw[WH_STATE_TEXT], state[4 * WH_STATE_TEXT];
 		wh_explain_object_label(r, i, label, sizeof(label));
-		wh_escape_text(o->state, sizeof(o->state), state, sizeof(state));
+		wh_object_state_text(&o->state, WH_WORDS_BESIDE_OWNERS, raw, sizeof(raw));
+		wh_escape_text(raw, sizeof(raw), state, sizeof(state));
 		fprintf(out, "  %s at 0x%" PRIx64 ": %s\n", label, o->address, state);
 		for (size_t j = 0; j < o->n_owners; j++) {
-			char who[96], ev[4 * sizeof(o->owners[j].evidence)];
+			char who[96], raw_ev[WH_EVIDENCE_TEXT], ev[4 * WH_EVIDENCE_TEXT];
 			wh_report_task_label_by_address(r, o->owners[j].task, who, sizeof(who));
-			wh_escape_text(o->owners[j].evidence, sizeof(o->owners[j].evidence), ev,
-				       sizeof(ev));
+			wh_evidence_text(&o->owners[j].evidence, raw_ev, sizeof(raw_ev));
+			wh_escape_text(raw_ev, sizeof(raw_ev), ev, sizeof(ev));
 			fprintf(out, "    held by %s (%s: %s)\n", who,
 				wh_owner_how_name(o->owners[j].how), ev);
 		}
 		if (!o->n_owners)
 			fprintf(out, "    held by: unknown\n");
 		for (size_t j = 0; j < o->n_waiters; j++) {
-			char who[96];
+			char who[96], mode[16];
 			wh_report_task_label_by_address(r, o->waiters[j], who, sizeof(who));
-			fprintf(out, "    waiter %zu: %s%s%s\n", j + 1, who,
-				o->waiter_modes[j][0] ? " for " : "", o->waiter_modes[j]);
+			fprintf(out, "    waiter %zu: %s%s\n", j + 1, who,
+				wh_report_for_mode(o->waiter_modes[j], mode));
 		}
 		if (o->io.known) {
 			char io[400], esc[4 * sizeof(io)];
@@ -108,10 +110,10 @@ static void text_graph(FILE *out, const struct wh_report *r)
 	for (size_t i = 0; i < r->waits.n_waits; i++) {
 		const struct wh_task_wait *w = &r->waits.waits[i];
 		const struct wh_wait_object *o = &r->waits.objects[w->object];
-		char who[96], obj[400];
+		char who[96], obj[400], mode[16];
 		wh_report_task_label_by_address(r, w->task, who, sizeof(who));
 		wh_explain_object_label(r, w->object, obj, sizeof(obj));
-		fprintf(out, "  %s -> %s%s%s ->", who, obj, w->mode[0] ? " for " : "", w->mode);
+		fprintf(out, "  %s -> %s%s ->", who, obj, wh_report_for_mode(w->mode, mode));
 		if (!o->n_owners)
 			fprintf(out, " (no known holder)");
 		for (size_t j = 0; j < o->n_owners; j++) {

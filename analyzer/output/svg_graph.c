@@ -2,6 +2,7 @@
 #include "explain.h"
 #include "graph_view.h"
 #include "markup_escape.h"
+#include "output_report_common.h"
 
 #include <graphviz/cgraph.h>
 #include <graphviz/gvc.h>
@@ -45,10 +46,10 @@ static void node_label(const struct wh_report *r, const struct wh_view_node *n, 
 	}
 	case WH_VIEW_OBJECT: wh_explain_object_label(r, n->index, text, sizeof(text)); break;
 	case WH_VIEW_FOLDED: {
-		char first[160];
+		char first[160], mode[16];
 		wh_report_task_label(&r->summary.tasks.tasks[n->first], first, sizeof(first));
-		snprintf(text, sizeof(text), "%zu tasks waiting%s%s\n(%s, ...)", n->count,
-			 n->mode[0] ? " for " : "", n->mode, first);
+		snprintf(text, sizeof(text), "%zu tasks waiting%s\n(%s, ...)", n->count,
+			 wh_report_for_mode(n->mode, mode), first);
 		break;
 	}
 	}

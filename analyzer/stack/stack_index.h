@@ -10,8 +10,15 @@
 #include "tasks.h"
 
 struct wh_stack_index;
+/* A task's stack: [lo, hi). */
+struct wh_stack_range {
+	uint64_t lo, hi, task;
+};
 struct wh_error *wh_stack_index_build(struct wh_kernel *k, const struct wh_task_list *tasks,
 				      struct wh_stack_index **ret);
+/* From ranges given (synthetic memory in tests); empty ones are left out. */
+struct wh_error *wh_stack_index_create(const struct wh_stack_range *ranges, size_t n,
+				       struct wh_stack_index **ret);
 void wh_stack_index_destroy(struct wh_stack_index *idx);
 /* The task whose stack contains ADDR, or 0. */
 uint64_t wh_stack_index_owner(const struct wh_stack_index *idx, uint64_t addr);

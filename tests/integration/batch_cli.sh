@@ -119,7 +119,7 @@ def check(cond, what):
     print(("ok   " if cond else "FAIL ") + what)
     bad += not cond
 for r in (hung, kdump, soft):
-    check(r["schema"] == "whyhung-batch/1" and r["report"]["schema"] == "whyhung-report/1",
+    check(r["schema"] == "whyhung-batch/1" and r["report"]["schema"] == "whyhung-report/2",
           "schemas of " + r["path"])
     check(r["status"] == "ok" and r["exit_code"] == 0 and r["message"] is None, "ok row")
     check(len(r["content_id"]) == 32 and r["release"] and r["build_id"], "ids")

@@ -21,7 +21,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 
 grep -q '"schema":"whyhung-summary/1"' "$out/summary.json" || fail "summary schema"
 grep -q '"schema":"whyhung-tasks/1"' "$out/tasks.json" || fail "tasks schema"
-grep -q '"schema":"whyhung-report/1"' "$out/report.json" || fail "report schema"
+grep -q '"schema":"whyhung-report/2"' "$out/report.json" || fail "report schema"
 grep -q '^Why it hung:' "$out/report.txt" || fail "report has no explanation"
 grep -q '^digraph whyhung {' "$out/report.dot" && tail -1 "$out/report.dot" | grep -q '^}$' ||
 	fail "dot output"

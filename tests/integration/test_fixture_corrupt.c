@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "explain.h"
 #include "kernel.h"
 #include "output_report.h"
 #include "report.h"
@@ -35,7 +36,8 @@ static off_t elf_offset(int fd, uint64_t paddr)
 		Elf64_Phdr ph;
 		if (pread(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + i * sizeof(ph))) != sizeof(ph))
 			return -1;
-		if (ph.p_type == PT_LOAD && paddr >= ph.p_paddr && paddr + 8 <= ph.p_paddr + ph.p_filesz)
+		if (ph.p_type == PT_LOAD && paddr >= ph.p_paddr &&
+		    paddr + 8 <= ph.p_paddr + ph.p_filesz)
 			return (off_t)(ph.p_offset + (paddr - ph.p_paddr));
 	}
 	return -1;
@@ -103,7 +105,8 @@ static void test_looping_wait_list(void **state)
 	bool rwsem_ok = false;
 	for (size_t i = 0; i < r.waits.n_objects; i++)
 		if (r.waits.objects[i].address == rwsem)
-			rwsem_ok = r.waits.objects[i].n_waiters == 3 && !r.waits.objects[i].incomplete[0];
+			rwsem_ok =
+			    r.waits.objects[i].n_waiters == 3 && !r.waits.objects[i].incomplete[0];
 	assert_true(rwsem_ok);
 	wh_report_deinit(&r);
 	wh_kernel_destroy(k);
@@ -111,8 +114,7 @@ static void test_looping_wait_list(void **state)
 }
 
 /* Overwrite SIZE bytes at kernel address VADDR of the ELF dump COPY. */
-static void poke(struct wh_kernel *k, const char *copy, uint64_t vaddr, uint64_t value,
-		 size_t size)
+static void poke(struct wh_kernel *k, const char *copy, uint64_t vaddr, uint64_t value, size_t size)
 {
 	uint64_t paddr;
 	assert_null(wh_dump_virt_to_phys(k->dump, vaddr, &paddr));
@@ -124,8 +126,7 @@ static void poke(struct wh_kernel *k, const char *copy, uint64_t vaddr, uint64_t
 	close(fd);
 }
 
-static uint64_t member_addr(struct wh_kernel *k, uint64_t obj, const char *type,
-			    const char *member)
+static uint64_t member_addr(struct wh_kernel *k, uint64_t obj, const char *type, const char *member)
 {
 	struct wh_member_info m;
 	assert_null(wh_kernel_member(k, type, member, &m));
@@ -264,6 +265,8 @@ static void test_empty_task_list(void **state)
 	assert_null(wh_kernel_open(copy, vmlinux_path, &k));
 	struct wh_report r;
 	struct wh_error *err = wh_report_build(k, &r);
+	if (!err)
+		err = wh_explain_report(&r);
 	if (err)
 		fail_msg("report failed on an empty task list: %s", err->message);
 	assert_true(r.summary.tasks.list_incomplete);
@@ -278,7 +281,8 @@ static void test_empty_task_list(void **state)
 	wh_output_text_report(out, &r);
 	fclose(out);
 	assert_non_null(strstr(text, "warning: the task list cannot be walked"));
-	assert_true(strstr(text, "warning: the task list cannot be walked") < strstr(text, "panic:"));
+	assert_true(strstr(text, "warning: the task list cannot be walked") <
+		    strstr(text, "panic:"));
 	free(text);
 	wh_report_deinit(&r);
 	wh_kernel_destroy(k);
@@ -296,10 +300,10 @@ int main(int argc, char **argv)
 	elf_path = argv[3];
 	work_dir = argv[4];
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_looping_wait_list),
-		cmocka_unit_test(test_damaged_io_targets),
-		cmocka_unit_test(test_empty_task_list),
-		cmocka_unit_test(test_unreadable_dm_disk),
+	    cmocka_unit_test(test_looping_wait_list),
+	    cmocka_unit_test(test_damaged_io_targets),
+	    cmocka_unit_test(test_empty_task_list),
+	    cmocka_unit_test(test_unreadable_dm_disk),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

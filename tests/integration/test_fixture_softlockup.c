@@ -11,6 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "explain.h"
 #include "kernel.h"
 #include "output_report.h"
 #include "report.h"
@@ -35,6 +36,8 @@ static int setup(void **state)
 	struct wh_error *err = wh_kernel_open(path, vmlinux_path, &f.k);
 	if (!err)
 		err = wh_report_build(f.k, &f.r);
+	if (!err)
+		err = wh_explain_report(&f.r);
 	if (err) {
 		fprintf(stderr, "%s\n", err->message);
 		return -1;

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "explain.h"
 #include "kernel.h"
 #include "output_report.h"
 #include "report.h"
@@ -36,6 +37,8 @@ static int setup(void **state)
 	struct wh_report r;
 	if (!err)
 		err = wh_report_build(k, &r);
+	if (!err)
+		err = wh_explain_report(&r);
 	if (err) {
 		fprintf(stderr, "%s\n", err->message);
 		return -1;
@@ -168,8 +171,9 @@ static void check_blocked(const struct fixture *f, const struct jr_value *b)
 	if (want_dev) {
 		const struct jr_value *io = jr_get(obj, "io");
 		if (!io || io->type == JR_NULL)
-			fail_msg("pid %lld: truth says its I/O goes to %s, report has no I/O target",
-				 (long long)pid, want_dev);
+			fail_msg(
+			    "pid %lld: truth says its I/O goes to %s, report has no I/O target",
+			    (long long)pid, want_dev);
 		assert_string_equal(jr_get_string(io, "device"), want_dev);
 		const struct jr_value *ds = jr_get(want, "device_state");
 		static const char *const flags[] = {"queue_quiesced", "queue_frozen",
@@ -234,12 +238,13 @@ static void check_blocked(const struct fixture *f, const struct jr_value *b)
 	bool want_in = want_cycle && want_cycle->type == JR_NUMBER;
 	bool got_in = got_cycle && got_cycle->type == JR_NUMBER;
 	if (want_in != got_in)
-		fail_msg("pid %lld: cycle membership %d, truth %d", (long long)pid, got_in, want_in);
+		fail_msg("pid %lld: cycle membership %d, truth %d", (long long)pid, got_in,
+			 want_in);
 	if (want_in) {
 		const struct jr_value *tc =
-			&jr_get(f->truth, "cycles")->items[(size_t)want_cycle->number];
+		    &jr_get(f->truth, "cycles")->items[(size_t)want_cycle->number];
 		const struct jr_value *gc =
-			&jr_get(f->report, "cycles")->items[(size_t)got_cycle->number];
+		    &jr_get(f->report, "cycles")->items[(size_t)got_cycle->number];
 		assert_cycle_order(tc, gc);
 	}
 }
@@ -292,7 +297,7 @@ static void test_root_causes_and_explanation(void **state)
 		if (!strstr(ex, want))
 			fail_msg("explanation lacks \"%s\":\n%s", want, ex);
 	}
-	assert_string_equal(jr_get_string(f->report, "schema"), "whyhung-report/1");
+	assert_string_equal(jr_get_string(f->report, "schema"), "whyhung-report/2");
 }
 
 /* The whole report finds its types through hints (the compile unit of a
@@ -319,10 +324,10 @@ int main(int argc, char **argv)
 	vmlinux_path = argv[2];
 	vmcore_path = argv[3];
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_blocked_tasks_match_truth),
-		cmocka_unit_test(test_cycles_match_truth),
-		cmocka_unit_test(test_root_causes_and_explanation),
-		cmocka_unit_test(test_types_come_from_hinted_units),
+	    cmocka_unit_test(test_blocked_tasks_match_truth),
+	    cmocka_unit_test(test_cycles_match_truth),
+	    cmocka_unit_test(test_root_causes_and_explanation),
+	    cmocka_unit_test(test_types_come_from_hinted_units),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

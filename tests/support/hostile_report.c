@@ -20,12 +20,15 @@ static uint64_t task_address(size_t i)
 	return 0xffff888000001000 + 0x1000 * i;
 }
 
-static void add_object(struct hostile_report *h, size_t i, const char *kind)
+static void add_object(struct hostile_report *h, size_t i, enum wh_wait_kind_id kind)
 {
 	struct wh_wait_object *o = &h->objects[i];
-	snprintf(o->kind, sizeof(o->kind), "%s", kind);
+	o->kind = kind;
 	snprintf(o->name, sizeof(o->name), "%s", hostile_object_names[i]);
-	snprintf(o->state, sizeof(o->state), "<!-- locked\n\"x\" ]]>");
+	/* The one state text that may hold bytes from the dump: a read's
+	 * error. */
+	o->state = (struct wh_object_state){.condition = WH_STATE_UNREADABLE, .what = "owner"};
+	snprintf(o->state.why, sizeof(o->state.why), "<!-- locked\n\"x\" ]]>");
 	o->address = 0xffffffffc0000000 + 0x100 * i;
 	o->waiter_modes = &h->modes[0];
 }
@@ -50,15 +53,15 @@ void hostile_report_build(struct hostile_report *h)
 	r->summary.tasks.tasks = h->tasks;
 	r->summary.tasks.count = HOSTILE_TASKS;
 	for (size_t i = 0; i < HOSTILE_OBJECTS; i++)
-		add_object(h, i, i < 2 ? "mutex" : "completion");
+		add_object(h, i, i < 2 ? WH_WAIT_KIND_MUTEX : WH_WAIT_KIND_COMPLETION);
 	/* 0 waits on mutex 0 held by 1, which waits on mutex 1 held by 0. */
 	for (size_t i = 0; i < 2; i++) {
 		struct wh_wait_object *o = &h->objects[i];
 		o->owners[0] = (struct wh_owner){.task = task_address(1 - i),
 						 .pid = (int32_t)(11 - i),
 						 .how = i ? WH_OWNER_INFERRED : WH_OWNER_FIELD};
-		snprintf(o->owners[0].evidence, sizeof(o->owners[0].evidence),
-			 "</pre><script>document.title='%s'</script>", HOSTILE_MARKER);
+		o->owners[0].evidence = (struct wh_evidence){.kind = WH_EVIDENCE_MUTEX_OWNER,
+							     .field = task_address(1 - i)};
 		o->n_owners = 1;
 		h->waiters[i] = task_address(i);
 		o->waiters = &h->waiters[i];

@@ -23,7 +23,7 @@ struct hostile_report {
 	struct wh_cycle cycle;
 	struct wh_root_cause roots[2];
 	uint64_t waiters[HOSTILE_TASKS];
-	char modes[HOSTILE_TASKS][8];
+	struct wh_wait_mode modes[HOSTILE_TASKS];
 };
 
 extern const char *const hostile_comms[HOSTILE_TASKS];

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <dirent.h>
+#include <stdio.h>
 
 #include "backtraces.h"
 #include "error.h"
@@ -175,28 +177,75 @@ static void test_task_state_letters_match_kernel_6_1(void **state)
 	assert_int_equal(wh_task_state_char(0x2001, 0), 'S');  /* FREEZABLE|INTERRUPTIBLE */
 }
 
-/* Every plugin file is registered (a kind missing from the list silently
- * degrades to "generic wait queue"), and the generic one comes last. */
+/* The wait kinds defined in the plugin file PATH: each "wh_wait_kind_ops
+ * NAME =" (an object, not a pointer to one), however it is laid out: the
+ * generator reads one layout only, and a file it misses must fail here. */
+static size_t kinds_defined_in(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	static char text[1 << 20];
+	size_t n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	size_t found = 0;
+	for (const char *p = text; (p = strstr(p, "wh_wait_kind_ops")); p++) {
+		const char *q = p + strlen("wh_wait_kind_ops");
+		while (*q == ' ' || *q == '\t' || *q == '\n')
+			q++;
+		if (!(*q == '_' || (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z')))
+			continue;
+		while (*q == '_' || (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+		       (*q >= '0' && *q <= '9'))
+			q++;
+		while (*q == ' ' || *q == '\t' || *q == '\n')
+			q++;
+		found += *q == '=' && q[1] != '=';
+	}
+	return found;
+}
+
+/* Every kind file in plugins/ is registered (a kind missing from the
+ * registry silently degrades to "generic wait queue"), once, in the order
+ * its file declares, with the generic wait queue last; and each can be
+ * matched and described. */
 static void test_every_wait_kind_is_registered(void **state)
 {
-	static const char *const expected[] = {"mutex", "rwsem",	"semaphore", "completion",
-					       "fuse",	"percpu-rwsem", "folio",     "bit",
-					       "jbd2",	"queue-freeze", "var",	     "waitqueue"};
-	const struct wh_wait_kind_ops *const *kinds = wh_wait_kinds();
-	size_t n = 0;
-	while (kinds[n])
-		n++;
-	assert_int_equal(n, sizeof(expected) / sizeof(*expected));
-	for (size_t i = 0; i < n; i++) {
-		bool found = false;
-		for (size_t j = 0; j < n; j++)
-			found |= !strcmp(kinds[j]->name, expected[i]);
-		if (!found)
-			fail_msg("wait kind %s is not registered", expected[i]);
-		assert_non_null(kinds[i]->recognize);
-		assert_non_null(kinds[i]->describe);
+	size_t n;
+	const struct wh_wait_kind_entry *kinds = wh_wait_kinds(&n);
+	assert_int_equal(n, WH_WAIT_KIND_COUNT);
+	DIR *dir = opendir(WH_PLUGINS_DIR);
+	assert_non_null(dir);
+	size_t files = 0;
+	for (struct dirent *e; (e = readdir(dir));) {
+		size_t len = strlen(e->d_name);
+		if (len < 3 || strcmp(e->d_name + len - 2, ".c"))
+			continue;
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/%s", WH_PLUGINS_DIR, e->d_name);
+		size_t defined = kinds_defined_in(path), registered = 0;
+		for (size_t i = 0; i < n; i++)
+			registered += !strcmp(kinds[i].file, e->d_name);
+		if (defined != registered)
+			fail_msg("plugins/%s defines %zu wait kind(s), %zu registered", e->d_name,
+				 defined, registered);
+		files += defined > 0;
 	}
-	assert_string_equal(kinds[n - 1]->name, "waitqueue");
+	closedir(dir);
+	assert_int_equal(files, n);
+	for (size_t i = 0; i < n; i++) {
+		const struct wh_wait_kind_ops *ops = kinds[i].ops;
+		assert_string_equal(wh_wait_kind_name(i), ops->name);
+		if (i)
+			assert_true(kinds[i - 1].ops->order < ops->order);
+		for (size_t j = 0; j < i; j++)
+			assert_string_not_equal(kinds[j].ops->name, ops->name);
+		/* Something to match the task with, and to find the object. */
+		assert_true(ops->frames || ops->in_schedule_caller || ops->from_task);
+		assert_true(ops->find || ops->list);
+		assert_true(ops->describe || ops->list);
+	}
+	assert_string_equal(kinds[n - 1].ops->name, "waitqueue");
 }
 
 int main(void)

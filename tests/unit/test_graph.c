@@ -117,9 +117,8 @@ static void from_spec(struct spec *s, size_t n_tasks, const int *waits, size_t n
 {
 	memset(s, 0, sizeof(*s));
 	for (size_t i = 0; i < n_tasks; i++)
-		s->tasks[i] = (struct wh_task){.pid = (int32_t)i + 1,
-					       .address = 0x1000 * (i + 1),
-					       .state = 'D'};
+		s->tasks[i] = (struct wh_task){
+		    .pid = (int32_t)i + 1, .address = 0x1000 * (i + 1), .state = 'D'};
 	s->list = (struct wh_task_list){.tasks = s->tasks, .count = n_tasks};
 	assert_null(wh_task_list_index(&s->list));
 	for (size_t o = 0; o < n_objs; o++)
@@ -130,9 +129,9 @@ static void from_spec(struct spec *s, size_t n_tasks, const int *waits, size_t n
 	for (size_t t = 0; t < n_tasks; t++)
 		if (waits[t] >= 0)
 			s->waits[nw++] = (struct wh_task_wait){.task = s->tasks[t].address,
-								.object = (size_t)waits[t]};
-	s->w = (struct wh_waits){.objects = s->objs, .n_objects = n_objs, .waits = s->waits,
-				 .n_waits = nw};
+							       .object = (size_t)waits[t]};
+	s->w = (struct wh_waits){
+	    .objects = s->objs, .n_objects = n_objs, .waits = s->waits, .n_waits = nw};
 }
 
 static void spec_deinit(struct spec *s)
@@ -205,7 +204,7 @@ static void test_explanation_of_a_component_with_two_cycles(void **state)
 	from_spec(&s, 3, waits, 3, owners, WH_OWNER_FIELD);
 	for (size_t i = 0; i < 3; i++) {
 		snprintf(s.tasks[i].comm, sizeof(s.tasks[i].comm), "%c", (int)('A' + i));
-		snprintf(s.objs[i].kind, sizeof(s.objs[i].kind), "mutex");
+		s.objs[i].kind = WH_WAIT_KIND_MUTEX;
 		snprintf(s.objs[i].name, sizeof(s.objs[i].name), "%c", (int)('X' + i));
 	}
 	struct wh_report r;
@@ -347,16 +346,16 @@ static void test_two_deadlocks_in_pid_order(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cycle_and_roots),
-		cmocka_unit_test(test_cycle_through_inferred_holder_is_marked),
-		cmocka_unit_test(test_holder_not_waiting_is_a_root),
-		cmocka_unit_test(test_cycle_steps_are_edges),
-		cmocka_unit_test(test_explanation_of_a_component_with_two_cycles),
-		cmocka_unit_test(test_cycle_in_wait_order),
-		cmocka_unit_test(test_rwsem_readers_one_in_the_cycle),
-		cmocka_unit_test(test_several_holders_two_cycles),
-		cmocka_unit_test(test_self_deadlock),
-		cmocka_unit_test(test_two_deadlocks_in_pid_order),
+	    cmocka_unit_test(test_cycle_and_roots),
+	    cmocka_unit_test(test_cycle_through_inferred_holder_is_marked),
+	    cmocka_unit_test(test_holder_not_waiting_is_a_root),
+	    cmocka_unit_test(test_cycle_steps_are_edges),
+	    cmocka_unit_test(test_explanation_of_a_component_with_two_cycles),
+	    cmocka_unit_test(test_cycle_in_wait_order),
+	    cmocka_unit_test(test_rwsem_readers_one_in_the_cycle),
+	    cmocka_unit_test(test_several_holders_two_cycles),
+	    cmocka_unit_test(test_self_deadlock),
+	    cmocka_unit_test(test_two_deadlocks_in_pid_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

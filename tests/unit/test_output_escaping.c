@@ -28,14 +28,15 @@ static char *render(void (*fn)(FILE *, const struct wh_report *), const struct w
 }
 
 static void build(struct wh_report *r, struct wh_task *task, struct wh_wait_object *obj,
-		  struct wh_task_wait *wait, int *cycle, uint64_t *waiters, char (*modes)[8])
+		  struct wh_task_wait *wait, int *cycle, uint64_t *waiters,
+		  struct wh_wait_mode *modes)
 {
 	memset(r, 0, sizeof(*r));
 	memset(task, 0, sizeof(*task));
 	task->pid = 42;
 	task->tgid = 42;
-	memcpy(task->comm, evil_comm, sizeof(evil_comm) < sizeof(task->comm) ? sizeof(evil_comm)
-									      : sizeof(task->comm));
+	memcpy(task->comm, evil_comm,
+	       sizeof(evil_comm) < sizeof(task->comm) ? sizeof(evil_comm) : sizeof(task->comm));
 	task->comm[WH_COMM_LEN] = '\0';
 	task->state = 'D';
 	task->cpu = 0;
@@ -44,12 +45,14 @@ static void build(struct wh_report *r, struct wh_task *task, struct wh_wait_obje
 	r->summary.tasks.tasks = task;
 	r->summary.tasks.count = 1;
 	memset(obj, 0, sizeof(*obj));
-	snprintf(obj->kind, sizeof(obj->kind), "mutex");
+	obj->kind = WH_WAIT_KIND_MUTEX;
 	snprintf(obj->name, sizeof(obj->name), "%s", evil_name);
-	snprintf(obj->state, sizeof(obj->state), "locked\n\"x\"");
+	/* An unreadable part's error may carry bytes from the dump. */
+	obj->state = (struct wh_object_state){.condition = WH_STATE_UNREADABLE, .what = "owner"};
+	snprintf(obj->state.why, sizeof(obj->state.why), "locked\n\"x\"");
 	obj->address = 0xffffffffc0000000;
 	waiters[0] = task->address;
-	modes[0][0] = '\0';
+	modes[0] = (struct wh_wait_mode){WH_WAIT_PLAIN, 0};
 	obj->waiters = waiters;
 	obj->waiter_modes = modes;
 	obj->n_waiters = 1;
@@ -71,7 +74,7 @@ static void test_json_stays_valid(void **state)
 	struct wh_task_wait wait;
 	int cycle;
 	uint64_t waiters[1];
-	char modes[1][8];
+	struct wh_wait_mode modes[1];
 	build(&r, &task, &obj, &wait, &cycle, waiters, modes);
 	char *json = render(wh_output_json_report, &r);
 	struct jr_value *v = jr_parse(json);
@@ -95,7 +98,7 @@ static void test_dot_labels_cannot_break_out(void **state)
 	struct wh_task_wait wait;
 	int cycle;
 	uint64_t waiters[1];
-	char modes[1][8];
+	struct wh_wait_mode modes[1];
 	build(&r, &task, &obj, &wait, &cycle, waiters, modes);
 	char *dot = render(wh_output_dot_report, &r);
 	/* The injected edge must not appear as a statement of its own. */
@@ -121,7 +124,7 @@ static void test_text_has_no_raw_control_bytes(void **state)
 	struct wh_task_wait wait;
 	int cycle;
 	uint64_t waiters[1];
-	char modes[1][8];
+	struct wh_wait_mode modes[1];
 	build(&r, &task, &obj, &wait, &cycle, waiters, modes);
 	char *text = render(wh_output_text_report, &r);
 	for (const char *p = text; *p; p++)
@@ -133,9 +136,9 @@ static void test_text_has_no_raw_control_bytes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_json_stays_valid),
-		cmocka_unit_test(test_dot_labels_cannot_break_out),
-		cmocka_unit_test(test_text_has_no_raw_control_bytes),
+	    cmocka_unit_test(test_json_stays_valid),
+	    cmocka_unit_test(test_dot_labels_cannot_break_out),
+	    cmocka_unit_test(test_text_has_no_raw_control_bytes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -173,9 +173,9 @@ static void test_large_graph_folds(void **state)
 	static struct wh_task tasks[N];
 	static struct wh_task_wait waits[N];
 	static uint64_t waiters[N];
-	static char modes[N][8];
+	static struct wh_wait_mode modes[N];
 	static int cycle[N];
-	struct wh_wait_object obj = {.kind = "mutex", .name = "big_lock", .n_owners = 1};
+	struct wh_wait_object obj = {.kind = WH_WAIT_KIND_MUTEX, .name = "big_lock", .n_owners = 1};
 	struct wh_report r = {0};
 	for (size_t i = 0; i < N; i++) {
 		tasks[i] = (struct wh_task){

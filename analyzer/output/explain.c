@@ -2,6 +2,7 @@
 #include "escape.h"
 #include "report.h"
 #include "task_state.h"
+#include "wait_words.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,10 +16,11 @@ void wh_explain_object_label(const struct wh_report *r, size_t object, char *buf
 	char name[4 * sizeof(o->name)];
 	wh_escape_text(o->name, sizeof(o->name), name, sizeof(name));
 	/* Names that already say the kind ("rwsem at 0x...") need no prefix. */
-	if (!strncmp(name, o->kind, strlen(o->kind)))
+	const char *kind = wh_wait_kind_name(o->kind);
+	if (!strncmp(name, kind, strlen(kind)))
 		snprintf(buf, size, "%s", name);
 	else
-		snprintf(buf, size, "%s %s", o->kind, name);
+		snprintf(buf, size, "%s %s", kind, name);
 }
 
 static const char *const scheduler[] = {
@@ -125,8 +127,9 @@ static void explain_task_root(FILE *f, const struct wh_report *r, const struct w
 	for (size_t i = 0; i < o->n_owners; i++)
 		if (o->owners[i].task == t->address)
 			ow = &o->owners[i];
-	char state[4 * sizeof(o->state)];
-	wh_escape_text(o->state, sizeof(o->state), state, sizeof(state));
+	char raw[WH_STATE_TEXT], state[4 * WH_STATE_TEXT];
+	wh_object_state_text(&o->state, WH_WORDS_BESIDE_OWNERS, raw, sizeof(raw));
+	wh_escape_text(raw, sizeof(raw), state, sizeof(state));
 	fprintf(
 	    f,
 	    "%zu task%s %s blocked behind %s (%s), held by %s%s, which waits on no lock whyhung "
@@ -140,9 +143,10 @@ static void explain_task_root(FILE *f, const struct wh_report *r, const struct w
 static void explain_object_root(FILE *f, const struct wh_report *r, const struct wh_root_cause *rc)
 {
 	const struct wh_wait_object *o = &r->waits.objects[rc->index];
-	char obj[400], state[4 * sizeof(o->state)];
+	char obj[400], raw[WH_STATE_TEXT], state[4 * WH_STATE_TEXT];
 	wh_explain_object_label(r, rc->index, obj, sizeof(obj));
-	wh_escape_text(o->state, sizeof(o->state), state, sizeof(state));
+	wh_object_state_text(&o->state, WH_WORDS_BESIDE_OWNERS, raw, sizeof(raw));
+	wh_escape_text(raw, sizeof(raw), state, sizeof(state));
 	fprintf(f, "%zu task%s wait%s on %s: %s", rc->blocked, rc->blocked == 1 ? "" : "s",
 		rc->blocked == 1 ? "s" : "", obj, state);
 	if (o->n_waiters) {
@@ -374,4 +378,9 @@ struct wh_error *wh_explain(const struct wh_report *r, char **ret)
 	}
 	*ret = buf;
 	return NULL;
+}
+
+struct wh_error *wh_explain_report(struct wh_report *r)
+{
+	return r->explanation ? NULL : wh_explain(r, &r->explanation);
 }
