@@ -14,6 +14,17 @@ static const struct wh_wait_frame wait_frames[] = {
     {.function = "wait_for_common"},
     {.function = "do_wait_for_common"},
     {.function = "wait_for_common_io"},
+    /* The helpers above can all be inlined into the exported entry
+     * points (5.10 built by gcc 12 keeps none of them out of line). */
+    {.function = "wait_for_completion"},
+    {.function = "wait_for_completion_io"},
+    {.function = "wait_for_completion_timeout"},
+    {.function = "wait_for_completion_io_timeout"},
+    {.function = "wait_for_completion_interruptible"},
+    {.function = "wait_for_completion_interruptible_timeout"},
+    {.function = "wait_for_completion_killable"},
+    {.function = "wait_for_completion_killable_timeout"},
+    {.function = "wait_for_completion_state"},
     {NULL},
 };
 static const char *const timeout_frames[] = {"schedule_timeout", NULL};

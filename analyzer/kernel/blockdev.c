@@ -169,17 +169,40 @@ struct rq_layout {
 	int64_t in_flight;
 };
 
+/* The sbitmap_queue of TAGS' non-reserved tags: embedded in blk_mq_tags,
+ * or (5.10-5.15, shared tag sets) a pointer to it, told by the member's
+ * DWARF type. */
+static struct wh_error *tag_bitmap(struct wh_kernel *k, uint64_t tags, uint64_t *ret)
+{
+	struct wh_member_info m;
+	enum wh_type_kind kind;
+	struct wh_type resolved;
+	struct wh_error *err = wh_kernel_member(k, "blk_mq_tags", "bitmap_tags", &m);
+	if (!err)
+		err = wh_types_resolve(k->types, m.type, &kind, &resolved);
+	if (err)
+		return err;
+	if (kind != WH_TYPE_POINTER) {
+		*ret = tags + m.offset;
+		return NULL;
+	}
+	if ((err = wh_kernel_read_member(k, tags, &m, ret)))
+		return err;
+	return *ret ? NULL : wh_error_create(WH_ERR_CORRUPT, "blk_mq_tags.bitmap_tags is NULL");
+}
+
 /* Requests holding a tag of TAGS (struct blk_mq_tags) for queue Q. */
 static void count_tags(struct wh_kernel *k, uint64_t tags, uint64_t q, struct rq_layout *l,
 		       uint64_t now, struct wh_io_target *t)
 {
-	uint64_t nr_tags, reserved, map, map_nr, shift, static_rqs;
+	uint64_t nr_tags, reserved, sbq, map, map_nr, shift, static_rqs;
 	struct wh_error *err;
 	if ((err = member_u64(k, tags, "blk_mq_tags", "nr_tags", &nr_tags)) ||
 	    (err = member_u64(k, tags, "blk_mq_tags", "nr_reserved_tags", &reserved)) ||
-	    (err = member_u64(k, tags, "blk_mq_tags", "bitmap_tags.sb.map", &map)) ||
-	    (err = member_u64(k, tags, "blk_mq_tags", "bitmap_tags.sb.map_nr", &map_nr)) ||
-	    (err = member_u64(k, tags, "blk_mq_tags", "bitmap_tags.sb.shift", &shift)) ||
+	    (err = tag_bitmap(k, tags, &sbq)) ||
+	    (err = member_u64(k, sbq, "sbitmap_queue", "sb.map", &map)) ||
+	    (err = member_u64(k, sbq, "sbitmap_queue", "sb.map_nr", &map_nr)) ||
+	    (err = member_u64(k, sbq, "sbitmap_queue", "sb.shift", &shift)) ||
 	    (err = member_u64(k, tags, "blk_mq_tags", "static_rqs", &static_rqs))) {
 		note(t, "request tags", err);
 		t->rq_allocated = -1;
