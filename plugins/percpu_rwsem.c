@@ -116,7 +116,7 @@ static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wa
 	bool in_sb = false;
 	e = wh_superblock_containing(ctx->k, obj->address, "s_writers.rw_sem", &sb, &off, &in_sb);
 	wh_error_destroy(e);
-	char frozen[96] = "";
+	char frozen[64] = ""; /* the sentence below: 59 bytes at most */
 	if (in_sb) {
 		uint64_t size;
 		e = wh_types_struct_size(ctx->k->types, "percpu_rw_semaphore", &size);
