@@ -59,12 +59,17 @@ static void mount_point(struct wh_kernel *k, uint64_t sb, char *buf, size_t size
 			snprintf(buf, size, "%s", path[0] ? path : "/");
 			return;
 		}
-		char seg[512], joined[1024];
+		char seg[512];
 		wh_dentry_path(k, mp, seg, sizeof(seg));
 		if (!strcmp(seg, "?"))
 			return;
-		snprintf(joined, sizeof(joined), "%s%s", strcmp(seg, "/") ? seg : "", path);
-		memcpy(path, joined, sizeof(path));
+		/* SEG in front of PATH; a path longer than PATH holds stays
+		 * unknown rather than cut. */
+		size_t ls = strcmp(seg, "/") ? strlen(seg) : 0, lp = strlen(path);
+		if (ls + lp >= sizeof(path))
+			return;
+		memmove(path + ls, path, lp + 1);
+		memcpy(path, seg, ls);
 		mnt = parent;
 	}
 }

@@ -43,9 +43,10 @@ void wh_explain_task_whereabouts(const struct wh_report *r, size_t task, char *b
 			module = f->sym.module;
 		}
 	}
-	char w[256] = "";
+	enum { WHERE_MAX = 200, MODULE_MAX = 100 };
+	char w[sizeof(" in ") + WHERE_MAX + MODULE_MAX] = "";
 	if (where) {
-		char e[200], m[100] = "";
+		char e[WHERE_MAX], m[MODULE_MAX] = "";
 		wh_escape_text(where, SIZE_MAX, e, sizeof(e));
 		if (module) {
 			char em[80];

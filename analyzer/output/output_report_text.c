@@ -56,7 +56,7 @@ static void text_roots(FILE *out, const struct wh_report *r)
 	fprintf(out, "\nRoot causes (most tasks blocked first):\n");
 	for (size_t i = 0; i < r->graph.n_roots; i++) {
 		const struct wh_root_cause *rc = &r->graph.roots[i];
-		char what[512];
+		char what[1024]; /* an object's label and its I/O target: 400 each */
 		if (rc->kind == WH_ROOT_CYCLE) {
 			const struct wh_cycle *cy = &r->graph.cycles[rc->index];
 			size_t n = 0;
