@@ -30,11 +30,14 @@ if ! dpkg -s libkdumpfile-dev libdwarf-dev libelf-dev zlib1g-dev libcmocka-dev l
 fi
 # The Slurm test runs a real single-node Slurm: its daemons, for the tests
 # only; the debuginfod test a real elfutils debuginfod server (and curl to
-# read its metrics).
-if [ "$tests" = ON ] && ! dpkg -s slurm-wlm munge iproute2 debuginfod curl >/dev/null 2>&1; then
+# read its metrics); the docs test loads the completion with bash-completion;
+# the BTF test has pahole (dwarves) encode the fixture vmlinux as BTF, the
+# reference the BTF reader is checked against.
+if [ "$tests" = ON ] && ! dpkg -s slurm-wlm munge iproute2 debuginfod curl bash-completion \
+	dwarves >/dev/null 2>&1; then
 	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q
 	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-		slurm-wlm munge iproute2 debuginfod curl
+		slurm-wlm munge iproute2 debuginfod curl bash-completion dwarves
 fi
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWHYHUNG_TESTS=$tests >/dev/null
 cmake --build build -j"$(nproc)"
