@@ -12,7 +12,7 @@
 static void root_of(const char *file, const char *expect)
 {
 	char root[64];
-	wh_source_root_from_main(file, root, sizeof(root));
+	wh_source_root_from(file, "init/main.c", root, sizeof(root));
 	assert_string_equal(root, expect);
 }
 
@@ -30,6 +30,11 @@ static void test_root_from_main(void **state)
 	root_of("/src/linux/init/version.c", "");
 	root_of("/src/linux/xinit/main.c", "");
 	root_of("", "");
+	/* An assembler unit's absolute name (Debian 12's entry_64.S). */
+	char root[64];
+	wh_source_root_from("/build/reproducible-path/linux-6.1.192/arch/x86/entry/entry_64.S",
+			    "arch/x86/entry/entry_64.S", root, sizeof(root));
+	assert_string_equal(root, "/build/reproducible-path/linux-6.1.192/");
 	/* A root longer than the buffer is not cut short: none is used. */
 	root_of("/a-very-long-build-directory-name-that-does-not-fit-in-64-bytes/x/init/main.c",
 		"");
