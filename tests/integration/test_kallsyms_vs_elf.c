@@ -29,6 +29,20 @@ static void test_same_symbols(void **state)
 	assert_null(wh_dump_open_files(&vmcore_path, 1, &dump));
 	assert_null(wh_elf_image_open(vmlinux_path, &img));
 	struct wh_error *err = wh_kallsyms_read(dump, &ks);
+	int major = 0, minor = 0;
+	const char *release = wh_dump_release(dump);
+	if (release && sscanf(release, "%d.%d", &major, &minor) != 2)
+		major = 0;
+	if (err && major && (major < 6)) {
+		/* VMCOREINFO records kallsyms' tables from 6.0 on: before, the
+		 * tables are not found, and the error says so. */
+		assert_int_equal(err->code, WH_ERR_ABSENT);
+		assert_non_null(strstr(err->message, "SYMBOL(kallsyms_num_syms)"));
+		wh_error_destroy(err);
+		wh_elf_image_destroy(img);
+		wh_dump_destroy(dump);
+		skip();
+	}
 	if (err)
 		fail_msg("%s", err->message);
 	uint64_t slide = wh_dump_kaslr_offset(dump);
