@@ -1,5 +1,10 @@
 #include "wait_kind.h"
 
+extern const struct wh_wait_kind_ops wh_wait_kind_rwsem_rt;
+extern const struct wh_wait_kind_ops wh_wait_kind_rwlock_rt;
+extern const struct wh_wait_kind_ops wh_wait_kind_spinlock_rt;
+extern const struct wh_wait_kind_ops wh_wait_kind_mutex_rt;
+extern const struct wh_wait_kind_ops wh_wait_kind_rt_mutex;
 extern const struct wh_wait_kind_ops wh_wait_kind_mutex;
 extern const struct wh_wait_kind_ops wh_wait_kind_rwsem;
 extern const struct wh_wait_kind_ops wh_wait_kind_semaphore;
@@ -14,9 +19,16 @@ extern const struct wh_wait_kind_ops wh_wait_kind_var;
 extern const struct wh_wait_kind_ops wh_wait_kind_waitqueue;
 
 /* Add a kind: write plugins/KIND.c with its ops and list it here. The
- * generic wait queue comes last: the others are wait queues too. */
+ * generic wait queue comes last: the others are wait queues too. The
+ * rt_mutex based kinds come first: task_struct.pi_blocked_on says for
+ * certain what a task is blocked on (plugins/rt_lock.h). */
 /* clang-format off: one kind per line */
 static const struct wh_wait_kind_ops *const kinds[] = {
+    &wh_wait_kind_rwsem_rt,
+    &wh_wait_kind_rwlock_rt,
+    &wh_wait_kind_spinlock_rt,
+    &wh_wait_kind_mutex_rt,
+    &wh_wait_kind_rt_mutex,
     &wh_wait_kind_mutex,
     &wh_wait_kind_rwsem,
     &wh_wait_kind_semaphore,

@@ -1,5 +1,6 @@
 /* struct rw_semaphore, 5.3+ count scheme (also RHEL 8.3+): bit 0 writer
  * locked, readers << 8; owner = writer, or the last reader | READER_OWNED. */
+#include "rwsem_readers.h"
 #include "wait_kind.h"
 #include "waiter_scan.h"
 
@@ -121,8 +122,8 @@ static struct wh_error *add_candidates(const struct wh_wait_context *ctx,
 /* Readers are not recorded: offer candidates, each with its evidence.
  * Queued tasks are not candidates; WAITERS indexes them (thousands may
  * queue on one rwsem, tested against every task). */
-static struct wh_error *infer_readers(const struct wh_wait_context *ctx, struct wh_wait_object *obj,
-				      uint64_t owner, uint64_t readers)
+struct wh_error *wh_rwsem_infer_readers(const struct wh_wait_context *ctx,
+					struct wh_wait_object *obj, uint64_t owner, uint64_t readers)
 {
 	struct wh_addr_map waiters;
 	wh_addr_map_init(&waiters);
@@ -165,7 +166,7 @@ static struct wh_error *describe(const struct wh_wait_context *ctx, struct wh_wa
 			 "held for read by %llu reader%s (count 0x%llx)",
 			 (unsigned long long)readers, readers == 1 ? "" : "s",
 			 (unsigned long long)count);
-		if ((err = infer_readers(ctx, obj, owner, readers)))
+		if ((err = wh_rwsem_infer_readers(ctx, obj, owner, readers)))
 			return err;
 	} else {
 		snprintf(obj->state, sizeof(obj->state), "free (count 0x%llx)",

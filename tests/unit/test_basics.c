@@ -176,12 +176,15 @@ static void test_task_state_letters_match_kernel_6_1(void **state)
 }
 
 /* Every plugin file is registered (a kind missing from the list silently
- * degrades to "generic wait queue"), and the generic one comes last. */
+ * degrades to "generic wait queue"), and the generic one comes last. The
+ * PREEMPT_RT kinds (rt_mutex.c, rwbase_rt.c) repeat the names of their
+ * non-RT counterparts. */
 static void test_every_wait_kind_is_registered(void **state)
 {
-	static const char *const expected[] = {"mutex", "rwsem",	"semaphore", "completion",
-					       "fuse",	"percpu-rwsem", "folio",     "bit",
-					       "jbd2",	"queue-freeze", "var",	     "waitqueue"};
+	static const char *const expected[] = {
+	    "rwsem", "rwlock", "spinlock", "mutex", "rt_mutex", "mutex", "rwsem", "semaphore",
+	    "completion", "fuse", "percpu-rwsem", "folio", "bit", "jbd2", "queue-freeze", "var",
+	    "waitqueue"};
 	const struct wh_wait_kind_ops *const *kinds = wh_wait_kinds();
 	size_t n = 0;
 	while (kinds[n])

@@ -1,0 +1,410 @@
+#include "rt_lock.h"
+#include "kind_memo.h"
+#include "rbtree_walk.h"
+#include "stack_index.h"
+#include "symbolize.h"
+#include "waiter_scan.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* RT_MUTEX_HAS_WAITERS (kernel/locking/rtmutex.c). */
+static const uint64_t RT_MUTEX_HAS_WAITERS = 1;
+
+/* The lock API each container is taken through (kernel/locking/
+ * rtmutex_api.c, spinlock_rt.c, rwsem.c; the inlined helpers too). The
+ * first of these frames from the top of the stack names the container;
+ * shared internals (rtlock_slowlock, rwbase_read_lock, ...) are in none. */
+static const char *const mutex_rt_frames[] = {
+    "mutex_lock", "mutex_lock_interruptible", "mutex_lock_killable", "mutex_lock_io",
+    "mutex_lock_nested", "_mutex_lock_nest_lock", "mutex_lock_interruptible_nested",
+    "mutex_lock_killable_nested", "mutex_lock_io_nested", "__mutex_lock_common", NULL,
+};
+static const char *const rt_mutex_frames[] = {
+    "rt_mutex_lock", "rt_mutex_lock_nested", "_rt_mutex_lock_nest_lock",
+    "rt_mutex_lock_interruptible", "rt_mutex_lock_killable", "__rt_mutex_lock_common", NULL,
+};
+static const char *const spinlock_frames[] = {
+    "rt_spin_lock", "rt_spin_lock_nested", "rt_spin_lock_nest_lock", "__rt_spin_lock",
+    "rt_spin_lock_unlock", NULL,
+};
+static const char *const rwlock_read_frames[] = {"rt_read_lock", NULL};
+static const char *const rwlock_write_frames[] = {"rt_write_lock", "rt_write_lock_nested", NULL};
+static const char *const rwsem_read_frames[] = {
+    "down_read", "down_read_interruptible", "down_read_killable", "down_read_nested",
+    "down_read_killable_nested", "down_read_non_owner", "__down_read",
+    "__down_read_interruptible", "__down_read_killable", NULL,
+};
+static const char *const rwsem_write_frames[] = {
+    "down_write", "down_write_killable", "down_write_nested", "_down_write_nest_lock",
+    "down_write_killable_nested", "__down_write", "__down_write_killable", NULL,
+};
+/* The rtmutex slow path, whose frames hold the rt_mutex_waiter record. */
+static const char *const slowpath_frames[] = {
+    "rt_mutex_slowlock_block", "__rt_mutex_slowlock", "__rt_mutex_slowlock_locked",
+    "rt_mutex_slowlock", "rtlock_slowlock_locked", "rtlock_slowlock",
+    "rwbase_rtmutex_slowlock_locked", "__rwbase_read_lock", NULL,
+};
+/* A writer waiting for readers to leave (rwbase_rt owns the rtmutex). */
+static const char *const rwbase_write_frames[] = {"rwbase_write_lock", NULL};
+/* The compile unit that defines struct rt_mutex_waiter. */
+static const char *const waiter_hint[] = {"rt_mutex_lock", "rt_mutex_unlock", NULL};
+
+struct rt_layout {
+	bool present; /* task_struct.pi_blocked_on exists */
+	struct wh_member_info blocked_on, w_task, w_lock, w_entry, owner, root;
+	struct wh_rbtree_layout rb;
+};
+
+static const char layout_tag = 0, wait_tag = 0;
+
+static struct wh_error *entry_member(struct wh_kernel *k, struct wh_member_info *ret)
+{
+	/* 6.6+: struct rt_waiter_node tree {entry, prio, deadline};
+	 * before: struct rb_node tree_entry. */
+	bool found;
+	struct wh_error *err = wh_kernel_member_opt(k, "rt_mutex_waiter", "tree.entry", ret, &found);
+	if (err || found)
+		return err;
+	return wh_kernel_member(k, "rt_mutex_waiter", "tree_entry", ret);
+}
+
+static struct wh_error *layout(const struct wh_wait_context *ctx, const struct rt_layout **ret)
+{
+	struct rt_layout *l = wh_kind_memo_get(ctx->memo, &layout_tag, 0);
+	if (l) {
+		*ret = l;
+		return NULL;
+	}
+	if (!(l = calloc(1, sizeof(*l))))
+		return &wh_error_nomem;
+	struct wh_kernel *k = ctx->k;
+	struct wh_error *err =
+	    wh_kernel_member_opt(k, "task_struct", "pi_blocked_on", &l->blocked_on, &l->present);
+	if (!err && l->present) {
+		wh_kernel_type_hint(k, waiter_hint);
+		if ((err = wh_kernel_member(k, "rt_mutex_waiter", "task", &l->w_task)) ||
+		    (err = wh_kernel_member(k, "rt_mutex_waiter", "lock", &l->w_lock)) ||
+		    (err = entry_member(k, &l->w_entry)) ||
+		    (err = wh_kernel_member(k, "rt_mutex_base", "owner", &l->owner)) ||
+		    (err = wh_kernel_member(k, "rt_mutex_base", "waiters.rb_root.rb_node",
+					    &l->root)) ||
+		    (err = wh_rbtree_layout(k, &l->rb)))
+			l->present = false;
+	}
+	if (err) {
+		free(l);
+		return err;
+	}
+	*ret = l;
+	return wh_kind_memo_put(ctx->memo, &layout_tag, 0, l, NULL);
+}
+
+static struct wh_error *member_of(struct wh_kernel *k, const char *type, bool typedef_name,
+				  const char *path, uint64_t *ret)
+{
+	struct wh_member_info m;
+	struct wh_error *err;
+	if (!typedef_name) {
+		err = wh_kernel_member(k, type, path, &m);
+	} else {
+		struct wh_type t;
+		if (!(err = wh_types_find(k->types, WH_TYPE_TYPEDEF, type, &t)))
+			err = wh_types_member(k->types, t, path, &m);
+	}
+	if (!err)
+		*ret = m.offset;
+	return err;
+}
+
+struct wh_error *wh_rt_base_offset(struct wh_kernel *k, enum wh_rt_container c, uint64_t *ret)
+{
+	*ret = 0;
+	switch (c) {
+	case WH_RT_MUTEX: return member_of(k, "rt_mutex", false, "rtmutex", ret);
+	case WH_RT_MUTEX_RT: return member_of(k, "mutex", false, "rtmutex", ret);
+	case WH_RT_SPINLOCK: return member_of(k, "spinlock", false, "lock", ret);
+	case WH_RT_RWSEM: return member_of(k, "rw_semaphore", false, "rwbase.rtmutex", ret);
+	case WH_RT_RWLOCK: return member_of(k, "rwlock_t", true, "rwbase.rtmutex", ret);
+	default: return NULL;
+	}
+}
+
+/* The container from the first lock API frame, and the mode. */
+static enum wh_rt_container classify(const struct wh_backtrace *bt, char mode[8])
+{
+	static const struct {
+		const char *const *frames;
+		enum wh_rt_container c;
+		const char *mode;
+	} table[] = {
+	    {mutex_rt_frames, WH_RT_MUTEX_RT, ""},  {rt_mutex_frames, WH_RT_MUTEX, ""},
+	    {spinlock_frames, WH_RT_SPINLOCK, ""},  {rwlock_read_frames, WH_RT_RWLOCK, "read"},
+	    {rwlock_write_frames, WH_RT_RWLOCK, "write"}, {rwsem_read_frames, WH_RT_RWSEM, "read"},
+	    {rwsem_write_frames, WH_RT_RWSEM, "write"},
+	};
+	for (size_t i = 0; i < bt->stack.n; i++) {
+		const struct wh_frame *f = &bt->stack.frames[i];
+		if (f->flags & WH_FRAME_SCANNED)
+			break;
+		const char *fn = f->have_symbol ? f->sym.function : NULL;
+		for (size_t j = 0; fn && j < sizeof(table) / sizeof(table[0]); j++)
+			if (wh_function_is_one_of(fn, table[j].frames)) {
+				snprintf(mode, 8, "%s", table[j].mode);
+				return table[j].c;
+			}
+	}
+	mode[0] = '\0';
+	return WH_RT_BASE;
+}
+
+/* The stack range of frames [FIRST, LAST] (LAST's caller's sp bounds it). */
+static bool frames_range(const struct wh_wait_context *ctx, int first, int last, uint64_t *lo,
+			 uint64_t *hi)
+{
+	const struct wh_stack *st = &ctx->bt->stack;
+	*lo = st->frames[first].sp;
+	*hi = (size_t)last + 1 < st->n ? st->frames[last + 1].sp : ctx->stack_hi;
+	if (*hi <= *lo || *hi - *lo > 65536)
+		*hi = *lo + 4096 < ctx->stack_hi ? *lo + 4096 : ctx->stack_hi;
+	return *lo >= ctx->stack_lo && *hi <= ctx->stack_hi && *lo < *hi;
+}
+
+static int frame_index(const struct wh_backtrace *bt, const char *const *names, bool last)
+{
+	int found = -1;
+	for (size_t i = 0; i < bt->stack.n; i++) {
+		const struct wh_frame *f = &bt->stack.frames[i];
+		if (f->flags & WH_FRAME_SCANNED)
+			break;
+		if (f->have_symbol && wh_function_is_one_of(f->sym.function, names)) {
+			found = (int)i;
+			if (!last)
+				break;
+		}
+	}
+	return found;
+}
+
+static bool read_ok(struct wh_kernel *k, uint64_t addr, uint64_t *ret)
+{
+	return wh_best_effort(wh_dump_read_u64(k->dump, addr, ret));
+}
+
+/* Second source: an rt_mutex_waiter on the slow path's frames that names
+ * the task, when pi_blocked_on is empty (a dump taken mid-way). */
+static uint64_t base_from_stack(const struct wh_wait_context *ctx, const struct rt_layout *l)
+{
+	int first = frame_index(ctx->bt, slowpath_frames, false);
+	int last = frame_index(ctx->bt, slowpath_frames, true);
+	uint64_t lo, hi;
+	if (first < 0 || !frames_range(ctx, first, last, &lo, &hi))
+		return 0;
+	for (uint64_t rec = lo & ~7ull; rec + l->w_lock.offset + 8 <= hi; rec += 8) {
+		uint64_t task, lock;
+		if (read_ok(ctx->k, rec + l->w_task.offset, &task) && task == ctx->task->address &&
+		    read_ok(ctx->k, rec + l->w_lock.offset, &lock) && lock && !(lock & 7))
+			return lock;
+	}
+	return 0;
+}
+
+/* A writer waiting in rwbase_write_lock() for readers to leave owns the
+ * rtmutex and is queued nowhere: find the lock among the values on those
+ * frames, as the one whose rtmutex it owns with a writer pending
+ * (0 <= readers < WRITER_BIAS; kernel/locking/rwbase_rt.c). */
+static const uint32_t WRITER_BIAS = 1u << 30;
+
+static struct wh_error *pending_writer(const struct wh_wait_context *ctx,
+				       const struct rt_layout *l, enum wh_rt_container c,
+				       struct wh_rt_wait *ret)
+{
+	int first = frame_index(ctx->bt, rwbase_write_frames, false);
+	int last = frame_index(ctx->bt, c == WH_RT_RWSEM ? rwsem_write_frames : rwlock_write_frames,
+			       true);
+	uint64_t lo, hi, base_off, readers_off;
+	if (first < 0 || last < first || !frames_range(ctx, first, last, &lo, &hi))
+		return NULL;
+	struct wh_error *err = wh_rt_base_offset(ctx->k, c, &base_off);
+	if (!err)
+		err = member_of(ctx->k, c == WH_RT_RWSEM ? "rw_semaphore" : "rwlock_t",
+				c == WH_RT_RWLOCK, "rwbase.readers", &readers_off);
+	if (err)
+		return err;
+	for (uint64_t at = lo & ~7ull; at + 8 <= hi; at += 8) {
+		uint64_t v, owner, readers;
+		if (!read_ok(ctx->k, at, &v) || !v || (v & 3) || v < 0xffff800000000000ull ||
+		    !read_ok(ctx->k, v + base_off + l->owner.offset, &owner) ||
+		    (owner & ~RT_MUTEX_HAS_WAITERS) != ctx->task->address ||
+		    !read_ok(ctx->k, v + readers_off, &readers))
+			continue;
+		if ((uint32_t)readers < WRITER_BIAS) {
+			ret->container = c;
+			ret->object = v;
+			ret->base = v + base_off;
+			snprintf(ret->mode, sizeof(ret->mode), "write");
+			return NULL;
+		}
+	}
+	return NULL;
+}
+
+static struct wh_error *find_wait(const struct wh_wait_context *ctx, struct wh_rt_wait *ret)
+{
+	const struct rt_layout *l;
+	struct wh_error *err = layout(ctx, &l);
+	if (err || !l->present)
+		return err;
+	uint64_t waiter = 0, task = 0, base = 0;
+	err = wh_kernel_read_member(ctx->k, ctx->task->address, &l->blocked_on, &waiter);
+	if (err)
+		return wh_error_wrap(err, "task_struct.pi_blocked_on");
+	if (waiter) {
+		if ((err = wh_dump_read_u64(ctx->k->dump, waiter + l->w_task.offset, &task)) ||
+		    (err = wh_dump_read_u64(ctx->k->dump, waiter + l->w_lock.offset, &base)))
+			return wh_error_wrap(err, "rt_mutex_waiter at 0x%llx (pi_blocked_on)",
+					     (unsigned long long)waiter);
+		if (task != ctx->task->address)
+			return wh_error_at(WH_ERR_CORRUPT, waiter,
+					   "pi_blocked_on 0x%llx names task 0x%llx, not this one",
+					   (unsigned long long)waiter, (unsigned long long)task);
+	} else {
+		base = base_from_stack(ctx, l);
+	}
+	char mode[8];
+	enum wh_rt_container c = classify(ctx->bt, mode);
+	if (!base) {
+		if (c == WH_RT_RWSEM || c == WH_RT_RWLOCK)
+			return pending_writer(ctx, l, c, ret);
+		return NULL;
+	}
+	uint64_t off;
+	if ((err = wh_rt_base_offset(ctx->k, c, &off))) {
+		/* The container's type is missing: still a wait on the base. */
+		if (err->code != WH_ERR_ABSENT)
+			return err;
+		wh_error_destroy(err);
+		c = WH_RT_BASE;
+		off = 0;
+	}
+	ret->container = c;
+	ret->base = base;
+	ret->object = base - off;
+	snprintf(ret->mode, sizeof(ret->mode), "%s", mode);
+	return NULL;
+}
+
+struct wh_error *wh_rt_wait_of(const struct wh_wait_context *ctx, struct wh_rt_wait *ret)
+{
+	const struct wh_rt_wait *memo = wh_kind_memo_get(ctx->memo, &wait_tag, ctx->task->address);
+	if (memo) {
+		*ret = *memo;
+		return NULL;
+	}
+	memset(ret, 0, sizeof(*ret));
+	struct wh_error *err = find_wait(ctx, ret);
+	if (err) {
+		ret->container = WH_RT_NONE;
+		return err;
+	}
+	struct wh_rt_wait *copy = malloc(sizeof(*copy));
+	if (!copy)
+		return &wh_error_nomem;
+	*copy = *ret;
+	return wh_kind_memo_put(ctx->memo, &wait_tag, ctx->task->address, copy, NULL);
+}
+
+struct wh_error *wh_rt_owner(struct wh_kernel *k, uint64_t base, uint64_t *ret_field)
+{
+	struct wh_member_info owner;
+	struct wh_error *err = wh_kernel_member(k, "rt_mutex_base", "owner", &owner);
+	if (!err)
+		err = wh_kernel_read_member(k, base, &owner, ret_field);
+	return err;
+}
+
+void wh_rt_add_field_owner(const struct wh_wait_context *ctx, struct wh_wait_object *obj,
+			   uint64_t field, const char *what)
+{
+	uint64_t task = field & ~RT_MUTEX_HAS_WAITERS;
+	if (!task) {
+		snprintf(obj->state, sizeof(obj->state), "unlocked (rt_mutex owner field 0x%llx)",
+			 (unsigned long long)field);
+		return;
+	}
+	snprintf(obj->state, sizeof(obj->state), "locked%s",
+		 field & RT_MUTEX_HAS_WAITERS ? ", waiters flagged" : "");
+	char ev[192];
+	snprintf(ev, sizeof(ev), "%s owner field 0x%llx", what, (unsigned long long)field);
+	wh_object_add_owner(ctx, obj, task, WH_OWNER_FIELD, ev);
+}
+
+struct tree_visit {
+	const struct wh_wait_context *ctx;
+	const struct rt_layout *l;
+	struct wh_wait_object *obj;
+	uint64_t base;
+	size_t *cap;
+	char stray[96]; /* a waiter naming another lock */
+};
+
+static struct wh_error *visit_waiter(void *arg, uint64_t node, bool *stop)
+{
+	struct tree_visit *v = arg;
+	uint64_t rec = node - v->l->w_entry.offset, task, lock;
+	struct wh_error *err;
+	if ((err = wh_dump_read_u64(v->ctx->k->dump, rec + v->l->w_task.offset, &task)) ||
+	    (err = wh_dump_read_u64(v->ctx->k->dump, rec + v->l->w_lock.offset, &lock)))
+		return wh_error_wrap(err, "rt_mutex_waiter at 0x%llx", (unsigned long long)rec);
+	if (lock != v->base) {
+		if (!v->stray[0])
+			snprintf(v->stray, sizeof(v->stray),
+				 "waiter 0x%llx names lock 0x%llx, left out",
+				 (unsigned long long)rec, (unsigned long long)lock);
+		return NULL;
+	}
+	/* The mode the task's own wait was found with. */
+	const char *mode = "";
+	const struct wh_waits *w = v->ctx->waits;
+	size_t i = w && w->indexed ? wh_addr_map_get(&w->wait_of_task, task) : SIZE_MAX;
+	if (i != SIZE_MAX && &w->objects[w->waits[i].object] == v->obj)
+		mode = w->waits[i].mode;
+	for (i = 0; i < v->obj->n_waiters; i++)
+		if (v->obj->waiters[i] == task)
+			return NULL; /* the pending writer, listed first */
+	return wh_object_add_waiter(v->obj, v->cap, task, mode);
+}
+
+struct wh_error *wh_rt_waiters(const struct wh_wait_context *ctx, uint64_t base,
+			       struct wh_wait_object *obj, size_t *cap)
+{
+	const struct rt_layout *l;
+	struct wh_error *err = layout(ctx, &l);
+	if (err || !l->present) {
+		snprintf(obj->incomplete, sizeof(obj->incomplete), "waiter tree: %s",
+			 err ? err->message : "no task_struct.pi_blocked_on in this kernel");
+		if (err == &wh_error_nomem)
+			return err;
+		wh_error_destroy(err);
+		return NULL;
+	}
+	uint64_t root;
+	if ((err = wh_dump_read_u64(ctx->k->dump, base + l->root.offset, &root))) {
+		snprintf(obj->incomplete, sizeof(obj->incomplete), "waiter tree root: %s",
+			 err->message);
+		wh_error_destroy(err);
+		return NULL;
+	}
+	struct tree_visit v = {.ctx = ctx, .l = l, .obj = obj, .base = base, .cap = cap};
+	err = wh_rbtree_walk(ctx->k, root, &l->rb, WH_MAX_WAITERS, visit_waiter, &v);
+	if (err == &wh_error_nomem)
+		return err;
+	if (err) {
+		snprintf(obj->incomplete, sizeof(obj->incomplete), "waiter tree: %s", err->message);
+		wh_error_destroy(err);
+	} else if (v.stray[0]) {
+		snprintf(obj->incomplete, sizeof(obj->incomplete), "waiter tree: %s", v.stray);
+	}
+	return NULL;
+}
