@@ -17,34 +17,66 @@ static const uint64_t RT_MUTEX_HAS_WAITERS = 1;
  * first of these frames from the top of the stack names the container;
  * shared internals (rtlock_slowlock, rwbase_read_lock, ...) are in none. */
 static const char *const mutex_rt_frames[] = {
-    "mutex_lock", "mutex_lock_interruptible", "mutex_lock_killable", "mutex_lock_io",
-    "mutex_lock_nested", "_mutex_lock_nest_lock", "mutex_lock_interruptible_nested",
-    "mutex_lock_killable_nested", "mutex_lock_io_nested", "__mutex_lock_common", NULL,
+    "mutex_lock",
+    "mutex_lock_interruptible",
+    "mutex_lock_killable",
+    "mutex_lock_io",
+    "mutex_lock_nested",
+    "_mutex_lock_nest_lock",
+    "mutex_lock_interruptible_nested",
+    "mutex_lock_killable_nested",
+    "mutex_lock_io_nested",
+    "__mutex_lock_common",
+    NULL,
 };
 static const char *const rt_mutex_frames[] = {
-    "rt_mutex_lock", "rt_mutex_lock_nested", "_rt_mutex_lock_nest_lock",
-    "rt_mutex_lock_interruptible", "rt_mutex_lock_killable", "__rt_mutex_lock_common", NULL,
+    "rt_mutex_lock",
+    "rt_mutex_lock_nested",
+    "_rt_mutex_lock_nest_lock",
+    "rt_mutex_lock_interruptible",
+    "rt_mutex_lock_killable",
+    "__rt_mutex_lock_common",
+    NULL,
 };
 static const char *const spinlock_frames[] = {
-    "rt_spin_lock", "rt_spin_lock_nested", "rt_spin_lock_nest_lock", "__rt_spin_lock",
-    "rt_spin_lock_unlock", NULL,
+    "rt_spin_lock",   "rt_spin_lock_nested", "rt_spin_lock_nest_lock",
+    "__rt_spin_lock", "rt_spin_lock_unlock", NULL,
 };
 static const char *const rwlock_read_frames[] = {"rt_read_lock", NULL};
 static const char *const rwlock_write_frames[] = {"rt_write_lock", "rt_write_lock_nested", NULL};
 static const char *const rwsem_read_frames[] = {
-    "down_read", "down_read_interruptible", "down_read_killable", "down_read_nested",
-    "down_read_killable_nested", "down_read_non_owner", "__down_read",
-    "__down_read_interruptible", "__down_read_killable", NULL,
+    "down_read",
+    "down_read_interruptible",
+    "down_read_killable",
+    "down_read_nested",
+    "down_read_killable_nested",
+    "down_read_non_owner",
+    "__down_read",
+    "__down_read_interruptible",
+    "__down_read_killable",
+    NULL,
 };
 static const char *const rwsem_write_frames[] = {
-    "down_write", "down_write_killable", "down_write_nested", "_down_write_nest_lock",
-    "down_write_killable_nested", "__down_write", "__down_write_killable", NULL,
+    "down_write",
+    "down_write_killable",
+    "down_write_nested",
+    "_down_write_nest_lock",
+    "down_write_killable_nested",
+    "__down_write",
+    "__down_write_killable",
+    NULL,
 };
 /* The rtmutex slow path, whose frames hold the rt_mutex_waiter record. */
 static const char *const slowpath_frames[] = {
-    "rt_mutex_slowlock_block", "__rt_mutex_slowlock", "__rt_mutex_slowlock_locked",
-    "rt_mutex_slowlock", "rtlock_slowlock_locked", "rtlock_slowlock",
-    "rwbase_rtmutex_slowlock_locked", "__rwbase_read_lock", NULL,
+    "rt_mutex_slowlock_block",
+    "__rt_mutex_slowlock",
+    "__rt_mutex_slowlock_locked",
+    "rt_mutex_slowlock",
+    "rtlock_slowlock_locked",
+    "rtlock_slowlock",
+    "rwbase_rtmutex_slowlock_locked",
+    "__rwbase_read_lock",
+    NULL,
 };
 /* A writer waiting for readers to leave (rwbase_rt owns the rtmutex). */
 static const char *const rwbase_write_frames[] = {"rwbase_write_lock", NULL};
@@ -64,7 +96,8 @@ static struct wh_error *entry_member(struct wh_kernel *k, struct wh_member_info 
 	/* 6.6+: struct rt_waiter_node tree {entry, prio, deadline};
 	 * before: struct rb_node tree_entry. */
 	bool found;
-	struct wh_error *err = wh_kernel_member_opt(k, "rt_mutex_waiter", "tree.entry", ret, &found);
+	struct wh_error *err =
+	    wh_kernel_member_opt(k, "rt_mutex_waiter", "tree.entry", ret, &found);
 	if (err || found)
 		return err;
 	return wh_kernel_member(k, "rt_mutex_waiter", "tree_entry", ret);
@@ -139,9 +172,12 @@ static enum wh_rt_container classify(const struct wh_backtrace *bt, char mode[8]
 		enum wh_rt_container c;
 		const char *mode;
 	} table[] = {
-	    {mutex_rt_frames, WH_RT_MUTEX_RT, ""},  {rt_mutex_frames, WH_RT_MUTEX, ""},
-	    {spinlock_frames, WH_RT_SPINLOCK, ""},  {rwlock_read_frames, WH_RT_RWLOCK, "read"},
-	    {rwlock_write_frames, WH_RT_RWLOCK, "write"}, {rwsem_read_frames, WH_RT_RWSEM, "read"},
+	    {mutex_rt_frames, WH_RT_MUTEX_RT, ""},
+	    {rt_mutex_frames, WH_RT_MUTEX, ""},
+	    {spinlock_frames, WH_RT_SPINLOCK, ""},
+	    {rwlock_read_frames, WH_RT_RWLOCK, "read"},
+	    {rwlock_write_frames, WH_RT_RWLOCK, "write"},
+	    {rwsem_read_frames, WH_RT_RWSEM, "read"},
 	    {rwsem_write_frames, WH_RT_RWSEM, "write"},
 	};
 	for (size_t i = 0; i < bt->stack.n; i++) {
@@ -216,13 +252,12 @@ static uint64_t base_from_stack(const struct wh_wait_context *ctx, const struct 
  * (0 <= readers < WRITER_BIAS; kernel/locking/rwbase_rt.c). */
 static const uint32_t WRITER_BIAS = 1u << 30;
 
-static struct wh_error *pending_writer(const struct wh_wait_context *ctx,
-				       const struct rt_layout *l, enum wh_rt_container c,
-				       struct wh_rt_wait *ret)
+static struct wh_error *pending_writer(const struct wh_wait_context *ctx, const struct rt_layout *l,
+				       enum wh_rt_container c, struct wh_rt_wait *ret)
 {
 	int first = frame_index(ctx->bt, rwbase_write_frames, false);
-	int last = frame_index(ctx->bt, c == WH_RT_RWSEM ? rwsem_write_frames : rwlock_write_frames,
-			       true);
+	int last =
+	    frame_index(ctx->bt, c == WH_RT_RWSEM ? rwsem_write_frames : rwlock_write_frames, true);
 	uint64_t lo, hi, base_off, readers_off;
 	if (first < 0 || last < first || !frames_range(ctx, first, last, &lo, &hi))
 		return NULL;

@@ -38,8 +38,7 @@ struct wh_rt_wait {
  * RT kind asks. */
 struct wh_error *wh_rt_wait_of(const struct wh_wait_context *ctx, struct wh_rt_wait *ret);
 /* Offset of the rt_mutex_base in a container. */
-struct wh_error *wh_rt_base_offset(struct wh_kernel *k, enum wh_rt_container c,
-				   uint64_t *ret);
+struct wh_error *wh_rt_base_offset(struct wh_kernel *k, enum wh_rt_container c, uint64_t *ret);
 /* The rt_mutex_base's owner field. */
 struct wh_error *wh_rt_owner(struct wh_kernel *k, uint64_t base, uint64_t *ret_field);
 /* The waiters of the rt_mutex_base at BASE appended to OBJ in tree (wake)

@@ -62,8 +62,8 @@ static struct wh_error *describe_mutex(const struct wh_wait_context *ctx,
 {
 	return describe_as(ctx, obj, WH_RT_MUTEX_RT, "mutex (rt_mutex)");
 }
-static struct wh_error *recognize_spinlock(const struct wh_wait_context *ctx,
-					   uint64_t *ret_object, char ret_mode[8], bool *ret_found)
+static struct wh_error *recognize_spinlock(const struct wh_wait_context *ctx, uint64_t *ret_object,
+					   char ret_mode[8], bool *ret_found)
 {
 	return recognize_as(ctx, is_spinlock, ret_object, ret_mode, ret_found);
 }
@@ -72,11 +72,37 @@ static struct wh_error *describe_spinlock(const struct wh_wait_context *ctx,
 {
 	return describe_as(ctx, obj, WH_RT_SPINLOCK, "spinlock_t (rt_mutex)");
 }
-static struct wh_error *recognize_rt_mutex(const struct wh_wait_context *ctx,
-					   uint64_t *ret_object, char ret_mode[8], bool *ret_found)
+static struct wh_error *recognize_rt_mutex(const struct wh_wait_context *ctx, uint64_t *ret_object,
+					   char ret_mode[8], bool *ret_found)
 {
 	return recognize_as(ctx, is_rt_mutex, ret_object, ret_mode, ret_found);
 }
+/* Is ADDR rcu_state.node[i].boost_mtx? RCU priority boosting
+ * (kernel/rcu/tree_plugin.h, rcu_boost()) proxy-locks it for the preempted
+ * reader that holds up the grace period, then blocks on it: its owner is
+ * that reader. Found by layout, no symbol names the element. */
+static bool rcu_boost_mutex(struct wh_kernel *k, uint64_t addr, char *name, size_t size)
+{
+	static const char *const hint[] = {"synchronize_rcu", "rcu_barrier", NULL};
+	struct wh_member_info node, boost;
+	struct wh_type elem;
+	uint64_t state, elem_size, n;
+	wh_kernel_type_hint(k, hint);
+	if (!wh_best_effort(wh_kernel_symbol_address(k, "rcu_state", &state)) ||
+	    !wh_best_effort(wh_kernel_member(k, "rcu_state", "node", &node)) ||
+	    !wh_best_effort(wh_kernel_member(k, "rcu_node", "boost_mtx", &boost)) ||
+	    !wh_best_effort(wh_types_target(k->types, node.type, &elem)) ||
+	    !wh_best_effort(wh_types_sizeof(k->types, elem, &elem_size)) ||
+	    !wh_best_effort(wh_types_array_length(k->types, node.type, &n)) || !elem_size)
+		return false;
+	uint64_t first = state + node.offset + boost.offset;
+	if (addr < first || (addr - first) % elem_size || (addr - first) / elem_size >= n)
+		return false;
+	snprintf(name, size, "rcu_state.node[%llu].boost_mtx (RCU priority boosting)",
+		 (unsigned long long)((addr - first) / elem_size));
+	return true;
+}
+
 static struct wh_error *describe_rt_mutex(const struct wh_wait_context *ctx,
 					  struct wh_wait_object *obj)
 {
@@ -92,7 +118,10 @@ static struct wh_error *describe_rt_mutex(const struct wh_wait_context *ctx,
 		snprintf(obj->state, sizeof(obj->state), "owner unreadable: %s", err->message);
 		wh_error_destroy(err);
 	} else {
-		wh_rt_add_field_owner(ctx, obj, field, "rt_mutex");
+		bool boost = rcu_boost_mutex(ctx->k, obj->address, obj->name, sizeof(obj->name));
+		wh_rt_add_field_owner(ctx, obj, field,
+				      boost ? "the preempted RCU reader it boosts: rt_mutex"
+					    : "rt_mutex");
 	}
 	size_t cap = 0;
 	return wh_rt_waiters(ctx, base, obj, &cap);

@@ -66,8 +66,10 @@ static struct wh_error *describe_as(const struct wh_wait_context *ctx, struct wh
 	size_t cap = 0;
 	if (r == WRITER_BIAS) {
 		char ev[192];
-		snprintf(ev, sizeof(ev), "rwbase_rt rtmutex owner field 0x%llx, readers 0x%x "
-			 "(WRITER_BIAS: write locked)", (unsigned long long)field, r);
+		snprintf(ev, sizeof(ev),
+			 "rwbase_rt rtmutex owner field 0x%llx, readers 0x%x "
+			 "(WRITER_BIAS: write locked)",
+			 (unsigned long long)field, r);
 		snprintf(obj->state, sizeof(obj->state), "held for write (readers 0x%x)", r);
 		if (writer)
 			wh_object_add_owner(ctx, obj, writer, WH_OWNER_FIELD, ev);
@@ -82,8 +84,9 @@ static struct wh_error *describe_as(const struct wh_wait_context *ctx, struct wh
 		if ((err = wh_object_add_waiter(obj, &cap, writer, "write")))
 			return err;
 	} else if (n) {
-		snprintf(obj->state, sizeof(obj->state), "held for read by %llu reader%s (readers 0x%x)",
-			 (unsigned long long)n, n == 1 ? "" : "s", r);
+		snprintf(obj->state, sizeof(obj->state),
+			 "held for read by %llu reader%s (readers 0x%x)", (unsigned long long)n,
+			 n == 1 ? "" : "s", r);
 	} else {
 		snprintf(obj->state, sizeof(obj->state), "free (readers 0x%x)", r);
 	}
@@ -102,8 +105,8 @@ static struct wh_error *describe_rwsem(const struct wh_wait_context *ctx,
 {
 	return describe_as(ctx, obj, WH_RT_RWSEM);
 }
-static struct wh_error *recognize_rwlock(const struct wh_wait_context *ctx,
-					 uint64_t *ret_object, char ret_mode[8], bool *ret_found)
+static struct wh_error *recognize_rwlock(const struct wh_wait_context *ctx, uint64_t *ret_object,
+					 char ret_mode[8], bool *ret_found)
 {
 	return recognize_as(ctx, WH_RT_RWLOCK, ret_object, ret_mode, ret_found);
 }

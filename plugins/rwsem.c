@@ -123,7 +123,8 @@ static struct wh_error *add_candidates(const struct wh_wait_context *ctx,
  * Queued tasks are not candidates; WAITERS indexes them (thousands may
  * queue on one rwsem, tested against every task). */
 struct wh_error *wh_rwsem_infer_readers(const struct wh_wait_context *ctx,
-					struct wh_wait_object *obj, uint64_t owner, uint64_t readers)
+					struct wh_wait_object *obj, uint64_t owner,
+					uint64_t readers)
 {
 	struct wh_addr_map waiters;
 	wh_addr_map_init(&waiters);

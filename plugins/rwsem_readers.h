@@ -9,6 +9,7 @@
 #include "wait_model.h"
 
 struct wh_error *wh_rwsem_infer_readers(const struct wh_wait_context *ctx,
-					struct wh_wait_object *obj, uint64_t owner, uint64_t readers);
+					struct wh_wait_object *obj, uint64_t owner,
+					uint64_t readers);
 
 #endif

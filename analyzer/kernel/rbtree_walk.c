@@ -21,10 +21,9 @@ struct wh_error *wh_rbtree_layout(struct wh_kernel *k, struct wh_rbtree_layout *
 
 static struct wh_error *bad_pointer(uint64_t root, uint64_t from, uint64_t ptr)
 {
-	return wh_error_at(WH_ERR_CORRUPT, from,
-			   "rbtree at 0x%llx: node 0x%llx has a misaligned child 0x%llx",
-			   (unsigned long long)root, (unsigned long long)from,
-			   (unsigned long long)ptr);
+	return wh_error_at(
+	    WH_ERR_CORRUPT, from, "rbtree at 0x%llx: node 0x%llx has a misaligned child 0x%llx",
+	    (unsigned long long)root, (unsigned long long)from, (unsigned long long)ptr);
 }
 
 struct wh_error *wh_rbtree_walk(struct wh_kernel *k, uint64_t root,
@@ -50,10 +49,10 @@ struct wh_error *wh_rbtree_walk(struct wh_kernel *k, uint64_t root,
 				goto out;
 			}
 			if (wh_addr_map_get(&seen, node) != SIZE_MAX) {
-				err = wh_error_at(WH_ERR_CORRUPT, node,
-						  "rbtree at 0x%llx loops back to node 0x%llx",
-						  (unsigned long long)root,
-						  (unsigned long long)node);
+				err =
+				    wh_error_at(WH_ERR_CORRUPT, node,
+						"rbtree at 0x%llx loops back to node 0x%llx",
+						(unsigned long long)root, (unsigned long long)node);
 				goto out;
 			}
 			if (depth == MAX_DEPTH || seen.count >= max) {

@@ -182,9 +182,9 @@ static void test_task_state_letters_match_kernel_6_1(void **state)
 static void test_every_wait_kind_is_registered(void **state)
 {
 	static const char *const expected[] = {
-	    "rwsem", "rwlock", "spinlock", "mutex", "rt_mutex", "mutex", "rwsem", "semaphore",
-	    "completion", "fuse", "percpu-rwsem", "folio", "bit", "jbd2", "queue-freeze", "var",
-	    "waitqueue"};
+	    "rwsem", "rwlock",	  "spinlock",	  "mutex", "rt_mutex",	   "mutex",
+	    "rwsem", "semaphore", "completion",	  "fuse",  "percpu-rwsem", "folio",
+	    "bit",   "jbd2",	  "queue-freeze", "var",   "waitqueue"};
 	const struct wh_wait_kind_ops *const *kinds = wh_wait_kinds();
 	size_t n = 0;
 	while (kinds[n])
