@@ -24,12 +24,24 @@ extern const struct wh_wait_kind_ops wh_wait_kind_waitqueue;
  * certain what a task is blocked on (plugins/rt_lock.h). */
 /* clang-format off: one kind per line */
 static const struct wh_wait_kind_ops *const kinds[] = {
-    &wh_wait_kind_rwsem_rt, &wh_wait_kind_rwlock_rt,	&wh_wait_kind_spinlock_rt,
-    &wh_wait_kind_mutex_rt, &wh_wait_kind_rt_mutex,	&wh_wait_kind_mutex,
-    &wh_wait_kind_rwsem,    &wh_wait_kind_semaphore,	&wh_wait_kind_completion,
-    &wh_wait_kind_fuse,	    &wh_wait_kind_percpu_rwsem, &wh_wait_kind_folio,
-    &wh_wait_kind_bit,	    &wh_wait_kind_jbd2,		&wh_wait_kind_queue_freeze,
-    &wh_wait_kind_var,	    &wh_wait_kind_waitqueue,	NULL,
+    &wh_wait_kind_rwsem_rt,
+    &wh_wait_kind_rwlock_rt,
+    &wh_wait_kind_spinlock_rt,
+    &wh_wait_kind_mutex_rt,
+    &wh_wait_kind_rt_mutex,
+    &wh_wait_kind_mutex,
+    &wh_wait_kind_rwsem,
+    &wh_wait_kind_semaphore,
+    &wh_wait_kind_completion,
+    &wh_wait_kind_fuse,
+    &wh_wait_kind_percpu_rwsem,
+    &wh_wait_kind_folio,
+    &wh_wait_kind_bit,
+    &wh_wait_kind_jbd2,
+    &wh_wait_kind_queue_freeze,
+    &wh_wait_kind_var,
+    &wh_wait_kind_waitqueue,
+    NULL,
 };
 /* clang-format on */
 
