@@ -164,35 +164,98 @@ struct wh_error *wh_rt_base_offset(struct wh_kernel *k, enum wh_rt_container c, 
 	}
 }
 
-/* The container from the first lock API frame, and the mode. */
-static enum wh_rt_container classify(const struct wh_backtrace *bt, char mode[8])
+/* The function a return address's call instruction called: the API
+ * function the caller named, also when that function tail-called into the
+ * slow path and left no frame (mutex_lock and down_write jump to
+ * rt_mutex_slowlock and rwbase_write_lock). Only a direct call (e8 rel32);
+ * a call to the 16-byte padding before a function (call depth tracking
+ * thunks, __pfx_NAME) names NAME. */
+static const char *called_function(struct wh_kernel *k, uint64_t ret_addr)
 {
-	static const struct {
-		const char *const *frames;
-		enum wh_rt_container c;
-		const char *mode;
-	} table[] = {
-	    {mutex_rt_frames, WH_RT_MUTEX_RT, ""},
-	    {rt_mutex_frames, WH_RT_MUTEX, ""},
-	    {spinlock_frames, WH_RT_SPINLOCK, ""},
-	    {rwlock_read_frames, WH_RT_RWLOCK, "read"},
-	    {rwlock_write_frames, WH_RT_RWLOCK, "write"},
-	    {rwsem_read_frames, WH_RT_RWSEM, "read"},
-	    {rwsem_write_frames, WH_RT_RWSEM, "write"},
-	};
+	unsigned char insn[5];
+	if (!wh_best_effort(wh_dump_read(k->dump, ret_addr - 5, insn, sizeof(insn))) ||
+	    insn[0] != 0xe8)
+		return NULL;
+	int32_t rel;
+	memcpy(&rel, insn + 1, sizeof(rel));
+	uint64_t target = ret_addr + (uint64_t)(int64_t)rel;
+	struct wh_symbolized sym;
+	if (!wh_best_effort(wh_symbolize(k, target, &sym)) || !sym.function)
+		return NULL;
+	if (!strncmp(sym.function, "__pfx_", 6) && sym.offset < 16)
+		return sym.function + 6;
+	return sym.offset == 0 ? sym.function : NULL;
+}
+
+/* The lock API tables in the order they are tried on each frame. */
+static const struct {
+	const char *const *frames;
+	enum wh_rt_container c;
+	const char *mode;
+} api[] = {
+    {mutex_rt_frames, WH_RT_MUTEX_RT, ""},	  {rt_mutex_frames, WH_RT_MUTEX, ""},
+    {spinlock_frames, WH_RT_SPINLOCK, ""},	  {rwlock_read_frames, WH_RT_RWLOCK, "read"},
+    {rwlock_write_frames, WH_RT_RWLOCK, "write"}, {rwsem_read_frames, WH_RT_RWSEM, "read"},
+    {rwsem_write_frames, WH_RT_RWSEM, "write"},
+};
+
+static bool api_match(const char *fn, enum wh_rt_container *c, char mode[8])
+{
+	for (size_t j = 0; fn && j < sizeof(api) / sizeof(api[0]); j++)
+		if (wh_function_is_one_of(fn, api[j].frames)) {
+			*c = api[j].c;
+			snprintf(mode, 8, "%s", api[j].mode);
+			return true;
+		}
+	return false;
+}
+
+/* rwbase_rt internals shared by rwsem and rwlock: which one by the task
+ * state, as the kernel waits: rwlock_t (spinlock_rt.c) in
+ * TASK_RTLOCK_WAIT, rw_semaphore (rwsem.c) in the caller's state. */
+static const char *const rwbase_read_frames[] = {"__rwbase_read_lock", "rwbase_read_lock", NULL};
+static const char *const rtlock_frames[] = {"rtlock_slowlock", "rtlock_slowlock_locked", NULL};
+static const uint64_t TASK_RTLOCK_WAIT = 0x1000;
+
+/* The container and mode: the first lock API function from the top of the
+ * stack, as a frame or as the target of a frame's call; failing that the
+ * rwbase/rtlock internals; failing that a bare rt_mutex_base. *RET_FRAME:
+ * the frame it was learnt from, -1 if none. */
+static enum wh_rt_container classify(const struct wh_wait_context *ctx, char mode[8],
+				     int *ret_frame)
+{
+	const struct wh_backtrace *bt = ctx->bt;
+	enum wh_rt_container c = WH_RT_BASE, internal = WH_RT_NONE;
+	const char *internal_mode = "";
+	*ret_frame = -1;
+	mode[0] = '\0';
+	bool rtlock_wait = ctx->task->raw_state & TASK_RTLOCK_WAIT;
 	for (size_t i = 0; i < bt->stack.n; i++) {
 		const struct wh_frame *f = &bt->stack.frames[i];
 		if (f->flags & WH_FRAME_SCANNED)
 			break;
 		const char *fn = f->have_symbol ? f->sym.function : NULL;
-		for (size_t j = 0; fn && j < sizeof(table) / sizeof(table[0]); j++)
-			if (wh_function_is_one_of(fn, table[j].frames)) {
-				snprintf(mode, 8, "%s", table[j].mode);
-				return table[j].c;
-			}
+		if (api_match(fn, &c, mode) ||
+		    (i > 0 && api_match(called_function(ctx->k, f->ip), &c, mode))) {
+			*ret_frame = (int)i;
+			return c;
+		}
+		if (internal != WH_RT_NONE || !fn)
+			continue;
+		if (wh_function_is_one_of(fn, rwbase_write_frames) ||
+		    wh_function_is_one_of(fn, rwbase_read_frames)) {
+			internal = rtlock_wait ? WH_RT_RWLOCK : WH_RT_RWSEM;
+			internal_mode =
+			    wh_function_is_one_of(fn, rwbase_write_frames) ? "write" : "read";
+			*ret_frame = (int)i;
+		} else if (wh_function_is_one_of(fn, rtlock_frames) && rtlock_wait) {
+			internal = WH_RT_SPINLOCK;
+		}
 	}
-	mode[0] = '\0';
-	return WH_RT_BASE;
+	if (internal == WH_RT_NONE)
+		return WH_RT_BASE;
+	snprintf(mode, 8, "%s", internal_mode);
+	return internal;
 }
 
 /* The stack range of frames [FIRST, LAST] (LAST's caller's sp bounds it). */
@@ -253,13 +316,16 @@ static uint64_t base_from_stack(const struct wh_wait_context *ctx, const struct 
 static const uint32_t WRITER_BIAS = 1u << 30;
 
 static struct wh_error *pending_writer(const struct wh_wait_context *ctx, const struct rt_layout *l,
-				       enum wh_rt_container c, struct wh_rt_wait *ret)
+				       enum wh_rt_container c, int api_frame,
+				       struct wh_rt_wait *ret)
 {
-	int first = frame_index(ctx->bt, rwbase_write_frames, false);
-	int last =
-	    frame_index(ctx->bt, c == WH_RT_RWSEM ? rwsem_write_frames : rwlock_write_frames, true);
+	/* From the top of the stack (the lock pointer may sit in a callee-saved
+	 * register the scheduler's frames saved) to the frame that called the
+	 * lock API. */
+	int first = 0;
+	int last = api_frame >= first ? api_frame : first;
 	uint64_t lo, hi, base_off, readers_off;
-	if (first < 0 || last < first || !frames_range(ctx, first, last, &lo, &hi))
+	if (!frames_range(ctx, first, last, &lo, &hi))
 		return NULL;
 	struct wh_error *err = wh_rt_base_offset(ctx->k, c, &base_off);
 	if (!err)
@@ -269,15 +335,20 @@ static struct wh_error *pending_writer(const struct wh_wait_context *ctx, const 
 		return err;
 	for (uint64_t at = lo & ~7ull; at + 8 <= hi; at += 8) {
 		uint64_t v, owner, readers;
-		if (!read_ok(ctx->k, at, &v) || !v || (v & 3) || v < 0xffff800000000000ull ||
-		    !read_ok(ctx->k, v + base_off + l->owner.offset, &owner) ||
-		    (owner & ~RT_MUTEX_HAS_WAITERS) != ctx->task->address ||
-		    !read_ok(ctx->k, v + readers_off, &readers))
+		if (!read_ok(ctx->k, at, &v) || !v || (v & 3) || v < 0xffff800000000000ull)
 			continue;
-		if ((uint32_t)readers < WRITER_BIAS) {
+		/* The lock's address, or its rtmutex's (what the slow path uses). */
+		const uint64_t objs[] = {v, v - base_off};
+		for (size_t i = 0; i < 2; i++) {
+			uint64_t o = objs[i];
+			if (!read_ok(ctx->k, o + base_off + l->owner.offset, &owner) ||
+			    (owner & ~RT_MUTEX_HAS_WAITERS) != ctx->task->address ||
+			    !read_ok(ctx->k, o + readers_off, &readers) ||
+			    (uint32_t)readers >= WRITER_BIAS)
+				continue;
 			ret->container = c;
-			ret->object = v;
-			ret->base = v + base_off;
+			ret->object = o;
+			ret->base = o + base_off;
 			snprintf(ret->mode, sizeof(ret->mode), "write");
 			return NULL;
 		}
@@ -308,10 +379,11 @@ static struct wh_error *find_wait(const struct wh_wait_context *ctx, struct wh_r
 		base = base_from_stack(ctx, l);
 	}
 	char mode[8];
-	enum wh_rt_container c = classify(ctx->bt, mode);
+	int api_frame;
+	enum wh_rt_container c = classify(ctx, mode, &api_frame);
 	if (!base) {
-		if (c == WH_RT_RWSEM || c == WH_RT_RWLOCK)
-			return pending_writer(ctx, l, c, ret);
+		if ((c == WH_RT_RWSEM || c == WH_RT_RWLOCK) && !strcmp(mode, "write"))
+			return pending_writer(ctx, l, c, api_frame, ret);
 		return NULL;
 	}
 	uint64_t off;
