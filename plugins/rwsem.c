@@ -8,6 +8,7 @@
  *   owner = the writer, or READER_OWNED (| the last reader from 5.0). */
 #include "rwsem_count.h"
 #include "rwsem_names.h"
+#include "rwsem_readers.h"
 #include "wait_kind.h"
 
 #include <stdio.h>
@@ -88,8 +89,9 @@ static struct wh_error *add_candidates(const struct wh_wait_context *ctx,
 /* Readers are not recorded: offer candidates, each with its evidence.
  * Queued tasks are not candidates; WAITERS indexes them (thousands may
  * queue on one rwsem, tested against every task). */
-static struct wh_error *infer_readers(const struct wh_wait_context *ctx, struct wh_wait_object *obj,
-				      uint64_t owner, uint64_t readers)
+struct wh_error *wh_rwsem_infer_readers(const struct wh_wait_context *ctx,
+					struct wh_wait_object *obj, uint64_t owner,
+					uint64_t readers)
 {
 	struct wh_addr_map waiters;
 	wh_addr_map_init(&waiters);
@@ -127,7 +129,7 @@ static struct wh_error *describe(const struct wh_wait_context *ctx,
 	} else if (c.held == WH_RWSEM_READ) {
 		obj->state = (struct wh_object_state){
 		    .condition = WH_STATE_RWSEM_READ, .value = count, .number = (int64_t)c.readers};
-		if ((err = infer_readers(ctx, obj, owner, c.readers)))
+		if ((err = wh_rwsem_infer_readers(ctx, obj, owner, c.readers)))
 			return err;
 	} else {
 		obj->state =

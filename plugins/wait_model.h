@@ -62,6 +62,18 @@ enum wh_evidence_kind {
 	 * or the stalled CPU. */
 	WH_EVIDENCE_RCU_READER,	     /* preempted reader on a blocked-tasks list */
 	WH_EVIDENCE_RCU_STALLED_CPU, /* runs on a CPU with no quiescent state */
+	/* PREEMPT_RT and rt_mutex (plugins/rt_lock.h): field: rt_mutex_base.owner;
+	 * number: enum wh_rt_lock_type, what the rt_mutex_base is in. */
+	WH_EVIDENCE_RT_MUTEX_OWNER,
+	WH_EVIDENCE_RCU_BOOST_OWNER, /* field: boost_mtx's owner, the boosted reader */
+	WH_EVIDENCE_RWBASE_WRITER,   /* field: rtmutex owner; number: readers (WRITER_BIAS) */
+};
+
+/* What an rt_mutex_base is embedded in, as the evidence names it. */
+enum wh_rt_lock_type {
+	WH_RT_LOCK_RT_MUTEX, /* struct rt_mutex or a bare rt_mutex_base */
+	WH_RT_LOCK_MUTEX,    /* struct mutex on PREEMPT_RT */
+	WH_RT_LOCK_SPINLOCK, /* spinlock_t on PREEMPT_RT */
 };
 
 struct wh_evidence {
@@ -106,6 +118,13 @@ enum wh_object_condition {
 	WH_STATE_QUEUE_FREEZE, /* number: mq_freeze_depth (> 0: frozen) */
 	WH_STATE_VAR,	       /* value: the variable's first 8 bytes */
 	WH_STATE_WAIT_QUEUE,   /* a wait queue: nobody is recorded as the waker */
+	/* rt_mutex_base (PREEMPT_RT mutex, spinlock_t, rt_mutex). */
+	WH_STATE_RT_UNLOCKED, /* value: owner field */
+	WH_STATE_RT_LOCKED,   /* value: owner field; flag: waiters flagged */
+	/* rwbase_rt (PREEMPT_RT rw_semaphore, rwlock_t): value: readers count. */
+	WH_STATE_RWBASE_WRITE,
+	WH_STATE_RWBASE_READ, /* number: readers; flag: a writer waits for them */
+	WH_STATE_RWBASE_FREE,
 };
 
 struct wh_object_state {

@@ -121,6 +121,20 @@ void wh_object_state_text(const struct wh_object_state *s, enum wh_words_place p
 		    buf, size,
 		    "a wait queue: the waker is whoever makes the condition true; not recorded");
 		return;
+	case WH_STATE_RT_UNLOCKED:
+		snprintf(buf, size, "unlocked (rt_mutex owner field 0x%llx)", v);
+		return;
+	case WH_STATE_RT_LOCKED:
+		snprintf(buf, size, "locked%s", s->flag ? ", waiters flagged" : "");
+		return;
+	case WH_STATE_RWBASE_WRITE:
+		snprintf(buf, size, "held for write (readers 0x%llx)", v);
+		return;
+	case WH_STATE_RWBASE_READ:
+		snprintf(buf, size, "held for read by %lld reader%s%s (readers 0x%llx)", n,
+			 plural(n), s->flag ? "; a writer waits for them" : "", v);
+		return;
+	case WH_STATE_RWBASE_FREE: snprintf(buf, size, "free (readers 0x%llx)", v); return;
 	}
 	snprintf(buf, size, "?");
 }
@@ -177,6 +191,23 @@ void wh_evidence_text(const struct wh_evidence *e, char *buf, size_t size)
 			 "period g=%lld",
 			 f, (long long)(int64_t)e->number);
 		return;
+	case WH_EVIDENCE_RT_MUTEX_OWNER:
+		snprintf(buf, size, "%s owner field 0x%llx",
+			 e->number == WH_RT_LOCK_MUTEX	    ? "mutex (rt_mutex)"
+			 : e->number == WH_RT_LOCK_SPINLOCK ? "spinlock_t (rt_mutex)"
+							    : "rt_mutex",
+			 f);
+		return;
+	case WH_EVIDENCE_RCU_BOOST_OWNER:
+		snprintf(buf, size,
+			 "the preempted RCU reader it boosts: rt_mutex owner field 0x%llx", f);
+		return;
+	case WH_EVIDENCE_RWBASE_WRITER:
+		snprintf(buf, size,
+			 "rwbase_rt rtmutex owner field 0x%llx, readers 0x%llx (WRITER_BIAS: write "
+			 "locked)",
+			 f, (unsigned long long)e->number);
+		return;
 	}
 	snprintf(buf, size, "?");
 }
@@ -208,6 +239,11 @@ const char *wh_object_condition_name(enum wh_object_condition c)
 	    [WH_STATE_QUEUE_FREEZE] = "queue-freeze",
 	    [WH_STATE_VAR] = "var",
 	    [WH_STATE_WAIT_QUEUE] = "wait-queue",
+	    [WH_STATE_RT_UNLOCKED] = "rt-mutex-unlocked",
+	    [WH_STATE_RT_LOCKED] = "rt-mutex-locked",
+	    [WH_STATE_RWBASE_WRITE] = "rwbase-rt-write",
+	    [WH_STATE_RWBASE_READ] = "rwbase-rt-read",
+	    [WH_STATE_RWBASE_FREE] = "rwbase-rt-free",
 	};
 	return (size_t)c < sizeof(names) / sizeof(*names) && names[c] ? names[c] : "?";
 }
@@ -225,6 +261,9 @@ const char *wh_evidence_kind_name(enum wh_evidence_kind k)
 	    [WH_EVIDENCE_JBD2_COMMIT_TASK] = "jbd2-commit-task",
 	    [WH_EVIDENCE_RCU_READER] = "rcu-blocked-reader",
 	    [WH_EVIDENCE_RCU_STALLED_CPU] = "rcu-stalled-cpu",
+	    [WH_EVIDENCE_RT_MUTEX_OWNER] = "rt-mutex-owner-field",
+	    [WH_EVIDENCE_RCU_BOOST_OWNER] = "rcu-boost-owner",
+	    [WH_EVIDENCE_RWBASE_WRITER] = "rwbase-rt-writer",
 	};
 	return (size_t)k < sizeof(names) / sizeof(*names) && names[k] ? names[k] : "?";
 }
