@@ -1,7 +1,7 @@
-#include "output_diags.h"
 #include "json_writer.h"
 #include "output_backtrace.h"
 #include "output_cpus.h"
+#include "output_diags.h"
 #include "output_incidents_json.h"
 #include "output_report.h"
 #include "output_report_common.h"
@@ -185,6 +185,13 @@ static const struct fact_key state_facts[][MAX_FACTS] = {
 			      {FACT_FLAG, "committing"}},
     [WH_STATE_QUEUE_FREEZE] = {{FACT_NUMBER, "mq_freeze_depth"}},
     [WH_STATE_VAR] = {{FACT_VALUE_HEX, "first_bytes"}},
+    [WH_STATE_RT_UNLOCKED] = {{FACT_VALUE_HEX, "owner_field"}},
+    [WH_STATE_RT_LOCKED] = {{FACT_VALUE_HEX, "owner_field"}, {FACT_FLAG, "waiters_flagged"}},
+    [WH_STATE_RWBASE_WRITE] = {{FACT_VALUE_HEX, "readers_count"}},
+    [WH_STATE_RWBASE_READ] = {{FACT_VALUE_HEX, "readers_count"},
+			      {FACT_NUMBER, "readers"},
+			      {FACT_FLAG, "writer_waiting"}},
+    [WH_STATE_RWBASE_FREE] = {{FACT_VALUE_HEX, "readers_count"}},
 };
 
 static const struct fact_key evidence_facts[][MAX_FACTS] = {
@@ -194,6 +201,9 @@ static const struct fact_key evidence_facts[][MAX_FACTS] = {
 				       {FACT_FLAG, "stack_holds_lock"}},
     [WH_EVIDENCE_FUSE_DEVICE] = {{FACT_NUMBER, "fd"}, {FACT_STATE, "state"}},
     [WH_EVIDENCE_JBD2_COMMIT_TASK] = {{FACT_NUMBER, "transaction"}},
+    [WH_EVIDENCE_RT_MUTEX_OWNER] = {{FACT_VALUE_HEX, "owner_field"}},
+    [WH_EVIDENCE_RCU_BOOST_OWNER] = {{FACT_VALUE_HEX, "owner_field"}},
+    [WH_EVIDENCE_RWBASE_WRITER] = {{FACT_VALUE_HEX, "owner_field"}, {FACT_NUMBER, "readers_count"}},
 };
 
 static void json_state(struct wh_json *j, const struct wh_object_state *s)

@@ -86,6 +86,20 @@ static void test_states(void **state)
 	     "and call wake_up_var() is not recorded");
 	said((struct wh_object_state){.condition = WH_STATE_WAIT_QUEUE},
 	     "a wait queue: the waker is whoever makes the condition true; not recorded");
+	said((struct wh_object_state){.condition = WH_STATE_RT_UNLOCKED},
+	     "unlocked (rt_mutex owner field 0x0)");
+	said((struct wh_object_state){.condition = WH_STATE_RT_LOCKED,
+				      .value = 0x1001,
+				      .flag = true},
+	     "locked, waiters flagged");
+	said((struct wh_object_state){.condition = WH_STATE_RWBASE_WRITE, .value = 0x40000000},
+	     "held for write (readers 0x40000000)");
+	said(
+	    (struct wh_object_state){
+		.condition = WH_STATE_RWBASE_READ, .value = 1, .number = 1, .flag = true},
+	    "held for read by 1 reader; a writer waits for them (readers 0x1)");
+	said((struct wh_object_state){.condition = WH_STATE_RWBASE_FREE, .value = 0x80000000},
+	     "free (readers 0x80000000)");
 }
 
 /* Alone (JSON), a handed-off mutex has no "task below" to point at. */
@@ -131,6 +145,17 @@ static void test_evidence(void **state)
 	    "answer; it is in state T (stopped)");
 	evidence((struct wh_evidence){.kind = WH_EVIDENCE_JBD2_COMMIT_TASK, .number = 3},
 		 "journal->j_task: the journal's commit thread, which must write transaction 3");
+	evidence((struct wh_evidence){.kind = WH_EVIDENCE_RT_MUTEX_OWNER,
+				      .field = 0x1001,
+				      .number = WH_RT_LOCK_SPINLOCK},
+		 "spinlock_t (rt_mutex) owner field 0x1001");
+	evidence((struct wh_evidence){.kind = WH_EVIDENCE_RCU_BOOST_OWNER, .field = 0x1000},
+		 "the preempted RCU reader it boosts: rt_mutex owner field 0x1000");
+	evidence((struct wh_evidence){.kind = WH_EVIDENCE_RWBASE_WRITER,
+				      .field = 0x1000,
+				      .number = 0x40000000},
+		 "rwbase_rt rtmutex owner field 0x1000, readers 0x40000000 (WRITER_BIAS: write "
+		 "locked)");
 }
 
 int main(void)
