@@ -335,6 +335,12 @@ static struct wh_error *pending_writer(const struct wh_wait_context *ctx, const 
 	if (!err)
 		err = member_of(ctx->k, c == WH_RT_RWSEM ? "rw_semaphore" : "rwlock_t",
 				c == WH_RT_RWLOCK, "rwbase.readers", &readers_off);
+	/* No rwbase in this kernel's rwsem or rwlock_t: not PREEMPT_RT, where
+	 * down_write() is the non-RT kind's, not a pending RT writer. */
+	if (err && err->code == WH_ERR_ABSENT) {
+		wh_error_destroy(err);
+		return NULL;
+	}
 	if (err)
 		return err;
 	for (uint64_t at = lo & ~7ull; at + 8 <= hi; at += 8) {
